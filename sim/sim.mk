@@ -1,0 +1,1 @@
+## bitsim, the WinRM + BITS provider simulator.

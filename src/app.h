@@ -1,0 +1,30 @@
+/*
+ * app: what main hands the interactive front end. The TUI (tui/) implements
+ * app_run_tui(); src/ only declares it, so src/ never sees curses.
+ */
+#ifndef BITSTOP_APP_H
+#define BITSTOP_APP_H
+
+#include <stdbool.h>
+
+struct config;
+struct poller;
+struct audit;
+
+struct app {
+	struct config *cfg;	/* hosts, refresh, theme, readonly */
+	struct poller *poller;	/* started */
+	struct audit *audit;	/* may be NULL when the log could not be opened */
+	char	*audit_error;	/* why, when audit is NULL */
+	const char *theme;	/* theme name from --theme or config */
+	bool	 no_color;
+	bool	 insecure;	/* some host has TLS verification off */
+	bool	 readonly;
+	bool	 demo;		/* monitoring the embedded simulated fleet */
+	double	 refresh;	/* seconds */
+};
+
+/* Run the full-screen UI until the user quits. Returns the exit status. */
+int app_run_tui(struct app *app);
+
+#endif

@@ -1,0 +1,9 @@
+## Shared base modules and the interface headers between layers.
+libbitstop_a_SOURCES += \
+	src/xalloc.c src/xalloc.h \
+	src/strbuf.c src/strbuf.h \
+	src/hosterr.c src/hosterr.h \
+	src/snapshot.c src/snapshot.h \
+	src/action.c src/action.h \
+	src/bits_job.h src/app.h src/poller.h src/cfg.h src/creds.h \
+	src/sanitize.h src/output.h src/audit.h

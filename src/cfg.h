@@ -1,0 +1,104 @@
+/*
+ * cfg (the config module; the file is cfg.h because config.h is autoconf's):
+ * bitstop.conf (libconfig syntax, product.md §3) plus hosts from the command
+ * line and --hosts-file, resolved to one struct host_cfg per host.
+ *
+ * Every error names the file, the line and what was expected.
+ */
+#ifndef BITSTOP_CFG_H
+#define BITSTOP_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum auth_scheme {
+	AUTH_BASIC = 0,
+	AUTH_NEGOTIATE
+};
+
+/* Settings a host inherits: built-in, then `defaults`, then its group, then the host. */
+struct host_settings {
+	char	*user;			/* NULL: none */
+	enum auth_scheme auth;		/* default: basic over https (see config.c) */
+	char	*scheme;		/* "https" or "http" */
+	unsigned port;			/* 0: 5986 for https, 5985 for http */
+	bool	 verify_tls;
+	char	*cacert;		/* NULL: system store */
+	double	 timeout;		/* seconds per request */
+	char	*password_command;
+	char	*password;		/* secret, only from a 0600 config */
+	bool	 allow_unencrypted;
+	bool	 readonly;
+};
+
+struct host_cfg {
+	char	*name;		/* as the user wrote it ("ws01", "lab1:5985", a URL) */
+	char	*hostname;	/* host part only, for netrc and messages */
+	char	*url;		/* normalised endpoint, e.g. https://ws01:5986/wsman */
+	bool	 https;
+	char	*group;		/* NULL when not from a group */
+	char	*user;		/* NULL: none */
+	enum auth_scheme auth;
+	bool	 verify_tls;
+	char	*cacert;
+	double	 timeout;
+	bool	 allow_unencrypted;
+	bool	 readonly;
+	char	*password_command;
+	char	*password;	/* secret; set by creds_resolve(); freed with xfree_secret() */
+	char	*origin;	/* "file:line" or "command line" or "hosts-file:line", for messages */
+};
+
+struct config {
+	char	*path;		/* file loaded, NULL when none */
+	double	 refresh;	/* seconds, >= 0.5 */
+	char	*theme;
+	bool	 readonly;
+	char	*audit_log;	/* expanded path */
+	struct host_settings defaults;
+	struct host_cfg *hosts;	/* owned array */
+	size_t	 nhosts;
+	char	**warnings;	/* owned; "file:line: unknown key 'x'" etc. */
+	size_t	 nwarnings;
+};
+
+/* Command-line options that override the config for every host. */
+struct config_cli {
+	const char *user;	/* only for hosts with no user configured */
+	int	 auth;		/* -1: keep; else enum auth_scheme */
+	bool	 insecure;	/* verify_tls = false everywhere */
+	const char *cacert;
+	bool	 readonly;
+	double	 refresh;	/* 0: keep */
+};
+
+/* A config with built-in defaults and no hosts. */
+struct config *config_new(void);
+void config_free(struct config *cfg);
+/*
+ * The config file to read: explicit if non-NULL, else $BITSTOP_CONFIG,
+ * $XDG_CONFIG_HOME/bitstop/bitstop.conf (~/.config/...), SYSCONFDIR/bitstop.conf.
+ * Returns a malloc'd path, or NULL when no file exists (not an error unless explicit).
+ */
+char *config_find(const char *explicit_path, char **cause);
+/* Load a file into cfg (settings, defaults, groups, hosts). -1 with *cause. */
+int config_load_file(struct config *cfg, const char *path, char **cause);
+/* Load from a string (for tests and fuzzing); name is used in messages. */
+int config_load_string(struct config *cfg, const char *text, const char *name, char **cause);
+/* Add one host given as name, name:port or URL, with the defaults. origin for messages. */
+int config_add_host(struct config *cfg, const char *spec, const char *origin, char **cause);
+/* Add hosts from a file (one per line, # comments); "-" is standard input. */
+int config_add_hosts_file(struct config *cfg, const char *path, char **cause);
+/* Apply command-line overrides to every host. */
+void config_apply_cli(struct config *cfg, const struct config_cli *cli);
+/* Final checks (e.g. HTTP + basic without allow_unencrypted). -1 with *cause. */
+int config_check(const struct config *cfg, char **cause);
+
+/*
+ * Parse a host spec into scheme/host/port/path and the normalised URL.
+ * A bare name means https://name:5986/wsman; name:5985 means http. -1 with *cause.
+ */
+int host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
+    bool *https, char **cause);
+
+#endif

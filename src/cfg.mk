@@ -1,0 +1,1 @@
+## config, credentials, sanitizing, --once output, audit log.

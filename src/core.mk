@@ -1,0 +1,1 @@
+## wsman client core and BITS model (envelopes, parsing, faults, operations).

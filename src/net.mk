@@ -1,0 +1,1 @@
+## transport (libcurl), poller threads, bitstop main.

@@ -1,0 +1,1 @@
+## cross-cutting tests (integration against bitsim, end-to-end).

@@ -1,0 +1,1 @@
+## the ncurses front end.
