@@ -1,1 +1,2 @@
 ## cross-cutting tests (integration against bitsim, end-to-end).
+EXTRA_DIST += tests/fixtures
