@@ -1,0 +1,215 @@
+#include "config.h"
+
+#include "src/sanitize.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "src/strbuf.h"
+#include "src/xalloc.h"
+
+#define REPLACEMENT 0xFFFDu
+
+/*
+ * Decode one code point from s (NUL-terminated). Returns the number of bytes
+ * consumed (at least 1) and sets *cp; an ill-formed sequence gives U+FFFD and
+ * consumes its maximal well-formed prefix (Unicode's "maximal subpart" rule):
+ * overlongs, surrogates, values past U+10FFFF and truncated sequences included.
+ */
+static size_t
+utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t need, i;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		v = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;	/* no overlongs */
+		else if (c == 0xED)
+			hi = 0x9F;	/* no surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		v = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;	/* no overlongs */
+		else if (c == 0xF4)
+			hi = 0x8F;	/* nothing past U+10FFFF */
+	} else {
+		*cp = REPLACEMENT;	/* C0, C1, F5..FF or a stray continuation byte */
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		unsigned char b = s[i];
+
+		if (b < lo || b > hi) {
+			*cp = REPLACEMENT;
+			return i;
+		}
+		v = (v << 6) | (b & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*cp = v;
+	return need + 1;
+}
+
+/* Append code point cp as UTF-8. */
+static void
+utf8_put(struct strbuf *sb, uint32_t cp)
+{
+	char b[4];
+
+	if (cp < 0x80) {
+		strbuf_addc(sb, (char)cp);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		strbuf_add(sb, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		strbuf_add(sb, b, 3);
+	} else {
+		b[0] = (char)(0xF0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		strbuf_add(sb, b, 4);
+	}
+}
+
+/* C0 controls, DEL and C1 controls. */
+static bool
+is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+/*
+ * Bidirectional embeddings, overrides and isolates: they reorder the text that
+ * follows them on the terminal, so server text could disguise itself.
+ */
+static bool
+is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void
+sanitize_terminal_append(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	uint32_t cp;
+
+	while (*p != '\0') {
+		p += utf8_next(p, &cp);
+		if (is_control(cp) || is_bidi_control(cp))
+			cp = REPLACEMENT;
+		utf8_put(sb, cp);
+	}
+}
+
+char *
+sanitize_terminal(const char *s)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	sanitize_terminal_append(&sb, s);
+	return strbuf_detach(&sb, NULL);
+}
+
+void
+sanitize_json_append(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	uint32_t cp;
+
+	strbuf_addc(sb, '"');
+	while (*p != '\0') {
+		p += utf8_next(p, &cp);
+		switch (cp) {
+		case '"':
+			strbuf_adds(sb, "\\\"");
+			break;
+		case '\\':
+			strbuf_adds(sb, "\\\\");
+			break;
+		case '\n':
+			strbuf_adds(sb, "\\n");
+			break;
+		case '\r':
+			strbuf_adds(sb, "\\r");
+			break;
+		case '\t':
+			strbuf_adds(sb, "\\t");
+			break;
+		case '\b':
+			strbuf_adds(sb, "\\b");
+			break;
+		case '\f':
+			strbuf_adds(sb, "\\f");
+			break;
+		default:
+			/*
+			 * Controls must be escaped; DEL, C1, bidi controls and the
+			 * JavaScript line separators are escaped too, so that the
+			 * document is safe to cat to a terminal and keeps the text.
+			 */
+			if (is_control(cp) || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029)
+				strbuf_addf(sb, "\\u%04x", (unsigned)cp);
+			else
+				utf8_put(sb, cp);
+			break;
+		}
+	}
+	strbuf_addc(sb, '"');
+}
+
+void
+sanitize_tsv_append(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	uint32_t cp;
+
+	while (*p != '\0') {
+		p += utf8_next(p, &cp);
+		if (cp == '\t')
+			strbuf_adds(sb, "\\t");
+		else if (cp == '\n')
+			strbuf_adds(sb, "\\n");
+		else if (cp == '\\')
+			strbuf_adds(sb, "\\\\");
+		else if (is_control(cp) || is_bidi_control(cp))
+			utf8_put(sb, REPLACEMENT);
+		else
+			utf8_put(sb, cp);
+	}
+}
+
+void
+sanitize_trim_right(char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+	    s[n - 1] == '\n'))
+		n--;
+	s[n] = '\0';
+}
