@@ -1,2 +1,8 @@
 ## wsman client core and BITS model (envelopes, parsing, faults, operations).
 libbitstop_a_SOURCES += src/bits_job.c
+
+check_PROGRAMS += tests/test_bits_job
+TESTS += tests/test_bits_job
+tests_test_bits_job_SOURCES = tests/test_bits_job.c
+tests_test_bits_job_CFLAGS = $(TEST_CFLAGS)
+tests_test_bits_job_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
