@@ -1,0 +1,184 @@
+#include "config.h"
+
+#include "src/batch.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "src/audit.h"
+#include "src/cfg.h"
+#include "src/poller.h"
+#include "src/sanitize.h"
+#include "src/snapshot.h"
+#include "src/xalloc.h"
+
+/* Extra time past the longest per-request timeout before --once gives up on a host. */
+#define BATCH_GRACE_MS 5000
+
+/* The overall deadline: the longest host timeout, a few exchanges' worth, capped. */
+static int64_t
+batch_deadline_ms(const struct config *cfg, unsigned exchanges)
+{
+	double longest = 0;
+
+	for (size_t i = 0; i < cfg->nhosts; i++)
+		if (cfg->hosts[i].timeout > longest)
+			longest = cfg->hosts[i].timeout;
+	if (longest <= 0)
+		longest = 15;
+	return (int64_t)(longest * 1000.0) * exchanges + BATCH_GRACE_MS;
+}
+
+/* Wait up to ms for the poller's wake fd. */
+static void
+batch_wait(struct poller *p, int64_t ms)
+{
+	struct pollfd pfd = { .fd = poller_wake_fd(p), .events = POLLIN };
+
+	if (ms < 0)
+		ms = 0;
+	if (ms > 1000)
+		ms = 1000;
+	if (poll(&pfd, 1, (int)ms) < 0 && errno != EINTR)
+		perror("bitstop: poll");
+}
+
+int
+batch_once(struct config *cfg, enum output_format fmt, bool verbose)
+{
+	struct poller_opts opts = { .interval_ms = 3600u * 1000u, .verbose = verbose };
+	struct host_snapshot **snaps = xcalloc(cfg->nhosts ? cfg->nhosts : 1, sizeof *snaps);
+	struct poller *p;
+	size_t done = 0, failed = 0, auth_failed = 0;
+	int64_t deadline = time_mono_ms() + batch_deadline_ms(cfg, 3);
+	char *cause = NULL;
+	int rc;
+
+	p = poller_new(cfg, &opts);
+	if (poller_start(p, &cause) != 0) {
+		fprintf(stderr, "bitstop: %s\n", cause);
+		free(cause);
+		poller_free(p);
+		free(snaps);
+		return EXIT_FAILED;
+	}
+	while (done < cfg->nhosts) {
+		struct poller_event *ev;
+		int64_t now = time_mono_ms();
+
+		if (now >= deadline)
+			break;
+		while ((ev = poller_next_event(p)) != NULL) {
+			if (ev->type == POLLER_EV_SNAPSHOT && snaps[ev->snap->host] == NULL) {
+				snaps[ev->snap->host] = ev->snap;
+				ev->snap = NULL;
+				done++;
+			}
+			poller_event_free(ev);
+		}
+		if (done < cfg->nhosts)
+			batch_wait(p, deadline - now);
+	}
+	poller_free(p);
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		if (snaps[i] == NULL) {
+			snaps[i] = host_snapshot_new(i);
+			snaps[i]->state = HOST_STATE_ERROR;
+			hosterr_set(&snaps[i]->error, HOSTERR_TIMEOUT,
+			    "no complete answer within the overall deadline of %lld s",
+			    (long long)(batch_deadline_ms(cfg, 3) / 1000));
+		}
+		if (snaps[i]->state != HOST_STATE_OK) {
+			failed++;
+			if (snaps[i]->error.kind == HOSTERR_AUTH)
+				auth_failed++;
+		}
+	}
+	rc = output_write(stdout, stderr, fmt, cfg, snaps, cfg->nhosts, time(NULL));
+	if (fflush(stdout) != 0)
+		rc = -1;
+	for (size_t i = 0; i < cfg->nhosts; i++)
+		host_snapshot_free(snaps[i]);
+	free(snaps);
+	if (rc != 0) {
+		fprintf(stderr, "bitstop: cannot write the report: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (cfg->nhosts > 0 && auth_failed == cfg->nhosts)
+		return EXIT_AUTH;
+	return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+int
+batch_action(struct config *cfg, const struct batch_action *act, struct audit *audit, bool verbose)
+{
+	struct poller_opts opts = { .interval_ms = 3600u * 1000u, .verbose = verbose, .audit = audit };
+	struct poller *p;
+	size_t answered = 0, failed = 0, auth_failed = 0;
+	int64_t deadline = time_mono_ms() + batch_deadline_ms(cfg, 3) * (int64_t)act->njobs;
+	char *cause = NULL;
+	const char *host = cfg->hosts[0].name;
+
+	p = poller_new(cfg, &opts);
+	/* Actions only: the first scheduled poll is an hour away and never happens. */
+	poller_set_paused(p, true);
+	if (poller_start(p, &cause) != 0) {
+		fprintf(stderr, "bitstop: %s\n", cause);
+		free(cause);
+		poller_free(p);
+		return EXIT_FAILED;
+	}
+	for (size_t i = 0; i < act->njobs; i++) {
+		struct action_req *req = action_req_new(act->kind, 0, act->jobs[i], NULL);
+
+		req->priority = act->priority;
+		poller_submit(p, req);
+	}
+	while (answered < act->njobs && time_mono_ms() < deadline) {
+		struct poller_event *ev;
+
+		while ((ev = poller_next_event(p)) != NULL) {
+			struct action_result *r = ev->result;
+
+			if (ev->type == POLLER_EV_ACTION && r != NULL) {
+				char *job = sanitize_terminal(r->job_id);
+
+				answered++;
+				if (r->ok) {
+					printf("%s\t%s\t%s\tok%s\n", host, job, action_kind_name(r->kind),
+					    r->already_gone ? " (job had already left the queue)" : "");
+				} else {
+					char *msg = sanitize_terminal(r->error.message);
+
+					failed++;
+					if (r->error.kind == HOSTERR_AUTH)
+						auth_failed++;
+					printf("%s\t%s\t%s\terror\t%s\n", host, job, action_kind_name(r->kind),
+					    msg);
+					fprintf(stderr, "bitstop: %s: %s %s: %s\n", host,
+					    action_kind_name(r->kind), job, msg);
+					free(msg);
+				}
+				free(job);
+			}
+			poller_event_free(ev);
+		}
+		if (answered < act->njobs)
+			batch_wait(p, deadline - time_mono_ms());
+	}
+	poller_free(p);
+	if (answered < act->njobs) {
+		fprintf(stderr, "bitstop: %s: %zu of %zu actions got no answer before the deadline; "
+		    "they were not re-sent (the next poll shows the truth)\n", host,
+		    act->njobs - answered, act->njobs);
+		failed += act->njobs - answered;
+	}
+	fflush(stdout);
+	if (act->njobs > 0 && auth_failed == act->njobs)
+		return EXIT_AUTH;
+	return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}

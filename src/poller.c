@@ -1,0 +1,664 @@
+#include "config.h"
+
+#include "src/poller.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "src/audit.h"
+#include "src/cfg.h"
+#include "src/http.h"
+#include "src/queue.h"
+#include "src/wsman_op.h"
+#include "src/xalloc.h"
+
+#define POLLER_DEFAULT_PARALLEL	96
+#define POLLER_HOSTS_PER_THREAD	500
+#define POLLER_MAX_THREADS	4
+#define POLLER_BACKOFF_CAP_MS	30000
+#define POLLER_MAX_ENVELOPE	512000
+#define POLLER_MAX_ELEMENTS	32000
+
+/*
+ * Per-host run-time state. Owned and touched only by the host's worker thread,
+ * except `refresh`, which any thread may set.
+ */
+struct host_rt {
+	size_t	 idx;
+	const struct host_cfg *cfg;
+	struct http_conn *conn;
+	struct wsman_target target;
+	struct wsman_op *op;		/* in flight, or NULL when idle */
+	struct action_req *action;	/* the action op runs, NULL for a poll */
+	struct action_req **pending;	/* FIFO of actions waiting for the host */
+	size_t	 npending;
+	atomic_bool refresh;		/* poll as soon as idle */
+	int64_t	 next_poll;		/* monotonic ms */
+	int64_t	 op_started;		/* monotonic ms */
+	unsigned op_requests;
+	unsigned op_connects;
+	unsigned failures;
+	int64_t	 last_ok_wall;
+	uint64_t seq;
+};
+
+struct worker {
+	struct poller *p;
+	pthread_t thread;
+	bool	 started;
+	CURLM	*multi;
+	struct host_rt **hosts;		/* not owned */
+	size_t	 nhosts;
+	unsigned inflight;
+	pthread_mutex_t lock;		/* guards inbox */
+	struct action_req **inbox;
+	size_t	 ninbox;
+};
+
+struct poller {
+	const struct config *cfg;
+	struct poller_opts opts;
+	struct queue *events;
+	struct host_rt *hosts;		/* cfg->nhosts */
+	struct worker *workers;
+	unsigned nworkers;
+	atomic_bool stop;
+	atomic_bool paused;
+	atomic_uint interval_ms;
+	atomic_uint_fast64_t next_id;
+};
+
+/* Append to a pointer array grown one by one (arrays here stay small). */
+static void
+ptr_push(struct action_req ***arr, size_t *n, struct action_req *item)
+{
+	*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+	(*arr)[(*n)++] = item;
+}
+
+/* Remove and return the first element of a pointer array. */
+static struct action_req *
+ptr_shift(struct action_req **arr, size_t *n)
+{
+	struct action_req *first = arr[0];
+
+	memmove(arr, arr + 1, (*n - 1) * sizeof *arr);
+	(*n)--;
+	return first;
+}
+
+/* Push one event for the consumer. */
+static void
+poller_emit(struct poller *p, struct host_snapshot *snap, struct action_result *res)
+{
+	struct poller_event *ev = xcalloc(1, sizeof *ev);
+
+	ev->type = snap != NULL ? POLLER_EV_SNAPSHOT : POLLER_EV_ACTION;
+	ev->snap = snap;
+	ev->result = res;
+	queue_push(p->events, ev);
+}
+
+/* Backoff after `failures` consecutive failures: interval doubling, capped. */
+static int64_t
+poller_backoff_ms(unsigned interval, unsigned failures)
+{
+	int64_t d = interval, cap = (int64_t)interval * 8;
+
+	if (cap > POLLER_BACKOFF_CAP_MS)
+		cap = POLLER_BACKOFF_CAP_MS;
+	if (cap < interval)
+		cap = interval;
+	for (unsigned i = 1; i < failures && d < cap; i++)
+		d *= 2;
+	return d < cap ? d : cap;
+}
+
+/* Send the op's current request on the host's handle. */
+static void
+worker_send(struct worker *w, struct host_rt *h, const char *body, size_t len)
+{
+	const char *what = h->action != NULL ? action_kind_name(h->action->kind) : "poll";
+
+	http_conn_prepare(h->conn, body, len, what);
+	curl_multi_add_handle(w->multi, http_conn_easy(h->conn));
+}
+
+/* The poll of h is over: build its snapshot and schedule the next one. */
+static void
+worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
+{
+	struct poller *p = w->p;
+	struct host_snapshot *snap = host_snapshot_new(h->idx);
+	unsigned interval = atomic_load(&p->interval_ms);
+	int64_t delay;
+
+	snap->seq = ++h->seq;
+	snap->latency_ms = (unsigned)(now - h->op_started);
+	snap->requests = h->op_requests;
+	snap->connects = h->op_connects;
+	snap->polled_at_ms = time_wall_ms();
+	if (wsman_op_ok(h->op)) {
+		snap->state = HOST_STATE_OK;
+		snap->jobs = wsman_op_take_jobs(h->op, &snap->njobs);
+		host_snapshot_sort_jobs(snap);
+		h->failures = 0;
+		h->last_ok_wall = snap->polled_at_ms;
+		delay = interval - (now - h->op_started);
+		if (delay < 0)
+			delay = 0;
+	} else {
+		const struct hosterr *e = wsman_op_error(h->op);
+
+		snap->state = HOST_STATE_ERROR;
+		if (e != NULL && e->kind != HOSTERR_NONE)
+			hosterr_copy(&snap->error, e);
+		else
+			hosterr_set(&snap->error, HOSTERR_PROTOCOL, "the poll failed for an unknown reason");
+		h->failures++;
+		delay = poller_backoff_ms(interval, h->failures);
+	}
+	h->next_poll = now + delay;
+	snap->last_ok_ms = h->last_ok_wall;
+	snap->failures = h->failures;
+	snap->next_poll_ms = snap->polled_at_ms + delay;
+	poller_emit(p, snap, NULL);
+}
+
+/* The action of h is over: report it, log the outcome, and re-poll the host at once. */
+static void
+worker_finish_action(struct worker *w, struct host_rt *h)
+{
+	struct poller *p = w->p;
+	struct action_req *req = h->action;
+	struct action_result *res = action_result_new(req);
+
+	res->ok = wsman_op_ok(h->op);
+	if (res->ok) {
+		res->already_gone = wsman_op_already_gone(h->op);
+		if (req->kind == ACTION_CREATE && wsman_op_job_id(h->op) != NULL) {
+			free(res->job_id);
+			res->job_id = xstrdup(wsman_op_job_id(h->op));
+		}
+		if (req->kind == ACTION_GET_ERROR)
+			res->has_error_info = wsman_op_take_error_info(h->op, &res->error_info);
+	} else {
+		const struct hosterr *e = wsman_op_error(h->op);
+
+		if (e != NULL && e->kind != HOSTERR_NONE)
+			hosterr_copy(&res->error, e);
+		else
+			hosterr_set(&res->error, HOSTERR_PROTOCOL, "the action failed for an unknown reason");
+		if (req->kind == ACTION_CREATE && wsman_op_job_id(h->op) != NULL) {
+			free(res->job_id);
+			res->job_id = xstrdup(wsman_op_job_id(h->op));
+		}
+	}
+	if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR)
+		audit_outcome(p->opts.audit, res, h->cfg->name);
+	action_req_free(req);
+	h->action = NULL;
+	atomic_store(&h->refresh, true);
+	poller_emit(p, NULL, res);
+}
+
+/* Finish h's operation (poll or action) and free it. */
+static void
+worker_finish_op(struct worker *w, struct host_rt *h, int64_t now)
+{
+	if (h->action != NULL)
+		worker_finish_action(w, h);
+	else
+		worker_finish_poll(w, h, now);
+	wsman_op_free(h->op);
+	h->op = NULL;
+	w->inflight--;
+}
+
+/* Fail an action before anything was sent (audit log unusable, bad request). */
+static void
+worker_refuse_action(struct worker *w, struct action_req *req, const char *why)
+{
+	struct action_result *res = action_result_new(req);
+
+	res->ok = false;
+	hosterr_set(&res->error, HOSTERR_LOCAL, "%s", why);
+	action_req_free(req);
+	poller_emit(w->p, NULL, res);
+}
+
+/* Build the wsman operation for an action request; NULL when the request is malformed. */
+static struct wsman_op *
+worker_action_op(const struct host_rt *h, const struct action_req *req)
+{
+	const struct wsman_target *t = &h->target;
+
+	if (req->kind != ACTION_CREATE && req->job_id == NULL)
+		return NULL;
+	switch (req->kind) {
+	case ACTION_CANCEL:
+		return wsman_op_new_set_state(t, req->job_id, BITS_SET_CANCEL);
+	case ACTION_COMPLETE:
+		return wsman_op_new_set_state(t, req->job_id, BITS_SET_COMPLETE);
+	case ACTION_RESUME:
+		return wsman_op_new_set_state(t, req->job_id, BITS_SET_RESUME);
+	case ACTION_SUSPEND:
+		return wsman_op_new_set_state(t, req->job_id, BITS_SET_SUSPEND);
+	case ACTION_PRIORITY:
+		if (req->priority >= BITS_PRIORITY_COUNT)
+			return NULL;
+		return wsman_op_new_set_priority(t, req->job_id, req->priority);
+	case ACTION_CREATE:
+		if (req->display_name == NULL || req->remote_url == NULL || req->local_file == NULL)
+			return NULL;
+		return wsman_op_new_create(t, req->display_name, req->remote_url, req->local_file,
+		    req->type);
+	case ACTION_GET_ERROR:
+		return wsman_op_new_get_error(t, req->job_id);
+	case ACTION_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+/* Start the next pending action of an idle host; true when something was sent. */
+static bool
+worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
+{
+	struct poller *p = w->p;
+
+	while (h->npending > 0) {
+		struct action_req *req = ptr_shift(h->pending, &h->npending);
+		struct wsman_op *op = worker_action_op(h, req);
+		const char *body;
+		size_t len;
+
+		if (op == NULL) {
+			worker_refuse_action(w, req, "malformed action request");
+			continue;
+		}
+		if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR) {
+			/* The intent is on disk before the request leaves (product.md §6). */
+			if (!audit_ok(p->opts.audit) ||
+			    audit_intent(p->opts.audit, req, h->cfg->name, h->cfg->url) != 0) {
+				const char *why = audit_error(p->opts.audit);
+				char *msg = xasprintf("audit log unusable, action refused: %s",
+				    why != NULL ? why : "write failed");
+
+				wsman_op_free(op);
+				worker_refuse_action(w, req, msg);
+				free(msg);
+				continue;
+			}
+		}
+		body = wsman_op_request(op, &len);
+		h->op = op;
+		h->action = req;
+		h->op_started = now;
+		h->op_requests = h->op_connects = 0;
+		w->inflight++;
+		if (body == NULL) {
+			worker_finish_op(w, h, now);
+			continue;
+		}
+		worker_send(w, h, body, len);
+		return true;
+	}
+	return false;
+}
+
+/* Start a poll of an idle host. */
+static void
+worker_start_poll(struct worker *w, struct host_rt *h, int64_t now)
+{
+	const char *body;
+	size_t len;
+
+	atomic_store(&h->refresh, false);
+	h->op = wsman_op_new_list(&h->target);
+	h->action = NULL;
+	h->op_started = now;
+	h->op_requests = h->op_connects = 0;
+	w->inflight++;
+	body = wsman_op_request(h->op, &len);
+	if (body == NULL) {
+		worker_finish_op(w, h, now);
+		return;
+	}
+	worker_send(w, h, body, len);
+}
+
+/* Move queued action requests to their hosts. */
+static void
+worker_take_inbox(struct worker *w)
+{
+	struct action_req **inbox;
+	size_t n;
+
+	pthread_mutex_lock(&w->lock);
+	inbox = w->inbox;
+	n = w->ninbox;
+	w->inbox = NULL;
+	w->ninbox = 0;
+	pthread_mutex_unlock(&w->lock);
+	for (size_t i = 0; i < n; i++) {
+		struct host_rt *h = &w->p->hosts[inbox[i]->host];
+
+		ptr_push(&h->pending, &h->npending, inbox[i]);
+	}
+	free(inbox);
+}
+
+/* Start whatever is due; returns ms until the next host is due (capped). */
+static long
+worker_schedule(struct worker *w, int64_t now, bool *started)
+{
+	struct poller *p = w->p;
+	unsigned cap = p->opts.max_parallel;
+	bool paused = atomic_load(&p->paused);
+	long wait = 1000;
+
+	for (size_t i = 0; i < w->nhosts; i++) {
+		struct host_rt *h = w->hosts[i];
+		bool due;
+
+		if (h->op != NULL)
+			continue;
+		if (w->inflight >= cap)
+			return 50;
+		if (h->npending > 0 && worker_start_action(w, h, now)) {
+			*started = true;
+			continue;
+		}
+		due = atomic_load(&h->refresh) || (!paused && now >= h->next_poll);
+		if (due) {
+			worker_start_poll(w, h, now);
+			*started = true;
+		} else if (!paused && h->next_poll - now < wait) {
+			wait = (long)(h->next_poll - now);
+		}
+	}
+	return wait;
+}
+
+/* Handle one finished transfer. */
+static void
+worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
+{
+	struct host_rt *h = NULL;
+	struct http_response resp;
+	struct hosterr err = { 0 };
+	const char *next;
+	size_t len;
+	int64_t now;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&h);
+	curl_multi_remove_handle(w->multi, easy);
+	if (h == NULL || h->op == NULL)
+		return;
+	h->op_requests++;
+	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
+		wsman_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
+	else
+		wsman_op_fail(h->op, &err);
+	h->op_connects += resp.connects;
+	hosterr_clear(&err);
+	now = time_mono_ms();
+	next = wsman_op_request(h->op, &len);
+	if (next != NULL && !atomic_load(&w->p->stop)) {
+		worker_send(w, h, next, len);
+		return;
+	}
+	worker_finish_op(w, h, now);
+}
+
+/* A poller thread: schedule, run transfers, hand results over. */
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct poller *p = w->p;
+
+	while (!atomic_load(&p->stop)) {
+		bool busy = false;
+		int running = 0, left;
+		long wait;
+		CURLMsg *msg;
+		int64_t now = time_mono_ms();
+
+		worker_take_inbox(w);
+		wait = worker_schedule(w, now, &busy);
+		curl_multi_perform(w->multi, &running);
+		while ((msg = curl_multi_info_read(w->multi, &left)) != NULL) {
+			if (msg->msg == CURLMSG_DONE) {
+				worker_transfer_done(w, msg->easy_handle, msg->data.result);
+				busy = true;
+			}
+		}
+		if (busy)
+			wait = 0;
+		if (wait < 0)
+			wait = 0;
+		curl_multi_poll(w->multi, NULL, 0, (int)wait, NULL);
+	}
+	return NULL;
+}
+
+struct poller *
+poller_new(const struct config *cfg, const struct poller_opts *opts)
+{
+	struct poller *p = xcalloc(1, sizeof *p);
+	int64_t now = time_mono_ms();
+	char *cause = NULL;
+
+	p->cfg = cfg;
+	p->opts = *opts;
+	if (p->opts.interval_ms < 100)
+		p->opts.interval_ms = 100;
+	if (p->opts.max_parallel == 0)
+		p->opts.max_parallel = POLLER_DEFAULT_PARALLEL;
+	if (p->opts.nthreads == 0) {
+		p->opts.nthreads = (unsigned)((cfg->nhosts + POLLER_HOSTS_PER_THREAD - 1) /
+		    POLLER_HOSTS_PER_THREAD);
+		if (p->opts.nthreads > POLLER_MAX_THREADS)
+			p->opts.nthreads = POLLER_MAX_THREADS;
+	}
+	if (p->opts.nthreads == 0)
+		p->opts.nthreads = 1;
+	if (p->opts.nthreads > cfg->nhosts && cfg->nhosts > 0)
+		p->opts.nthreads = (unsigned)cfg->nhosts;
+	atomic_init(&p->stop, false);
+	atomic_init(&p->paused, false);
+	atomic_init(&p->interval_ms, p->opts.interval_ms);
+	atomic_init(&p->next_id, 1);
+	p->events = queue_new(&cause);
+	if (p->events == NULL) {
+		fprintf(stderr, "bitstop: %s\n", cause);
+		exit(70);
+	}
+	p->hosts = xcalloc(cfg->nhosts ? cfg->nhosts : 1, sizeof *p->hosts);
+	p->nworkers = p->opts.nthreads;
+	p->workers = xcalloc(p->nworkers, sizeof *p->workers);
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+
+		w->p = p;
+		w->multi = curl_multi_init();
+		pthread_mutex_init(&w->lock, NULL);
+		w->hosts = xcalloc(cfg->nhosts / p->nworkers + 1, sizeof *w->hosts);
+	}
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+		struct worker *w = &p->workers[i % p->nworkers];
+		unsigned tmo = (unsigned)(cfg->hosts[i].timeout * 1000.0);
+
+		h->idx = i;
+		h->cfg = &cfg->hosts[i];
+		h->conn = http_conn_new(h->cfg, p->opts.verbose);
+		curl_easy_setopt(http_conn_easy(h->conn), CURLOPT_PRIVATE, (void *)h);
+		h->target.url = h->cfg->url;
+		h->target.https = h->cfg->https;
+		/* Ask the server to answer a little before our own transport timeout. */
+		h->target.timeout_ms = tmo > 2000 ? tmo - 1000 : tmo;
+		h->target.max_envelope = POLLER_MAX_ENVELOPE;
+		h->target.max_elements = POLLER_MAX_ELEMENTS;
+		h->next_poll = now;
+		atomic_init(&h->refresh, false);
+		w->hosts[w->nhosts++] = h;
+	}
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+
+		/* Keep one idle connection per host for keep-alive across refreshes. */
+		curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nhosts + 8);
+	}
+	return p;
+}
+
+int
+poller_start(struct poller *p, char **cause)
+{
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		int rc = pthread_create(&w->thread, NULL, worker_main, w);
+
+		if (rc != 0) {
+			*cause = xasprintf("cannot start poller thread: %s", strerror(rc));
+			return -1;
+		}
+		w->started = true;
+	}
+	return 0;
+}
+
+int
+poller_wake_fd(const struct poller *p)
+{
+	return queue_wake_fd(p->events);
+}
+
+struct poller_event *
+poller_next_event(struct poller *p)
+{
+	return queue_pop(p->events);
+}
+
+void
+poller_event_free(struct poller_event *ev)
+{
+	if (ev == NULL)
+		return;
+	host_snapshot_free(ev->snap);
+	action_result_free(ev->result);
+	free(ev);
+}
+
+/* queue_free's item destructor. */
+static void
+poller_event_free_void(void *ev)
+{
+	poller_event_free(ev);
+}
+
+void
+poller_refresh(struct poller *p, ssize_t host)
+{
+	if (host >= 0) {
+		if ((size_t)host >= p->cfg->nhosts)
+			return;
+		atomic_store(&p->hosts[host].refresh, true);
+		curl_multi_wakeup(p->workers[(size_t)host % p->nworkers].multi);
+		return;
+	}
+	for (size_t i = 0; i < p->cfg->nhosts; i++)
+		atomic_store(&p->hosts[i].refresh, true);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		curl_multi_wakeup(p->workers[i].multi);
+}
+
+void
+poller_set_paused(struct poller *p, bool paused)
+{
+	atomic_store(&p->paused, paused);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		curl_multi_wakeup(p->workers[i].multi);
+}
+
+void
+poller_set_interval(struct poller *p, unsigned interval_ms)
+{
+	if (interval_ms < 100)
+		interval_ms = 100;
+	atomic_store(&p->interval_ms, interval_ms);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		curl_multi_wakeup(p->workers[i].multi);
+}
+
+uint64_t
+poller_submit(struct poller *p, struct action_req *req)
+{
+	struct worker *w;
+	uint64_t id = atomic_fetch_add(&p->next_id, 1);
+
+	req->id = id;
+	if (req->host >= p->cfg->nhosts) {
+		struct action_result *res = action_result_new(req);
+
+		hosterr_set(&res->error, HOSTERR_LOCAL, "no such host");
+		action_req_free(req);
+		poller_emit(p, NULL, res);
+		return id;
+	}
+	w = &p->workers[req->host % p->nworkers];
+	pthread_mutex_lock(&w->lock);
+	ptr_push(&w->inbox, &w->ninbox, req);
+	pthread_mutex_unlock(&w->lock);
+	curl_multi_wakeup(w->multi);
+	return id;
+}
+
+void
+poller_free(struct poller *p)
+{
+	if (p == NULL)
+		return;
+	atomic_store(&p->stop, true);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		curl_multi_wakeup(p->workers[i].multi);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		if (p->workers[i].started)
+			pthread_join(p->workers[i].thread, NULL);
+	for (size_t i = 0; i < p->cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+		struct worker *w = &p->workers[i % p->nworkers];
+
+		if (h->op != NULL)
+			curl_multi_remove_handle(w->multi, http_conn_easy(h->conn));
+		wsman_op_free(h->op);
+		action_req_free(h->action);
+		for (size_t j = 0; j < h->npending; j++)
+			action_req_free(h->pending[j]);
+		free(h->pending);
+		http_conn_free(h->conn);
+	}
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+
+		for (size_t j = 0; j < w->ninbox; j++)
+			action_req_free(w->inbox[j]);
+		free(w->inbox);
+		free(w->hosts);
+		curl_multi_cleanup(w->multi);
+		pthread_mutex_destroy(&w->lock);
+	}
+	queue_free(p->events, poller_event_free_void);
+	free(p->workers);
+	free(p->hosts);
+	free(p);
+}
