@@ -1,8 +1,15 @@
 ## wsman client core and BITS model (envelopes, parsing, faults, operations).
-libbitstop_a_SOURCES += src/bits_job.c
+libbitstop_a_SOURCES += src/bits_job.c \
+	src/bits_hresult.c src/bits_hresult.h
 
 check_PROGRAMS += tests/test_bits_job
 TESTS += tests/test_bits_job
 tests_test_bits_job_SOURCES = tests/test_bits_job.c
 tests_test_bits_job_CFLAGS = $(TEST_CFLAGS)
 tests_test_bits_job_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_bits_hresult
+TESTS += tests/test_bits_hresult
+tests_test_bits_hresult_SOURCES = tests/test_bits_hresult.c
+tests_test_bits_hresult_CFLAGS = $(TEST_CFLAGS)
+tests_test_bits_hresult_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
