@@ -1,0 +1,389 @@
+/*
+ * Unit tests of tui/model.c: row identity across refreshes, new and vanished
+ * marks, stale rows, filter, sort, tags, pending actions, rate and ETA.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/tui_fixture.h"
+#include "tui/model.h"
+
+#define MB (1024ULL * 1024ULL)
+#define T0 (FIX_NOW_UNIX * 1000)
+
+static const char *const names[] = { "ws01", "ws02", "ws10" };
+
+static const struct fix_job jobs_a[] = {
+	{ "{A1}", "alpha", "CONTOSO\\amy", BITS_STATE_TRANSFERRING, BITS_PRIORITY_NORMAL,
+	  100 * MB, 10 * MB, 2, 0, 0, 300 },
+	{ "{A2}", "beta", "CONTOSO\\bob", BITS_STATE_SUSPENDED, BITS_PRIORITY_LOW,
+	  BITS_SIZE_UNKNOWN, 0, 1, 0, 3, 120 },
+};
+static const struct fix_job jobs_b[] = {
+	{ "{B1}", "gamma", "NT AUTHORITY\\SYSTEM", BITS_STATE_ERROR, BITS_PRIORITY_HIGH,
+	  50 * MB, 50 * MB, 1, 1, 7, 6000 },
+};
+
+/* Model with three hosts and first polls of ws01 and ws02 applied at mono 1000. */
+static struct model *
+model_fixture(void)
+{
+	struct model *m = model_new(3, names);
+
+	model_set_grace(m, 5000, 10000);
+	assert_true(model_apply(m, fix_snap(0, 1, T0, jobs_a, 2), 1000));
+	assert_true(model_apply(m, fix_snap(1, 1, T0, jobs_b, 1), 1000));
+	return m;
+}
+
+/* Rows of the first poll are not "new" (nothing to compare with) and all appear. */
+static void
+test_first_poll_rows(void **state)
+{
+	struct model *m = model_fixture();
+	struct model_row *const *view;
+	size_t n;
+
+	view = model_view(m, &n);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_false(view[i]->is_new);
+	assert_string_equal(view[0]->id, "{A1}");
+	assert_string_equal(view[2]->id, "{B1}");
+	model_free(m);
+}
+
+/* A row keeps its identity (same object, tag kept) across a refresh, and a job seen
+ * for the first time after the first poll is marked new until the grace period ends. */
+static void
+test_identity_and_new(void **state)
+{
+	struct model *m = model_fixture();
+	struct fix_job next[3] = { jobs_a[0], jobs_a[1],
+		{ "{A0}", "delta", "x", BITS_STATE_QUEUED, BITS_PRIORITY_NORMAL, 1 * MB, 0, 1, 0, 0, 5 } };
+	struct model_row *before = model_find(m, 0, "{A2}"), *row;
+
+	model_tag_toggle(m, before);
+	assert_true(model_apply(m, fix_snap(0, 2, T0 + 5000, next, 3), 6000));
+	row = model_find(m, 0, "{A2}");
+	assert_ptr_equal(row, before);
+	assert_true(row->tagged);
+	row = model_find(m, 0, "{A0}");
+	assert_non_null(row);
+	assert_true(row->is_new);
+	assert_false(model_tick(m, 10000));
+	assert_true(row->is_new);
+	assert_true(model_tick(m, 11000));
+	assert_false(row->is_new);
+	model_free(m);
+}
+
+/* A job that leaves the queue stays as a tombstone with its last data, then is dropped. */
+static void
+test_vanished(void **state)
+{
+	struct model *m = model_fixture();
+	struct model_row *row;
+	size_t n;
+
+	assert_true(model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000));
+	row = model_find(m, 0, "{A1}");
+	assert_non_null(row);
+	assert_true(row->vanished);
+	assert_string_equal(row->name, "alpha");
+	assert_int_equal(row->job->bytes_transferred.v, 10 * MB);
+	model_view(m, &n);
+	assert_int_equal(n, 3);
+	assert_false(model_tick(m, 15999));
+	assert_true(model_tick(m, 16000));
+	assert_null(model_find(m, 0, "{A1}"));
+	model_view(m, &n);
+	assert_int_equal(n, 2);
+	model_free(m);
+}
+
+/* A vanished job that comes back is a live row again. */
+static void
+test_vanished_returns(void **state)
+{
+	struct model *m = model_fixture();
+	struct model_row *row;
+
+	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
+	model_apply(m, fix_snap(0, 3, T0 + 10000, jobs_a, 2), 11000);
+	row = model_find(m, 0, "{A1}");
+	assert_non_null(row);
+	assert_false(row->vanished);
+	assert_ptr_not_equal(row->job, &row->tomb);
+	model_free(m);
+}
+
+/* A failed poll keeps the host's rows, marked stale with the time of the last good poll;
+ * a good poll clears the mark. */
+static void
+test_stale(void **state)
+{
+	struct model *m = model_fixture();
+	struct model_row *row = model_find(m, 1, "{B1}");
+	struct model_summary sum;
+
+	assert_false(model_row_stale(m, row));
+	assert_true(model_apply(m, fix_snap_err(1, 2, T0 + 5000, T0, HOSTERR_TIMEOUT, "timed out"), 6000));
+	row = model_find(m, 1, "{B1}");
+	assert_non_null(row);
+	assert_true(model_row_stale(m, row));
+	assert_int_equal(model_row_stale_since(m, row), T0);
+	model_summary(m, &sum);
+	assert_int_equal(sum.hosts_ok, 1);
+	assert_int_equal(sum.hosts_failing, 1);
+	assert_int_equal(sum.hosts_polling, 1);
+	assert_int_equal(sum.jobs, 3);
+	model_apply(m, fix_snap(1, 3, T0 + 10000, jobs_b, 1), 11000);
+	assert_false(model_row_stale(m, model_find(m, 1, "{B1}")));
+	model_free(m);
+}
+
+/* An older or repeated snapshot (by seq) is ignored and freed. */
+static void
+test_old_snapshot_ignored(void **state)
+{
+	struct model *m = model_fixture();
+
+	assert_false(model_apply(m, fix_snap(0, 1, T0, &jobs_a[1], 1), 2000));
+	assert_false(model_find(m, 0, "{A1}")->vanished);
+	model_free(m);
+}
+
+/* Rate comes from bytes moved between two polls; ETA from what is left at that rate. */
+static void
+test_rate_eta(void **state)
+{
+	struct model *m = model_fixture();
+	struct fix_job next[2] = { jobs_a[0], jobs_a[1] };
+	struct model_row *row;
+	struct model_summary sum;
+	uint64_t eta;
+	double pct;
+
+	row = model_find(m, 0, "{A1}");
+	assert_true(row->rate < 0);
+	assert_false(model_row_eta(row, &eta));
+	next[0].done = 20 * MB;	/* 10 MiB in 5 s: 2 MiB/s, 80 MiB left: 40 s */
+	model_apply(m, fix_snap(0, 2, T0 + 5000, next, 2), 6000);
+	row = model_find(m, 0, "{A1}");
+	assert_true(row->rate > 2.0 * MB - 1 && row->rate < 2.0 * MB + 1);
+	assert_true(model_row_eta(row, &eta));
+	assert_int_equal(eta, 40);
+	assert_true(model_row_percent(row, &pct));
+	assert_true(pct > 19.9 && pct < 20.1);
+	/* Unknown size: no percent, no ETA. */
+	row = model_find(m, 0, "{A2}");
+	assert_false(model_row_percent(row, &pct));
+	assert_false(model_row_eta(row, &eta));
+	model_summary(m, &sum);
+	assert_true(sum.rate > 2.0 * MB - 1 && sum.rate < 2.0 * MB + 1);
+	/* Bytes going backwards (a restart): rate unknown, not negative nonsense. */
+	next[0].done = 1 * MB;
+	model_apply(m, fix_snap(0, 3, T0 + 10000, next, 2), 11000);
+	assert_true(model_find(m, 0, "{A1}")->rate < 0);
+	model_free(m);
+}
+
+/* The filter matches host, name, owner and state case-insensitively; the empty one clears. */
+static void
+test_filter(void **state)
+{
+	struct model *m = model_fixture();
+	struct model_row *const *view;
+	size_t n;
+
+	model_set_filter(m, "GAMMA");
+	view = model_view(m, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(view[0]->id, "{B1}");
+	model_set_filter(m, "ws01");
+	model_view(m, &n);
+	assert_int_equal(n, 2);
+	model_set_filter(m, "bob");
+	view = model_view(m, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(view[0]->id, "{A2}");
+	model_set_filter(m, "suspend");
+	view = model_view(m, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(view[0]->id, "{A2}");
+	model_set_filter(m, "no such thing");
+	model_view(m, &n);
+	assert_int_equal(n, 0);
+	assert_null(model_find(m, 0, "{A1}")->view_index == SIZE_MAX ? NULL : "shown");
+	model_set_filter(m, "");
+	assert_null(model_filter(m));
+	model_view(m, &n);
+	assert_int_equal(n, 3);
+	model_free(m);
+}
+
+/* Sorting by a column orders rows by it (its natural direction), I inverts it,
+ * and host names compare naturally (ws2 before ws10). */
+static void
+test_sort(void **state)
+{
+	static const char *const hn[] = { "ws10", "ws2" };
+	struct model *m = model_new(2, hn);
+	struct model_row *const *view;
+	size_t n;
+
+	model_apply(m, fix_snap(0, 1, T0, jobs_b, 1), 1000);
+	model_apply(m, fix_snap(1, 1, T0, jobs_a, 2), 1000);
+	view = model_view(m, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(view[0]->host, 1);
+	assert_int_equal(view[2]->host, 0);
+	model_set_sort(m, MODEL_COL_NAME, false);
+	view = model_view(m, &n);
+	assert_string_equal(view[0]->name, "alpha");
+	assert_string_equal(view[1]->name, "beta");
+	assert_string_equal(view[2]->name, "gamma");
+	model_set_sort(m, MODEL_COL_NAME, true);
+	view = model_view(m, &n);
+	assert_string_equal(view[0]->name, "gamma");
+	/* ERR sorts descending by nature: most errors first. */
+	model_set_sort(m, MODEL_COL_ERR, false);
+	view = model_view(m, &n);
+	assert_string_equal(view[0]->id, "{B1}");
+	assert_string_equal(view[1]->id, "{A2}");
+	/* PRI ascending: FOREGROUND/HIGH first. */
+	model_set_sort(m, MODEL_COL_PRI, false);
+	view = model_view(m, &n);
+	assert_string_equal(view[0]->id, "{B1}");
+	assert_string_equal(view[2]->id, "{A2}");
+	/* AGE: oldest first. */
+	model_set_sort(m, MODEL_COL_AGE, false);
+	view = model_view(m, &n);
+	assert_string_equal(view[0]->id, "{B1}");
+	assert_string_equal(view[2]->id, "{A2}");
+	assert_int_equal(view[2]->view_index, 2);
+	model_free(m);
+}
+
+/* Tags: toggle, tag all shown (not hidden rows), untag all, tagged rows listed
+ * with shown ones first and tombstones excluded. */
+static void
+test_tags(void **state)
+{
+	struct model *m = model_fixture();
+	struct model_row **rows;
+	size_t n;
+
+	model_set_filter(m, "ws01");
+	assert_int_equal(model_tag_shown(m), 2);
+	assert_false(model_find(m, 1, "{B1}")->tagged);
+	model_set_filter(m, NULL);
+	model_tag_toggle(m, model_find(m, 1, "{B1}"));
+	model_set_filter(m, "gamma");
+	n = model_tagged(m, &rows);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0]->id, "{B1}");	/* shown first */
+	free(rows);
+	model_set_filter(m, NULL);
+	/* A tombstone is not a target. */
+	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
+	n = model_tagged(m, &rows);
+	assert_int_equal(n, 2);
+	free(rows);
+	assert_int_equal(model_untag_all(m), 3);
+	n = model_tagged(m, &rows);
+	assert_int_equal(n, 0);
+	free(rows);
+	model_free(m);
+}
+
+/* Pending actions are counted per row; a job cancelled by us is dropped as soon as
+ * it is gone, without a tombstone. */
+static void
+test_pending_and_drop(void **state)
+{
+	struct model *m = model_fixture();
+	struct model_row *row = model_find(m, 0, "{A1}");
+
+	model_pending_begin(m, 0, "{A1}", ACTION_CANCEL);
+	assert_int_equal(row->pending, 1);
+	assert_int_equal(row->pending_kind, ACTION_CANCEL);
+	model_pending_end(m, 0, "{A1}", true);
+	assert_int_equal(row->pending, 0);
+	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
+	assert_null(model_find(m, 0, "{A1}"));
+	/* Answer after the snapshot: the tombstone goes at the next tick. */
+	model_pending_begin(m, 1, "{B1}", ACTION_CANCEL);
+	model_apply(m, fix_snap(1, 2, T0 + 5000, NULL, 0), 6000);
+	assert_true(model_find(m, 1, "{B1}")->vanished);
+	model_pending_end(m, 1, "{B1}", true);
+	assert_true(model_tick(m, 6001));
+	assert_null(model_find(m, 1, "{B1}"));
+	model_free(m);
+}
+
+/* Hostile names are sanitized once in the model: no escape byte survives. */
+static void
+test_sanitized(void **state)
+{
+	static const char *const hn[] = { "evil\x1b]0;pwned\x07" };
+	struct fix_job j = { "{E1}", "x\x1b[2Jy\r\n", "o\x9bwn", BITS_STATE_QUEUED,
+		BITS_PRIORITY_NORMAL, 1, 0, 1, 0, 0, 1 };
+	struct model *m = model_new(1, hn);
+	struct model_row *row;
+
+	model_apply(m, fix_snap(0, 1, T0, &j, 1), 1000);
+	row = model_find(m, 0, "{E1}");
+	assert_null(strchr(row->name, '\x1b'));
+	assert_null(strchr(row->name, '\r'));
+	assert_null(strchr(row->name, '\n'));
+	assert_null(strstr(row->owner, "\xc2\x9b"));
+	assert_null(strchr(model_host(m, 0)->name, '\x1b'));
+	assert_null(strchr(model_host(m, 0)->name, '\x07'));
+	model_free(m);
+}
+
+/* A server listing the same job twice yields one row. */
+static void
+test_duplicate_ids(void **state)
+{
+	struct fix_job d[2] = { jobs_a[0], jobs_a[0] };
+	struct model *m = model_new(1, names);
+	size_t n;
+
+	model_apply(m, fix_snap(0, 1, T0, d, 2), 1000);
+	model_view(m, &n);
+	assert_int_equal(n, 1);
+	model_apply(m, fix_snap(0, 2, T0 + 1000, d, 2), 2000);
+	model_view(m, &n);
+	assert_int_equal(n, 1);
+	model_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_poll_rows),
+		cmocka_unit_test(test_identity_and_new),
+		cmocka_unit_test(test_vanished),
+		cmocka_unit_test(test_vanished_returns),
+		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_old_snapshot_ignored),
+		cmocka_unit_test(test_rate_eta),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_pending_and_drop),
+		cmocka_unit_test(test_sanitized),
+		cmocka_unit_test(test_duplicate_ids),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,747 @@
+#include "config.h"
+
+#include "tui/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "src/sanitize.h"
+#include "src/xalloc.h"
+
+#define MODEL_NEW_MS_DEFAULT 5000
+#define MODEL_VANISH_MS_DEFAULT 10000
+
+struct model {
+	struct model_host *hosts;	/* owned array of nhosts */
+	size_t	 nhosts;
+	uint64_t gen;			/* model_apply generation */
+	int64_t	 new_ms;
+	int64_t	 vanish_ms;
+	char	*filter;		/* NULL: none */
+	enum model_col sort;
+	bool	 invert;
+	struct model_row **view;	/* filtered, sorted; not owning */
+	size_t	 nview;
+	size_t	 view_cap;
+	bool	 view_dirty;
+};
+
+static const char *const col_titles[MODEL_COL_COUNT] = {
+#define X(e, t, d) [e] = t,
+	MODEL_COLUMNS(X)
+#undef X
+};
+static const bool col_desc[MODEL_COL_COUNT] = {
+#define X(e, t, d) [e] = d,
+	MODEL_COLUMNS(X)
+#undef X
+};
+
+/* New model over nhosts hosts with these display names. */
+struct model *
+model_new(size_t nhosts, const char *const *names)
+{
+	struct model *m = xcalloc(1, sizeof *m);
+
+	m->hosts = xcalloc(nhosts ? nhosts : 1, sizeof *m->hosts);
+	m->nhosts = nhosts;
+	for (size_t i = 0; i < nhosts; i++)
+		m->hosts[i].name = sanitize_terminal(names[i]);
+	m->new_ms = MODEL_NEW_MS_DEFAULT;
+	m->vanish_ms = MODEL_VANISH_MS_DEFAULT;
+	m->sort = MODEL_COL_HOST;
+	m->view_dirty = true;
+	return m;
+}
+
+/* Free a row and what it owns. */
+static void
+row_free(struct model_row *row)
+{
+	free(row->id);
+	free(row->name);
+	free(row->owner);
+	bits_job_done(&row->tomb);
+	free(row);
+}
+
+/* Free a host's snapshots (last and good may be the same). */
+static void
+host_free_snaps(struct model_host *h)
+{
+	if (h->good != h->last)
+		host_snapshot_free(h->good);
+	host_snapshot_free(h->last);
+	h->good = h->last = NULL;
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nhosts; i++) {
+		struct model_host *h = &m->hosts[i];
+
+		for (size_t j = 0; j < h->nrows; j++)
+			row_free(h->rows[j]);
+		free(h->rows);
+		host_free_snaps(h);
+		free(h->name);
+	}
+	free(m->hosts);
+	free(m->filter);
+	free(m->view);
+	free(m);
+}
+
+/* Grace periods for new and vanished rows. */
+void
+model_set_grace(struct model *m, int64_t new_ms, int64_t vanish_ms)
+{
+	m->new_ms = new_ms;
+	m->vanish_ms = vanish_ms;
+}
+
+/* JobId of a job ("" when absent). */
+static const char *
+job_id(const struct bits_job *job)
+{
+	return job->job_id.p == BITS_SET ? job->job_id.s : "";
+}
+
+/* Compare rows by id, for a host's sorted row array. */
+static int
+row_cmp_id(const void *a, const void *b)
+{
+	const struct model_row *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+/* Index of id in a host's sorted rows, or SIZE_MAX. */
+static size_t
+host_find(const struct model_host *h, const char *id)
+{
+	size_t lo = 0, hi = h->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(id, h->rows[mid]->id);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return SIZE_MAX;
+}
+
+/* Refresh a row's display strings and derived rate from a new poll of its job. */
+static void
+row_update(struct model_row *row, const struct bits_job *job, int64_t polled_ms, bool fresh)
+{
+	uint64_t bytes = job->bytes_transferred.p == BITS_SET ? job->bytes_transferred.v : 0;
+
+	free(row->name);
+	free(row->owner);
+	row->name = sanitize_terminal(job->display_name.p == BITS_SET ? job->display_name.s : "");
+	row->owner = sanitize_terminal(job->owner.p == BITS_SET ? job->owner.s : "");
+	row->job = job;
+	if (fresh) {
+		row->rate = -1;
+	} else if (polled_ms > row->bytes_at_ms) {
+		if (bytes >= row->bytes)
+			row->rate = (double)(bytes - row->bytes) * 1000.0 /
+			    (double)(polled_ms - row->bytes_at_ms);
+		else
+			row->rate = -1;	/* restarted: no rate until the next poll */
+	}
+	row->bytes = bytes;
+	row->bytes_at_ms = polled_ms;
+}
+
+/* Turn a row into a tombstone holding its own copy of the job. */
+static void
+row_vanish(struct model_row *row, int64_t now_mono)
+{
+	bits_job_copy(&row->tomb, row->job);
+	row->job = &row->tomb;
+	row->vanished = true;
+	row->vanished_ms = now_mono;
+	row->rate = -1;
+	row->is_new = false;
+}
+
+/* Drop rows repeating the id before them (a server listing one job twice). */
+static size_t
+rows_dedup(struct model_row **rows, size_t n)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (out > 0 && strcmp(rows[out - 1]->id, rows[i]->id) == 0) {
+			row_free(rows[i]);
+			continue;
+		}
+		rows[out++] = rows[i];
+	}
+	return out;
+}
+
+/* Take ownership of a host snapshot and update that host's rows. */
+bool
+model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
+{
+	struct model_host *h;
+	struct model_row **rows;
+	size_t n = 0;
+	bool first;
+
+	if (snap == NULL)
+		return false;
+	if (snap->host >= m->nhosts ||
+	    (m->hosts[snap->host].last != NULL && snap->seq != 0 &&
+	    snap->seq <= m->hosts[snap->host].last->seq)) {
+		host_snapshot_free(snap);
+		return false;
+	}
+	h = &m->hosts[snap->host];
+	m->view_dirty = true;
+	if (snap->state != HOST_STATE_OK) {
+		/* Keep the last good jobs: their rows show as stale. */
+		if (h->last != h->good)
+			host_snapshot_free(h->last);
+		h->last = snap;
+		return true;
+	}
+
+	first = h->good == NULL;
+	m->gen++;
+	rows = xreallocarray(NULL, h->nrows + snap->njobs + 1, sizeof *rows);
+	for (size_t i = 0; i < snap->njobs; i++) {
+		const struct bits_job *job = &snap->jobs[i];
+		const char *id = job_id(job);
+		size_t at = host_find(h, id);
+		struct model_row *row;
+
+		if (*id == '\0')
+			continue;
+		if (at != SIZE_MAX && h->rows[at]->mark != m->gen) {
+			row = h->rows[at];
+			if (row->vanished) {
+				/* Back in the queue: a live row again. */
+				bits_job_done(&row->tomb);
+				row->vanished = false;
+				row_update(row, job, snap->polled_at_ms, true);
+			} else {
+				row_update(row, job, snap->polled_at_ms, false);
+			}
+		} else if (at != SIZE_MAX) {
+			continue;	/* the same id twice in one answer: keep the first */
+		} else {
+			row = xcalloc(1, sizeof *row);
+			row->host = snap->host;
+			row->id = xstrdup(id);
+			row->is_new = !first;
+			row->seen_ms = now_mono;
+			row->view_index = SIZE_MAX;
+			row_update(row, job, snap->polled_at_ms, true);
+		}
+		row->mark = m->gen;
+		rows[n++] = row;
+	}
+	/* Rows not in this answer: tombstones, or dropped. */
+	for (size_t i = 0; i < h->nrows; i++) {
+		struct model_row *row = h->rows[i];
+
+		if (row->mark == m->gen)
+			continue;
+		if (row->drop_when_gone && !row->vanished) {
+			row_free(row);
+			continue;
+		}
+		if (!row->vanished)
+			row_vanish(row, now_mono);
+		rows[n++] = row;
+	}
+	/* New rows were appended: restore the id order for the lookups. */
+	qsort(rows, n, sizeof *rows, row_cmp_id);
+	n = rows_dedup(rows, n);
+	free(h->rows);
+	h->rows = rows;
+	h->nrows = n;
+	host_free_snaps(h);
+	h->last = h->good = snap;
+	return true;
+}
+
+/* Expire new marks and tombstones. */
+bool
+model_tick(struct model *m, int64_t now_mono)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < m->nhosts; i++) {
+		struct model_host *h = &m->hosts[i];
+		size_t n = 0;
+
+		for (size_t j = 0; j < h->nrows; j++) {
+			struct model_row *row = h->rows[j];
+
+			if (row->vanished && (row->drop_when_gone ||
+			    now_mono - row->vanished_ms >= m->vanish_ms)) {
+				row_free(row);
+				changed = true;
+				m->view_dirty = true;
+				continue;
+			}
+			if (row->is_new && now_mono - row->seen_ms >= m->new_ms) {
+				row->is_new = false;
+				changed = true;
+			}
+			h->rows[n++] = row;
+		}
+		h->nrows = n;
+	}
+	return changed;
+}
+
+size_t
+model_nhosts(const struct model *m)
+{
+	return m->nhosts;
+}
+
+const struct model_host *
+model_host(const struct model *m, size_t host)
+{
+	return host < m->nhosts ? &m->hosts[host] : NULL;
+}
+
+/* Row of (host, id), or NULL. */
+struct model_row *
+model_find(const struct model *m, size_t host, const char *id)
+{
+	size_t at;
+
+	if (host >= m->nhosts || id == NULL)
+		return NULL;
+	at = host_find(&m->hosts[host], id);
+	return at == SIZE_MAX ? NULL : m->hosts[host].rows[at];
+}
+
+void
+model_set_filter(struct model *m, const char *filter)
+{
+	free(m->filter);
+	m->filter = filter != NULL && *filter != '\0' ? xstrdup(filter) : NULL;
+	m->view_dirty = true;
+}
+
+const char *
+model_filter(const struct model *m)
+{
+	return m->filter;
+}
+
+void
+model_set_sort(struct model *m, enum model_col col, bool invert)
+{
+	m->sort = (unsigned)col < MODEL_COL_COUNT ? col : MODEL_COL_HOST;
+	m->invert = invert;
+	m->view_dirty = true;
+}
+
+enum model_col
+model_sort_col(const struct model *m)
+{
+	return m->sort;
+}
+
+bool
+model_sort_invert(const struct model *m)
+{
+	return m->invert;
+}
+
+const char *
+model_col_title(enum model_col col)
+{
+	return (unsigned)col < MODEL_COL_COUNT ? col_titles[col] : "?";
+}
+
+/* Job state as a number (BITS_STATE_COUNT when absent). */
+unsigned
+model_row_state(const struct model_row *row)
+{
+	const struct bits_u64 *s = &row->job->state;
+
+	return s->p == BITS_SET && s->v < BITS_STATE_COUNT ? (unsigned)s->v : BITS_STATE_COUNT;
+}
+
+/* Does the row match the filter (case-insensitive substring)? */
+static bool
+row_matches(const struct model *m, const struct model_row *row)
+{
+	unsigned st = model_row_state(row);
+
+	if (m->filter == NULL)
+		return true;
+	return strcasestr(m->hosts[row->host].name, m->filter) != NULL ||
+	    strcasestr(row->name, m->filter) != NULL ||
+	    strcasestr(row->owner, m->filter) != NULL ||
+	    (st < BITS_STATE_COUNT && strcasestr(bits_state_name(st), m->filter) != NULL);
+}
+
+/* Compare strings with digit runs compared as numbers ("ws2" < "ws10"), case-insensitively. */
+static int
+natural_cmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *b != '\0') {
+		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+			const char *ea = a, *eb = b;
+
+			while (*a == '0')
+				a++;
+			while (*b == '0')
+				b++;
+			for (ea = a; *ea >= '0' && *ea <= '9'; ea++)
+				;
+			for (eb = b; *eb >= '0' && *eb <= '9'; eb++)
+				;
+			if (ea - a != eb - b)
+				return ea - a < eb - b ? -1 : 1;
+			for (; a < ea; a++, b++)
+				if (*a != *b)
+					return *a < *b ? -1 : 1;
+			continue;
+		}
+		int ca = (unsigned char)*a, cb = (unsigned char)*b;
+
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		a++;
+		b++;
+	}
+	return (*a != '\0') - (*b != '\0');
+}
+
+/* A set u64 or a fallback. */
+static uint64_t
+u64_or(const struct bits_u64 *v, uint64_t dflt)
+{
+	return v->p == BITS_SET ? v->v : dflt;
+}
+
+/* Three-way comparison of numbers. */
+#define CMP3(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
+
+/* Sort key of a row as a double, for the numeric columns; unknown sorts low. */
+static double
+row_number(const struct model_row *row, enum model_col col)
+{
+	const struct bits_job *j = row->job;
+	double pct;
+	uint64_t eta;
+
+	switch (col) {
+	case MODEL_COL_STATE:
+		return model_row_state(row);
+	case MODEL_COL_PRI:
+		return (double)u64_or(&j->priority, BITS_PRIORITY_COUNT);
+	case MODEL_COL_PROGRESS:
+		return model_row_percent(row, &pct) ? pct : -1;
+	case MODEL_COL_BYTES:
+		return bits_job_size_known(j) ? (double)j->bytes_total.v : -1;
+	case MODEL_COL_RATE:
+		return row->rate;
+	case MODEL_COL_ETA:
+		/* Unknown ETA sorts after every known one. */
+		return model_row_eta(row, &eta) ? (double)eta : 1e300;
+	case MODEL_COL_FILES:
+		return (double)u64_or(&j->files_total, 0);
+	case MODEL_COL_ERR:
+		return (double)u64_or(&j->transient_error_count, 0);
+	case MODEL_COL_AGE:
+		/* Older first: ascending creation time. */
+		return (double)u64_or(&j->creation_time, 0);
+	default:
+		return 0;
+	}
+}
+
+/* qsort_r comparator for the view. */
+static int
+view_cmp(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	const struct model_row *x = *(struct model_row *const *)a;
+	const struct model_row *y = *(struct model_row *const *)b;
+	int c = 0;
+	uint64_t cx, cy;
+
+	switch (m->sort) {
+	case MODEL_COL_HOST:
+		c = natural_cmp(m->hosts[x->host].name, m->hosts[y->host].name);
+		break;
+	case MODEL_COL_OWNER:
+		c = natural_cmp(x->owner, y->owner);
+		break;
+	case MODEL_COL_NAME:
+		c = natural_cmp(x->name, y->name);
+		break;
+	default:
+		c = CMP3(row_number(x, m->sort), row_number(y, m->sort));
+		break;
+	}
+	if (col_desc[m->sort])
+		c = -c;
+	if (m->invert)
+		c = -c;
+	if (c != 0)
+		return c;
+	/* Ties: configured host order, then creation time, then id (stable view). */
+	if (x->host != y->host)
+		return x->host < y->host ? -1 : 1;
+	cx = u64_or(&x->job->creation_time, 0);
+	cy = u64_or(&y->job->creation_time, 0);
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The filtered, sorted rows. */
+struct model_row *const *
+model_view(struct model *m, size_t *n)
+{
+	if (m->view_dirty) {
+		size_t total = 0;
+
+		for (size_t i = 0; i < m->nhosts; i++)
+			total += m->hosts[i].nrows;
+		if (total > m->view_cap) {
+			m->view = xreallocarray(m->view, total, sizeof *m->view);
+			m->view_cap = total;
+		}
+		m->nview = 0;
+		for (size_t i = 0; i < m->nhosts; i++) {
+			for (size_t j = 0; j < m->hosts[i].nrows; j++) {
+				struct model_row *row = m->hosts[i].rows[j];
+
+				row->view_index = SIZE_MAX;
+				if (row_matches(m, row))
+					m->view[m->nview++] = row;
+			}
+		}
+		if (m->nview > 1)
+			qsort_r(m->view, m->nview, sizeof *m->view, view_cmp, m);
+		for (size_t i = 0; i < m->nview; i++)
+			m->view[i]->view_index = i;
+		m->view_dirty = false;
+	}
+	*n = m->nview;
+	return m->view;
+}
+
+/* A row whose host's latest poll failed. */
+bool
+model_row_stale(const struct model *m, const struct model_row *row)
+{
+	const struct model_host *h = &m->hosts[row->host];
+
+	return !row->vanished && h->last != NULL && h->last != h->good;
+}
+
+/* Wall ms of the host's last good poll. */
+int64_t
+model_row_stale_since(const struct model *m, const struct model_row *row)
+{
+	const struct model_host *h = &m->hosts[row->host];
+
+	return h->good != NULL ? h->good->polled_at_ms : 0;
+}
+
+/* Percent done when the size is known. */
+bool
+model_row_percent(const struct model_row *row, double *pct)
+{
+	const struct bits_job *j = row->job;
+
+	if (!bits_job_size_known(j))
+		return false;
+	if (j->bytes_total.v == 0) {
+		/* Nothing to move: done once BITS says so. */
+		*pct = model_row_state(row) == BITS_STATE_TRANSFERRED ||
+		    model_row_state(row) == BITS_STATE_ACKNOWLEDGED ? 100.0 : 0.0;
+		return true;
+	}
+	*pct = 100.0 * (double)u64_or(&j->bytes_transferred, 0) / (double)j->bytes_total.v;
+	if (*pct > 100.0)
+		*pct = 100.0;
+	return true;
+}
+
+/* Seconds left at the current rate. */
+bool
+model_row_eta(const struct model_row *row, uint64_t *secs)
+{
+	const struct bits_job *j = row->job;
+	uint64_t done = u64_or(&j->bytes_transferred, 0);
+
+	if (!bits_job_size_known(j))
+		return false;
+	if (done >= j->bytes_total.v) {
+		*secs = 0;
+		return true;
+	}
+	if (row->rate <= 0)
+		return false;
+	*secs = (uint64_t)((double)(j->bytes_total.v - done) / row->rate + 0.5);
+	return true;
+}
+
+/* Seconds since creation. */
+bool
+model_row_age(const struct model_row *row, int64_t now_wall_ms, uint64_t *secs)
+{
+	time_t created;
+
+	if (row->job->creation_time.p != BITS_SET ||
+	    !bits_filetime_to_unix(row->job->creation_time.v, &created))
+		return false;
+	*secs = now_wall_ms / 1000 > created ? (uint64_t)(now_wall_ms / 1000 - created) : 0;
+	return true;
+}
+
+void
+model_tag_toggle(struct model *m, struct model_row *row)
+{
+	(void)m;
+	row->tagged = !row->tagged;
+}
+
+/* Untag every row; the number untagged. */
+size_t
+model_untag_all(struct model *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nhosts; i++)
+		for (size_t j = 0; j < m->hosts[i].nrows; j++)
+			if (m->hosts[i].rows[j]->tagged) {
+				m->hosts[i].rows[j]->tagged = false;
+				n++;
+			}
+	return n;
+}
+
+/* Tag every row in the view that is not a tombstone; the number newly tagged. */
+size_t
+model_tag_shown(struct model *m)
+{
+	struct model_row *const *view;
+	size_t nview, n = 0;
+
+	view = model_view(m, &nview);
+	for (size_t i = 0; i < nview; i++)
+		if (!view[i]->tagged && !view[i]->vanished) {
+			view[i]->tagged = true;
+			n++;
+		}
+	return n;
+}
+
+/* Append a row to a growing array. */
+static void
+rows_push(struct model_row ***rows, size_t *n, size_t *cap, struct model_row *row)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*rows = xreallocarray(*rows, *cap, sizeof **rows);
+	}
+	(*rows)[(*n)++] = row;
+}
+
+/* Tagged rows still present: the shown ones in view order, then hidden ones. */
+size_t
+model_tagged(struct model *m, struct model_row ***out)
+{
+	struct model_row *const *view;
+	struct model_row **rows = NULL;
+	size_t nview, n = 0, cap = 0;
+
+	view = model_view(m, &nview);
+	for (size_t i = 0; i < nview; i++)
+		if (view[i]->tagged && !view[i]->vanished)
+			rows_push(&rows, &n, &cap, view[i]);
+	for (size_t i = 0; i < m->nhosts; i++) {
+		for (size_t j = 0; j < m->hosts[i].nrows; j++) {
+			struct model_row *row = m->hosts[i].rows[j];
+
+			if (row->tagged && !row->vanished && row->view_index == SIZE_MAX)
+				rows_push(&rows, &n, &cap, row);
+		}
+	}
+	*out = rows;
+	return n;
+}
+
+void
+model_pending_begin(struct model *m, size_t host, const char *id, enum action_kind kind)
+{
+	struct model_row *row = model_find(m, host, id);
+
+	if (row != NULL) {
+		row->pending++;
+		row->pending_kind = kind;
+	}
+}
+
+void
+model_pending_end(struct model *m, size_t host, const char *id, bool drop_when_gone)
+{
+	struct model_row *row = model_find(m, host, id);
+
+	if (row == NULL)
+		return;
+	if (row->pending > 0)
+		row->pending--;
+	if (drop_when_gone)
+		row->drop_when_gone = true;
+}
+
+void
+model_summary(const struct model *m, struct model_summary *sum)
+{
+	memset(sum, 0, sizeof *sum);
+	for (size_t i = 0; i < m->nhosts; i++) {
+		const struct model_host *h = &m->hosts[i];
+
+		if (h->last == NULL || h->last->state == HOST_STATE_PENDING)
+			sum->hosts_polling++;
+		else if (h->last->state == HOST_STATE_OK)
+			sum->hosts_ok++;
+		else
+			sum->hosts_failing++;
+		for (size_t j = 0; j < h->nrows; j++) {
+			const struct model_row *row = h->rows[j];
+			unsigned st = model_row_state(row);
+
+			if (row->vanished)
+				continue;
+			sum->jobs++;
+			if (st < BITS_STATE_COUNT)
+				sum->per_state[st]++;
+			if (row->rate > 0 && !model_row_stale(m, row))
+				sum->rate += row->rate;
+		}
+	}
+}

@@ -1,0 +1,140 @@
+/*
+ * model: the rows the job table shows, built from the latest snapshot of each
+ * host (no curses, so it is unit-tested without a terminal).
+ *
+ * Rows are keyed by (host, job id) and keep their identity across refreshes:
+ * a job seen for the first time after a host's first good poll is marked new
+ * for a grace period; a job that left the queue stays as a dimmed tombstone
+ * for another; the rows of a host whose last poll failed stay, marked stale.
+ * Rate and ETA are derived between consecutive polls of the same job.
+ *
+ * Ownership: the model owns every snapshot given to model_apply() and every
+ * row. Row pointers stay valid until the next model_apply()/model_tick(); keep
+ * (host, id) keys across loop iterations, not pointers.
+ */
+#ifndef BITSTOP_TUI_MODEL_H
+#define BITSTOP_TUI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/action.h"
+#include "src/bits_job.h"
+#include "src/snapshot.h"
+
+/* Declared once: column id, header title, whether its natural sort is descending. */
+#define MODEL_COLUMNS(X) \
+	X(MODEL_COL_HOST, "HOST", false) \
+	X(MODEL_COL_STATE, "STATE", false) \
+	X(MODEL_COL_PRI, "PRI", false) \
+	X(MODEL_COL_PROGRESS, "PROGRESS", true) \
+	X(MODEL_COL_BYTES, "BYTES", true) \
+	X(MODEL_COL_RATE, "RATE", true) \
+	X(MODEL_COL_ETA, "ETA", false) \
+	X(MODEL_COL_FILES, "FILES", true) \
+	X(MODEL_COL_ERR, "ERR", true) \
+	X(MODEL_COL_AGE, "AGE", false) \
+	X(MODEL_COL_OWNER, "OWNER", false) \
+	X(MODEL_COL_NAME, "NAME", false)
+
+enum model_col {
+#define X(e, t, d) e,
+	MODEL_COLUMNS(X)
+#undef X
+	MODEL_COL_COUNT
+};
+
+struct model_row {
+	size_t	 host;		/* index into the configured hosts */
+	char	*id;		/* JobId as the server sent it (for actions), owned */
+	char	*name;		/* sanitized DisplayName, owned */
+	char	*owner;		/* sanitized owner, owned */
+	const struct bits_job *job;	/* in the host's last good snapshot, or &tomb */
+	struct bits_job tomb;	/* own copy once the job has vanished */
+	bool	 vanished;
+	int64_t	 vanished_ms;	/* monotonic ms when it vanished */
+	bool	 is_new;
+	int64_t	 seen_ms;	/* monotonic ms when it first appeared */
+	uint64_t bytes;		/* BytesTransferred at the last poll */
+	int64_t	 bytes_at_ms;	/* wall ms of that poll */
+	double	 rate;		/* bytes per second; < 0 while unknown */
+	bool	 tagged;
+	unsigned pending;	/* actions in flight on this job */
+	enum action_kind pending_kind;	/* the latest of them */
+	bool	 drop_when_gone;	/* cancelled or completed by us: no tombstone */
+	uint64_t mark;		/* model_apply generation that last saw it */
+	size_t	 view_index;	/* position in the view; SIZE_MAX when filtered out */
+};
+
+struct model_host {
+	char	*name;		/* sanitized display name */
+	struct host_snapshot *last;	/* latest snapshot of any state; NULL before the first */
+	struct host_snapshot *good;	/* latest OK snapshot (may be last); NULL before one */
+	struct model_row **rows;	/* this host's rows, sorted by id; owned */
+	size_t	 nrows;
+};
+
+struct model_summary {
+	size_t	 hosts_ok;
+	size_t	 hosts_failing;
+	size_t	 hosts_polling;	/* no answer yet */
+	size_t	 jobs;		/* rows that have not vanished */
+	size_t	 per_state[BITS_STATE_COUNT];
+	double	 rate;		/* sum over fresh rows */
+};
+
+/* New model over nhosts hosts with these display names (copied and sanitized). */
+struct model *model_new(size_t nhosts, const char *const *names);
+void model_free(struct model *m);
+/* Grace periods: how long new rows stay highlighted and vanished rows stay. */
+void model_set_grace(struct model *m, int64_t new_ms, int64_t vanish_ms);
+
+/* Take ownership of a host snapshot and update that host's rows. False when ignored. */
+bool model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono);
+/* Expire new marks and tombstones. True when anything visible changed. */
+bool model_tick(struct model *m, int64_t now_mono);
+
+size_t model_nhosts(const struct model *m);
+const struct model_host *model_host(const struct model *m, size_t host);
+/* Row of (host, id), or NULL. */
+struct model_row *model_find(const struct model *m, size_t host, const char *id);
+
+/* Filter: case-insensitive substring of host, name, owner or state; NULL or "" for none. */
+void model_set_filter(struct model *m, const char *filter);
+const char *model_filter(const struct model *m);
+void model_set_sort(struct model *m, enum model_col col, bool invert);
+enum model_col model_sort_col(const struct model *m);
+bool model_sort_invert(const struct model *m);
+const char *model_col_title(enum model_col col);
+
+/* The filtered, sorted rows (rebuilt when stale). The array belongs to the model. */
+struct model_row *const *model_view(struct model *m, size_t *n);
+
+/* A row whose host's latest poll failed (its data is from the last good poll). */
+bool model_row_stale(const struct model *m, const struct model_row *row);
+/* Wall ms of the host's last good poll. */
+int64_t model_row_stale_since(const struct model *m, const struct model_row *row);
+/* Percent done (0-100) when the size is known. */
+bool model_row_percent(const struct model_row *row, double *pct);
+/* Seconds left at the current rate, when the size and a positive rate are known. */
+bool model_row_eta(const struct model_row *row, uint64_t *secs);
+/* Seconds since creation at wall time now_wall_ms. */
+bool model_row_age(const struct model_row *row, int64_t now_wall_ms, uint64_t *secs);
+/* Job state as a number (BITS_STATE_COUNT when absent). */
+unsigned model_row_state(const struct model_row *row);
+
+/* Tags. Returns the number of rows affected. */
+void model_tag_toggle(struct model *m, struct model_row *row);
+size_t model_untag_all(struct model *m);
+size_t model_tag_shown(struct model *m);
+/* Tagged rows still present (not vanished), in view order then the rest. */
+size_t model_tagged(struct model *m, struct model_row ***rows);
+
+/* An action on (host, id) was sent / answered. drop_when_gone: it left the queue. */
+void model_pending_begin(struct model *m, size_t host, const char *id, enum action_kind kind);
+void model_pending_end(struct model *m, size_t host, const char *id, bool drop_when_gone);
+
+void model_summary(const struct model *m, struct model_summary *sum);
+
+#endif
