@@ -1,6 +1,7 @@
 ## wsman client core and BITS model (envelopes, parsing, faults, operations).
 libbitstop_a_SOURCES += src/bits_job.c \
-	src/bits_hresult.c src/bits_hresult.h
+	src/bits_hresult.c src/bits_hresult.h \
+	src/wsman_msg.c src/wsman_msg.h
 
 check_PROGRAMS += tests/test_bits_job
 TESTS += tests/test_bits_job
@@ -13,3 +14,9 @@ TESTS += tests/test_bits_hresult
 tests_test_bits_hresult_SOURCES = tests/test_bits_hresult.c
 tests_test_bits_hresult_CFLAGS = $(TEST_CFLAGS)
 tests_test_bits_hresult_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_wsman_msg
+TESTS += tests/test_wsman_msg
+tests_test_wsman_msg_SOURCES = tests/test_wsman_msg.c
+tests_test_wsman_msg_CFLAGS = $(TEST_CFLAGS)
+tests_test_wsman_msg_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
