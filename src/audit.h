@@ -20,9 +20,15 @@ char *audit_default_path(void);
 int audit_intent(struct audit *a, const struct action_req *req, const char *host, const char *url);
 /* Outcome line. -1 when it could not be written. */
 int audit_outcome(struct audit *a, const struct action_result *res, const char *host);
-/* False once a write failed; actions must then be refused. */
+/*
+ * False once a write failed; actions must then be refused. The next audit_intent
+ * reopens the file and clears the failure when it can write again.
+ */
 bool audit_ok(struct audit *a);
-/* Why the log is not usable (NULL when it is). */
+/*
+ * Why the log is not usable (NULL when it is). The string belongs to the log and
+ * stays valid until the next audit_intent/audit_outcome call.
+ */
 const char *audit_error(struct audit *a);
 
 #endif

@@ -19,7 +19,7 @@ enum auth_scheme {
 /* Settings a host inherits: built-in, then `defaults`, then its group, then the host. */
 struct host_settings {
 	char	*user;			/* NULL: none */
-	enum auth_scheme auth;		/* default: basic over https (see config.c) */
+	enum auth_scheme auth;		/* default: basic over https (see cfg.c) */
 	char	*scheme;		/* "https" or "http" */
 	unsigned port;			/* 0: 5986 for https, 5985 for http */
 	bool	 verify_tls;
@@ -100,5 +100,27 @@ int config_check(const struct config *cfg, char **cause);
  */
 int host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause);
+
+/* Built-in host settings (https, basic, verify TLS, 15 s timeout), into s. */
+void host_settings_init(struct host_settings *s);
+/* Deep copy of src into dst (dst uninitialised). */
+void host_settings_copy(struct host_settings *dst, const struct host_settings *src);
+/* Free what s owns (the password with xfree_secret). */
+void host_settings_done(struct host_settings *s);
+/*
+ * Add one host with explicit settings (a group's or a host entry's); group may be
+ * NULL. A host whose URL is already listed is dropped with a warning. -1 with *cause.
+ */
+int config_add_host_with(struct config *cfg, const char *spec, const struct host_settings *s,
+    const char *group, const char *origin, char **cause);
+/* Free what one host entry owns (the password with xfree_secret). */
+void host_cfg_done(struct host_cfg *h);
+/* Append a formatted warning to cfg->warnings. */
+void config_add_warning(struct config *cfg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The user's home directory ($HOME, else the password database), malloc'd; NULL if unknown. */
+char *config_home_dir(void);
+/* Expand a leading "~" or "~user" in path. malloc'd; NULL with *cause when the user is unknown. */
+char *config_expand_path(const char *path, char **cause);
 
 #endif

@@ -1,9 +1,21 @@
 ## config, credentials, sanitizing, --once output, audit log.
 libbitstop_a_SOURCES += \
-	src/sanitize.c
+	src/sanitize.c \
+	src/cfg.c src/cfg_hosts.c \
+	src/creds.c \
+	src/audit.c
 
 check_PROGRAMS += tests/test_sanitize
 TESTS += tests/test_sanitize
 tests_test_sanitize_SOURCES = tests/test_sanitize.c
 tests_test_sanitize_CFLAGS = $(TEST_CFLAGS)
 tests_test_sanitize_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_cfg tests/test_cfg_hosts
+TESTS += tests/test_cfg tests/test_cfg_hosts
+tests_test_cfg_SOURCES = tests/test_cfg.c
+tests_test_cfg_CFLAGS = $(TEST_CFLAGS)
+tests_test_cfg_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_test_cfg_hosts_SOURCES = tests/test_cfg_hosts.c
+tests_test_cfg_hosts_CFLAGS = $(TEST_CFLAGS)
+tests_test_cfg_hosts_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)

@@ -1,0 +1,322 @@
+#include "config.h"
+
+#include "src/audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "src/action.h"
+#include "src/cfg.h"
+#include "src/sanitize.h"
+#include "src/strbuf.h"
+#include "src/xalloc.h"
+
+/*
+ * The log. Every field is guarded by mu: pollers write intents and outcomes
+ * from their threads while the UI asks audit_ok().
+ */
+struct audit {
+	pthread_mutex_t mu;
+	char	*path;
+	int	 fd;		/* -1 after a failure closed it */
+	bool	 ok;
+	char	*error;		/* why the log is unusable; NULL when ok */
+	char	*user;		/* the local user, for intent lines */
+};
+
+char *
+audit_default_path(void)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	char *home, *path;
+
+	if (state != NULL && state[0] == '/')
+		return xasprintf("%s/bitstop/audit.log", state);
+	if ((home = config_home_dir()) == NULL)
+		return NULL;
+	path = xasprintf("%s/.local/state/bitstop/audit.log", home);
+	free(home);
+	return path;
+}
+
+/* Create the missing parent directories of path, mode 0700. */
+static int
+audit_mkdirs(const char *path, char **cause)
+{
+	char *dir = xstrdup(path), *p;
+	struct stat st;
+
+	for (p = strchr(dir + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			*cause = xasprintf("audit log: cannot create directory %s: %s", dir,
+			    strerror(errno));
+			free(dir);
+			return -1;
+		}
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			*cause = xasprintf("audit log: %s is not a directory", dir);
+			free(dir);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+/* Open path for appending, private (0600) whatever its mode was. -1 with *cause. */
+static int
+audit_open_fd(const char *path, char **cause)
+{
+	struct stat st;
+	int fd;
+
+	if (audit_mkdirs(path, cause) != 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		*cause = xasprintf("audit log %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("audit log %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
+		*cause = xasprintf("audit log %s: cannot make it private (mode %04o): %s", path,
+		    (unsigned)(st.st_mode & 07777), strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The local user's name, or "uid N". */
+static char *
+audit_local_user(void)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &res) == 0 && res != NULL &&
+	    pw.pw_name != NULL)
+		return xstrdup(pw.pw_name);
+	return xasprintf("uid %u", (unsigned)geteuid());
+}
+
+struct audit *
+audit_open(const char *path, char **cause)
+{
+	struct audit *a;
+	int fd;
+
+	if (path == NULL || path[0] == '\0') {
+		*cause = xstrdup("audit log: no path (set audit_log in the config)");
+		return NULL;
+	}
+	if ((fd = audit_open_fd(path, cause)) < 0)
+		return NULL;
+	a = xcalloc(1, sizeof *a);
+	pthread_mutex_init(&a->mu, NULL);
+	a->path = xstrdup(path);
+	a->fd = fd;
+	a->ok = true;
+	a->user = audit_local_user();
+	return a;
+}
+
+void
+audit_close(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	if (a->fd >= 0)
+		close(a->fd);
+	pthread_mutex_destroy(&a->mu);
+	free(a->path);
+	free(a->error);
+	free(a->user);
+	free(a);
+}
+
+/* Mark the log failed with a reason (mu held); closes the descriptor. */
+static void
+audit_fail(struct audit *a, const char *what, int err)
+{
+	free(a->error);
+	a->error = xasprintf("audit log %s: %s: %s", a->path, what, strerror(err));
+	a->ok = false;
+	if (a->fd >= 0)
+		close(a->fd);
+	a->fd = -1;
+}
+
+/*
+ * Append one line with a single write() (so concurrent writers never interleave)
+ * and, when sync, fsync it before returning. After a failure, each call first
+ * reopens the file: the log works again once the cause is fixed. mu held.
+ */
+static int
+audit_write_line(struct audit *a, const struct strbuf *line, bool sync)
+{
+	char *cause = NULL;
+	ssize_t n;
+
+	if (a->fd < 0) {
+		if ((a->fd = audit_open_fd(a->path, &cause)) < 0) {
+			free(a->error);
+			a->error = cause;
+			a->ok = false;
+			return -1;
+		}
+	}
+	n = write(a->fd, line->s, line->len);
+	if (n < 0) {
+		audit_fail(a, "write failed", errno);
+		return -1;
+	}
+	if ((size_t)n != line->len) {
+		audit_fail(a, "write cut short", ENOSPC);
+		return -1;
+	}
+	if (sync && fsync(a->fd) != 0) {
+		audit_fail(a, "fsync failed", errno);
+		return -1;
+	}
+	free(a->error);
+	a->error = NULL;
+	a->ok = true;
+	return 0;
+}
+
+/* Append the UTC time now as "time":"YYYY-MM-DDTHH:MM:SSZ". */
+static void
+audit_add_time(struct strbuf *sb)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&now, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strbuf_addf(sb, "\"time\":\"%s\"", buf);
+}
+
+/* Append ,"key":"value" (or null when value is NULL). */
+static void
+audit_add_str(struct strbuf *sb, const char *key, const char *value)
+{
+	strbuf_addf(sb, ",\"%s\":", key);
+	if (value == NULL)
+		strbuf_adds(sb, "null");
+	else
+		sanitize_json_append(sb, value);
+}
+
+/* The action's parameters as a JSON object. */
+static void
+audit_add_params(struct strbuf *sb, const struct action_req *req)
+{
+	strbuf_adds(sb, ",\"params\":{");
+	if (req->kind == ACTION_PRIORITY) {
+		strbuf_addf(sb, "\"priority\":\"%s\"", bits_priority_name(req->priority));
+	} else if (req->kind == ACTION_CREATE) {
+		strbuf_addf(sb, "\"type\":\"%s\"", bits_job_type_name(req->type));
+		audit_add_str(sb, "display_name", req->display_name);
+		audit_add_str(sb, "remote_url", req->remote_url);
+		audit_add_str(sb, "local_file", req->local_file);
+	}
+	strbuf_addc(sb, '}');
+}
+
+int
+audit_intent(struct audit *a, const struct action_req *req, const char *host, const char *url)
+{
+	struct strbuf sb;
+	int rc;
+
+	strbuf_init(&sb);
+	strbuf_addc(&sb, '{');
+	audit_add_time(&sb);
+	pthread_mutex_lock(&a->mu);
+	audit_add_str(&sb, "user", a->user);
+	pthread_mutex_unlock(&a->mu);
+	strbuf_addf(&sb, ",\"event\":\"intent\",\"id\":%" PRIu64, req->id);
+	audit_add_str(&sb, "host", host);
+	audit_add_str(&sb, "url", url);
+	audit_add_str(&sb, "job", req->job_id);
+	audit_add_str(&sb, "name", req->kind == ACTION_CREATE ? req->display_name : req->job_name);
+	audit_add_str(&sb, "action", action_kind_name(req->kind));
+	audit_add_params(&sb, req);
+	strbuf_adds(&sb, "}\n");
+	pthread_mutex_lock(&a->mu);
+	rc = audit_write_line(a, &sb, true);
+	pthread_mutex_unlock(&a->mu);
+	strbuf_done(&sb);
+	return rc;
+}
+
+int
+audit_outcome(struct audit *a, const struct action_result *res, const char *host)
+{
+	struct strbuf sb;
+	int rc;
+
+	strbuf_init(&sb);
+	strbuf_addc(&sb, '{');
+	audit_add_time(&sb);
+	strbuf_addf(&sb, ",\"event\":\"outcome\",\"id\":%" PRIu64, res->id);
+	audit_add_str(&sb, "host", host);
+	audit_add_str(&sb, "job", res->job_id);
+	audit_add_str(&sb, "action", action_kind_name(res->kind));
+	audit_add_str(&sb, "result", res->ok ? "ok" : "error");
+	if (!res->ok && res->error.has_code)
+		strbuf_addf(&sb, ",\"code\":%" PRIu32, res->error.code);
+	else
+		strbuf_adds(&sb, ",\"code\":null");
+	if (res->ok)
+		audit_add_str(&sb, "message", res->already_gone ?
+		    "the job had already left the queue" : NULL);
+	else
+		audit_add_str(&sb, "message", res->error.message != NULL ? res->error.message :
+		    hosterr_kind_status(res->error.kind));
+	strbuf_adds(&sb, "}\n");
+	pthread_mutex_lock(&a->mu);
+	rc = audit_write_line(a, &sb, false);
+	pthread_mutex_unlock(&a->mu);
+	strbuf_done(&sb);
+	return rc;
+}
+
+bool
+audit_ok(struct audit *a)
+{
+	bool ok;
+
+	pthread_mutex_lock(&a->mu);
+	ok = a->ok;
+	pthread_mutex_unlock(&a->mu);
+	return ok;
+}
+
+const char *
+audit_error(struct audit *a)
+{
+	const char *e;
+
+	pthread_mutex_lock(&a->mu);
+	e = a->error;
+	pthread_mutex_unlock(&a->mu);
+	return e;
+}

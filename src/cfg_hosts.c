@@ -1,0 +1,309 @@
+/* cfg_hosts: host specs (name, name:port, URL), the host list and --hosts-file. */
+#include "config.h"
+
+#include "src/cfg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "src/sanitize.h"
+#include "src/strbuf.h"
+#include "src/xalloc.h"
+
+/* WinRM's well-known ports (wsman-bits.md): 5985 plain HTTP, 5986 HTTPS. */
+#define WINRM_HTTP_PORT 5985
+#define WINRM_HTTPS_PORT 5986
+/* Stop reading a hosts file after this many bad lines. */
+#define HOSTS_FILE_MAX_ERRORS 20
+
+/* Set *cause to "bad host 'SPEC': REASON" with the spec made printable. */
+static int
+spec_error(const char *spec, const char *reason, char **cause)
+{
+	char *safe = sanitize_terminal(spec);
+
+	*cause = xasprintf("bad host '%s': %s", safe, reason);
+	free(safe);
+	return -1;
+}
+
+/* True for the characters of a DNS name or IPv4 address. */
+static bool
+is_name_char(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_';
+}
+
+/* Check the host part; v6 when it was written in brackets. */
+static int
+check_host(const char *spec, const char *h, size_t n, bool v6, char **cause)
+{
+	size_t i;
+
+	if (n == 0)
+		return spec_error(spec, "no host name", cause);
+	if (n > 253)
+		return spec_error(spec, "host name longer than 253 characters", cause);
+	if (v6) {
+		if (memchr(h, ':', n) == NULL)
+			return spec_error(spec, "brackets are for IPv6 addresses, e.g. [fe80::1]",
+			    cause);
+		for (i = 0; i < n; i++)
+			if (!isxdigit((unsigned char)h[i]) && h[i] != ':' && h[i] != '.')
+				return spec_error(spec, "not an IPv6 address", cause);
+		return 0;
+	}
+	if (h[0] == '-' || h[0] == '.')
+		return spec_error(spec, "a host name cannot start with '-' or '.'", cause);
+	for (i = 0; i < n; i++)
+		if (!is_name_char((unsigned char)h[i]))
+			return spec_error(spec, "a host name has only letters, digits, '-', '.' "
+			    "and '_' (IPv6 addresses go in brackets, e.g. [fe80::1]:5986)", cause);
+	return 0;
+}
+
+/* Parse a port of n characters at p. */
+static int
+parse_port(const char *spec, const char *p, size_t n, unsigned *port, char **cause)
+{
+	unsigned v = 0;
+	size_t i;
+
+	if (n == 0 || n > 5)
+		return spec_error(spec, "the port must be a number from 1 to 65535", cause);
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return spec_error(spec, "the port must be a number from 1 to 65535", cause);
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	if (v < 1 || v > 65535)
+		return spec_error(spec, "the port must be a number from 1 to 65535", cause);
+	*port = v;
+	return 0;
+}
+
+int
+host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
+    bool *https, char **cause)
+{
+	const char *p = spec, *sep, *end, *host, *close, *colon, *path = NULL;
+	size_t hostlen;
+	unsigned port = 0;
+	bool has_scheme = false, is_https = true, has_port = false, v6 = false;
+	const unsigned char *c;
+
+	if (spec[0] == '\0')
+		return spec_error(spec, "empty host name", cause);
+	for (c = (const unsigned char *)spec; *c != '\0'; c++)
+		if (*c <= ' ' || *c >= 0x7F)
+			return spec_error(spec, "spaces, control and non-ASCII characters are not "
+			    "allowed (write international names in their xn-- form)", cause);
+	if ((sep = strstr(spec, "://")) != NULL) {
+		if ((size_t)(sep - spec) == 5 && strncasecmp(spec, "https", 5) == 0)
+			is_https = true;
+		else if ((size_t)(sep - spec) == 4 && strncasecmp(spec, "http", 4) == 0)
+			is_https = false;
+		else
+			return spec_error(spec, "the scheme must be http:// or https://", cause);
+		has_scheme = true;
+		p = sep + 3;
+	}
+	if (strpbrk(p, "?#") != NULL)
+		return spec_error(spec, "a WinRM URL has no query or fragment", cause);
+	end = p + strcspn(p, "/");
+	if (*end == '/') {
+		if (!has_scheme)
+			return spec_error(spec, "a path needs a full URL, e.g. https://host:5986/wsman",
+			    cause);
+		path = end;
+	}
+	if (memchr(p, '@', (size_t)(end - p)) != NULL)
+		return spec_error(spec, "user names do not belong in the host; use 'user' in the "
+		    "config or -u", cause);
+	if (*p == '[') {
+		if ((close = memchr(p, ']', (size_t)(end - p))) == NULL)
+			return spec_error(spec, "missing ']' after the IPv6 address", cause);
+		v6 = true;
+		host = p + 1;
+		hostlen = (size_t)(close - host);
+		colon = close + 1 < end ? close + 1 : NULL;
+		if (colon != NULL && *colon != ':')
+			return spec_error(spec, "expected ':' and a port after ']'", cause);
+	} else {
+		host = p;
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) != NULL)
+			return spec_error(spec, "IPv6 addresses go in brackets, e.g. [fe80::1]:5986",
+			    cause);
+		hostlen = (size_t)((colon != NULL ? colon : end) - host);
+	}
+	if (check_host(spec, host, hostlen, v6, cause) != 0)
+		return -1;
+	if (colon != NULL) {
+		if (parse_port(spec, colon + 1, (size_t)(end - colon - 1), &port, cause) != 0)
+			return -1;
+		has_port = true;
+	}
+	if (!has_scheme) {
+		if (has_port && port == WINRM_HTTP_PORT)
+			is_https = false;
+		else if (has_port && port == WINRM_HTTPS_PORT)
+			is_https = true;
+		else
+			is_https = s == NULL || s->scheme == NULL || strcmp(s->scheme, "http") != 0;
+	}
+	if (!has_port)
+		port = s != NULL && s->port != 0 ? s->port :
+		    is_https ? WINRM_HTTPS_PORT : WINRM_HTTP_PORT;
+	if (path == NULL || strcmp(path, "/") == 0)
+		path = "/wsman";
+	*url = xasprintf("%s://%s%.*s%s:%u%s", is_https ? "https" : "http", v6 ? "[" : "",
+	    (int)hostlen, host, v6 ? "]" : "", port, path);
+	*hostname = xstrndup(host, hostlen);
+	*https = is_https;
+	return 0;
+}
+
+void
+host_cfg_done(struct host_cfg *h)
+{
+	free(h->name);
+	free(h->hostname);
+	free(h->url);
+	free(h->group);
+	free(h->user);
+	free(h->cacert);
+	free(h->password_command);
+	xfree_secret(h->password);
+	free(h->origin);
+	memset(h, 0, sizeof *h);
+}
+
+int
+config_add_host_with(struct config *cfg, const char *spec, const struct host_settings *s,
+    const char *group, const char *origin, char **cause)
+{
+	struct host_cfg *h;
+	char *url, *hostname, *safe;
+	bool https;
+	size_t i;
+
+	if (host_spec_parse(spec, s, &url, &hostname, &https, cause) != 0)
+		return -1;
+	for (i = 0; i < cfg->nhosts; i++) {
+		if (strcasecmp(cfg->hosts[i].url, url) != 0)
+			continue;
+		safe = sanitize_terminal(spec);
+		config_add_warning(cfg, "%s: duplicate host '%s' (%s), already listed at %s; "
+		    "ignored", origin, safe, url, cfg->hosts[i].origin);
+		free(safe);
+		free(url);
+		free(hostname);
+		return 0;
+	}
+	cfg->hosts = xreallocarray(cfg->hosts, cfg->nhosts + 1, sizeof *cfg->hosts);
+	h = &cfg->hosts[cfg->nhosts++];
+	memset(h, 0, sizeof *h);
+	h->name = xstrdup(spec);
+	h->hostname = hostname;
+	h->url = url;
+	h->https = https;
+	h->group = xstrdup_or_null(group);
+	h->user = xstrdup_or_null(s->user);
+	h->auth = s->auth;
+	h->verify_tls = s->verify_tls;
+	h->cacert = xstrdup_or_null(s->cacert);
+	h->timeout = s->timeout;
+	h->allow_unencrypted = s->allow_unencrypted;
+	h->readonly = s->readonly || cfg->readonly;
+	h->password_command = xstrdup_or_null(s->password_command);
+	h->password = xstrdup_or_null(s->password);
+	h->origin = xstrdup(origin);
+	return 0;
+}
+
+int
+config_add_host(struct config *cfg, const char *spec, const char *origin, char **cause)
+{
+	return config_add_host_with(cfg, spec, &cfg->defaults, NULL,
+	    origin != NULL ? origin : "command line", cause);
+}
+
+/* One line of a hosts file: comment and blanks stripped, at most one host. */
+static int
+hosts_file_line(struct config *cfg, char *line, const char *origin, char **cause)
+{
+	char *hash = strchr(line, '#'), *start = line, *end, *safe;
+
+	if (hash != NULL)
+		*hash = '\0';
+	while (isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (*start == '\0')
+		return 0;
+	if (start[strcspn(start, " \t\v\f")] != '\0') {
+		safe = sanitize_terminal(start);
+		*cause = xasprintf("%s: expected one host per line (got \"%s\")", origin, safe);
+		free(safe);
+		return -1;
+	}
+	if (config_add_host(cfg, start, origin, cause) != 0) {
+		safe = *cause;
+		*cause = xasprintf("%s: %s", origin, safe);
+		free(safe);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_add_hosts_file(struct config *cfg, const char *path, char **cause)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "(standard input)" : path;
+	FILE *f = is_stdin ? stdin : fopen(path, "r");
+	struct strbuf errors;
+	char *line = NULL, *origin, *lcause = NULL;
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	unsigned nerrors = 0;
+
+	if (f == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	strbuf_init(&errors);
+	while (getline(&line, &cap, f) >= 0) {
+		origin = xasprintf("%s:%lu", name, ++lineno);
+		if (hosts_file_line(cfg, line, origin, &lcause) != 0) {
+			if (nerrors++ < HOSTS_FILE_MAX_ERRORS)
+				strbuf_addf(&errors, "%s%s", errors.len > 0 ? "\n" : "", lcause);
+			free(lcause);
+			lcause = NULL;
+		}
+		free(origin);
+	}
+	if (ferror(f)) {
+		strbuf_addf(&errors, "%s%s: %s", errors.len > 0 ? "\n" : "", name, strerror(errno));
+		nerrors++;
+	}
+	free(line);
+	if (!is_stdin)
+		fclose(f);
+	if (nerrors > HOSTS_FILE_MAX_ERRORS)
+		strbuf_addf(&errors, "\n%s: %u more bad lines not shown", name,
+		    nerrors - HOSTS_FILE_MAX_ERRORS);
+	if (nerrors == 0) {
+		strbuf_done(&errors);
+		return 0;
+	}
+	*cause = strbuf_detach(&errors, NULL);
+	return -1;
+}

@@ -1,0 +1,568 @@
+#include "config.h"
+
+#include "src/creds.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "src/cfg.h"
+#include "src/sanitize.h"
+#include "src/strbuf.h"
+#include "src/xalloc.h"
+
+extern char **environ;
+
+/* Most of a password_command's output kept (the rest is read and dropped). */
+#define CREDS_MAX_OUTPUT 65536
+/* Longest password accepted at the prompt. */
+#define CREDS_MAX_PASSWORD 4096
+/* Largest ~/.netrc read. */
+#define CREDS_MAX_NETRC (1024 * 1024)
+
+/* Where a cached secret came from: the same command, or the same user's prompt. */
+enum creds_source {
+	CREDS_COMMAND,
+	CREDS_PROMPT
+};
+
+/* A secret already obtained, reused by every host with the same source and key. */
+struct creds_cache {
+	enum creds_source source;
+	char	*key;		/* the command (exact) or the user (any case) */
+	char	*secret;
+};
+
+/* One machine (or default) entry of ~/.netrc. */
+struct netrc_entry {
+	char	*machine;	/* NULL for the default entry */
+	char	*login;
+	char	*password;
+};
+
+/* Everything creds_resolve() gathers once and reuses across hosts. */
+struct creds_state {
+	struct creds_cache *cache;
+	size_t	 ncache;
+	bool	 netrc_loaded;
+	struct netrc_entry *netrc;
+	size_t	 nnetrc;
+};
+
+/* Overwrite n bytes of a secret buffer. */
+static void
+creds_scrub(void *p, size_t n)
+{
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, n);
+#else
+	volatile unsigned char *v = p;
+
+	while (n-- > 0)
+		*v++ = 0;
+#endif
+}
+
+int
+creds_check_file_private(const char *path, char **cause)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		*cause = xasprintf("%s: permissions %04o are too open: a file holding a password "
+		    "must not be accessible by group or others (chmod 600 %s)", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		*cause = xasprintf("%s: a file holding a password must be owned by you or root "
+		    "(it is owned by uid %u)", path, (unsigned)st.st_uid);
+		return -1;
+	}
+	return 0;
+}
+
+/* The cached secret for source and key, or NULL. */
+static const char *
+cache_get(const struct creds_state *st, enum creds_source source, const char *key)
+{
+	const struct creds_cache *c;
+	size_t i;
+
+	for (i = 0; i < st->ncache; i++) {
+		c = &st->cache[i];
+		if (c->source == source && (source == CREDS_COMMAND ? strcmp(c->key, key) :
+		    strcasecmp(c->key, key)) == 0)
+			return c->secret;
+	}
+	return NULL;
+}
+
+/* Remember a secret (copied) under source and key. */
+static void
+cache_put(struct creds_state *st, enum creds_source source, const char *key, const char *secret)
+{
+	st->cache = xreallocarray(st->cache, st->ncache + 1, sizeof *st->cache);
+	st->cache[st->ncache].source = source;
+	st->cache[st->ncache].key = xstrdup(key);
+	st->cache[st->ncache++].secret = xstrdup(secret);
+}
+
+/* Free the state, scrubbing every secret. */
+static void
+creds_state_done(struct creds_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->ncache; i++) {
+		free(st->cache[i].key);
+		xfree_secret(st->cache[i].secret);
+	}
+	free(st->cache);
+	for (i = 0; i < st->nnetrc; i++) {
+		free(st->netrc[i].machine);
+		free(st->netrc[i].login);
+		xfree_secret(st->netrc[i].password);
+	}
+	free(st->netrc);
+}
+
+/* The environment minus $BITSTOP_PASSWORD: a password_command never sees a password. */
+static char **
+creds_child_env(void)
+{
+	size_t n = 0, i, j = 0;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	env = xcalloc(n + 1, sizeof *env);
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "BITSTOP_PASSWORD=", 17) != 0)
+			env[j++] = environ[i];
+	env[j] = NULL;
+	return env;
+}
+
+/*
+ * Run cmd through /bin/sh -c and take the first line of its standard output as
+ * host's password (*out, a secret). Standard input and error stay the user's,
+ * so a command may ask for a passphrase. The output never appears in messages.
+ */
+static int
+creds_run_command(const char *cmd, const char *host, char **out, char **cause)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
+	char *buf = xmalloc(CREDS_MAX_OUTPUT + 1), drop[512];
+	char **env;
+	size_t len = 0, line;
+	ssize_t r;
+	pid_t pid;
+	int fds[2], rc, status;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	env = creds_child_env();
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		free(buf);
+		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(rc));
+		return -1;
+	}
+	for (;;) {
+		if (len < CREDS_MAX_OUTPUT)
+			r = read(fds[0], buf + len, CREDS_MAX_OUTPUT - len);
+		else
+			r = read(fds[0], drop, sizeof drop);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (len < CREDS_MAX_OUTPUT)
+			len += (size_t)r;
+	}
+	creds_scrub(drop, sizeof drop);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		continue;
+	buf[len] = '\0';
+	line = strcspn(buf, "\n");
+	if (line > 0 && buf[line - 1] == '\r')
+		line--;
+	if (WIFSIGNALED(status))
+		*cause = xasprintf("%s: password_command was killed by signal %d", host,
+		    WTERMSIG(status));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		*cause = xasprintf("%s: password_command failed (exit status %d)", host,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else if (line == 0)
+		*cause = xasprintf("%s: password_command printed no password", host);
+	else
+		*out = xstrndup(buf, line);
+	creds_scrub(buf, len);
+	free(buf);
+	return *out != NULL ? 0 : -1;
+}
+
+/*
+ * Next netrc token from *p: a word, or a "quoted string" with backslash escapes.
+ * NULL at the end. malloc'd.
+ */
+static char *
+netrc_token(const char **p)
+{
+	const char *s = *p;
+	struct strbuf sb;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0') {
+		*p = s;
+		return NULL;
+	}
+	strbuf_init(&sb);
+	if (*s == '"') {
+		for (s++; *s != '\0' && *s != '"'; s++) {
+			if (*s == '\\' && s[1] != '\0')
+				s++;
+			strbuf_addc(&sb, *s);
+		}
+		if (*s == '"')
+			s++;
+	} else {
+		while (*s != '\0' && !isspace((unsigned char)*s))
+			strbuf_addc(&sb, *s++);
+	}
+	*p = s;
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Parse netrc text into st->netrc (machine/default entries with login and password). */
+static void
+netrc_parse(struct creds_state *st, const char *text)
+{
+	const char *p = text, *end;
+	struct netrc_entry *cur = NULL;
+	char *tok, **field;
+
+	while ((tok = netrc_token(&p)) != NULL) {
+		field = NULL;
+		if (strcmp(tok, "machine") == 0 || strcmp(tok, "default") == 0) {
+			st->netrc = xreallocarray(st->netrc, st->nnetrc + 1, sizeof *st->netrc);
+			cur = &st->netrc[st->nnetrc++];
+			memset(cur, 0, sizeof *cur);
+			if (strcmp(tok, "machine") == 0)
+				cur->machine = netrc_token(&p);
+		} else if (strcmp(tok, "login") == 0 && cur != NULL) {
+			field = &cur->login;
+		} else if (strcmp(tok, "password") == 0 && cur != NULL) {
+			field = &cur->password;
+		} else if (strcmp(tok, "macdef") == 0) {
+			/* a macro runs to the next blank line */
+			end = strstr(p, "\n\n");
+			p = end != NULL ? end + 2 : p + strlen(p);
+			cur = NULL;
+		}
+		if (field != NULL) {
+			xfree_secret(*field);
+			*field = netrc_token(&p);
+		}
+		xfree_secret(tok);
+	}
+}
+
+/* Read ~/.netrc once; one that group or others can read is ignored with a warning. */
+static void
+netrc_load(struct creds_state *st, struct config *cfg)
+{
+	char *home, *path, *text;
+	struct stat sb;
+	ssize_t r;
+	size_t len = 0;
+	int fd;
+
+	st->netrc_loaded = true;
+	if ((home = config_home_dir()) == NULL)
+		return;
+	path = xasprintf("%s/.netrc", home);
+	free(home);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		free(path);
+		return;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		free(path);
+		return;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		config_add_warning(cfg, "%s: permissions %04o are too open, so its passwords are "
+		    "not used (chmod 600 %s)", path, (unsigned)(sb.st_mode & 07777), path);
+		close(fd);
+		free(path);
+		return;
+	}
+	text = xmalloc(CREDS_MAX_NETRC + 1);
+	while (len < CREDS_MAX_NETRC &&
+	    ((r = read(fd, text + len, CREDS_MAX_NETRC - len)) > 0 || (r < 0 && errno == EINTR)))
+		if (r > 0)
+			len += (size_t)r;
+	close(fd);
+	text[len] = '\0';
+	netrc_parse(st, text);
+	creds_scrub(text, len);
+	free(text);
+	free(path);
+}
+
+/*
+ * The netrc entry for host and user: a machine entry whose name matches the host
+ * and whose login (when both are known) matches the user, else the default entry
+ * under the same login rule. NULL when none has a password.
+ */
+static const struct netrc_entry *
+netrc_find(const struct creds_state *st, const char *host, const char *user)
+{
+	const struct netrc_entry *dflt = NULL, *e;
+	size_t i;
+
+	for (i = 0; i < st->nnetrc; i++) {
+		e = &st->netrc[i];
+		if (e->password == NULL)
+			continue;
+		if (user != NULL && e->login != NULL && strcasecmp(user, e->login) != 0)
+			continue;
+		if (e->machine == NULL) {
+			if (dflt == NULL)
+				dflt = e;
+		} else if (strcasecmp(e->machine, host) == 0)
+			return e;
+	}
+	return dflt;
+}
+
+/* Set by the prompt's signal handler: the signal that interrupted reading. */
+static volatile sig_atomic_t creds_prompt_signal;
+
+/* Note the signal; the read returns EINTR and the prompt restores the terminal. */
+static void
+creds_prompt_handler(int sig)
+{
+	creds_prompt_signal = sig;
+}
+
+/* Read one line from fd with the terminal's echo off; restore it on every path. */
+static int
+creds_read_noecho(int fd, char *buf, size_t size, size_t *len)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa, old[sizeof sigs / sizeof sigs[0]];
+	struct termios saved, quiet;
+	sigset_t block, oldmask;
+	size_t i, n = 0;
+	ssize_t r;
+	char c;
+
+	if (tcgetattr(fd, &saved) != 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = creds_prompt_handler;	/* no SA_RESTART: read must return */
+	sigemptyset(&sa.sa_mask);
+	creds_prompt_signal = 0;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTSTP);	/* ^Z waits until echo is back on */
+	sigprocmask(SIG_BLOCK, &block, &oldmask);
+	quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+	quiet.c_lflag |= ICANON;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	while (creds_prompt_signal == 0) {
+		r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n' || c == '\r')
+			break;
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+	creds_scrub(&c, sizeof c);
+	tcsetattr(fd, TCSAFLUSH, &saved);
+	if (write(fd, "\n", 1) < 0) {
+		/* the newline is cosmetic */
+	}
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	buf[n] = '\0';
+	*len = n;
+	if (creds_prompt_signal != 0) {
+		creds_scrub(buf, n);
+		raise(creds_prompt_signal);	/* the program's own disposition now */
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask for user's password on the terminal (echo off). *out is a secret. */
+static int
+creds_prompt(const char *user, const char *host, size_t nhosts, char **out, char **cause)
+{
+	char *buf = xmalloc(CREDS_MAX_PASSWORD + 1), *safe_user, *safe_host, *prompt;
+	size_t len = 0;
+	int fd, rc;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		*cause = xasprintf("%s: no terminal to ask for the password of %s: %s", host, user,
+		    strerror(errno));
+		free(buf);
+		return -1;
+	}
+	safe_user = sanitize_terminal(user);
+	safe_host = sanitize_terminal(host);
+	if (nhosts > 1)
+		prompt = xasprintf("Password for %s (%s and %zu more host%s): ", safe_user, safe_host,
+		    nhosts - 1, nhosts > 2 ? "s" : "");
+	else
+		prompt = xasprintf("Password for %s on %s: ", safe_user, safe_host);
+	free(safe_user);
+	free(safe_host);
+	rc = write(fd, prompt, strlen(prompt)) < 0 ? -1 :
+	    creds_read_noecho(fd, buf, CREDS_MAX_PASSWORD + 1, &len);
+	free(prompt);
+	close(fd);
+	if (rc != 0)
+		*cause = xasprintf("%s: could not read the password of %s from the terminal", host,
+		    user);
+	else if (len == 0)
+		*cause = xasprintf("%s: no password given for %s", host, user);
+	else
+		*out = xstrndup(buf, len);
+	creds_scrub(buf, len);
+	free(buf);
+	return *out != NULL ? 0 : -1;
+}
+
+/* True when h still needs a password (basic auth, none yet). */
+static bool
+creds_needed(const struct host_cfg *h)
+{
+	return h->auth == AUTH_BASIC && h->password == NULL;
+}
+
+/* The non-interactive sources for host h: its command, the environment, ~/.netrc. */
+static int
+creds_from_sources(struct creds_state *st, struct config *cfg, struct host_cfg *h,
+    char **cause)
+{
+	const char *env = getenv("BITSTOP_PASSWORD"), *cached;
+	const struct netrc_entry *e;
+	char *pw = NULL;
+
+	if (h->password_command != NULL) {
+		if ((cached = cache_get(st, CREDS_COMMAND, h->password_command)) != NULL) {
+			h->password = xstrdup(cached);
+			return 0;
+		}
+		if (creds_run_command(h->password_command, h->name, &pw, cause) != 0)
+			return -1;
+		cache_put(st, CREDS_COMMAND, h->password_command, pw);
+		h->password = pw;
+		return 0;
+	}
+	if (env != NULL && env[0] != '\0') {
+		h->password = xstrdup(env);
+		return 0;
+	}
+	if (!st->netrc_loaded)
+		netrc_load(st, cfg);
+	if ((e = netrc_find(st, h->hostname, h->user)) != NULL) {
+		if (h->user == NULL && e->login != NULL)
+			h->user = xstrdup(e->login);
+		h->password = xstrdup(e->password);
+	}
+	return 0;
+}
+
+/* Prompt once per distinct user for the hosts still without a password. */
+static int
+creds_prompt_all(struct creds_state *st, struct config *cfg, bool interactive, char **cause)
+{
+	const char *cached;
+	char *pw = NULL;
+	size_t i, j, n;
+
+	for (i = 0; i < cfg->nhosts; i++) {
+		struct host_cfg *h = &cfg->hosts[i];
+
+		if (!creds_needed(h))
+			continue;
+		if (h->user == NULL) {
+			*cause = xasprintf("%s: basic authentication needs a user (set 'user' in the "
+			    "config or use -u)", h->name);
+			return -1;
+		}
+		if ((cached = cache_get(st, CREDS_PROMPT, h->user)) != NULL) {
+			h->password = xstrdup(cached);
+			continue;
+		}
+		if (!interactive) {
+			*cause = xasprintf("%s: no password for %s (use password_command in the "
+			    "config, $BITSTOP_PASSWORD or ~/.netrc, or run on a terminal)", h->name,
+			    h->user);
+			return -1;
+		}
+		for (n = 0, j = i; j < cfg->nhosts; j++)
+			if (creds_needed(&cfg->hosts[j]) && cfg->hosts[j].user != NULL &&
+			    strcasecmp(cfg->hosts[j].user, h->user) == 0)
+				n++;
+		if (creds_prompt(h->user, h->name, n, &pw, cause) != 0)
+			return -1;
+		cache_put(st, CREDS_PROMPT, h->user, pw);
+		h->password = pw;
+		pw = NULL;
+	}
+	return 0;
+}
+
+int
+creds_resolve(struct config *cfg, bool interactive, char **cause)
+{
+	struct creds_state st;
+	size_t i;
+	int rc = 0;
+
+	memset(&st, 0, sizeof st);
+	for (i = 0; i < cfg->nhosts && rc == 0; i++)
+		if (creds_needed(&cfg->hosts[i]))
+			rc = creds_from_sources(&st, cfg, &cfg->hosts[i], cause);
+	if (rc == 0)
+		rc = creds_prompt_all(&st, cfg, interactive, cause);
+	creds_state_done(&st);
+	return rc;
+}

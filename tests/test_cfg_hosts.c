@@ -1,0 +1,352 @@
+/*
+ * Tests for src/cfg_hosts.c and the config search: host specs (product.md §2.1),
+ * duplicates, --hosts-file, command-line overrides and where the config is found.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "src/cfg.h"
+#include "src/xalloc.h"
+
+#define FIXTURES TOP_SRCDIR "/tests/fixtures/cfg"
+
+/* One host spec and what it must become. */
+struct spec_case {
+	const char *spec;
+	const char *url;	/* NULL: must be refused */
+	const char *hostname;
+	bool	 https;
+};
+
+/* Assert that haystack contains needle, showing both when not. */
+static void
+assert_contains(const char *haystack, const char *needle)
+{
+	if (strstr(haystack, needle) == NULL)
+		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
+}
+
+/* Protects: every accepted host form normalises to the documented endpoint URL. */
+static void
+test_spec_forms(void **state)
+{
+	static const struct spec_case cases[] = {
+		{ "ws01", "https://ws01:5986/wsman", "ws01", true },
+		{ "ws01:5985", "http://ws01:5985/wsman", "ws01", false },
+		{ "ws01:5986", "https://ws01:5986/wsman", "ws01", true },
+		{ "ws01.corp.example:8443", "https://ws01.corp.example:8443/wsman",
+		    "ws01.corp.example", true },
+		{ "10.1.2.3", "https://10.1.2.3:5986/wsman", "10.1.2.3", true },
+		{ "http://lab1", "http://lab1:5985/wsman", "lab1", false },
+		{ "https://lab1", "https://lab1:5986/wsman", "lab1", true },
+		{ "http://lab1:5985/wsman", "http://lab1:5985/wsman", "lab1", false },
+		{ "HTTPS://lab1:443/", "https://lab1:443/wsman", "lab1", true },
+		{ "https://lab1/custom", "https://lab1:5986/custom", "lab1", true },
+		{ "[::1]", "https://[::1]:5986/wsman", "::1", true },
+		{ "[fe80::1]:5985", "http://[fe80::1]:5985/wsman", "fe80::1", false },
+		{ "http://[2001:db8::7]:8080/wsman", "http://[2001:db8::7]:8080/wsman",
+		    "2001:db8::7", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *url = NULL, *hostname = NULL, *cause = NULL;
+		bool https = !cases[i].https;
+
+		if (host_spec_parse(cases[i].spec, NULL, &url, &hostname, &https, &cause) != 0)
+			fail_msg("%s: %s", cases[i].spec, cause);
+		assert_string_equal(url, cases[i].url);
+		assert_string_equal(hostname, cases[i].hostname);
+		assert_int_equal(https, cases[i].https);
+		free(url);
+		free(hostname);
+	}
+}
+
+/* Protects: malformed specs are refused with a reason that quotes them. */
+static void
+test_spec_errors(void **state)
+{
+	static const char *const bad[] = {
+		"", "fe80::1", "ws01:0", "ws01:70000", "ws01:abc", "ws01:", "ftp://x",
+		"https://user@x", "ws01/wsman", "a b", "http://x/?q=1", "[::1", "[zz]",
+		"[::1]x", "-ws01", "ws\x1b[31m", "h\xC3\xA9te", "https://",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *url = NULL, *hostname = NULL, *cause = NULL;
+		bool https;
+
+		if (host_spec_parse(bad[i], NULL, &url, &hostname, &https, &cause) == 0)
+			fail_msg("'%s' accepted as %s", bad[i], url);
+		assert_non_null(cause);
+		assert_contains(cause, "bad host '");
+		/* the spec is quoted, made printable: no raw escape character */
+		assert_null(strchr(cause, '\x1b'));
+		free(cause);
+	}
+}
+
+/* Protects: bare names follow the inherited scheme and port; explicit ports still decide. */
+static void
+test_spec_settings(void **state)
+{
+	struct host_settings s;
+	char *url, *hostname, *cause = NULL;
+	bool https;
+
+	(void)state;
+	host_settings_init(&s);
+	free(s.scheme);
+	s.scheme = xstrdup("http");
+	assert_int_equal(host_spec_parse("ws01", &s, &url, &hostname, &https, &cause), 0);
+	assert_string_equal(url, "http://ws01:5985/wsman");
+	free(url);
+	free(hostname);
+	assert_int_equal(host_spec_parse("ws01:5986", &s, &url, &hostname, &https, &cause), 0);
+	assert_string_equal(url, "https://ws01:5986/wsman");
+	free(url);
+	free(hostname);
+	s.port = 8080;
+	assert_int_equal(host_spec_parse("ws01", &s, &url, &hostname, &https, &cause), 0);
+	assert_string_equal(url, "http://ws01:8080/wsman");
+	free(url);
+	free(hostname);
+	host_settings_done(&s);
+}
+
+/* Protects: the same endpoint listed twice is polled once, with a warning naming both places. */
+static void
+test_duplicates(void **state)
+{
+	struct config *cfg = config_new();
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(config_add_host(cfg, "ws01", NULL, &cause), 0);
+	assert_int_equal(config_add_host(cfg, "https://WS01:5986/wsman", "x.conf:3", &cause), 0);
+	assert_int_equal(config_add_host(cfg, "ws01:5985", NULL, &cause), 0);
+	assert_int_equal(cfg->nhosts, 2);
+	assert_int_equal(cfg->nwarnings, 1);
+	assert_contains(cfg->warnings[0], "x.conf:3: duplicate host 'https://WS01:5986/wsman'");
+	assert_contains(cfg->warnings[0], "already listed at command line");
+	assert_int_equal(config_add_host(cfg, "bad:port", NULL, &cause), -1);
+	assert_contains(cause, "bad host 'bad:port'");
+	free(cause);
+	config_free(cfg);
+}
+
+/* Protects: hosts files skip comments and blanks, keep order, and name file:line in origins. */
+static void
+test_hosts_file(void **state)
+{
+	struct config *cfg = config_new();
+	char *cause = NULL;
+
+	(void)state;
+	if (config_add_hosts_file(cfg, FIXTURES "/hosts.txt", &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(cfg->nhosts, 5);
+	assert_string_equal(cfg->hosts[0].url, "https://ws01:5986/wsman");
+	assert_string_equal(cfg->hosts[0].origin, FIXTURES "/hosts.txt:2");
+	assert_string_equal(cfg->hosts[1].url, "http://ws02:5985/wsman");
+	assert_string_equal(cfg->hosts[1].name, "ws02:5985");
+	assert_string_equal(cfg->hosts[2].url, "https://ws03:5986/wsman");
+	assert_string_equal(cfg->hosts[3].hostname, "fe80::1");
+	assert_string_equal(cfg->hosts[4].name, "crlf01");
+	assert_int_equal(cfg->nwarnings, 1);
+	assert_contains(cfg->warnings[0], FIXTURES "/hosts.txt:7: duplicate host 'ws01'");
+	config_free(cfg);
+}
+
+/* Protects: bad lines in a hosts file are errors naming file and line; a missing file says why. */
+static void
+test_hosts_file_errors(void **state)
+{
+	char path[] = "/tmp/test_cfg_hosts.XXXXXX";
+	struct config *cfg = config_new();
+	char *cause = NULL;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_true(write(fd, "ok1\n\n# c\nbad:99999\ntwo hosts\n", 29) == 29);
+	close(fd);
+	assert_int_equal(config_add_hosts_file(cfg, path, &cause), -1);
+	assert_non_null(strstr(cause, ":4: bad host 'bad:99999'"));
+	assert_non_null(strstr(cause, ":5: expected one host per line (got \"two hosts\")"));
+	assert_true(strncmp(cause, path, strlen(path)) == 0);
+	free(cause);
+	unlink(path);
+	assert_int_equal(config_add_hosts_file(cfg, path, &cause), -1);
+	assert_contains(cause, "No such file or directory");
+	free(cause);
+	config_free(cfg);
+}
+
+/* Protects: "-" reads the hosts from standard input. */
+static void
+test_hosts_file_stdin(void **state)
+{
+	struct config *cfg = config_new();
+	char *cause = NULL;
+
+	(void)state;
+	assert_non_null(freopen(FIXTURES "/hosts.txt", "r", stdin));
+	if (config_add_hosts_file(cfg, "-", &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(cfg->nhosts, 5);
+	assert_string_equal(cfg->hosts[0].origin, "(standard input):2");
+	config_free(cfg);
+}
+
+/* Protects: -u only fills hosts without a user; -a, -k, --cacert and -r apply everywhere. */
+static void
+test_apply_cli(void **state)
+{
+	struct config *cfg = config_new();
+	struct config_cli cli = { .user = "cli", .auth = AUTH_NEGOTIATE, .insecure = true,
+	    .cacert = "/ca.pem", .readonly = true, .refresh = 2.0 };
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(config_load_string(cfg, "hosts = ( \"a\", { host = \"b\"; "
+	    "user = \"own\"; } );\n", "t.conf", &cause), 0);
+	config_apply_cli(cfg, &cli);
+	assert_string_equal(cfg->hosts[0].user, "cli");
+	assert_string_equal(cfg->hosts[1].user, "own");
+	assert_int_equal(cfg->hosts[1].auth, AUTH_NEGOTIATE);
+	assert_false(cfg->hosts[0].verify_tls);
+	assert_string_equal(cfg->hosts[1].cacert, "/ca.pem");
+	assert_true(cfg->hosts[0].readonly);
+	assert_true(cfg->readonly);
+	assert_true(cfg->refresh == 2.0);
+	/* hosts added afterwards get the same overrides through the defaults */
+	assert_int_equal(config_add_host(cfg, "c", NULL, &cause), 0);
+	assert_string_equal(cfg->hosts[2].user, "cli");
+	assert_false(cfg->hosts[2].verify_tls);
+	assert_true(cfg->hosts[2].readonly);
+	config_free(cfg);
+}
+
+/* Make DIR/SUB/bitstop.conf (creating the directories) and return its path. */
+static char *
+make_conf(const char *dir, const char *sub)
+{
+	char *d = xasprintf("%s/%s", dir, sub), *p = xasprintf("%s/bitstop.conf", d);
+	char *cmd = xasprintf("mkdir -p '%s'", d);
+	FILE *f;
+
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(f = fopen(p, "w"));
+	fclose(f);
+	free(cmd);
+	free(d);
+	return p;
+}
+
+/* Protects: search order -c, $BITSTOP_CONFIG, $XDG_CONFIG_HOME, ~/.config, sysconfdir. */
+static void
+test_search_order(void **state)
+{
+	char dir[] = "/tmp/test_cfg_find.XXXXXX";
+	char *xdg_dir, *home_dir, *xdg, *home, *env, *got, *cause = NULL, *cmd;
+	struct stat st;
+	bool sysconf = stat(SYSCONFDIR "/bitstop.conf", &st) == 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	xdg_dir = xasprintf("%s/xdg", dir);
+	home_dir = xasprintf("%s/home", dir);
+	xdg = make_conf(dir, "xdg/bitstop");
+	home = make_conf(dir, "home/.config/bitstop");
+	env = make_conf(dir, "env");
+	setenv("HOME", home_dir, 1);
+	setenv("XDG_CONFIG_HOME", xdg_dir, 1);
+	setenv("BITSTOP_CONFIG", env, 1);
+
+	/* an explicit -c wins and must exist */
+	got = config_find("/explicit/missing.conf", &cause);
+	assert_null(got);
+	assert_string_equal(cause, "/explicit/missing.conf: No such file or directory");
+	free(cause);
+	got = config_find(env, &cause);
+	assert_string_equal(got, env);
+	free(got);
+
+	got = config_find(NULL, &cause);
+	assert_string_equal(got, env);
+	free(got);
+
+	unsetenv("BITSTOP_CONFIG");
+	got = config_find(NULL, &cause);
+	assert_string_equal(got, xdg);
+	free(got);
+
+	/* a relative XDG_CONFIG_HOME is ignored, as the XDG spec says */
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	got = config_find(NULL, &cause);
+	assert_string_equal(got, home);
+	free(got);
+	unsetenv("XDG_CONFIG_HOME");
+	got = config_find(NULL, &cause);
+	assert_string_equal(got, home);
+	free(got);
+
+	unlink(home);
+	got = config_find(NULL, &cause);
+	assert_null(cause);
+	if (sysconf)
+		assert_string_equal(got, SYSCONFDIR "/bitstop.conf");
+	else
+		assert_null(got);
+	free(got);
+
+	/* $BITSTOP_CONFIG names a file that must exist */
+	setenv("BITSTOP_CONFIG", "/nonexistent/bitstop.conf", 1);
+	assert_null(config_find(NULL, &cause));
+	assert_contains(cause, "/nonexistent/bitstop.conf");
+	free(cause);
+	unsetenv("BITSTOP_CONFIG");
+
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(xdg_dir);
+	free(home_dir);
+	free(xdg);
+	free(home);
+	free(env);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec_forms),
+		cmocka_unit_test(test_spec_errors),
+		cmocka_unit_test(test_spec_settings),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_hosts_file),
+		cmocka_unit_test(test_hosts_file_errors),
+		cmocka_unit_test(test_hosts_file_stdin),
+		cmocka_unit_test(test_apply_cli),
+		cmocka_unit_test(test_search_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
