@@ -1,0 +1,779 @@
+#include "config.h"
+
+#include "src/wsman_parse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "src/strbuf.h"
+#include "src/wsman_msg.h"
+#include "src/xalloc.h"
+
+/* Longest piece of server text quoted in an error cause. */
+#define QUOTE_MAX 40
+
+static const char *const body_kind_names[] = {
+	[WSMAN_BODY_EMPTY] = "empty body",
+	[WSMAN_BODY_FAULT] = "SOAP fault",
+	[WSMAN_BODY_ENUMERATE] = "EnumerateResponse",
+	[WSMAN_BODY_PULL] = "PullResponse",
+	[WSMAN_BODY_RELEASE] = "ReleaseResponse",
+	[WSMAN_BODY_OUTPUT] = "method output",
+	[WSMAN_BODY_INSTANCE] = "instance",
+};
+_Static_assert(sizeof(body_kind_names) / sizeof(body_kind_names[0]) == WSMAN_BODY_INSTANCE + 1,
+    "one name per body kind");
+
+const char *
+wsman_body_kind_name(enum wsman_body_kind kind)
+{
+	return (unsigned)kind <= WSMAN_BODY_INSTANCE ? body_kind_names[kind] : "unknown";
+}
+
+xmlNodePtr
+wsman_xml_next(xmlNodePtr node)
+{
+	for (node = node != NULL ? node->next : NULL; node != NULL; node = node->next)
+		if (node->type == XML_ELEMENT_NODE)
+			return node;
+	return NULL;
+}
+
+xmlNodePtr
+wsman_xml_first(xmlNodePtr parent)
+{
+	xmlNodePtr n;
+
+	if (parent == NULL)
+		return NULL;
+	for (n = parent->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return n;
+	return NULL;
+}
+
+bool
+wsman_xml_is(xmlNodePtr node, const char *ns, const char *local)
+{
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return false;
+	if (strcmp((const char *)node->name, local) != 0)
+		return false;
+	if (ns == NULL)
+		return node->ns == NULL || node->ns->href == NULL;
+	return node->ns != NULL && node->ns->href != NULL &&
+	    strcmp((const char *)node->ns->href, ns) == 0;
+}
+
+xmlNodePtr
+wsman_xml_child(xmlNodePtr parent, const char *ns, const char *local)
+{
+	xmlNodePtr n;
+
+	for (n = wsman_xml_first(parent); n != NULL; n = wsman_xml_next(n))
+		if (wsman_xml_is(n, ns, local))
+			return n;
+	return NULL;
+}
+
+xmlNodePtr
+wsman_xml_child_any(xmlNodePtr parent, const char *local)
+{
+	xmlNodePtr n;
+
+	for (n = wsman_xml_first(parent); n != NULL; n = wsman_xml_next(n))
+		if (strcasecmp((const char *)n->name, local) == 0)
+			return n;
+	return NULL;
+}
+
+char *
+wsman_xml_text(xmlNodePtr node)
+{
+	struct strbuf sb;
+	xmlNodePtr c;
+
+	strbuf_init(&sb);
+	for (c = node != NULL ? node->children : NULL; c != NULL; c = c->next)
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content != NULL)
+			strbuf_adds(&sb, (const char *)c->content);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* XML whitespace (space, tab, CR, LF). */
+static bool
+is_xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+char *
+wsman_xml_trimmed(xmlNodePtr node)
+{
+	char *s = wsman_xml_text(node);
+	size_t start = 0, end = strlen(s);
+
+	while (start < end && is_xml_space(s[start]))
+		start++;
+	while (end > start && is_xml_space(s[end - 1]))
+		end--;
+	memmove(s, s + start, end - start);
+	s[end - start] = '\0';
+	return s;
+}
+
+bool
+wsman_xml_is_nil(xmlNodePtr node)
+{
+	xmlChar *v = xmlGetNsProp(node, (const xmlChar *)"nil", (const xmlChar *)WSMAN_NS_XSI);
+	bool nil = false;
+
+	if (v != NULL) {
+		const char *s = (const char *)v;
+
+		while (is_xml_space(*s))
+			s++;
+		nil = strncmp(s, "true", 4) == 0 || s[0] == '1';
+		xmlFree(v);
+	}
+	return nil;
+}
+
+int
+wsman_parse_u64(const char *s, uint64_t *out)
+{
+	const char *p = s, *digits;
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL)
+		return -1;
+	while (is_xml_space(*p))
+		p++;
+	digits = p;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == digits)
+		return -1;
+	end = (char *)p;
+	while (is_xml_space(*p))
+		p++;
+	if (*p != '\0')
+		return -1;
+	errno = 0;
+	v = strtoull(digits, &end, 10);
+	if (errno == ERANGE || end == digits)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+int
+wsman_parse_code(const char *s, uint32_t *out)
+{
+	const char *p = s;
+	uint64_t v;
+
+	if (s == NULL)
+		return -1;
+	while (is_xml_space(*p))
+		p++;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		char *end;
+		unsigned long long h;
+
+		if (!isxdigit((unsigned char)p[2]))
+			return -1;
+		errno = 0;
+		h = strtoull(p + 2, &end, 16);
+		while (is_xml_space(*end))
+			end++;
+		if (errno == ERANGE || *end != '\0' || h > UINT32_MAX)
+			return -1;
+		*out = (uint32_t)h;
+		return 0;
+	}
+	if (*p == '-') {
+		if (wsman_parse_u64(p + 1, &v) != 0 || v > (uint64_t)INT32_MAX + 1)
+			return -1;
+		*out = (uint32_t)(0 - (uint32_t)v);
+		return 0;
+	}
+	if (wsman_parse_u64(p, &v) != 0 || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+char *
+wsman_parse_charset(const char *content_type)
+{
+	const char *p;
+
+	if (content_type == NULL)
+		return NULL;
+	for (p = strchr(content_type, ';'); p != NULL; p = strchr(p + 1, ';')) {
+		const char *q = p + 1;
+		size_t n = 0;
+		bool quoted;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strncasecmp(q, "charset", 7) != 0)
+			continue;
+		q += 7;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '=')
+			continue;
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		quoted = *q == '"';
+		if (quoted)
+			q++;
+		while (isalnum((unsigned char)q[n]) || strchr("-_.:", q[n]) != NULL)
+			n++;
+		if (n == 0 || (quoted && q[n] != '"'))
+			return NULL;
+		return xstrndup(q, n);
+	}
+	return NULL;
+}
+
+/* SAX hook: a DOCTYPE (internal subset or external ID) stops the parse at once. */
+static void
+refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id, const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+	ctxt->_private = (void *)"dtd";
+	xmlStopParser(ctxt);
+}
+
+/* SAX hook: an entity declaration also stops the parse (belt and braces). */
+static void
+refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+    const xmlChar *system_id, xmlChar *content)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	(void)name;
+	(void)type;
+	(void)public_id;
+	(void)system_id;
+	(void)content;
+	ctxt->_private = (void *)"dtd";
+	xmlStopParser(ctxt);
+}
+
+/* Structured error sink: keeps libxml2 quiet (errors stay in ctxt->lastError). */
+static void
+quiet_error(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx;
+	(void)err;
+}
+
+/* Copy at most QUOTE_MAX bytes of a libxml2 message, without its newline. */
+static char *
+short_message(const char *msg)
+{
+	size_t n;
+
+	if (msg == NULL)
+		return xstrdup("unknown error");
+	n = strcspn(msg, "\n");
+	if (n > 120)
+		n = 120;
+	return xstrndup(msg, n);
+}
+
+/* Parse data into a document with every safety option; NULL with *cause on failure. */
+static xmlDocPtr
+safe_read(const char *data, size_t len, const char *content_type, size_t max_size, char **cause)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	char *charset;
+	const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING;
+
+	if (max_size == 0)
+		max_size = WSMAN_PARSE_DEFAULT_MAX;
+	if (len > max_size || len > INT_MAX) {
+		*cause = xasprintf("response of %zu bytes is over the %zu-byte limit", len, max_size);
+		return NULL;
+	}
+	if (len == 0) {
+		*cause = xstrdup("empty response body");
+		return NULL;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL) {
+		*cause = xstrdup("out of memory creating the XML parser");
+		return NULL;
+	}
+	ctxt->sax->internalSubset = refuse_dtd;
+	ctxt->sax->externalSubset = refuse_dtd;
+	ctxt->sax->entityDecl = refuse_entity;
+	ctxt->sax->serror = quiet_error;
+	ctxt->_private = NULL;
+	charset = wsman_parse_charset(content_type);
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, charset, options);
+	if (ctxt->_private != NULL) {
+		*cause = xstrdup("response has a DOCTYPE (DTDs and entities are refused)");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (doc == NULL || !ctxt->wellFormed) {
+		xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+		char *msg = short_message(e != NULL ? e->message : NULL);
+
+		*cause = xasprintf("malformed XML (line %d): %s", e != NULL ? e->line : 0, msg);
+		free(msg);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	free(charset);
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+/* Classify the body element and pick out the enumeration parts. */
+static void
+read_body(struct wsman_response *r)
+{
+	xmlNodePtr b = r->body, c;
+	const char *name;
+	size_t n;
+
+	if (b == NULL) {
+		r->kind = WSMAN_BODY_EMPTY;
+		return;
+	}
+	name = (const char *)b->name;
+	n = strlen(name);
+	if (wsman_xml_is(b, WSMAN_NS_SOAP, "Fault"))
+		r->kind = WSMAN_BODY_FAULT;
+	else if (wsman_xml_is(b, WSMAN_NS_ENUMERATION, "EnumerateResponse"))
+		r->kind = WSMAN_BODY_ENUMERATE;
+	else if (wsman_xml_is(b, WSMAN_NS_ENUMERATION, "PullResponse"))
+		r->kind = WSMAN_BODY_PULL;
+	else if (wsman_xml_is(b, WSMAN_NS_ENUMERATION, "ReleaseResponse"))
+		r->kind = WSMAN_BODY_RELEASE;
+	else if (n > 7 && strcmp(name + n - 7, "_OUTPUT") == 0) {
+		r->kind = WSMAN_BODY_OUTPUT;
+		r->method = xstrndup(name, n - 7);
+	} else
+		r->kind = WSMAN_BODY_INSTANCE;
+	if (r->kind != WSMAN_BODY_ENUMERATE && r->kind != WSMAN_BODY_PULL)
+		return;
+	/* Items and EndOfSequence are w: in EnumerateResponse and n: in PullResponse;
+	 * accept either namespace in both. */
+	for (c = wsman_xml_first(b); c != NULL; c = wsman_xml_next(c)) {
+		if (wsman_xml_is(c, WSMAN_NS_ENUMERATION, "EnumerationContext")) {
+			if (!r->has_context) {
+				r->has_context = true;
+				r->context = wsman_xml_trimmed(c);
+			}
+		} else if (wsman_xml_is(c, WSMAN_NS_WSMAN, "Items") ||
+		    wsman_xml_is(c, WSMAN_NS_ENUMERATION, "Items")) {
+			if (r->items == NULL)
+				r->items = c;
+		} else if (wsman_xml_is(c, WSMAN_NS_WSMAN, "EndOfSequence") ||
+		    wsman_xml_is(c, WSMAN_NS_ENUMERATION, "EndOfSequence"))
+			r->end_of_sequence = true;
+	}
+}
+
+int
+wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
+    const char *content_type, size_t max_size, char **cause)
+{
+	xmlNodePtr root, c, body = NULL;
+
+	memset(r, 0, sizeof(*r));
+	r->doc = safe_read(data, len, content_type, max_size, cause);
+	if (r->doc == NULL)
+		return -1;
+	root = xmlDocGetRootElement(r->doc);
+	if (!wsman_xml_is(root, WSMAN_NS_SOAP, "Envelope")) {
+		*cause = xasprintf("the document is not a SOAP 1.2 envelope (root element <%.*s>)",
+		    QUOTE_MAX, root != NULL ? (const char *)root->name : "");
+		wsman_response_done(r);
+		return -1;
+	}
+	for (c = wsman_xml_first(root); c != NULL; c = wsman_xml_next(c)) {
+		if (wsman_xml_is(c, WSMAN_NS_SOAP, "Header") && r->header == NULL)
+			r->header = c;
+		else if (wsman_xml_is(c, WSMAN_NS_SOAP, "Body") && body == NULL)
+			body = c;
+	}
+	if (body == NULL) {
+		*cause = xstrdup("the SOAP envelope has no Body");
+		wsman_response_done(r);
+		return -1;
+	}
+	if ((c = wsman_xml_child(r->header, WSMAN_NS_ADDRESSING, "Action")) != NULL)
+		r->action = wsman_xml_trimmed(c);
+	if ((c = wsman_xml_child(r->header, WSMAN_NS_ADDRESSING, "RelatesTo")) != NULL)
+		r->relates_to = wsman_xml_trimmed(c);
+	r->body = wsman_xml_first(body);
+	read_body(r);
+	return 0;
+}
+
+void
+wsman_response_done(struct wsman_response *r)
+{
+	if (r == NULL)
+		return;
+	xmlFreeDoc(r->doc);
+	free(r->action);
+	free(r->relates_to);
+	free(r->method);
+	free(r->context);
+	memset(r, 0, sizeof(*r));
+}
+
+xmlNodePtr *
+wsman_response_items(const struct wsman_response *r, size_t *n)
+{
+	xmlNodePtr *v = NULL, c;
+	size_t cap = 0;
+
+	*n = 0;
+	for (c = wsman_xml_first(r->items); c != NULL; c = wsman_xml_next(c)) {
+		xmlNodePtr item = c;
+
+		/* EnumerateObjectAndEPR wraps each object with its EPR in w:Item. */
+		if (wsman_xml_is(c, WSMAN_NS_WSMAN, "Item")) {
+			for (item = wsman_xml_first(c); item != NULL; item = wsman_xml_next(item))
+				if (!wsman_xml_is(item, WSMAN_NS_ADDRESSING, "EndpointReference"))
+					break;
+			if (item == NULL)
+				continue;
+		}
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[(*n)++] = item;
+	}
+	return v;
+}
+
+/* Kinds of BitsClientJob properties. */
+enum prop_type { PROP_TEXT, PROP_U64 };
+
+/* Property table, declared once: wire name, type, field of struct bits_job. */
+#define BITS_JOB_PROPS(X) \
+	X("JobId", PROP_TEXT, job_id) \
+	X("DisplayName", PROP_TEXT, display_name) \
+	X("Description", PROP_TEXT, description) \
+	X("Owner", PROP_TEXT, owner) \
+	X("State", PROP_U64, state) \
+	X("Priority", PROP_U64, priority) \
+	X("MinimumRetryDelay", PROP_U64, minimum_retry_delay) \
+	X("NoProgressTimeout", PROP_U64, no_progress_timeout) \
+	X("JobCreationTime", PROP_U64, creation_time) \
+	X("JobLastModificationTime", PROP_U64, modification_time) \
+	X("JobCompletionTime", PROP_U64, completion_time) \
+	X("BytesTotal", PROP_U64, bytes_total) \
+	X("BytesTransferred", PROP_U64, bytes_transferred) \
+	X("FilesTotal", PROP_U64, files_total) \
+	X("FilesTransferred", PROP_U64, files_transferred) \
+	X("TransientErrorCount", PROP_U64, transient_error_count)
+
+struct prop_desc {
+	const char *name;
+	enum prop_type type;
+	size_t	 offset;
+};
+
+static const struct prop_desc job_props[] = {
+#define X(n, t, f) { n, t, offsetof(struct bits_job, f) },
+	BITS_JOB_PROPS(X)
+#undef X
+};
+
+/* Quote at most QUOTE_MAX bytes of server text in a cause. */
+static char *
+quoted(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > QUOTE_MAX ? xasprintf("\"%.*s...\"", QUOTE_MAX, s) : xasprintf("\"%s\"", s);
+}
+
+/* Read a text property element into t (first occurrence wins). */
+static void
+read_text(xmlNodePtr el, struct bits_text *t)
+{
+	if (t->p != BITS_ABSENT)
+		return;
+	if (wsman_xml_is_nil(el)) {
+		t->p = BITS_NIL;
+		return;
+	}
+	t->p = BITS_SET;
+	t->s = wsman_xml_text(el);
+}
+
+/* Read a uint64 property element into u; -1 with *cause when the value is bad. */
+static int
+read_u64(xmlNodePtr el, const char *what, struct bits_u64 *u, char **cause)
+{
+	char *s;
+
+	if (u->p != BITS_ABSENT)
+		return 0;
+	if (wsman_xml_is_nil(el)) {
+		u->p = BITS_NIL;
+		return 0;
+	}
+	s = wsman_xml_text(el);
+	if (wsman_parse_u64(s, &u->v) != 0) {
+		char *q = quoted(s);
+
+		*cause = xasprintf("%s %s is not an unsigned 64-bit integer", what, q);
+		free(q);
+		free(s);
+		return -1;
+	}
+	u->p = BITS_SET;
+	free(s);
+	return 0;
+}
+
+/* Read a boolean property element into b. */
+static int
+read_bool(xmlNodePtr el, const char *what, struct bits_bool *b, char **cause)
+{
+	char *s;
+
+	if (b->p != BITS_ABSENT)
+		return 0;
+	if (wsman_xml_is_nil(el)) {
+		b->p = BITS_NIL;
+		return 0;
+	}
+	s = wsman_xml_trimmed(el);
+	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+		b->v = true;
+	else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+		b->v = false;
+	else {
+		char *q = quoted(s);
+
+		*cause = xasprintf("%s %s is not a boolean", what, q);
+		free(q);
+		free(s);
+		return -1;
+	}
+	b->p = BITS_SET;
+	free(s);
+	return 0;
+}
+
+/* Read one embedded BitsClientFile (children matched by local name in any namespace). */
+static int
+read_file(xmlNodePtr el, struct bits_file *f, char **cause)
+{
+	xmlNodePtr c;
+
+	for (c = wsman_xml_first(el); c != NULL; c = wsman_xml_next(c)) {
+		const char *n = (const char *)c->name;
+		int rc = 0;
+
+		if (strcasecmp(n, "RemoteUrl") == 0)
+			read_text(c, &f->remote_url);
+		else if (strcasecmp(n, "LocalFile") == 0)
+			read_text(c, &f->local_file);
+		else if (strcasecmp(n, "BytesTotal") == 0)
+			rc = read_u64(c, "file BytesTotal", &f->bytes_total, cause);
+		else if (strcasecmp(n, "BytesTransferred") == 0)
+			rc = read_u64(c, "file BytesTransferred", &f->bytes_transferred, cause);
+		else if (strcasecmp(n, "Completed") == 0)
+			rc = read_bool(c, "file Completed", &f->completed, cause);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* True when the property element belongs to the instance (same namespace, or none). */
+static bool
+same_ns(xmlNodePtr inst, xmlNodePtr prop)
+{
+	const xmlChar *a = inst->ns != NULL ? inst->ns->href : NULL;
+	const xmlChar *b = prop->ns != NULL ? prop->ns->href : NULL;
+
+	return b == NULL || (a != NULL && xmlStrEqual(a, b));
+}
+
+/* Append one Files element to the job. */
+static int
+read_files_entry(xmlNodePtr el, struct bits_job *job, char **cause)
+{
+	struct bits_file *f;
+
+	if (wsman_xml_is_nil(el)) {
+		if (job->files_p == BITS_ABSENT)
+			job->files_p = BITS_NIL;
+		return 0;
+	}
+	job->files_p = BITS_SET;
+	job->files = xreallocarray(job->files, job->nfiles + 1, sizeof(*job->files));
+	f = &job->files[job->nfiles++];
+	memset(f, 0, sizeof(*f));
+	return read_file(el, f, cause);
+}
+
+int
+wsman_parse_bits_job(xmlNodePtr inst, struct bits_job *job, char **cause)
+{
+	xmlNodePtr c;
+	size_t i;
+
+	memset(job, 0, sizeof(*job));
+	for (c = wsman_xml_first(inst); c != NULL; c = wsman_xml_next(c)) {
+		const char *n = (const char *)c->name;
+		int rc = 0;
+
+		if (!same_ns(inst, c))
+			continue;	/* e.g. cim:Location */
+		if (strcasecmp(n, "Files") == 0) {
+			rc = read_files_entry(c, job, cause);
+		} else {
+			for (i = 0; i < sizeof(job_props) / sizeof(job_props[0]); i++) {
+				void *field = (char *)job + job_props[i].offset;
+
+				if (strcasecmp(n, job_props[i].name) != 0)
+					continue;
+				if (job_props[i].type == PROP_TEXT)
+					read_text(c, field);
+				else
+					rc = read_u64(c, job_props[i].name, field, cause);
+				break;
+			}
+		}
+		if (rc != 0) {
+			bits_job_done(job);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+wsman_parse_return_value(xmlNodePtr output, uint32_t *rv, char **cause)
+{
+	xmlNodePtr c = wsman_xml_child_any(output, "ReturnValue");
+	char *s;
+
+	*rv = 0;
+	if (c == NULL || wsman_xml_is_nil(c))
+		return 0;	/* some methods return an empty _OUTPUT (wsman-bits.md §2.6.2) */
+	s = wsman_xml_text(c);
+	if (wsman_parse_code(s, rv) != 0) {
+		char *q = quoted(s);
+
+		*cause = xasprintf("ReturnValue %s is not a 32-bit code", q);
+		free(q);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+char *
+wsman_parse_out_string(xmlNodePtr output, const char *name)
+{
+	xmlNodePtr c = wsman_xml_child_any(output, name);
+
+	if (c == NULL || wsman_xml_is_nil(c))
+		return NULL;
+	return wsman_xml_text(c);
+}
+
+/* A uint32 out-parameter; missing or nil leaves *v at 0. */
+static int
+out_code(xmlNodePtr output, const char *name, uint32_t *v, char **cause)
+{
+	xmlNodePtr c = wsman_xml_child_any(output, name);
+	char *s;
+
+	*v = 0;
+	if (c == NULL || wsman_xml_is_nil(c))
+		return 0;
+	s = wsman_xml_text(c);
+	if (wsman_parse_code(s, v) != 0) {
+		char *q = quoted(s);
+
+		*cause = xasprintf("%s %s is not a 32-bit number", name, q);
+		free(q);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+int
+wsman_parse_error_info(xmlNodePtr output, struct bits_error_info *info, char **cause)
+{
+	memset(info, 0, sizeof(*info));
+	if (out_code(output, "ErrorContext", &info->error_context, cause) != 0 ||
+	    out_code(output, "ErrorCode", &info->error_code, cause) != 0)
+		return -1;
+	info->context_description = wsman_parse_out_string(output, "ContextDescription");
+	info->error_description = wsman_parse_out_string(output, "ErrorDescription");
+	return 0;
+}
+
+char *
+wsman_parse_rewrite_property(xmlNodePtr inst, const char *name, const char *value)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr copy, c, target = NULL;
+	xmlBufferPtr buf;
+	char *out;
+
+	/* Copying into a fresh document re-declares the namespaces the instance uses. */
+	copy = xmlDocCopyNode(inst, doc, 1);
+	xmlDocSetRootElement(doc, copy);
+	for (c = wsman_xml_first(copy); c != NULL; c = wsman_xml_next(c))
+		if (same_ns(copy, c) && strcasecmp((const char *)c->name, name) == 0) {
+			target = c;
+			break;
+		}
+	if (target == NULL)
+		target = xmlNewChild(copy, copy->ns, (const xmlChar *)name, NULL);
+	else {
+		xmlAttrPtr nil = xmlHasNsProp(target, (const xmlChar *)"nil", (const xmlChar *)WSMAN_NS_XSI);
+
+		if (nil != NULL)
+			xmlRemoveProp(nil);
+		xmlNodeSetContent(target, NULL);
+	}
+	xmlNodeAddContent(target, (const xmlChar *)value);
+	buf = xmlBufferCreate();
+	xmlNodeDump(buf, doc, copy, 0, 0);
+	out = xstrdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	xmlFreeDoc(doc);
+	return out;
+}

@@ -1,0 +1,101 @@
+/*
+ * wsman_parse: WS-Management responses from hostile servers, parsed safely
+ * (no network, no entities, no DTD at all, a size cap) and read by namespace
+ * URI + local name, never by prefix (wsman-bits.md §2.2, §5.1, §8).
+ *
+ * A struct wsman_response owns the libxml2 document; the node pointers in it
+ * (and those returned by the helpers) live as long as the response.
+ */
+#ifndef BITSTOP_WSMAN_PARSE_H
+#define BITSTOP_WSMAN_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+
+#include "src/bits_job.h"
+
+/* Default cap on a response body (configurable per call). */
+#define WSMAN_PARSE_DEFAULT_MAX ((size_t)64 * 1024 * 1024)
+
+enum wsman_body_kind {
+	WSMAN_BODY_EMPTY = 0,	/* s:Body without an element (e.g. ReleaseResponse) */
+	WSMAN_BODY_FAULT,	/* s:Fault */
+	WSMAN_BODY_ENUMERATE,	/* n:EnumerateResponse */
+	WSMAN_BODY_PULL,	/* n:PullResponse */
+	WSMAN_BODY_RELEASE,	/* n:ReleaseResponse */
+	WSMAN_BODY_OUTPUT,	/* <Method>_OUTPUT of an Invoke */
+	WSMAN_BODY_INSTANCE	/* any other element: the instance of a Get/Put response */
+};
+
+struct wsman_response {
+	xmlDocPtr doc;		/* owned */
+	xmlNodePtr header;	/* s:Header, or NULL */
+	xmlNodePtr body;	/* first element of s:Body, or NULL */
+	char	*action;	/* a:Action, trimmed; NULL when absent */
+	char	*relates_to;	/* a:RelatesTo, trimmed; NULL when absent */
+	enum wsman_body_kind kind;
+	char	*method;	/* WSMAN_BODY_OUTPUT: the method name */
+	/* WSMAN_BODY_ENUMERATE / WSMAN_BODY_PULL */
+	bool	 has_context;	/* EnumerationContext element present */
+	char	*context;	/* its trimmed text ("" when empty); NULL when absent */
+	bool	 end_of_sequence; /* w:EndOfSequence or n:EndOfSequence present */
+	xmlNodePtr items;	/* w:Items or n:Items, or NULL */
+};
+
+/* Name of a body kind for messages ("PullResponse", "SOAP fault", ...). */
+const char *wsman_body_kind_name(enum wsman_body_kind kind);
+
+/*
+ * Parse a response body. content_type (may be NULL) supplies the charset;
+ * max_size 0 means WSMAN_PARSE_DEFAULT_MAX. Documents with a DOCTYPE are refused
+ * before any entity is declared. Returns 0, or -1 with *cause (malloc'd) set.
+ */
+int wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
+    const char *content_type, size_t max_size, char **cause);
+/* Free the document and strings; the struct is zeroed. */
+void wsman_response_done(struct wsman_response *r);
+/* The items of an Enumerate/Pull response, w:Item wrappers unwrapped: a malloc'd
+ * array (NULL when there are none) of *n element pointers owned by r. */
+xmlNodePtr *wsman_response_items(const struct wsman_response *r, size_t *n);
+
+/* The charset parameter of a Content-Type value, malloc'd; NULL when none. */
+char *wsman_parse_charset(const char *content_type);
+
+/* Element-walking helpers: element children only, text and comments skipped. */
+xmlNodePtr wsman_xml_first(xmlNodePtr parent);
+xmlNodePtr wsman_xml_next(xmlNodePtr node);
+/* True when node is an element with this namespace URI (NULL = no namespace) and local name. */
+bool wsman_xml_is(xmlNodePtr node, const char *ns, const char *local);
+/* First element child with this namespace and local name, or NULL. */
+xmlNodePtr wsman_xml_child(xmlNodePtr parent, const char *ns, const char *local);
+/* First element child with this local name in any namespace (case-insensitive), or NULL. */
+xmlNodePtr wsman_xml_child_any(xmlNodePtr parent, const char *local);
+/* The element's own character data (direct text children), malloc'd, never NULL. */
+char *wsman_xml_text(xmlNodePtr node);
+/* The same with leading and trailing XML whitespace removed. */
+char *wsman_xml_trimmed(xmlNodePtr node);
+/* True when the element carries xsi:nil="true". */
+bool wsman_xml_is_nil(xmlNodePtr node);
+
+/* Strict decimal uint64: digits only (surrounding whitespace allowed), no sign, no overflow. */
+int wsman_parse_u64(const char *s, uint64_t *out);
+/* A 32-bit code: unsigned decimal, negative int32 decimal, or 0x-hex. */
+int wsman_parse_code(const char *s, uint32_t *out);
+
+/* Convert a BitsClientJob instance element; unknown elements are ignored.
+ * On error *cause names the property and job is left empty. */
+int wsman_parse_bits_job(xmlNodePtr inst, struct bits_job *job, char **cause);
+/* ReturnValue of a <Method>_OUTPUT element (0 when missing). */
+int wsman_parse_return_value(xmlNodePtr output, uint32_t *rv, char **cause);
+/* A string out-parameter of a method output, malloc'd; NULL when absent or nil. */
+char *wsman_parse_out_string(xmlNodePtr output, const char *name);
+/* GetError's outputs into *info (owned strings). */
+int wsman_parse_error_info(xmlNodePtr output, struct bits_error_info *info, char **cause);
+/* Serialize a copy of the instance with property name set to value (added in the
+ * instance's namespace when missing, xsi:nil dropped), for a Put. Malloc'd. */
+char *wsman_parse_rewrite_property(xmlNodePtr inst, const char *name, const char *value);
+
+#endif
