@@ -19,3 +19,9 @@ tests_test_cfg_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_test_cfg_hosts_SOURCES = tests/test_cfg_hosts.c
 tests_test_cfg_hosts_CFLAGS = $(TEST_CFLAGS)
 tests_test_cfg_hosts_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_creds
+TESTS += tests/test_creds
+tests_test_creds_SOURCES = tests/test_creds.c
+tests_test_creds_CFLAGS = $(TEST_CFLAGS)
+tests_test_creds_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)

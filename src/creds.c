@@ -365,7 +365,7 @@ netrc_find(const struct creds_state *st, const char *host, const char *user)
 	return dflt;
 }
 
-/* Set by the prompt's signal handler: the signal that interrupted reading. */
+/* The signal that interrupted the prompt (set by its handler), or -1 when it could not be shown. */
 static volatile sig_atomic_t creds_prompt_signal;
 
 /* Note the signal; the read returns EINTR and the prompt restores the terminal. */
@@ -375,9 +375,13 @@ creds_prompt_handler(int sig)
 	creds_prompt_signal = sig;
 }
 
-/* Read one line from fd with the terminal's echo off; restore it on every path. */
+/*
+ * Turn the terminal's echo off, show prompt, read one line from fd, and restore
+ * the terminal on every path. Echo goes off before the prompt appears, so that
+ * nothing typed after the prompt is echoed or flushed.
+ */
 static int
-creds_read_noecho(int fd, char *buf, size_t size, size_t *len)
+creds_read_noecho(int fd, const char *prompt, char *buf, size_t size, size_t *len)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa, old[sizeof sigs / sizeof sigs[0]];
@@ -402,6 +406,8 @@ creds_read_noecho(int fd, char *buf, size_t size, size_t *len)
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 	quiet.c_lflag |= ICANON;
 	tcsetattr(fd, TCSAFLUSH, &quiet);
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		creds_prompt_signal = -1;
 	while (creds_prompt_signal == 0) {
 		r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
@@ -423,7 +429,8 @@ creds_read_noecho(int fd, char *buf, size_t size, size_t *len)
 	*len = n;
 	if (creds_prompt_signal != 0) {
 		creds_scrub(buf, n);
-		raise(creds_prompt_signal);	/* the program's own disposition now */
+		if (creds_prompt_signal > 0)
+			raise(creds_prompt_signal);	/* the program's own disposition now */
 		return -1;
 	}
 	return 0;
@@ -452,8 +459,7 @@ creds_prompt(const char *user, const char *host, size_t nhosts, char **out, char
 		prompt = xasprintf("Password for %s on %s: ", safe_user, safe_host);
 	free(safe_user);
 	free(safe_host);
-	rc = write(fd, prompt, strlen(prompt)) < 0 ? -1 :
-	    creds_read_noecho(fd, buf, CREDS_MAX_PASSWORD + 1, &len);
+	rc = creds_read_noecho(fd, prompt, buf, CREDS_MAX_PASSWORD + 1, &len);
 	free(prompt);
 	close(fd);
 	if (rc != 0)
