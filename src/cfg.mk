@@ -25,3 +25,9 @@ TESTS += tests/test_creds
 tests_test_creds_SOURCES = tests/test_creds.c
 tests_test_creds_CFLAGS = $(TEST_CFLAGS)
 tests_test_creds_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_audit
+TESTS += tests/test_audit
+tests_test_audit_SOURCES = tests/test_audit.c
+tests_test_audit_CFLAGS = $(TEST_CFLAGS)
+tests_test_audit_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)

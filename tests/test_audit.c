@@ -1,0 +1,366 @@
+/*
+ * Tests for src/audit.c: the action log of product.md §6. One JSON object per
+ * line, private file in private directories, intent before outcome, and a log
+ * that cannot be written is reported so that actions are refused.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "src/action.h"
+#include "src/audit.h"
+#include "src/xalloc.h"
+
+#define GUID "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"
+
+/* Assert that haystack contains needle, showing both when not. */
+static void
+assert_contains(const char *haystack, const char *needle)
+{
+	if (strstr(haystack, needle) == NULL)
+		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
+}
+
+/* Group setup: a fresh temporary directory as the state. */
+static int
+dir_setup(void **state)
+{
+	char *dir = xstrdup("/tmp/test_audit.XXXXXX");
+
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	*state = dir;
+	return 0;
+}
+
+/* Remove the temporary directory. */
+static int
+dir_teardown(void **state)
+{
+	char *cmd = xasprintf("chmod -R u+rwx '%s'; rm -rf '%s'", (char *)*state, (char *)*state);
+	int rc = system(cmd);
+
+	free(cmd);
+	free(*state);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The whole file as a string. */
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = xcalloc(1, 1 << 20);
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Check that line is {"time":"YYYY-MM-DDTHH:MM:SSZ", then rest; returns the next line. */
+static const char *
+check_line(const char *line, const char *rest)
+{
+	const char *nl = strchr(line, '\n');
+	size_t n;
+
+	assert_non_null(nl);
+	assert_true(strncmp(line, "{\"time\":\"", 9) == 0);
+	line += 9;
+	assert_true(line[4] == '-' && line[7] == '-' && line[10] == 'T' && line[13] == ':' &&
+	    line[16] == ':' && line[19] == 'Z' && line[20] == '"' && line[21] == ',');
+	line += 22;
+	n = (size_t)(nl - line);
+	if (strlen(rest) != n || strncmp(line, rest, n) != 0)
+		fail_msg("line rest \"%.*s\" != \"%s\"", (int)n, line, rest);
+	return nl + 1;
+}
+
+/* Protects: intent and outcome lines carry exactly the fields of §6, in order, one per line. */
+static void
+test_lines(void **state)
+{
+	char *path = xasprintf("%s/audit.log", (char *)*state), *cause = NULL, *text, *exp;
+	struct audit *a = audit_open(path, &cause);
+	struct action_req *req;
+	struct action_result *res;
+	const char *p, *user;
+
+	assert_non_null(a);
+	req = action_req_new(ACTION_CANCEL, 0, GUID, "TestJob");
+	req->id = 7;
+	assert_int_equal(audit_intent(a, req, "ws01", "https://ws01:5986/wsman"), 0);
+	res = action_result_new(req);
+	res->ok = true;
+	assert_int_equal(audit_outcome(a, res, "ws01"), 0);
+	res->ok = false;
+	hosterr_set_code(&res->error, HOSTERR_FAULT, 0x80200017, "the job is in the wrong "
+	    "state for this action (BG_E_INVALID_STATE)");
+	assert_int_equal(audit_outcome(a, res, "ws01"), 0);
+	action_result_free(res);
+	action_req_free(req);
+
+	req = action_req_new(ACTION_PRIORITY, 0, GUID, NULL);
+	req->id = 8;
+	req->priority = 1;
+	assert_int_equal(audit_intent(a, req, "ws01", "https://ws01:5986/wsman"), 0);
+	action_req_free(req);
+	req = action_req_new(ACTION_CREATE, 0, NULL, NULL);
+	req->id = 9;
+	req->display_name = xstrdup("New");
+	req->remote_url = xstrdup("https://srv/f.bin");
+	req->local_file = xstrdup("C:\\t\\f.bin");
+	assert_int_equal(audit_intent(a, req, "ws01", "https://ws01:5986/wsman"), 0);
+	action_req_free(req);
+	assert_true(audit_ok(a));
+	assert_null(audit_error(a));
+	audit_close(a);
+
+	text = slurp(path);
+	p = strstr(text, "\"user\":\"");
+	assert_non_null(p);
+	user = p + 8;
+	exp = xasprintf("\"user\":\"%.*s\",\"event\":\"intent\",\"id\":7,\"host\":\"ws01\","
+	    "\"url\":\"https://ws01:5986/wsman\",\"job\":\"" GUID "\",\"name\":\"TestJob\","
+	    "\"action\":\"cancel\",\"params\":{}}", (int)strcspn(user, "\""), user);
+	p = check_line(text, exp);
+	free(exp);
+	p = check_line(p, "\"event\":\"outcome\",\"id\":7,\"host\":\"ws01\",\"job\":\"" GUID "\","
+	    "\"action\":\"cancel\",\"result\":\"ok\",\"code\":null,\"message\":null}");
+	p = check_line(p, "\"event\":\"outcome\",\"id\":7,\"host\":\"ws01\",\"job\":\"" GUID "\","
+	    "\"action\":\"cancel\",\"result\":\"error\",\"code\":2149580823,\"message\":\"the job "
+	    "is in the wrong state for this action (BG_E_INVALID_STATE)\"}");
+	assert_contains(p, "\"event\":\"intent\",\"id\":8,");
+	assert_contains(p, "\"job\":\"" GUID "\",\"name\":null,\"action\":\"priority\","
+	    "\"params\":{\"priority\":\"HIGH\"}}\n");
+	assert_contains(p, "\"id\":9,\"host\":\"ws01\",\"url\":\"https://ws01:5986/wsman\","
+	    "\"job\":null,\"name\":\"New\",\"action\":\"create\",\"params\":{\"type\":\"DOWNLOAD\","
+	    "\"display_name\":\"New\",\"remote_url\":\"https://srv/f.bin\","
+	    "\"local_file\":\"C:\\\\t\\\\f.bin\"}}\n");
+	free(text);
+	free(path);
+}
+
+/* Protects: hostile job names stay inside one JSON line (newlines, quotes, escapes escaped). */
+static void
+test_hostile_name(void **state)
+{
+	char *path = xasprintf("%s/audit.log", (char *)*state), *cause = NULL, *text;
+	struct audit *a = audit_open(path, &cause);
+	struct action_req *req = action_req_new(ACTION_SUSPEND, 0, GUID, "x\"}\n{\"event\":\"fake\x1b[2J");
+
+	assert_non_null(a);
+	assert_int_equal(audit_intent(a, req, "ws01", "u"), 0);
+	audit_close(a);
+	action_req_free(req);
+	text = slurp(path);
+	assert_contains(text, "\"name\":\"x\\\"}\\n{\\\"event\\\":\\\"fake\\u001b[2J\"");
+	assert_int_equal(strchr(text, '\n') - text + 1, (long)strlen(text));
+	free(text);
+	free(path);
+}
+
+/* Protects: the log is created 0600 in directories created 0700; a looser log is made 0600. */
+static void
+test_modes(void **state)
+{
+	char *dir = xasprintf("%s/state/bitstop", (char *)*state);
+	char *path = xasprintf("%s/audit.log", dir), *cause = NULL, *top;
+	struct audit *a;
+	struct stat st;
+
+	umask(022);
+	a = audit_open(path, &cause);
+	assert_non_null(a);
+	audit_close(a);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	top = xasprintf("%s/state", (char *)*state);
+	assert_int_equal(stat(top, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+
+	assert_int_equal(chmod(path, 0644), 0);
+	a = audit_open(path, &cause);
+	assert_non_null(a);
+	audit_close(a);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	free(top);
+	free(dir);
+	free(path);
+}
+
+/* Protects: a log that cannot be opened is an error with a reason. */
+static void
+test_open_failure(void **state)
+{
+	char *file = xasprintf("%s/plain", (char *)*state), *path, *cause = NULL;
+	FILE *f = fopen(file, "w");
+
+	assert_non_null(f);
+	fclose(f);
+	path = xasprintf("%s/audit.log", file);
+	assert_null(audit_open(path, &cause));
+	assert_contains(cause, "not a directory");
+	free(cause);
+	assert_null(audit_open("", &cause));
+	assert_non_null(cause);
+	free(cause);
+	free(path);
+
+	/* a read-only directory (only meaningful when not root, who may write anyway) */
+	if (geteuid() != 0) {
+		path = xasprintf("%s/ro/audit.log", (char *)*state);
+		*strrchr(path, '/') = '\0';
+		assert_int_equal(mkdir(path, 0500), 0);
+		strcat(path, "/audit.log");
+		assert_null(audit_open(path, &cause));
+		assert_contains(cause, "Permission denied");
+		free(cause);
+		free(path);
+	}
+	free(file);
+}
+
+/* Protects: a failed write makes audit_ok false with a reason, and a later write recovers. */
+static void
+test_write_failure(void **state)
+{
+	char *path = xasprintf("%s/audit.log", (char *)*state), *cause = NULL;
+	struct audit *a = audit_open(path, &cause);
+	struct action_req *req = action_req_new(ACTION_RESUME, 0, GUID, "J");
+	struct rlimit saved, tiny;
+	struct stat st;
+
+	assert_non_null(a);
+	assert_int_equal(audit_intent(a, req, "ws01", "u"), 0);
+	assert_int_equal(stat(path, &st), 0);
+	/* no byte more may be written: the file size limit is its current size */
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	tiny = saved;
+	tiny.rlim_cur = (rlim_t)st.st_size;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+	assert_int_equal(audit_intent(a, req, "ws01", "u"), -1);
+	assert_false(audit_ok(a));
+	assert_non_null(audit_error(a));
+	assert_contains(audit_error(a), path);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	/* fixed: the next intent reopens the file and the log works again */
+	assert_int_equal(audit_intent(a, req, "ws01", "u"), 0);
+	assert_true(audit_ok(a));
+	assert_null(audit_error(a));
+	audit_close(a);
+	action_req_free(req);
+	free(path);
+}
+
+/* Arguments of one writer thread. */
+struct writer {
+	struct audit *a;
+	uint64_t base;
+};
+
+/* Write 200 intents with ids base..base+199. */
+static void *
+writer_run(void *arg)
+{
+	struct writer *w = arg;
+	struct action_req *req = action_req_new(ACTION_SUSPEND, 0, GUID, "concurrent job name");
+	uint64_t i;
+
+	for (i = 0; i < 200; i++) {
+		req->id = w->base + i;
+		if (audit_intent(w->a, req, "ws01", "https://ws01:5986/wsman") != 0)
+			break;
+	}
+	action_req_free(req);
+	return NULL;
+}
+
+/* Protects: concurrent writers never interleave lines. */
+static void
+test_concurrent(void **state)
+{
+	char *path = xasprintf("%s/audit.log", (char *)*state), *cause = NULL, *text, *line;
+	struct audit *a = audit_open(path, &cause);
+	struct writer w[4];
+	pthread_t t[4];
+	int i, lines = 0;
+
+	assert_non_null(a);
+	for (i = 0; i < 4; i++) {
+		w[i].a = a;
+		w[i].base = (uint64_t)i * 1000;
+		assert_int_equal(pthread_create(&t[i], NULL, writer_run, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	audit_close(a);
+	text = slurp(path);
+	for (line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		assert_true(line[0] == '{' && line[strlen(line) - 1] == '}');
+		assert_contains(line, "\"action\":\"suspend\",\"params\":{}}");
+		lines++;
+	}
+	assert_int_equal(lines, 800);
+	free(text);
+	free(path);
+}
+
+/* Protects: the default path follows $XDG_STATE_HOME, else ~/.local/state. */
+static void
+test_default_path(void **state)
+{
+	char *p;
+
+	(void)state;
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	p = audit_default_path();
+	assert_string_equal(p, "/xdg/state/bitstop/audit.log");
+	free(p);
+	setenv("XDG_STATE_HOME", "relative", 1);
+	setenv("HOME", "/home/tester", 1);
+	p = audit_default_path();
+	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
+	free(p);
+	unsetenv("XDG_STATE_HOME");
+	p = audit_default_path();
+	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lines, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_name, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_modes, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_open_failure, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_write_failure, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, dir_setup, dir_teardown),
+		cmocka_unit_test(test_default_path),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
