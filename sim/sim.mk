@@ -1,1 +1,15 @@
 ## bitsim, the WinRM + BITS provider simulator.
+bin_PROGRAMS += bitsim
+bitsim_SOURCES = \
+	sim/bitsim.c sim/sim.h \
+	sim/sim_host.c sim/sim_host.h \
+	sim/sim_render.c sim/sim_render.h \
+	sim/sim_wsman.c sim/sim_wsman.h \
+	sim/sim_enum.c sim/sim_ops.c \
+	sim/sim_http.c sim/sim_http.h \
+	sim/sim_net.c sim/sim_net.h \
+	sim/sim_fault.c sim/sim_fault.h \
+	src/xalloc.c src/xalloc.h \
+	src/strbuf.c src/strbuf.h
+bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
+bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS)

@@ -1,0 +1,328 @@
+#include "config.h"
+
+#include "sim/sim.h"
+#include "sim/sim_fault.h"
+#include "sim/sim_net.h"
+#include "sim/sim_render.h"
+#include "sim/sim_wsman.h"
+#include "src/xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libxml/parser.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Options that only main needs. */
+struct sim_opts {
+	const char	 *base_addr;
+	long		  base_port;
+	char		**listen;
+	int		  nlisten;
+	char		**faults;
+	int		  nfaults;
+	const char	 *control;
+	const char	 *ready_file;
+	int		  die_with_parent;
+	int		  seed_given;
+	int		  epoch_given;
+};
+
+static void
+sim_usage(FILE *f)
+{
+	fputs("usage: bitsim [--hosts N --base-port P | --listen ADDR:PORT ...] [--jobs M]\n"
+	    "              [--seed S] [--speed X] [--epoch UNIXTIME] [--user U | --auth none]\n"
+	    "              [--tls-cert FILE --tls-key FILE] [--batching all|first-one]\n"
+	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
+	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
+	    "              [--max-timeout-ms N] [--pull-bytes N] [--fault SPEC ...]\n"
+	    "              [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
+	    "See bitsim(1).\n", f);
+}
+
+/* Parse a number option in [lo, hi]; exits with a message when bad. */
+static double
+sim_num(const char *opt, const char *v, double lo, double hi)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (*v == '\0' || *end != '\0' || errno != 0 || d < lo || d > hi) {
+		fprintf(stderr, "bitsim: bad value for --%s: %s\n", opt, v);
+		exit(2);
+	}
+	return d;
+}
+
+/* One of two words; exits when neither. */
+static int
+sim_choice(const char *opt, const char *v, const char *yes, const char *no)
+{
+	if (strcmp(v, yes) == 0)
+		return 1;
+	if (strcmp(v, no) == 0)
+		return 0;
+	fprintf(stderr, "bitsim: --%s takes %s or %s\n", opt, yes, no);
+	exit(2);
+}
+
+/* Fill cfg and opts from argv. */
+static void
+sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o)
+{
+	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
+	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
+	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION };
+	static const struct option longopts[] = {
+		{ "hosts", required_argument, NULL, O_HOSTS },
+		{ "base-port", required_argument, NULL, O_BASE },
+		{ "address", required_argument, NULL, O_ADDR },
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "jobs", required_argument, NULL, O_JOBS },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "speed", required_argument, NULL, O_SPEED },
+		{ "epoch", required_argument, NULL, O_EPOCH },
+		{ "user", required_argument, NULL, O_USER },
+		{ "auth", required_argument, NULL, O_AUTH },
+		{ "tls-cert", required_argument, NULL, O_CERT },
+		{ "tls-key", required_argument, NULL, O_KEY },
+		{ "batching", required_argument, NULL, O_BATCH },
+		{ "method-errors", required_argument, NULL, O_METHOD },
+		{ "create-suspended", required_argument, NULL, O_SUSP },
+		{ "max-envelope-kb", required_argument, NULL, O_MAXENV },
+		{ "enum-timeout-ms", required_argument, NULL, O_ENUMTO },
+		{ "max-enum", required_argument, NULL, O_MAXENUM },
+		{ "max-timeout-ms", required_argument, NULL, O_MAXTO },
+		{ "pull-bytes", required_argument, NULL, O_PULL },
+		{ "fault", required_argument, NULL, O_FAULT },
+		{ "control", required_argument, NULL, O_CONTROL },
+		{ "ready-file", required_argument, NULL, O_READY },
+		{ "die-with-parent", no_argument, NULL, O_DIE },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_HOSTS: cfg->nhosts = (int)sim_num("hosts", optarg, 1, SIM_MAX_HOSTS); break;
+		case O_BASE: o->base_port = (long)sim_num("base-port", optarg, 0, 65535); break;
+		case O_ADDR: o->base_addr = optarg; break;
+		case O_LISTEN:
+			o->listen = xreallocarray(o->listen, (size_t)o->nlisten + 1, sizeof *o->listen);
+			o->listen[o->nlisten++] = optarg;
+			break;
+		case O_JOBS: cfg->jobs = (int)sim_num("jobs", optarg, 0, SIM_MAX_JOBS); break;
+		case O_SEED:
+			cfg->seed = strtoull(optarg, NULL, 0);
+			o->seed_given = 1;
+			break;
+		case O_SPEED: cfg->speed = sim_num("speed", optarg, 0, 1e6); break;
+		case O_EPOCH:
+			cfg->epoch = sim_num("epoch", optarg, 0, 1e11);
+			o->epoch_given = 1;
+			break;
+		case O_USER: cfg->user = optarg; break;
+		case O_AUTH: cfg->auth_none = sim_choice("auth", optarg, "none", "basic"); break;
+		case O_CERT: cfg->tls_cert = optarg; break;
+		case O_KEY: cfg->tls_key = optarg; break;
+		case O_BATCH: cfg->batching_all = sim_choice("batching", optarg, "all", "first-one"); break;
+		case O_METHOD:
+			cfg->method_faults = sim_choice("method-errors", optarg, "fault", "returnvalue");
+			break;
+		case O_SUSP: cfg->create_suspended = sim_choice("create-suspended", optarg, "yes", "no"); break;
+		case O_MAXENV:
+			cfg->max_envelope = (size_t)sim_num("max-envelope-kb", optarg, 8, 65536) * 1024;
+			break;
+		case O_ENUMTO: cfg->enum_timeout_ms = (unsigned)sim_num("enum-timeout-ms", optarg, 1, 86400000); break;
+		case O_MAXENUM: cfg->max_enum_per_user = (unsigned)sim_num("max-enum", optarg, 1, 1e6); break;
+		case O_MAXTO: cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", optarg, 1, 86400000); break;
+		case O_PULL: cfg->pull_bytes = (size_t)sim_num("pull-bytes", optarg, 1, 1e8); break;
+		case O_FAULT:
+			o->faults = xreallocarray(o->faults, (size_t)o->nfaults + 1, sizeof *o->faults);
+			o->faults[o->nfaults++] = optarg;
+			break;
+		case O_CONTROL: o->control = optarg; break;
+		case O_READY: o->ready_file = optarg; break;
+		case O_DIE: o->die_with_parent = 1; break;
+		case O_VERSION: puts("bitsim " PACKAGE_VERSION); exit(0);
+		case 'h': sim_usage(stdout); exit(0);
+		default: sim_usage(stderr); exit(2);
+		}
+	}
+	if (optind != argc) {
+		sim_usage(stderr);
+		exit(2);
+	}
+}
+
+/* Write the ready file atomically: a temporary file renamed into place. */
+static int
+sim_write_ready(const struct sim_server *srv, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	int rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "bitsim: %s: %s\n", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	for (int i = 0; i < srv->nsites; i++)
+		fprintf(f, "host %d %s\n", i, srv->sites[i].addrstr);
+	fprintf(f, "control %s\n", srv->ctl_addrstr);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "bitsim: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Allow as many descriptors as the hard limit permits (3 per host, plus clients). */
+static void
+sim_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Create the hosts and bind every listener. */
+static int
+sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
+{
+	struct sim_config *cfg = &srv->cfg;
+
+	srv->nsites = o->nlisten > 0 ? o->nlisten : cfg->nhosts;
+	if (srv->nsites > SIM_MAX_HOSTS) {
+		*cause = xasprintf("at most %d hosts", SIM_MAX_HOSTS);
+		return -1;
+	}
+	srv->sites = xcalloc((size_t)srv->nsites, sizeof *srv->sites);
+	for (int i = 0; i < srv->nsites; i++) {
+		struct sim_site *s = &srv->sites[i];
+
+		s->srv = srv;
+		s->index = i;
+		s->epfd = -1;
+		s->fault.prob = 1.0;
+		snprintf(s->machine, sizeof s->machine, "SIM-%d", i);
+		sim_host_init(&s->host, i, cfg->seed, cfg->jobs, cfg->epoch);
+		s->host.create_suspended = cfg->create_suspended;
+		if (o->nlisten > 0) {
+			if (sim_net_parse_addr(o->listen[i], &s->addr, &s->addrlen, cause) != 0)
+				return -1;
+		} else {
+			char *a = xasprintf("%s:%ld", o->base_addr,
+			    o->base_port == 0 ? 0 : o->base_port + i);
+			int rc = sim_net_parse_addr(a, &s->addr, &s->addrlen, cause);
+
+			free(a);
+			if (rc != 0)
+				return -1;
+			if (o->base_port + i > 65535) {
+				*cause = xstrdup("--base-port + --hosts goes past port 65535");
+				return -1;
+			}
+		}
+		if (sim_net_listen_site(srv, s, cause) != 0)
+			return -1;
+	}
+	if (sim_net_parse_addr(o->control, &srv->ctl_addr, &srv->ctl_addrlen, cause) != 0 ||
+	    sim_net_listen_control(srv, cause) != 0)
+		return -1;
+	for (int i = 0; i < o->nfaults; i++)
+		if (sim_fault_apply_spec(srv, o->faults[i], NULL, cause) != 0)
+			return -1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sim_server srv;
+	struct sim_opts o = { .base_addr = "127.0.0.1", .base_port = 5985,
+	    .control = "127.0.0.1:0" };
+	struct sim_config *cfg = &srv.cfg;
+	char *cause = NULL;
+	int rc;
+
+	memset(&srv, 0, sizeof srv);
+	srv.epfd = srv.sigfd = srv.ctl_epfd = -1;
+	cfg->nhosts = 1;
+	cfg->jobs = 5;
+	cfg->speed = 1;
+	cfg->batching_all = 1;
+	cfg->create_suspended = 1;
+	cfg->max_envelope = 500 * 1024;
+	cfg->enum_timeout_ms = 240000;
+	cfg->max_enum_per_user = 1500;
+	cfg->max_timeout_ms = 60000;
+	cfg->pull_bytes = 75000;
+	sim_parse_args(argc, argv, cfg, &o);
+	if (o.die_with_parent) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			return 0;
+	}
+	if (!o.seed_given)
+		cfg->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	if (!o.epoch_given)
+		cfg->epoch = (double)time(NULL);
+	if (!cfg->auth_none) {
+		const char *pw = getenv("BITSIM_PASSWORD");
+
+		if (cfg->user == NULL || pw == NULL) {
+			fputs("bitsim: Basic auth needs --user and $BITSIM_PASSWORD "
+			    "(or use --auth none)\n", stderr);
+			return 2;
+		}
+		cfg->password = xstrdup(pw);
+	}
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+		fputs("bitsim: --tls-cert and --tls-key go together\n", stderr);
+		return 2;
+	}
+	srv.rng = cfg->seed ^ 0x5DEECE66Dull;
+	sim_render_seed(cfg->seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20));
+	xmlInitParser();
+	sim_raise_nofile();
+	if (sim_net_init(&srv, &cause) != 0 || sim_setup(&srv, &o, &cause) != 0) {
+		fprintf(stderr, "bitsim: %s\n", cause);
+		free(cause);
+		sim_net_done(&srv);
+		return 1;
+	}
+	if (o.ready_file != NULL && sim_write_ready(&srv, o.ready_file) != 0) {
+		sim_net_done(&srv);
+		return 1;
+	}
+	rc = sim_net_run(&srv);
+	sim_net_done(&srv);
+	for (int i = 0; i < srv.nsites; i++) {
+		sim_enum_sweep(&srv.sites[i], 0, 0);
+		sim_host_done(&srv.sites[i].host);
+	}
+	free(srv.sites);
+	free(o.listen);
+	free(o.faults);
+	xfree_secret(cfg->password);
+	xmlCleanupParser();
+	return rc;
+}

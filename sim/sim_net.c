@@ -1,0 +1,541 @@
+#include "config.h"
+
+#include "sim/sim_net.h"
+#include "sim/sim_fault.h"
+#include "sim/sim_http.h"
+#include "sim/sim_wsman.h"
+#include "src/xalloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * One thread runs everything. Each listening address has its own MHD daemon
+ * in external-epoll mode; the daemons' epoll fds, the control daemon's and a
+ * signalfd sit in one epoll set. A daemon runs when its fd is ready, again at
+ * once when MHD says it has queued work, and in a once-a-second sweep for
+ * idle timeouts. Delayed answers wait in a heap of pending requests.
+ */
+
+#define SIM_TAG_SIGNAL	0
+#define SIM_TAG_CONTROL	1
+#define SIM_TAG_SITE	2	/* + site index */
+
+double
+sim_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+sim_server_clock(const struct sim_server *srv)
+{
+	return srv->cfg.epoch + (sim_mono() - srv->mono_start) * srv->cfg.speed +
+	    srv->time_offset;
+}
+
+void
+sim_site_touch(struct sim_server *srv, struct sim_site *site)
+{
+	sim_host_advance(&site->host, sim_server_clock(srv));
+}
+
+/* Heap order: earlier due first. */
+static int
+sim_heap_less(struct sim_server *srv, size_t a, size_t b)
+{
+	struct sim_pending **h = srv->timers;
+
+	return h[a]->due < h[b]->due;
+}
+
+/* Swap two heap slots, keeping the back-indexes right. */
+static void
+sim_heap_swap(struct sim_server *srv, size_t a, size_t b)
+{
+	struct sim_pending **h = srv->timers;
+	struct sim_pending *t = h[a];
+
+	h[a] = h[b];
+	h[b] = t;
+	h[a]->heap_idx = a;
+	h[b]->heap_idx = b;
+}
+
+/* Restore the heap property around slot i. */
+static void
+sim_heap_fix(struct sim_server *srv, size_t i)
+{
+	while (i > 0 && sim_heap_less(srv, i, (i - 1) / 2)) {
+		sim_heap_swap(srv, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < srv->ntimers && sim_heap_less(srv, l, m))
+			m = l;
+		if (r < srv->ntimers && sim_heap_less(srv, r, m))
+			m = r;
+		if (m == i)
+			return;
+		sim_heap_swap(srv, i, m);
+		i = m;
+	}
+}
+
+void
+sim_net_schedule(struct sim_server *srv, struct sim_pending *p, double due)
+{
+	struct sim_pending **h;
+
+	sim_net_unschedule(srv, p);
+	if (srv->ntimers == srv->timers_cap) {
+		srv->timers_cap = srv->timers_cap ? srv->timers_cap * 2 : 64;
+		srv->timers = xreallocarray(srv->timers, srv->timers_cap, sizeof *srv->timers);
+	}
+	h = srv->timers;
+	p->due = due;
+	p->heap_idx = srv->ntimers;
+	h[srv->ntimers++] = p;
+	sim_heap_fix(srv, p->heap_idx);
+}
+
+void
+sim_net_unschedule(struct sim_server *srv, struct sim_pending *p)
+{
+	size_t i = p->heap_idx;
+
+	if (i == SIZE_MAX)
+		return;
+	p->heap_idx = SIZE_MAX;
+	if (i != --srv->ntimers) {
+		struct sim_pending **h = srv->timers;
+
+		h[i] = h[srv->ntimers];
+		h[i]->heap_idx = i;
+		sim_heap_fix(srv, i);
+	}
+}
+
+int
+sim_net_parse_addr(const char *s, struct sockaddr_storage *addr, socklen_t *len,
+    char **cause)
+{
+	char host[128];
+	const char *colon;
+	char *end;
+	unsigned long port;
+
+	memset(addr, 0, sizeof *addr);
+	colon = strrchr(s, ':');
+	if (colon == NULL || (size_t)(colon - s) >= sizeof host) {
+		*cause = xasprintf("bad address \"%s\" (want ADDR:PORT)", s);
+		return -1;
+	}
+	port = strtoul(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || port > 65535) {
+		*cause = xasprintf("bad port in \"%s\"", s);
+		return -1;
+	}
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+
+		host[strlen(host) - 1] = '\0';
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1) {
+			*cause = xasprintf("bad IPv6 address in \"%s\"", s);
+			return -1;
+		}
+		*len = sizeof *a6;
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) {
+			*cause = xasprintf("bad IPv4 address in \"%s\"", s);
+			return -1;
+		}
+		*len = sizeof *a4;
+	}
+	return 0;
+}
+
+/* Write "ADDR:PORT" for addr into out. */
+static void
+sim_net_format(const struct sockaddr_storage *addr, char *out, size_t size)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (addr->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)addr;
+
+		inet_ntop(AF_INET6, &a6->sin6_addr, host, sizeof host);
+		snprintf(out, size, "[%s]:%u", host, ntohs(a6->sin6_port));
+	} else {
+		const struct sockaddr_in *a4 = (const struct sockaddr_in *)addr;
+
+		inet_ntop(AF_INET, &a4->sin_addr, host, sizeof host);
+		snprintf(out, size, "%s:%u", host, ntohs(a4->sin_port));
+	}
+}
+
+/* Bind and listen on addr; the bound address (real port) is written back. */
+static int
+sim_net_bind(struct sockaddr_storage *addr, socklen_t *len, char **cause)
+{
+	int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int on = 1;
+	char name[80];
+
+	if (fd < 0) {
+		*cause = xasprintf("socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	if (bind(fd, (struct sockaddr *)addr, *len) != 0 || listen(fd, 128) != 0) {
+		sim_net_format(addr, name, sizeof name);
+		*cause = xasprintf("bind %s: %s", name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (getsockname(fd, (struct sockaddr *)addr, len) != 0) {
+		*cause = xasprintf("getsockname: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Add a daemon's epoll fd to the loop under tag. */
+static int
+sim_net_watch(struct sim_server *srv, struct MHD_Daemon *d, uint64_t tag, int *epfd,
+    char **cause)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	if (di == NULL || epoll_ctl(srv->epfd, EPOLL_CTL_ADD, di->epoll_fd, &ev) != 0) {
+		*cause = xasprintf("epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
+	*epfd = di->epoll_fd;
+	return 0;
+}
+
+int
+sim_net_listen_site(struct sim_server *srv, struct sim_site *site, char **cause)
+{
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+	int fd = sim_net_bind(&site->addr, &site->addrlen, cause);
+
+	if (fd < 0)
+		return -1;
+	sim_net_format(&site->addr, site->addrstr, sizeof site->addrstr);
+	if (srv->tls_cert_pem != NULL)
+		flags |= MHD_USE_TLS;
+	site->daemon = MHD_start_daemon(flags, 0, NULL, NULL, sim_http_access, site,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, sim_http_connection, site,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+	    srv->tls_cert_pem != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    srv->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key_pem,
+	    MHD_OPTION_END);
+	if (site->daemon == NULL) {
+		*cause = xasprintf("cannot start the HTTP daemon for %s", site->addrstr);
+		close(fd);
+		return -1;
+	}
+	if (sim_net_watch(srv, site->daemon, SIM_TAG_SITE + (uint64_t)site->index,
+	    &site->epfd, cause) != 0)
+		return -1;
+	site->listening = 1;
+	return 0;
+}
+
+void
+sim_net_site_close(struct sim_server *srv, struct sim_site *site)
+{
+	MHD_socket fd;
+
+	if (!site->listening)
+		return;
+	site->listening = 0;
+	sim_http_drop_site(site);
+	MHD_run(site->daemon);
+	fd = MHD_quiesce_daemon(site->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+}
+
+int
+sim_net_site_reopen(struct sim_server *srv, struct sim_site *site, char **cause)
+{
+	if (site->listening)
+		return 0;
+	if (site->daemon != NULL) {
+		sim_http_drop_site(site);
+		MHD_run(site->daemon);
+		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, site->epfd, NULL);
+		MHD_stop_daemon(site->daemon);
+		site->daemon = NULL;
+		site->epfd = -1;
+	}
+	return sim_net_listen_site(srv, site, cause);
+}
+
+/* The control listener's request handler: plain text answers. */
+static enum MHD_Result
+sim_net_control(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload, size_t *upload_size,
+    void **con_cls)
+{
+	struct sim_server *srv = cls;
+	struct strbuf out;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	int status = 200;
+	size_t len;
+	char *text;
+
+	if (*con_cls == NULL) {
+		*con_cls = srv;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	strbuf_init(&out);
+	sim_control_handle(srv, conn, url, &status, &out);
+	len = out.len;
+	text = strbuf_detach(&out, NULL);
+	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	ret = MHD_queue_response(conn, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+int
+sim_net_listen_control(struct sim_server *srv, char **cause)
+{
+	int fd = sim_net_bind(&srv->ctl_addr, &srv->ctl_addrlen, cause);
+
+	if (fd < 0)
+		return -1;
+	sim_net_format(&srv->ctl_addr, srv->ctl_addrstr, sizeof srv->ctl_addrstr);
+	srv->ctl_daemon = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, sim_net_control, srv,
+	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_END);
+	if (srv->ctl_daemon == NULL) {
+		*cause = xasprintf("cannot start the control daemon on %s", srv->ctl_addrstr);
+		close(fd);
+		return -1;
+	}
+	return sim_net_watch(srv, srv->ctl_daemon, SIM_TAG_CONTROL, &srv->ctl_epfd, cause);
+}
+
+/* Read a whole file into a NUL-terminated string. */
+static char *
+sim_net_slurp(const char *path, char **cause)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+
+	if (f == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb, NULL);
+}
+
+int
+sim_net_init(struct sim_server *srv, char **cause)
+{
+	sigset_t mask;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = SIM_TAG_SIGNAL };
+
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv->epfd < 0) {
+		*cause = xasprintf("epoll_create1: %s", strerror(errno));
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	srv->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (srv->sigfd < 0 || epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->sigfd, &ev) != 0) {
+		*cause = xasprintf("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	if (srv->cfg.tls_cert != NULL) {
+		srv->tls_cert_pem = sim_net_slurp(srv->cfg.tls_cert, cause);
+		if (srv->tls_cert_pem == NULL)
+			return -1;
+		srv->tls_key_pem = sim_net_slurp(srv->cfg.tls_key, cause);
+		if (srv->tls_key_pem == NULL)
+			return -1;
+	}
+	srv->mono_start = sim_mono();
+	return 0;
+}
+
+/* Run one daemon and note whether MHD wants to run again at once. */
+static void
+sim_net_run_daemon(struct MHD_Daemon *d, int *again)
+{
+	MHD_UNSIGNED_LONG_LONG t;
+
+	MHD_run(d);
+	if (MHD_get_timeout(d, &t) == MHD_YES && t == 0)
+		*again = 1;
+}
+
+/* The once-a-second pass: idle timeouts, expired enumerations. */
+static void
+sim_net_sweep(struct sim_server *srv)
+{
+	double now = sim_mono();
+
+	for (int i = 0; i < srv->nsites; i++) {
+		struct sim_site *s = &srv->sites[i];
+
+		if (s->daemon != NULL)
+			MHD_run(s->daemon);
+		if (s->enums != NULL)
+			sim_enum_sweep(s, now, 1);
+	}
+}
+
+int
+sim_net_run(struct sim_server *srv)
+{
+	struct epoll_event evs[128];
+	double next_sweep = sim_mono() + 1;
+	char *again = xcalloc((size_t)srv->nsites + 2, 1);
+	int any_again = 0;
+
+	while (!srv->quit) {
+		int timeout = 1000, n;
+		double now = sim_mono();
+
+		if (srv->ntimers > 0) {
+			double due = (srv->timers)[0]->due - now;
+
+			if (due * 1000 < timeout)
+				timeout = due <= 0 ? 0 : (int)(due * 1000) + 1;
+		}
+		if ((next_sweep - now) * 1000 < timeout)
+			timeout = next_sweep <= now ? 0 : (int)((next_sweep - now) * 1000) + 1;
+		if (any_again)
+			timeout = 0;
+		n = epoll_wait(srv->epfd, evs, (int)(sizeof evs / sizeof evs[0]), timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (any_again) {
+			any_again = 0;
+			for (int i = 0; i < srv->nsites; i++) {
+				int more = 0;
+
+				if (!again[i] || srv->sites[i].daemon == NULL)
+					continue;
+				again[i] = 0;
+				sim_net_run_daemon(srv->sites[i].daemon, &more);
+				if (more)
+					again[i] = 1, any_again = 1;
+			}
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = evs[i].data.u64;
+			int more = 0;
+
+			if (tag == SIM_TAG_SIGNAL) {
+				srv->quit = 1;
+			} else if (tag == SIM_TAG_CONTROL) {
+				sim_net_run_daemon(srv->ctl_daemon, &more);
+			} else if (tag - SIM_TAG_SITE < (uint64_t)srv->nsites) {
+				struct sim_site *s = &srv->sites[tag - SIM_TAG_SITE];
+
+				if (s->daemon != NULL)
+					sim_net_run_daemon(s->daemon, &more);
+				if (more)
+					again[s->index] = 1, any_again = 1;
+			}
+		}
+		now = sim_mono();
+		while (srv->ntimers > 0) {
+			struct sim_pending *p = (srv->timers)[0];
+
+			if (p->due > now)
+				break;
+			sim_net_unschedule(srv, p);
+			sim_http_fire(p);
+			again[p->site->index] = 1;
+			any_again = 1;
+		}
+		if (now >= next_sweep) {
+			sim_net_sweep(srv);
+			next_sweep = now + 1;
+		}
+	}
+	free(again);
+	return 0;
+}
+
+void
+sim_net_done(struct sim_server *srv)
+{
+	for (int i = 0; i < srv->nsites; i++) {
+		struct sim_site *s = &srv->sites[i];
+
+		if (s->daemon == NULL)
+			continue;
+		sim_http_drop_site(s);
+		MHD_run(s->daemon);
+		MHD_stop_daemon(s->daemon);
+		s->daemon = NULL;
+	}
+	if (srv->ctl_daemon != NULL)
+		MHD_stop_daemon(srv->ctl_daemon);
+	srv->ctl_daemon = NULL;
+	if (srv->sigfd >= 0)
+		close(srv->sigfd);
+	if (srv->epfd >= 0)
+		close(srv->epfd);
+	free(srv->timers);
+	srv->timers = NULL;
+	srv->ntimers = 0;
+	xfree_secret(srv->tls_key_pem);
+	free(srv->tls_cert_pem);
+}

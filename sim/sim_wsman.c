@@ -1,0 +1,546 @@
+#include "config.h"
+
+#include "sim/sim_wsman.h"
+#include "src/xalloc.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SIM_CODE_NOT_FOUND	2150858752u	/* 0x80338000 */
+#define SIM_CODE_BAD_HEADER	2150858767u	/* 0x8033800F */
+#define SIM_CODE_HEADER_REQ	2150858769u	/* 0x80338011 */
+#define SIM_CODE_ACTION		2150858771u	/* 0x80338013 */
+#define SIM_CODE_SCHEMA		2150858817u	/* 0x80338041 */
+#define SIM_CODE_UNSUPPORTED	2150858818u	/* 0x80338042 */
+#define SIM_CODE_ENCODING_LIMIT	2150858805u	/* 0x80338035 */
+#define SIM_CODE_SEL_INSUFF	2150858842u	/* 0x8033805A */
+#define SIM_CODE_SEL_UNEXP	2150858843u	/* 0x8033805B */
+#define SIM_CODE_TIMEDOUT	2150858793u	/* 0x80338029 */
+#define SIM_CODE_INVALID_PARAM	2150858810u	/* 0x8033803A */
+
+static const char sim_reason_not_found[] = "The WS-Management service cannot process the "
+    "request. The service cannot find the resource identified by the resource URI and "
+    "selectors. ";
+
+xmlNodePtr
+sim_xml_child(xmlNodePtr n, const char *ns, const char *local, int icase)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (ns != NULL && (c->ns == NULL || strcmp((const char *)c->ns->href, ns) != 0))
+			continue;
+		if (icase ? strcasecmp((const char *)c->name, local) == 0 :
+		    strcmp((const char *)c->name, local) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+char *
+sim_xml_text(xmlNodePtr n)
+{
+	xmlChar *t = xmlNodeGetContent(n);
+	char *s = xstrdup(t != NULL ? (const char *)t : "");
+
+	xmlFree(t);
+	return s;
+}
+
+int
+sim_xml_is_nil(xmlNodePtr n)
+{
+	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"nil", (const xmlChar *)SIM_NS_XSI);
+	int nil = v != NULL && (strcmp((const char *)v, "true") == 0 ||
+	    strcmp((const char *)v, "1") == 0);
+
+	xmlFree(v);
+	return nil;
+}
+
+/* Text of n with leading and trailing white space removed (owned). */
+static char *
+sim_xml_trimmed(xmlNodePtr n)
+{
+	char *s = sim_xml_text(n), *p = s, *e;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	e = p + strlen(p);
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	memmove(s, p, (size_t)(e - p));
+	s[e - p] = '\0';
+	return s;
+}
+
+void
+sim_wsman_fault(struct sim_req *rq, struct sim_reply *out, const struct sim_fault *f)
+{
+	strbuf_reset(&out->body);
+	out->status = 500;
+	sim_render_fault(&out->body, f, rq->message_id, rq->site->machine);
+}
+
+void
+sim_wsman_fault_not_found(struct sim_req *rq, struct sim_reply *out,
+    const char *operation, const char *param)
+{
+	struct sim_fault f = {
+		.action = SIM_NS_A "/fault", .code = "s:Sender",
+		.subcode = "a:DestinationUnreachable", .reason = sim_reason_not_found,
+		.detail = SIM_FAULT_DETAIL "InvalidResourceURI",
+		.code_value = SIM_CODE_NOT_FOUND, .provider = 1,
+		.inner_message = sim_reason_not_found, .ext_operation = operation,
+		.ext_param = param, .ext_provider = "BitsClientProv",
+	};
+
+	if (param != NULL && strstr(param, "BitsClientJob.JobId") == NULL)
+		f.ext_provider = "WinMgmt";
+	sim_wsman_fault(rq, out, &f);
+}
+
+void
+sim_wsman_fault_selectors(struct sim_req *rq, struct sim_reply *out, int insufficient)
+{
+	static const char reason[] = "The WS-Management service cannot process the request "
+	    "because the request contained invalid selectors for the resource. ";
+	struct sim_fault f = {
+		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+		.code = "s:Sender", .subcode = "w:InvalidSelectors", .reason = reason,
+		.detail = insufficient ? SIM_FAULT_DETAIL "InsufficientSelectors" :
+		    SIM_FAULT_DETAIL "UnexpectedSelectors",
+		.code_value = insufficient ? SIM_CODE_SEL_INSUFF : SIM_CODE_SEL_UNEXP,
+		.provider = 1, .inner_message = reason,
+	};
+
+	sim_wsman_fault(rq, out, &f);
+}
+
+void
+sim_wsman_fault_action(struct sim_req *rq, struct sim_reply *out)
+{
+	struct sim_fault f = {
+		.action = SIM_NS_A "/fault", .code = "s:Sender",
+		.subcode = "a:ActionNotSupported",
+		.reason = "The WS-Management service does not support the action specified in "
+		    "the request. ",
+		.code_value = SIM_CODE_ACTION,
+	};
+
+	sim_wsman_fault(rq, out, &f);
+}
+
+void
+sim_wsman_fault_invalid_param(struct sim_req *rq, struct sim_reply *out, const char *what)
+{
+	char *msg = xasprintf("The parameter is incorrect. %s", what != NULL ? what : "");
+	struct sim_fault f = {
+		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+		.code = "s:Sender", .subcode = "w:InvalidParameter",
+		.reason = "The parameter is incorrect. ",
+		.detail = SIM_FAULT_DETAIL "InvalidValue",
+		.code_value = SIM_CODE_INVALID_PARAM, .provider = 1,
+		.inner_code = 2147749896u,	/* WBEM_E_INVALID_PARAMETER */
+		.inner_message = msg,
+	};
+
+	sim_wsman_fault(rq, out, &f);
+	free(msg);
+}
+
+void
+sim_wsman_fault_hresult(struct sim_req *rq, struct sim_reply *out, uint32_t hr,
+    const char *method)
+{
+	char *msg = xasprintf("The method %s failed with error 0x%08" PRIX32 ". ", method, hr);
+	char *param = xasprintf("BitsClientJob.%s", method);
+	struct sim_fault f = {
+		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+		.code = "s:Receiver", .subcode = "w:InternalError", .reason = msg,
+		.code_value = hr, .provider = 1, .inner_message = msg,
+		.ext_operation = "ExecMethod", .ext_param = param,
+		.ext_provider = "BitsClientProv", .ext_status = hr,
+	};
+
+	sim_wsman_fault(rq, out, &f);
+	free(msg);
+	free(param);
+}
+
+/* An a:... header fault with its WSManFault code and message. */
+static void
+sim_wsman_fault_header(struct sim_req *rq, struct sim_reply *out, const char *subcode,
+    uint32_t code, const char *reason, const char *message)
+{
+	struct sim_fault f = {
+		.action = SIM_NS_A "/fault", .code = "s:Sender", .subcode = subcode,
+		.reason = reason, .code_value = code, .message = message,
+	};
+
+	sim_wsman_fault(rq, out, &f);
+}
+
+/* Parse an xs:duration; seconds into *out. Negative or malformed: -1. */
+static int
+sim_parse_duration(const char *s, double *out)
+{
+	double total = 0;
+	int in_time = 0, any = 0;
+
+	if (*s++ != 'P')
+		return -1;
+	while (*s != '\0') {
+		char *end;
+		double v;
+
+		if (*s == 'T') {
+			if (in_time)
+				return -1;
+			in_time = 1;
+			s++;
+			if (*s == '\0')
+				return -1;
+			continue;
+		}
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = strtod(s, &end);
+		if (end == s)
+			return -1;
+		if (memchr(s, '.', (size_t)(end - s)) != NULL && !(in_time && *end == 'S'))
+			return -1;
+		switch (*end) {
+		case 'Y': if (in_time) return -1; v *= 365 * 86400.0; break;
+		case 'M': v *= in_time ? 60.0 : 30 * 86400.0; break;
+		case 'D': if (in_time) return -1; v *= 86400.0; break;
+		case 'H': if (!in_time) return -1; v *= 3600.0; break;
+		case 'S': if (!in_time) return -1; break;
+		default: return -1;
+		}
+		total += v;
+		any = 1;
+		s = end + 1;
+	}
+	if (!any)
+		return -1;
+	*out = total;
+	return 0;
+}
+
+/* True when the header block (a direct child of s:Header) is one we handle. */
+static int
+sim_header_known(xmlNodePtr h)
+{
+	static const struct { const char *ns, *name; } known[] = {
+		{ SIM_NS_A, "To" }, { SIM_NS_A, "ReplyTo" }, { SIM_NS_A, "Action" },
+		{ SIM_NS_A, "MessageID" }, { SIM_NS_A, "FaultTo" },
+		{ SIM_NS_W, "ResourceURI" }, { SIM_NS_W, "MaxEnvelopeSize" },
+		{ SIM_NS_W, "OperationTimeout" }, { SIM_NS_W, "Locale" },
+		{ SIM_NS_W, "SelectorSet" }, { SIM_NS_W, "OptionSet" },
+		{ SIM_NS_P, "DataLocale" }, { SIM_NS_P, "SessionId" },
+		{ SIM_NS_P, "OperationID" }, { SIM_NS_P, "SequenceId" },
+	};
+
+	if (h->ns == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp((const char *)h->ns->href, known[i].ns) == 0 &&
+		    strcmp((const char *)h->name, known[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/* mustUnderstand="true", SOAP-qualified or (as python3-winrm sends it) not. */
+static int
+sim_header_must_understand(xmlNodePtr h)
+{
+	xmlChar *v = xmlGetNsProp(h, (const xmlChar *)"mustUnderstand", (const xmlChar *)SIM_NS_S);
+	int mu;
+
+	if (v == NULL)
+		v = xmlGetNoNsProp(h, (const xmlChar *)"mustUnderstand");
+	mu = v != NULL && (strcmp((const char *)v, "true") == 0 || strcmp((const char *)v, "1") == 0);
+	xmlFree(v);
+	return mu;
+}
+
+/* Read the selectors of the SelectorSet header. */
+static void
+sim_read_selectors(struct sim_req *rq, xmlNodePtr set)
+{
+	for (xmlNodePtr c = set->children; c != NULL; c = c->next) {
+		xmlChar *name;
+
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Selector") != 0)
+			continue;
+		if (rq->nsel == SIM_MAX_SELECTORS) {
+			rq->bad_selectors = 1;
+			return;
+		}
+		name = xmlGetNoNsProp(c, (const xmlChar *)"Name");
+		rq->sel[rq->nsel].name = xstrdup(name != NULL ? (const char *)name : "");
+		rq->sel[rq->nsel].value = sim_xml_trimmed(c);
+		rq->nsel++;
+		xmlFree(name);
+	}
+}
+
+/* Check the headers as Windows does; 0 when the request may proceed. */
+static int
+sim_check_headers(struct sim_req *rq, struct sim_reply *out)
+{
+	static const char missing[] = "The WS-Management service cannot process the request. "
+	    "The request does not have all the expected SOAP headers. ";
+	xmlNodePtr n, addr;
+	char *s;
+
+	for (xmlNodePtr h = rq->header->children; h != NULL; h = h->next) {
+		if (h->type != XML_ELEMENT_NODE)
+			continue;
+		if (!sim_header_known(h) && sim_header_must_understand(h)) {
+			strbuf_reset(&out->body);
+			out->status = 500;
+			sim_render_must_understand(&out->body,
+			    h->ns != NULL ? (const char *)h->ns->href : NULL,
+			    h->ns != NULL ? (const char *)h->ns->prefix : NULL,
+			    (const char *)h->name, rq->message_id);
+			return -1;
+		}
+	}
+	if (rq->action == NULL || *rq->action == '\0' || rq->message_id == NULL ||
+	    *rq->message_id == '\0' || sim_xml_child(rq->header, SIM_NS_A, "To", 0) == NULL) {
+		sim_wsman_fault_header(rq, out, "a:MessageInformationHeaderRequired",
+		    SIM_CODE_HEADER_REQ, missing, missing);
+		return -1;
+	}
+	n = sim_xml_child(rq->header, SIM_NS_A, "ReplyTo", 0);
+	addr = sim_xml_child(n, SIM_NS_A, "Address", 0);
+	if (addr == NULL) {
+		sim_wsman_fault_header(rq, out, "a:MessageInformationHeaderRequired",
+		    SIM_CODE_HEADER_REQ, missing, missing);
+		return -1;
+	}
+	s = sim_xml_trimmed(addr);
+	if (strcmp(s, SIM_ANON) != 0) {
+		struct sim_fault f = {
+			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+			.code = "s:Sender", .subcode = "w:UnsupportedFeature",
+			.reason = "The WS-Management service does not support the specified "
+			    "feature. ",
+			.detail = SIM_FAULT_DETAIL "AddressingMode",
+			.code_value = SIM_CODE_UNSUPPORTED,
+		};
+
+		free(s);
+		sim_wsman_fault(rq, out, &f);
+		return -1;
+	}
+	free(s);
+	if (rq->resource_uri == NULL || *rq->resource_uri == '\0') {
+		sim_wsman_fault_header(rq, out, "a:DestinationUnreachable", SIM_CODE_NOT_FOUND,
+		    "The WS-Management service cannot process the request because the "
+		    "resource URI is missing or it has an incorrect format. ", NULL);
+		return -1;
+	}
+	n = sim_xml_child(rq->header, SIM_NS_W, "OperationTimeout", 0);
+	if (n != NULL) {
+		double t;
+
+		s = sim_xml_trimmed(n);
+		if (sim_parse_duration(s, &t) != 0) {
+			char *msg = xasprintf("The WS-Management service cannot process the "
+			    "request. The XML contains an invalid timeout field in the SOAP "
+			    "header: %s. ", s);
+
+			sim_wsman_fault_header(rq, out, "a:InvalidMessageInformationHeader",
+			    SIM_CODE_BAD_HEADER, "The WS-Management service cannot process the "
+			    "request. The request contains one or more invalid SOAP headers. ", msg);
+			free(msg);
+			free(s);
+			return -1;
+		}
+		free(s);
+		rq->timeout = t;
+		if (rq->timeout * 1000 > rq->srv->cfg.max_timeout_ms)
+			rq->timeout = rq->srv->cfg.max_timeout_ms / 1000.0;
+	}
+	n = sim_xml_child(rq->header, SIM_NS_W, "MaxEnvelopeSize", 0);
+	if (n != NULL) {
+		char *end;
+		unsigned long long v;
+
+		s = sim_xml_trimmed(n);
+		v = strtoull(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || v < 8192) {
+			struct sim_fault f = {
+				.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+				.code = "s:Sender", .subcode = "w:EncodingLimit",
+				.reason = "The WS-Management service cannot process the request "
+				    "because the envelope size in the request is too small. ",
+				.detail = SIM_FAULT_DETAIL "MinimumEnvelopeLimit",
+				.code_value = SIM_CODE_ENCODING_LIMIT,
+			};
+
+			free(s);
+			sim_wsman_fault(rq, out, &f);
+			return -1;
+		}
+		free(s);
+		if (v < rq->max_envelope)
+			rq->max_envelope = (size_t)v;
+	}
+	n = sim_xml_child(rq->header, SIM_NS_W, "SelectorSet", 0);
+	if (n != NULL)
+		sim_read_selectors(rq, n);
+	return 0;
+}
+
+/* Faults that stand in for the whole operation (injected by the control). */
+static int
+sim_injected(struct sim_req *rq, struct sim_reply *out, enum sim_fault_kind inject)
+{
+	switch (inject) {
+	case SIM_FK_TIMEOUT: {
+		static const char text[] = "The WS-Management service cannot complete the "
+		    "operation within the time specified in OperationTimeout.  ";
+		struct sim_fault f = {
+			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+			.code = "s:Receiver", .subcode = "w:TimedOut", .reason = text,
+			.code_value = SIM_CODE_TIMEDOUT,
+		};
+		unsigned ms = rq->site->fault.ms;
+
+		sim_wsman_fault(rq, out, &f);
+		out->delay_ms = ms != 0 ? ms : (unsigned)(rq->timeout * 1000);
+		return 1;
+	}
+	case SIM_FK_DENIED: {
+		struct sim_fault f = {
+			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+			.code = "s:Receiver", .subcode = "w:InternalError",
+			.reason = "Access is denied. ", .code_value = 2147942405u,
+		};
+
+		sim_wsman_fault(rq, out, &f);
+		return 1;
+	}
+	case SIM_FK_500: {
+		struct sim_fault f = {
+			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+			.code = "s:Receiver", .subcode = "w:InternalError",
+			.reason = "Generic failure ", .code_value = 2147749889u,
+			.provider = 1, .inner_message = "Generic failure ",
+			.ext_operation = "ExecQuery", .ext_param = "BitsClientJob",
+			.ext_provider = "BitsClientProv", .ext_status = 2147749889u,
+		};
+
+		sim_wsman_fault(rq, out, &f);
+		return 1;
+	}
+	case SIM_FK_NOPROVIDER:
+		if (strncmp(rq->resource_uri, SIM_BITS_NS "/", sizeof SIM_BITS_NS) == 0) {
+			sim_wsman_fault_not_found(rq, out, "GetObject",
+			    rq->resource_uri + sizeof SIM_BITS_NS);
+			return 1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Route a checked request by its Action. */
+static void
+sim_route(struct sim_req *rq, struct sim_reply *out)
+{
+	const char *a = rq->action;
+
+	if (strcmp(a, SIM_ACT_ENUM "Enumerate") == 0)
+		sim_op_enumerate(rq, out);
+	else if (strcmp(a, SIM_ACT_ENUM "Pull") == 0)
+		sim_op_pull(rq, out);
+	else if (strcmp(a, SIM_ACT_ENUM "Release") == 0)
+		sim_op_release(rq, out);
+	else if (strcmp(a, SIM_ACT_XFER "Get") == 0)
+		sim_op_get(rq, out);
+	else if (strcmp(a, SIM_ACT_XFER "Put") == 0)
+		sim_op_put(rq, out);
+	else if (strncmp(a, SIM_CLASS_URI "/", sizeof SIM_CLASS_URI) == 0 &&
+	    strchr(a + sizeof SIM_CLASS_URI, '/') == NULL)
+		sim_op_invoke(rq, out, a + sizeof SIM_CLASS_URI);
+	else
+		sim_wsman_fault_action(rq, out);
+}
+
+/* Text of a header (owned, trimmed), or NULL when absent. */
+static char *
+sim_header_text(xmlNodePtr header, const char *ns, const char *name)
+{
+	xmlNodePtr n = sim_xml_child(header, ns, name, 0);
+
+	return n != NULL ? sim_xml_trimmed(n) : NULL;
+}
+
+void
+sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char *user,
+    const char *data, size_t len, const char *encoding, enum sim_fault_kind inject,
+    struct sim_reply *out)
+{
+	struct sim_req rq = {
+		.srv = srv, .site = site, .user = user,
+		.max_envelope = srv->cfg.max_envelope, .timeout = 60,
+	};
+	xmlNodePtr root;
+
+	out->status = 200;
+	out->delay_ms = 0;
+	strbuf_reset(&out->body);
+	if (rq.timeout * 1000 > srv->cfg.max_timeout_ms)
+		rq.timeout = srv->cfg.max_timeout_ms / 1000.0;
+	rq.doc = xmlReadMemory(data, (int)len, "request.xml", encoding,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	root = rq.doc != NULL ? xmlDocGetRootElement(rq.doc) : NULL;
+	if (root != NULL && root->ns != NULL &&
+	    strcmp((const char *)root->ns->href, SIM_NS_S) == 0 &&
+	    strcmp((const char *)root->name, "Envelope") == 0) {
+		rq.header = sim_xml_child(root, SIM_NS_S, "Header", 0);
+		rq.body = sim_xml_child(root, SIM_NS_S, "Body", 0);
+	}
+	if (rq.header != NULL) {
+		rq.action = sim_header_text(rq.header, SIM_NS_A, "Action");
+		rq.message_id = sim_header_text(rq.header, SIM_NS_A, "MessageID");
+		rq.resource_uri = sim_header_text(rq.header, SIM_NS_W, "ResourceURI");
+	}
+	if (rq.header == NULL || rq.body == NULL) {
+		struct sim_fault f = {
+			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
+			.code = "s:Sender", .subcode = "w:SchemaValidationError",
+			.reason = "The SOAP XML in the message does not match the corresponding "
+			    "XML schema definition. Change the XML and retry. ",
+			.reason_lang = "", .code_value = SIM_CODE_SCHEMA,
+		};
+
+		sim_wsman_fault(&rq, out, &f);
+	} else if (sim_check_headers(&rq, out) == 0 && !sim_injected(&rq, out, inject)) {
+		if (rq.bad_selectors)
+			sim_wsman_fault_selectors(&rq, out, 0);
+		else
+			sim_route(&rq, out);
+	}
+	for (int i = 0; i < rq.nsel; i++) {
+		free(rq.sel[i].name);
+		free(rq.sel[i].value);
+	}
+	free(rq.action);
+	free(rq.message_id);
+	free(rq.resource_uri);
+	xmlFreeDoc(rq.doc);
+}
