@@ -13,3 +13,6 @@ bitsim_SOURCES = \
 	src/strbuf.c src/strbuf.h
 bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
 bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS)
+
+# Shell library for tests that drive bitsim.
+EXTRA_DIST += tests/lib/sim.sh
