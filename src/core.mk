@@ -2,7 +2,8 @@
 libbitstop_a_SOURCES += src/bits_job.c \
 	src/bits_hresult.c src/bits_hresult.h \
 	src/wsman_msg.c src/wsman_msg.h \
-	src/wsman_parse.c src/wsman_parse.h
+	src/wsman_parse.c src/wsman_parse.h \
+	src/wsman_fault.c src/wsman_fault.h
 
 check_PROGRAMS += tests/test_bits_job
 TESTS += tests/test_bits_job
@@ -18,7 +19,7 @@ tests_test_bits_hresult_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/test_wsman_msg
 TESTS += tests/test_wsman_msg
-tests_test_wsman_msg_SOURCES = tests/test_wsman_msg.c tests/wsman_test_util.h
+tests_test_wsman_msg_SOURCES = tests/test_wsman_msg.c
 tests_test_wsman_msg_CFLAGS = $(TEST_CFLAGS)
 tests_test_wsman_msg_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
@@ -27,3 +28,9 @@ TESTS += tests/test_wsman_parse
 tests_test_wsman_parse_SOURCES = tests/test_wsman_parse.c tests/wsman_test_util.h
 tests_test_wsman_parse_CFLAGS = $(TEST_CFLAGS)
 tests_test_wsman_parse_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_wsman_fault
+TESTS += tests/test_wsman_fault
+tests_test_wsman_fault_SOURCES = tests/test_wsman_fault.c tests/wsman_test_util.h
+tests_test_wsman_fault_CFLAGS = $(TEST_CFLAGS)
+tests_test_wsman_fault_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
