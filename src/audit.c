@@ -17,8 +17,12 @@
 #include "src/action.h"
 #include "src/cfg.h"
 #include "src/sanitize.h"
+#include "src/snapshot.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
+
+/* After a failure, audit_ok() tries to reopen the log at most this often. */
+#define AUDIT_RETRY_MS 1000
 
 /*
  * The log. Every field is guarded by mu: pollers write intents and outcomes
@@ -31,6 +35,7 @@ struct audit {
 	bool	 ok;
 	char	*error;		/* why the log is unusable; NULL when ok */
 	char	*user;		/* the local user, for intent lines */
+	int64_t	 failed_ms;	/* monotonic time of the last failure or reopen attempt */
 };
 
 char *
@@ -157,9 +162,28 @@ audit_fail(struct audit *a, const char *what, int err)
 	free(a->error);
 	a->error = xasprintf("audit log %s: %s: %s", a->path, what, strerror(err));
 	a->ok = false;
+	a->failed_ms = time_mono_ms();
 	if (a->fd >= 0)
 		close(a->fd);
 	a->fd = -1;
+}
+
+/* Reopen after a failure (mu held); on success the log is usable again. */
+static void
+audit_reopen(struct audit *a)
+{
+	char *cause = NULL;
+
+	a->failed_ms = time_mono_ms();
+	if ((a->fd = audit_open_fd(a->path, &cause)) < 0) {
+		free(a->error);
+		a->error = cause;
+		a->ok = false;
+		return;
+	}
+	free(a->error);
+	a->error = NULL;
+	a->ok = true;
 }
 
 /*
@@ -170,17 +194,12 @@ audit_fail(struct audit *a, const char *what, int err)
 static int
 audit_write_line(struct audit *a, const struct strbuf *line, bool sync)
 {
-	char *cause = NULL;
 	ssize_t n;
 
-	if (a->fd < 0) {
-		if ((a->fd = audit_open_fd(a->path, &cause)) < 0) {
-			free(a->error);
-			a->error = cause;
-			a->ok = false;
-			return -1;
-		}
-	}
+	if (a->fd < 0)
+		audit_reopen(a);
+	if (a->fd < 0)
+		return -1;
 	n = write(a->fd, line->s, line->len);
 	if (n < 0) {
 		audit_fail(a, "write failed", errno);
@@ -305,6 +324,8 @@ audit_ok(struct audit *a)
 	bool ok;
 
 	pthread_mutex_lock(&a->mu);
+	if (!a->ok && a->fd < 0 && time_mono_ms() - a->failed_ms >= AUDIT_RETRY_MS)
+		audit_reopen(a);
 	ok = a->ok;
 	pthread_mutex_unlock(&a->mu);
 	return ok;

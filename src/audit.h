@@ -21,8 +21,9 @@ int audit_intent(struct audit *a, const struct action_req *req, const char *host
 /* Outcome line. -1 when it could not be written. */
 int audit_outcome(struct audit *a, const struct action_result *res, const char *host);
 /*
- * False once a write failed; actions must then be refused. The next audit_intent
- * reopens the file and clears the failure when it can write again.
+ * False once a write failed; actions must then be refused. The log recovers by
+ * itself once the cause is fixed: audit_ok() reopens the file (at most once a
+ * second) and the next audit_intent() reopens it before writing.
  */
 bool audit_ok(struct audit *a);
 /*

@@ -1,9 +1,10 @@
 ## config, credentials, sanitizing, --once output, audit log.
 libbitstop_a_SOURCES += \
 	src/sanitize.c \
-	src/cfg.c src/cfg_hosts.c \
+	src/cfg.c src/cfg_load.c src/cfg_hosts.c \
 	src/creds.c \
-	src/audit.c
+	src/audit.c \
+	src/output.c
 
 check_PROGRAMS += tests/test_sanitize
 TESTS += tests/test_sanitize

@@ -307,3 +307,73 @@ config_add_hosts_file(struct config *cfg, const char *path, char **cause)
 	*cause = strbuf_detach(&errors, NULL);
 	return -1;
 }
+
+/* Replace a malloc'd string with a copy of v. */
+static void
+replace_string(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v);
+}
+
+void
+config_apply_cli(struct config *cfg, const struct config_cli *cli)
+{
+	size_t i;
+
+	if (cli->refresh > 0)
+		cfg->refresh = cli->refresh;
+	if (cli->readonly)
+		cfg->readonly = true;
+	if (cli->user != NULL && cfg->defaults.user == NULL)
+		cfg->defaults.user = xstrdup(cli->user);
+	if (cli->auth >= 0)
+		cfg->defaults.auth = (enum auth_scheme)cli->auth;
+	if (cli->insecure)
+		cfg->defaults.verify_tls = false;
+	if (cli->cacert != NULL)
+		replace_string(&cfg->defaults.cacert, cli->cacert);
+	for (i = 0; i < cfg->nhosts; i++) {
+		struct host_cfg *h = &cfg->hosts[i];
+
+		if (cli->user != NULL && h->user == NULL)
+			h->user = xstrdup(cli->user);
+		if (cli->auth >= 0)
+			h->auth = (enum auth_scheme)cli->auth;
+		if (cli->insecure)
+			h->verify_tls = false;
+		if (cli->cacert != NULL)
+			replace_string(&h->cacert, cli->cacert);
+		if (cli->readonly)
+			h->readonly = true;
+	}
+}
+
+int
+config_check(const struct config *cfg, char **cause)
+{
+	struct strbuf sb;
+	size_t i, bad = 0;
+
+	strbuf_init(&sb);
+	for (i = 0; i < cfg->nhosts; i++) {
+		const struct host_cfg *h = &cfg->hosts[i];
+
+		if (h->https || h->auth != AUTH_BASIC || h->allow_unencrypted)
+			continue;
+		if (bad++ < 5)
+			strbuf_addf(&sb, "%s%s (%s): plain HTTP with basic authentication would send "
+			    "the password in clear; use https, auth = \"negotiate\", or set "
+			    "allow_unencrypted = true for it", sb.len > 0 ? "\n" : "", h->name,
+			    h->origin != NULL ? h->origin : "command line");
+	}
+	if (bad > 5)
+		strbuf_addf(&sb, "\n... and %zu more hosts with plain HTTP and basic authentication",
+		    bad - 5);
+	if (bad == 0) {
+		strbuf_done(&sb);
+		return 0;
+	}
+	*cause = strbuf_detach(&sb, NULL);
+	return -1;
+}

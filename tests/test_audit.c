@@ -240,7 +240,7 @@ test_open_failure(void **state)
 	free(file);
 }
 
-/* Protects: a failed write makes audit_ok false with a reason, and a later write recovers. */
+/* Protects: a failed write makes audit_ok false with a reason; the log recovers once fixed. */
 static void
 test_write_failure(void **state)
 {
@@ -264,8 +264,21 @@ test_write_failure(void **state)
 	assert_non_null(audit_error(a));
 	assert_contains(audit_error(a), path);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	/* fixed: within a second audit_ok reopens the log by itself */
+	assert_false(audit_ok(a));
+	usleep(1100 * 1000);
+	assert_true(audit_ok(a));
+	assert_null(audit_error(a));
+	assert_int_equal(audit_intent(a, req, "ws01", "u"), 0);
+
+	/* fails again; once fixed, the next intent reopens the file before writing */
+	assert_int_equal(stat(path, &st), 0);
+	tiny.rlim_cur = (rlim_t)st.st_size;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+	assert_int_equal(audit_intent(a, req, "ws01", "u"), -1);
+	assert_false(audit_ok(a));
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
 	signal(SIGXFSZ, SIG_DFL);
-	/* fixed: the next intent reopens the file and the log works again */
 	assert_int_equal(audit_intent(a, req, "ws01", "u"), 0);
 	assert_true(audit_ok(a));
 	assert_null(audit_error(a));
