@@ -32,3 +32,9 @@ TESTS += tests/test_audit
 tests_test_audit_SOURCES = tests/test_audit.c
 tests_test_audit_CFLAGS = $(TEST_CFLAGS)
 tests_test_audit_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_output
+TESTS += tests/test_output
+tests_test_output_SOURCES = tests/test_output.c
+tests_test_output_CFLAGS = $(TEST_CFLAGS)
+tests_test_output_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)

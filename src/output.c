@@ -380,6 +380,7 @@ table_job_row(struct table_row *r, const char *host, const struct bits_job *j)
 {
 	char done[32], total[32];
 
+	memset(r, 0, sizeof *r);
 	r->cell[COL_HOST] = sanitize_terminal(host);
 	r->cell[COL_STATE] = xstrdup(j->state.p == BITS_SET ? bits_state_name(j->state.v) : "-");
 	r->cell[COL_PRI] = xstrdup(j->priority.p == BITS_SET ?
