@@ -16,3 +16,14 @@ bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS)
 
 # Shell library for tests that drive bitsim.
 EXTRA_DIST += tests/lib/sim.sh
+
+# Tests: the job model in C, third-party clients, protocol, faults, shapes.
+check_PROGRAMS += tests/test_sim_host
+TESTS += tests/test_sim_host
+tests_test_sim_host_SOURCES = tests/test_sim_host.c sim/sim_host.c sim/sim_host.h \
+	src/xalloc.c src/xalloc.h
+tests_test_sim_host_CFLAGS = $(TEST_CFLAGS)
+tests_test_sim_host_LDADD = $(CMOCKA_LIBS)
+
+TESTS += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py
+EXTRA_DIST += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py

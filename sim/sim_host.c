@@ -279,7 +279,8 @@ sim_job_start_transfer(struct sim_job *j, double t)
 	sim_job_learn_sizes(j);
 	j->state = SIM_TRANSFERRING;
 	j->modified = t;
-	j->next_event = t;	/* bytes are accounted up to here */
+	j->next_event = t;
+	j->seg_bytes = sim_job_bytes_transferred(j);
 	sim_job_plan_failure(j, t);
 }
 
@@ -302,33 +303,34 @@ sim_job_advance(struct sim_job *j, double t)
 			sim_job_start_transfer(j, j->next_event);
 			break;
 		case SIM_TRANSFERRING: {
+			/* bytes are a function of time since the stretch began, so
+			 * the result does not depend on how often we look */
 			uint64_t total = sim_job_bytes_total(j);
-			uint64_t left = total - sim_job_bytes_transferred(j);
+			uint64_t done = sim_job_bytes_transferred(j);
 			double from = j->next_event;
-			double finish = from + (double)left / (double)(j->rate ? j->rate : 1);
+			double finish = from + (double)(total - j->seg_bytes) / (double)j->rate;
 			double until = t;
+			uint64_t target;
 			int ev = 0;	/* 1 finished, 2 failed */
 
 			if (finish <= until) {
 				until = finish;
 				ev = 1;
 			}
-			if (j->fail_at > 0 && j->fail_at < until) {
+			if (j->fail_at > 0 && j->fail_at <= until) {
 				until = j->fail_at;
 				ev = 2;
 			}
-			if (until > from) {
-				uint64_t n = ev == 1 ? left :
-				    (uint64_t)((until - from) * (double)j->rate);
-
-				if (sim_job_add_bytes(j, n) > 0) {
-					j->last_progress = until;
-					j->modified = until;
-				}
-				j->next_event = until;
-			}
+			target = ev == 1 ? total :
+			    j->seg_bytes + (uint64_t)((until - from) * (double)j->rate);
+			if (target > total)
+				target = total;
+			if (target > done && sim_job_add_bytes(j, target - done) > 0)
+				j->modified = until;
 			if (ev == 0)
 				return;
+			if (target > j->seg_bytes)
+				j->last_progress = until;
 			if (ev == 2) {
 				sim_job_fail(j, j->fail_fatal, until);
 				break;
@@ -500,6 +502,7 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 		sim_job_add_bytes(j, sim_rand_below(r, sim_job_bytes_total(j)));
 		j->state = SIM_TRANSFERRING;
 		j->next_event = now;
+		j->seg_bytes = sim_job_bytes_transferred(j);
 		sim_job_plan_failure(j, now);
 		break;
 	case SIM_ERROR:

@@ -65,7 +65,9 @@ struct sim_job {
 	/* simulation */
 	uint64_t	 rng;
 	uint64_t	 rate;		/* bytes per simulated second */
-	double		 next_event;	/* time of the next natural transition; 0 none */
+	double		 next_event;	/* next natural transition; while transferring,
+					 * the start of the current stretch */
+	uint64_t	 seg_bytes;	/* bytes transferred when that stretch began */
 	double		 last_progress;
 	double		 fail_at;	/* planned error while transferring; 0 none */
 	int		 fail_fatal;
