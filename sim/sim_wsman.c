@@ -394,6 +394,12 @@ sim_check_headers(struct sim_req *rq, struct sim_reply *out)
 			return -1;
 		}
 		free(s);
+		if (rq->req_len > v) {
+			/* the request itself is over the size it allows */
+			strbuf_reset(&out->body);
+			out->status = 413;
+			return -1;
+		}
 		if (v < rq->max_envelope)
 			rq->max_envelope = (size_t)v;
 	}
@@ -496,7 +502,7 @@ sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char *user
 {
 	struct sim_req rq = {
 		.srv = srv, .site = site, .user = user,
-		.max_envelope = srv->cfg.max_envelope, .timeout = 60,
+		.max_envelope = srv->cfg.max_envelope, .timeout = 60, .req_len = len,
 	};
 	xmlNodePtr root;
 

@@ -34,6 +34,7 @@ struct sim_req {
 	char		*message_id;
 	char		*resource_uri;
 	size_t		 max_envelope;	/* response size cap */
+	size_t		 req_len;	/* bytes in the request */
 	double		 timeout;	/* OperationTimeout in seconds */
 	struct sim_selector sel[SIM_MAX_SELECTORS];
 	int		 nsel;
