@@ -3,7 +3,8 @@ libbitstop_a_SOURCES += src/bits_job.c \
 	src/bits_hresult.c src/bits_hresult.h \
 	src/wsman_msg.c src/wsman_msg.h \
 	src/wsman_parse.c src/wsman_parse.h \
-	src/wsman_fault.c src/wsman_fault.h
+	src/wsman_fault.c src/wsman_fault.h \
+	src/wsman_op.c src/wsman_op.h
 
 check_PROGRAMS += tests/test_bits_job
 TESTS += tests/test_bits_job
@@ -34,3 +35,9 @@ TESTS += tests/test_wsman_fault
 tests_test_wsman_fault_SOURCES = tests/test_wsman_fault.c tests/wsman_test_util.h
 tests_test_wsman_fault_CFLAGS = $(TEST_CFLAGS)
 tests_test_wsman_fault_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_wsman_op
+TESTS += tests/test_wsman_op
+tests_test_wsman_op_SOURCES = tests/test_wsman_op.c tests/wsman_test_util.h
+tests_test_wsman_op_CFLAGS = $(TEST_CFLAGS)
+tests_test_wsman_op_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)

@@ -20,13 +20,13 @@
 #define QUOTE_MAX 40
 
 static const char *const body_kind_names[] = {
-	[WSMAN_BODY_EMPTY] = "empty body",
-	[WSMAN_BODY_FAULT] = "SOAP fault",
-	[WSMAN_BODY_ENUMERATE] = "EnumerateResponse",
-	[WSMAN_BODY_PULL] = "PullResponse",
-	[WSMAN_BODY_RELEASE] = "ReleaseResponse",
-	[WSMAN_BODY_OUTPUT] = "method output",
-	[WSMAN_BODY_INSTANCE] = "instance",
+	[WSMAN_BODY_EMPTY] = "an empty body",
+	[WSMAN_BODY_FAULT] = "a SOAP fault",
+	[WSMAN_BODY_ENUMERATE] = "an EnumerateResponse",
+	[WSMAN_BODY_PULL] = "a PullResponse",
+	[WSMAN_BODY_RELEASE] = "a ReleaseResponse",
+	[WSMAN_BODY_OUTPUT] = "a method output",
+	[WSMAN_BODY_INSTANCE] = "an instance",
 };
 _Static_assert(sizeof(body_kind_names) / sizeof(body_kind_names[0]) == WSMAN_BODY_INSTANCE + 1,
     "one name per body kind");

@@ -45,7 +45,7 @@ struct wsman_response {
 	xmlNodePtr items;	/* w:Items or n:Items, or NULL */
 };
 
-/* Name of a body kind for messages ("PullResponse", "SOAP fault", ...). */
+/* Name of a body kind for messages, with its article ("a PullResponse", "a SOAP fault"). */
 const char *wsman_body_kind_name(enum wsman_body_kind kind);
 
 /*

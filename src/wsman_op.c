@@ -1,0 +1,936 @@
+#include "config.h"
+
+#include "src/wsman_op.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "src/bits_hresult.h"
+#include "src/strbuf.h"
+#include "src/wsman_fault.h"
+#include "src/wsman_msg.h"
+#include "src/wsman_parse.h"
+#include "src/xalloc.h"
+
+#define DEFAULT_MAX_ITEMS 100000
+#define DEFAULT_MAX_PULLS 5000
+#define LANGUAGE_ID_EN_US "1033"
+/* Longest piece of a server header quoted in an error message. */
+#define QUOTE_MAX 60
+
+enum op_kind {
+	OP_LIST,
+	OP_GET,
+	OP_SET_PRIORITY,
+	OP_SET_STATE,
+	OP_CREATE,
+	OP_ADD_FILE,
+	OP_GET_ERROR
+};
+
+/* The exchange the op is at. */
+enum op_step {
+	STEP_ENUMERATE,
+	STEP_PULL,
+	STEP_RELEASE,
+	STEP_GET,
+	STEP_PUT,
+	STEP_CREATE,
+	STEP_ADD_FILE,
+	STEP_SET_STATE,
+	STEP_GET_ERROR,
+	STEP_DONE
+};
+
+struct wsman_op {
+	enum op_kind kind;
+	enum op_step step;
+	/* target, copied */
+	char	*url;
+	bool	 https;
+	unsigned timeout_ms;
+	unsigned max_envelope;
+	unsigned max_elements;
+	/* arguments, copied */
+	char	*job_id;		/* for create: the new JobId once known */
+	unsigned prio;
+	enum bits_set_state set_state;	/* OP_SET_STATE; resume for create/add_file */
+	char	*name;
+	char	*remote_url;
+	char	*local_file;
+	unsigned type;
+	/* limits */
+	size_t	 max_response;
+	size_t	 max_items;
+	unsigned max_pulls;
+	void	(*uuid_fn)(char *out, void *arg);
+	void	*uuid_arg;
+	/* the request in flight */
+	char	 session_id[WSMAN_UUID_SIZE];
+	char	 message_id[WSMAN_UUID_SIZE];
+	struct strbuf req;
+	bool	 have_req;
+	/* progress and results */
+	unsigned requests;
+	unsigned pulls;
+	char	*context;		/* last enumeration context the server gave */
+	char	*put_body;		/* instance to Put */
+	struct bits_job *jobs;
+	size_t	 njobs;
+	bool	 ok;
+	bool	 already_gone;
+	struct hosterr err;
+	bool	 has_error_info;
+	struct bits_error_info error_info;
+};
+
+/* A new op of a kind, with the target copied; NULL when the target is unusable. */
+static struct wsman_op *
+op_new(const struct wsman_target *t, enum op_kind kind, enum op_step first)
+{
+	struct wsman_op *op;
+
+	if (t == NULL || t->url == NULL)
+		return NULL;
+	op = xcalloc(1, sizeof(*op));
+	op->kind = kind;
+	op->step = first;
+	op->url = xstrdup(t->url);
+	op->https = t->https;
+	op->timeout_ms = t->timeout_ms;
+	op->max_envelope = t->max_envelope;
+	op->max_elements = t->max_elements > 0 ? t->max_elements : 32000;
+	op->max_response = WSMAN_PARSE_DEFAULT_MAX;
+	op->max_items = DEFAULT_MAX_ITEMS;
+	op->max_pulls = DEFAULT_MAX_PULLS;
+	strbuf_init(&op->req);
+	return op;
+}
+
+struct wsman_op *
+wsman_op_new_list(const struct wsman_target *t)
+{
+	return op_new(t, OP_LIST, STEP_ENUMERATE);
+}
+
+struct wsman_op *
+wsman_op_new_get(const struct wsman_target *t, const char *job_id)
+{
+	struct wsman_op *op;
+
+	if (job_id == NULL || (op = op_new(t, OP_GET, STEP_GET)) == NULL)
+		return NULL;
+	op->job_id = xstrdup(job_id);
+	return op;
+}
+
+struct wsman_op *
+wsman_op_new_set_priority(const struct wsman_target *t, const char *job_id, unsigned prio)
+{
+	struct wsman_op *op;
+
+	if (job_id == NULL || prio >= BITS_PRIORITY_COUNT ||
+	    (op = op_new(t, OP_SET_PRIORITY, STEP_GET)) == NULL)
+		return NULL;
+	op->job_id = xstrdup(job_id);
+	op->prio = prio;
+	return op;
+}
+
+struct wsman_op *
+wsman_op_new_set_state(const struct wsman_target *t, const char *job_id, enum bits_set_state st)
+{
+	struct wsman_op *op;
+
+	if (job_id == NULL || (unsigned)st > BITS_SET_SUSPEND ||
+	    (op = op_new(t, OP_SET_STATE, STEP_SET_STATE)) == NULL)
+		return NULL;
+	op->job_id = xstrdup(job_id);
+	op->set_state = st;
+	return op;
+}
+
+struct wsman_op *
+wsman_op_new_create(const struct wsman_target *t, const char *name, const char *remote_url,
+    const char *local_file, unsigned type)
+{
+	struct wsman_op *op;
+
+	if (name == NULL || remote_url == NULL || local_file == NULL || type > BITS_TYPE_UPLOAD ||
+	    (op = op_new(t, OP_CREATE, STEP_CREATE)) == NULL)
+		return NULL;
+	op->name = xstrdup(name);
+	op->remote_url = xstrdup(remote_url);
+	op->local_file = xstrdup(local_file);
+	op->type = type;
+	op->set_state = BITS_SET_RESUME;
+	return op;
+}
+
+struct wsman_op *
+wsman_op_new_add_file(const struct wsman_target *t, const char *job_id, const char *remote_url,
+    const char *local_file)
+{
+	struct wsman_op *op;
+
+	if (job_id == NULL || remote_url == NULL || local_file == NULL ||
+	    (op = op_new(t, OP_ADD_FILE, STEP_ADD_FILE)) == NULL)
+		return NULL;
+	op->job_id = xstrdup(job_id);
+	op->remote_url = xstrdup(remote_url);
+	op->local_file = xstrdup(local_file);
+	op->set_state = BITS_SET_RESUME;
+	return op;
+}
+
+struct wsman_op *
+wsman_op_new_get_error(const struct wsman_target *t, const char *job_id)
+{
+	struct wsman_op *op;
+
+	if (job_id == NULL || (op = op_new(t, OP_GET_ERROR, STEP_GET_ERROR)) == NULL)
+		return NULL;
+	op->job_id = xstrdup(job_id);
+	return op;
+}
+
+void
+wsman_op_free(struct wsman_op *op)
+{
+	if (op == NULL)
+		return;
+	free(op->url);
+	free(op->job_id);
+	free(op->name);
+	free(op->remote_url);
+	free(op->local_file);
+	strbuf_done(&op->req);
+	free(op->context);
+	free(op->put_body);
+	bits_jobs_free(op->jobs, op->njobs);
+	hosterr_clear(&op->err);
+	bits_error_info_done(&op->error_info);
+	free(op);
+}
+
+void
+wsman_op_set_limits(struct wsman_op *op, size_t max_items, unsigned max_pulls)
+{
+	if (max_items > 0)
+		op->max_items = max_items;
+	if (max_pulls > 0)
+		op->max_pulls = max_pulls;
+}
+
+void
+wsman_op_set_max_response(struct wsman_op *op, size_t max)
+{
+	if (max > 0)
+		op->max_response = max;
+}
+
+void
+wsman_op_set_uuid_source(struct wsman_op *op, void (*fn)(char *out, void *arg), void *arg)
+{
+	op->uuid_fn = fn;
+	op->uuid_arg = arg;
+}
+
+/* A fresh "uuid:..." from the op's source. */
+static void
+op_uuid(struct wsman_op *op, char *out)
+{
+	if (op->uuid_fn != NULL) {
+		out[0] = '\0';
+		op->uuid_fn(out, op->uuid_arg);
+		out[WSMAN_UUID_SIZE - 1] = '\0';
+	} else
+		wsman_msg_uuid(out);
+}
+
+/* Build the request of the current step into op->req. */
+static void
+build_request(struct wsman_op *op)
+{
+	struct wsman_hdr h = {
+		.to = op->url,
+		.resource_uri = WSMAN_BITS_JOB_URI,
+		.message_id = op->message_id,
+		.session_id = op->session_id,
+		.locale = "en-US",
+		.timeout_ms = op->timeout_ms,
+		.max_envelope = op->max_envelope,
+	};
+	char num[16];
+
+	if (op->session_id[0] == '\0')
+		op_uuid(op, op->session_id);
+	op_uuid(op, op->message_id);
+	if (op->job_id != NULL && op->step != STEP_ENUMERATE && op->step != STEP_PULL &&
+	    op->step != STEP_RELEASE && op->step != STEP_CREATE) {
+		h.selector_name = "JobId";
+		h.selector_value = op->job_id;
+	}
+	strbuf_reset(&op->req);
+	switch (op->step) {
+	case STEP_ENUMERATE:
+		wsman_msg_enumerate(&op->req, &h, op->max_elements, NULL);
+		break;
+	case STEP_PULL:
+		wsman_msg_pull(&op->req, &h, op->context, op->max_elements);
+		break;
+	case STEP_RELEASE:
+		wsman_msg_release(&op->req, &h, op->context);
+		break;
+	case STEP_GET:
+		wsman_msg_get(&op->req, &h);
+		break;
+	case STEP_PUT:
+		wsman_msg_put(&op->req, &h, op->put_body);
+		break;
+	case STEP_CREATE: {
+		const struct wsman_param p[] = {
+			{ "DisplayName", op->name },
+			{ "RemoteUrl", op->remote_url },
+			{ "LocalFile", op->local_file },
+			{ "Type", num },
+		};
+
+		snprintf(num, sizeof(num), "%u", op->type);
+		wsman_msg_invoke(&op->req, &h, "CreateJob", p, 4);
+		break;
+	}
+	case STEP_ADD_FILE: {
+		/* The documented (lower-camel) spelling, wsman-bits.md §1.4. */
+		const struct wsman_param p[] = {
+			{ "remoteUrl", op->remote_url },
+			{ "localFile", op->local_file },
+		};
+
+		wsman_msg_invoke(&op->req, &h, "AddFile", p, 2);
+		break;
+	}
+	case STEP_SET_STATE: {
+		const struct wsman_param p[] = { { "JobState", num } };
+
+		snprintf(num, sizeof(num), "%u", (unsigned)op->set_state);
+		wsman_msg_invoke(&op->req, &h, "SetJobState", p, 1);
+		break;
+	}
+	case STEP_GET_ERROR: {
+		const struct wsman_param p[] = { { "LanguageId", LANGUAGE_ID_EN_US } };
+
+		wsman_msg_invoke(&op->req, &h, "GetError", p, 1);
+		break;
+	}
+	case STEP_DONE:
+		break;
+	}
+	op->have_req = true;
+}
+
+const char *
+wsman_op_request(struct wsman_op *op, size_t *len)
+{
+	if (op->step == STEP_DONE) {
+		if (len != NULL)
+			*len = 0;
+		return NULL;
+	}
+	if (!op->have_req)
+		build_request(op);
+	if (len != NULL)
+		*len = op->req.len;
+	return op->req.s;
+}
+
+/* Move to a step; its request is built on the next wsman_op_request. */
+static void
+go(struct wsman_op *op, enum op_step step)
+{
+	op->step = step;
+	op->have_req = false;
+	if (step == STEP_DONE)
+		strbuf_reset(&op->req);
+}
+
+/* Finish successfully. */
+static void
+succeed(struct wsman_op *op)
+{
+	op->ok = true;
+	hosterr_clear(&op->err);
+	go(op, STEP_DONE);
+}
+
+/*
+ * Finish with the error already in op->err. An enumeration in progress is
+ * released first (best effort) when a usable context is known.
+ */
+static void
+finish_error(struct wsman_op *op, bool release)
+{
+	op->ok = false;
+	if (release && op->kind == OP_LIST && op->context != NULL && op->context[0] != '\0')
+		go(op, STEP_RELEASE);
+	else
+		go(op, STEP_DONE);
+}
+
+/* Finish with a protocol error (formatted), releasing any open enumeration. */
+static void __attribute__((format(printf, 2, 3)))
+protocol_error(struct wsman_op *op, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	hosterr_set(&op->err, HOSTERR_PROTOCOL, "%s", msg);
+	free(msg);
+	finish_error(op, true);
+}
+
+/* The method an invoke step calls. */
+static const char *
+step_method(enum op_step step)
+{
+	switch (step) {
+	case STEP_CREATE: return "CreateJob";
+	case STEP_ADD_FILE: return "AddFile";
+	case STEP_SET_STATE: return "SetJobState";
+	case STEP_GET_ERROR: return "GetError";
+	default: return NULL;
+	}
+}
+
+/* What the current step expects back: body kind and action. */
+static void
+expected(const struct wsman_op *op, enum wsman_body_kind *kind, char **action)
+{
+	const char *m = step_method(op->step);
+
+	*action = NULL;
+	switch (op->step) {
+	case STEP_ENUMERATE:
+		*kind = WSMAN_BODY_ENUMERATE;
+		*action = xstrdup(WSMAN_NS_ENUMERATION "/EnumerateResponse");
+		break;
+	case STEP_PULL:
+		*kind = WSMAN_BODY_PULL;
+		*action = xstrdup(WSMAN_NS_ENUMERATION "/PullResponse");
+		break;
+	case STEP_GET:
+		*kind = WSMAN_BODY_INSTANCE;
+		*action = xstrdup(WSMAN_NS_TRANSFER "/GetResponse");
+		break;
+	case STEP_PUT:
+		*kind = WSMAN_BODY_INSTANCE;
+		*action = xstrdup(WSMAN_NS_TRANSFER "/PutResponse");
+		break;
+	default:
+		*kind = WSMAN_BODY_OUTPUT;
+		if (m != NULL)
+			*action = xasprintf("%s/%sResponse", WSMAN_BITS_JOB_URI, m);
+		break;
+	}
+}
+
+/* A phrase naming the job for messages: "job {GUID}". */
+static char *
+job_phrase(const struct wsman_op *op)
+{
+	return xasprintf("job %s", op->job_id != NULL ? op->job_id : "(unknown)");
+}
+
+
+/* Store a fault as the op's error in the context of the current step. */
+static void
+fault_error(struct wsman_op *op, const struct wsman_fault *f)
+{
+	enum wsman_fault_ctx ctx = op->step == STEP_ENUMERATE || op->step == STEP_CREATE ?
+	    WSMAN_FAULT_CTX_CLASS : WSMAN_FAULT_CTX_INSTANCE;
+
+	wsman_fault_to_hosterr(f, ctx, &op->err);
+	if (ctx == WSMAN_FAULT_CTX_INSTANCE && op->job_id != NULL && wsman_fault_is_not_found(f) &&
+	    op->err.kind == HOSTERR_FAULT) {
+		char *job = job_phrase(op);
+		char *msg = xasprintf("%s was not found on the host: %s", job, op->err.message);
+
+		free(op->err.message);
+		op->err.message = msg;
+		free(job);
+	}
+}
+
+/* The second step of create failed: say that the job exists anyway. */
+static void
+created_but(struct wsman_op *op, const char *what)
+{
+	char *msg = xasprintf("job %s was created but %s: %s", op->job_id, what,
+	    op->err.message != NULL ? op->err.message : "unknown error");
+
+	free(op->err.message);
+	op->err.message = msg;
+}
+
+/* A SOAP fault answered the current step. */
+static void
+on_fault(struct wsman_op *op, const struct wsman_response *r)
+{
+	struct wsman_fault f;
+	char *cause = NULL;
+	bool release = true;
+
+	if (wsman_fault_parse(r, &f, &cause) != 0) {
+		protocol_error(op, "unreadable SOAP fault: %s", cause);
+		free(cause);
+		return;
+	}
+	if (op->step == STEP_SET_STATE && op->kind == OP_SET_STATE &&
+	    (op->set_state == BITS_SET_CANCEL || op->set_state == BITS_SET_COMPLETE) &&
+	    wsman_fault_is_not_found(&f)) {
+		/* Final states leave the queue: the job is gone, which is what was asked. */
+		op->already_gone = true;
+		wsman_fault_done(&f);
+		succeed(op);
+		return;
+	}
+	fault_error(op, &f);
+	if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE))
+		created_but(op, op->kind == OP_CREATE ? "resuming it failed" :
+		    "resuming it after AddFile failed");
+	/* An expired or unknown context cannot be released. */
+	if (wsman_fault_subcode_is(&f, WSMAN_NS_ENUMERATION, "InvalidEnumerationContext"))
+		release = false;
+	wsman_fault_done(&f);
+	finish_error(op, release);
+}
+
+/* Append the BitsClientJob items of an Enumerate/Pull response; -1 after an error. */
+static int
+take_items(struct wsman_op *op, const struct wsman_response *r)
+{
+	xmlNodePtr *items;
+	size_t n, i;
+	int rc = 0;
+
+	items = wsman_response_items(r, &n);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct bits_job job;
+		char *cause = NULL;
+
+		if (strcmp((const char *)items[i]->name, "BitsClientJob") != 0) {
+			protocol_error(op, "the enumeration returned a <%.*s> item, not a BitsClientJob",
+			    QUOTE_MAX, (const char *)items[i]->name);
+			rc = -1;
+		} else if (op->njobs >= op->max_items) {
+			protocol_error(op, "the enumeration returned more than %zu jobs; abandoned",
+			    op->max_items);
+			rc = -1;
+		} else if (wsman_parse_bits_job(items[i], &job, &cause) != 0) {
+			protocol_error(op, "BitsClientJob instance: %s", cause);
+			free(cause);
+			rc = -1;
+		} else {
+			op->jobs = xreallocarray(op->jobs, op->njobs + 1, sizeof(*op->jobs));
+			op->jobs[op->njobs++] = job;
+		}
+	}
+	free(items);
+	return rc;
+}
+
+/* An EnumerateResponse or PullResponse: collect, then continue, finish or abandon. */
+static void
+on_enumeration(struct wsman_op *op, const struct wsman_response *r)
+{
+	/* From here on the server's newest context is the one to Pull or Release. */
+	if (r->has_context && r->context[0] != '\0') {
+		free(op->context);
+		op->context = xstrdup(r->context);
+	}
+	if (take_items(op, r) != 0)
+		return;
+	if (r->end_of_sequence) {
+		/* Done; an empty or absent context is the normal end, nothing to release. */
+		free(op->context);
+		op->context = NULL;
+		succeed(op);
+		return;
+	}
+	if (!r->has_context || r->context[0] == '\0') {
+		protocol_error(op, "%s has neither EndOfSequence nor an enumeration context to continue with",
+		    wsman_body_kind_name(r->kind));
+		return;
+	}
+	if (op->pulls >= op->max_pulls) {
+		protocol_error(op, "the enumeration did not end after %u Pull requests; abandoned",
+		    op->pulls);
+		return;
+	}
+	op->pulls++;
+	go(op, STEP_PULL);
+}
+
+/* A GetResponse: the job, or the instance to modify and Put back. */
+static void
+on_get(struct wsman_op *op, const struct wsman_response *r)
+{
+	struct bits_job job;
+	char *cause = NULL;
+	char num[16];
+
+	if (strcmp((const char *)r->body->name, "BitsClientJob") != 0) {
+		protocol_error(op, "GetResponse holds a <%.*s>, not a BitsClientJob", QUOTE_MAX,
+		    (const char *)r->body->name);
+		return;
+	}
+	if (wsman_parse_bits_job(r->body, &job, &cause) != 0) {
+		protocol_error(op, "BitsClientJob instance: %s", cause);
+		free(cause);
+		return;
+	}
+	if (op->kind == OP_GET) {
+		op->jobs = xmalloc(sizeof(*op->jobs));
+		op->jobs[0] = job;
+		op->njobs = 1;
+		succeed(op);
+		return;
+	}
+	bits_job_done(&job);
+	snprintf(num, sizeof(num), "%u", op->prio);
+	free(op->put_body);
+	op->put_body = wsman_parse_rewrite_property(r->body, "Priority", num);
+	go(op, STEP_PUT);
+}
+
+/* A PutResponse: success; keep the updated instance when it is readable. */
+static void
+on_put(struct wsman_op *op, const struct wsman_response *r)
+{
+	struct bits_job job;
+	char *cause = NULL;
+
+	if (r->body != NULL && strcmp((const char *)r->body->name, "BitsClientJob") == 0 &&
+	    wsman_parse_bits_job(r->body, &job, &cause) == 0) {
+		op->jobs = xmalloc(sizeof(*op->jobs));
+		op->jobs[0] = job;
+		op->njobs = 1;
+	}
+	free(cause);
+	succeed(op);
+}
+
+/* A method output: check ReturnValue, then take the outputs and go on. */
+static void
+on_output(struct wsman_op *op, const struct wsman_response *r)
+{
+	const char *method = step_method(op->step);
+	uint32_t rv;
+	char *cause = NULL;
+
+	if (wsman_parse_return_value(r->body, &rv, &cause) != 0) {
+		protocol_error(op, "%s output: %s", method, cause);
+		free(cause);
+		return;
+	}
+	if (!bits_hresult_is_success(rv)) {
+		char *desc;
+
+		if (op->kind == OP_SET_STATE &&
+		    (op->set_state == BITS_SET_CANCEL || op->set_state == BITS_SET_COMPLETE) &&
+		    (rv == 0x80200001u || rv == 0x80041002u)) {
+			op->already_gone = true;
+			succeed(op);
+			return;
+		}
+		desc = bits_hresult_format(rv);
+		if (op->job_id != NULL && op->step != STEP_CREATE) {
+			char *job = job_phrase(op);
+
+			hosterr_set_code(&op->err, HOSTERR_FAULT, rv, "%s on %s failed: %s", method, job, desc);
+			free(job);
+		} else
+			hosterr_set_code(&op->err, HOSTERR_FAULT, rv, "%s failed: %s", method, desc);
+		free(desc);
+		if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE))
+			created_but(op, "it could not be resumed");
+		finish_error(op, false);
+		return;
+	}
+	switch (op->step) {
+	case STEP_CREATE: {
+		char *id = wsman_parse_out_string(r->body, "JobId");
+
+		if (id == NULL || id[0] == '\0') {
+			free(id);
+			protocol_error(op, "CreateJob succeeded but returned no JobId; the job may exist on the host");
+			return;
+		}
+		op->job_id = id;
+		go(op, STEP_SET_STATE);
+		break;
+	}
+	case STEP_ADD_FILE:
+		go(op, STEP_SET_STATE);
+		break;
+	case STEP_GET_ERROR:
+		if (wsman_parse_error_info(r->body, &op->error_info, &cause) != 0) {
+			protocol_error(op, "GetError output: %s", cause);
+			free(cause);
+			return;
+		}
+		op->has_error_info = true;
+		succeed(op);
+		break;
+	default:
+		succeed(op);
+		break;
+	}
+}
+
+/* True when a Content-Type names an XML media type (or is missing). */
+static bool
+xml_media_type(const char *ct)
+{
+	static const char *const ok[] = { "application/soap+xml", "application/xml", "text/xml" };
+	size_t i, n;
+
+	if (ct == NULL)
+		return true;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	n = strcspn(ct, "; \t");
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (n == strlen(ok[i]) && strncasecmp(ct, ok[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* A parsed SOAP answer to the current step. */
+static void
+on_envelope(struct wsman_op *op, long status, const struct wsman_response *r)
+{
+	enum wsman_body_kind want;
+	char *action;
+
+	if (r->relates_to != NULL && op->message_id[0] != '\0' &&
+	    strcmp(r->relates_to, op->message_id) != 0) {
+		protocol_error(op, "the response's RelatesTo \"%.*s\" does not match the request's MessageID %s",
+		    QUOTE_MAX, r->relates_to, op->message_id);
+		return;
+	}
+	if (r->kind == WSMAN_BODY_FAULT) {
+		on_fault(op, r);
+		return;
+	}
+	if (status != 200) {
+		hosterr_set_code(&op->err, HOSTERR_HTTP, (uint32_t)status,
+		    "HTTP %ld from the server with %s instead of a SOAP fault", status,
+		    wsman_body_kind_name(r->kind));
+		finish_error(op, true);
+		return;
+	}
+	expected(op, &want, &action);
+	if (r->kind != want && !(op->step == STEP_PUT && r->kind == WSMAN_BODY_EMPTY)) {
+		protocol_error(op, "expected %s, got %s (action %.*s)", wsman_body_kind_name(want),
+		    wsman_body_kind_name(r->kind), QUOTE_MAX * 2, r->action != NULL ? r->action : "none");
+	} else if (r->action != NULL && action != NULL && strcmp(r->action, action) != 0) {
+		protocol_error(op, "expected action %s, got %.*s", action, QUOTE_MAX * 2, r->action);
+	} else if (want == WSMAN_BODY_OUTPUT && strcmp(r->method, step_method(op->step)) != 0) {
+		protocol_error(op, "expected %s output, got %.*s_OUTPUT", step_method(op->step),
+		    QUOTE_MAX, r->method);
+	} else {
+		switch (op->step) {
+		case STEP_ENUMERATE:
+		case STEP_PULL:
+			on_enumeration(op, r);
+			break;
+		case STEP_GET:
+			on_get(op, r);
+			break;
+		case STEP_PUT:
+			on_put(op, r);
+			break;
+		default:
+			on_output(op, r);
+			break;
+		}
+	}
+	free(action);
+}
+
+/* HTTP statuses that carry no SOAP to read; true when handled. */
+static bool
+on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
+{
+	uint32_t code = (uint32_t)status;
+
+	switch (status) {
+	case 401:
+		hosterr_set_code(&op->err, HOSTERR_AUTH, code,
+		    "401 Unauthorized: the server rejected the credentials");
+		break;
+	case 413:
+		hosterr_set_code(&op->err, HOSTERR_HTTP, code,
+		    "413 Request Entity Too Large: request larger than the server's MaxEnvelopeSize");
+		break;
+	case 415:
+		hosterr_set_code(&op->err, HOSTERR_HTTP, code,
+		    "415 Unsupported Media Type: the server refused the request's content type");
+		break;
+	case 503:
+		hosterr_set_code(&op->err, HOSTERR_HTTP, code,
+		    "503 Service Unavailable: the server is overloaded");
+		break;
+	case 200:
+		if (!xml_media_type(ct)) {
+			hosterr_set(&op->err, HOSTERR_PROTOCOL,
+			    "the server answered HTTP 200 with Content-Type %.*s, not a SOAP envelope",
+			    QUOTE_MAX, ct);
+			break;
+		}
+		return false;
+	case 500:
+		if (len == 0 && !op->https) {
+			hosterr_set_code(&op->err, HOSTERR_ENCRYPTION_REQUIRED, code,
+			    "server requires encryption: use HTTPS or enable AllowUnencrypted");
+			break;
+		}
+		if (len == 0) {
+			hosterr_set_code(&op->err, HOSTERR_HTTP, code,
+			    "500 Internal Server Error with an empty body");
+			break;
+		}
+		return false;
+	default:
+		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "unexpected HTTP status %ld from the server",
+		    status);
+		break;
+	}
+	finish_error(op, true);
+	return true;
+}
+
+void
+wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, const char *body,
+    size_t len)
+{
+	struct wsman_response r;
+	char *cause = NULL;
+
+	if (op->step == STEP_DONE)
+		return;
+	op->requests++;
+	if (op->step == STEP_RELEASE) {
+		/* Best effort: whatever the answer, the op's outcome stays as it was. */
+		free(op->context);
+		op->context = NULL;
+		go(op, STEP_DONE);
+		return;
+	}
+	if (on_plain_status(op, http_status, content_type, len))
+		return;
+	if (wsman_parse_response(&r, body, len, content_type, op->max_response, &cause) != 0) {
+		if (http_status == 200)
+			protocol_error(op, "unreadable response: %s", cause);
+		else {
+			hosterr_set_code(&op->err, HOSTERR_HTTP, (uint32_t)http_status,
+			    "HTTP %ld from the server with an unreadable body: %s", http_status, cause);
+			finish_error(op, true);
+		}
+		free(cause);
+		return;
+	}
+	on_envelope(op, http_status, &r);
+	wsman_response_done(&r);
+}
+
+void
+wsman_op_fail(struct wsman_op *op, const struct hosterr *err)
+{
+	const char *why = err != NULL && err->message != NULL ? err->message : "no answer";
+	enum hosterr_kind kind = err != NULL && err->kind != HOSTERR_NONE ? err->kind : HOSTERR_CONNECT;
+
+	if (op->step == STEP_DONE)
+		return;
+	op->requests++;
+	if (op->step == STEP_RELEASE) {
+		go(op, STEP_DONE);
+		return;
+	}
+	if (op->step == STEP_CREATE) {
+		/* Never re-sent: CreateJob is not idempotent (wsman-bits.md §8 item 11). */
+		hosterr_set(&op->err, kind, "the CreateJob request got no answer (%s): the job may or may "
+		    "not exist on the host and the request was not re-sent", why);
+	} else if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE)) {
+		hosterr_set(&op->err, kind, "job %s was created but the request to resume it got no "
+		    "answer (%s)", op->job_id, why);
+	} else {
+		hosterr_set(&op->err, kind, "%s", why);
+	}
+	if (err != NULL && err->has_code) {
+		op->err.has_code = true;
+		op->err.code = err->code;
+	}
+	/* The host did not answer: no Release, the server expires the context itself. */
+	finish_error(op, false);
+}
+
+bool
+wsman_op_ok(const struct wsman_op *op)
+{
+	return op->step == STEP_DONE && op->ok;
+}
+
+const struct hosterr *
+wsman_op_error(const struct wsman_op *op)
+{
+	return op->step == STEP_DONE && !op->ok ? &op->err : NULL;
+}
+
+struct bits_job *
+wsman_op_take_jobs(struct wsman_op *op, size_t *n)
+{
+	struct bits_job *jobs = op->jobs;
+
+	*n = op->njobs;
+	op->jobs = NULL;
+	op->njobs = 0;
+	return jobs;
+}
+
+const char *
+wsman_op_job_id(const struct wsman_op *op)
+{
+	return op->kind == OP_CREATE ? op->job_id : NULL;
+}
+
+bool
+wsman_op_already_gone(const struct wsman_op *op)
+{
+	return op->already_gone;
+}
+
+bool
+wsman_op_take_error_info(struct wsman_op *op, struct bits_error_info *out)
+{
+	if (!op->has_error_info)
+		return false;
+	*out = op->error_info;
+	memset(&op->error_info, 0, sizeof(op->error_info));
+	op->has_error_info = false;
+	return true;
+}
+
+unsigned
+wsman_op_requests(const struct wsman_op *op)
+{
+	return op->requests;
+}
