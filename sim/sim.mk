@@ -25,5 +25,7 @@ tests_test_sim_host_SOURCES = tests/test_sim_host.c sim/sim_host.c sim/sim_host.
 tests_test_sim_host_CFLAGS = $(TEST_CFLAGS)
 tests_test_sim_host_LDADD = $(CMOCKA_LIBS)
 
-TESTS += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py
-EXTRA_DIST += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py
+TESTS += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py \
+	tests/test_sim_control.py
+EXTRA_DIST += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py \
+	tests/test_sim_control.py
