@@ -113,6 +113,13 @@ void host_settings_done(struct host_settings *s);
  */
 int config_add_host_with(struct config *cfg, const char *spec, const struct host_settings *s,
     const char *group, const char *origin, char **cause);
+/*
+ * The keys the config file knows (top level, host settings, group and host entry
+ * keys), for documentation checks: i < config_key_count(). A name may appear
+ * twice (readonly, hosts).
+ */
+size_t config_key_count(void);
+const char *config_key_name(size_t i);
 /* Free what one host entry owns (the password with xfree_secret). */
 void host_cfg_done(struct host_cfg *h);
 /* Append a formatted warning to cfg->warnings. */

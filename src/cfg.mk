@@ -38,3 +38,12 @@ TESTS += tests/test_output
 tests_test_output_SOURCES = tests/test_output.c
 tests_test_output_CFLAGS = $(TEST_CFLAGS)
 tests_test_output_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_cfg_docs
+TESTS += tests/test_cfg_docs
+tests_test_cfg_docs_SOURCES = tests/test_cfg_docs.c
+tests_test_cfg_docs_CFLAGS = $(TEST_CFLAGS)
+tests_test_cfg_docs_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+dist_doc_DATA += bitstop.conf.example
+dist_man_MANS += man/bitstop.conf.5

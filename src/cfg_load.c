@@ -86,6 +86,14 @@ static const char *const top_keys[] = {
 };
 #define NTOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
+/* The keys of a group besides the host settings. */
+static const char *const group_keys[] = { "name", "hosts" };
+#define NGROUP_KEYS (sizeof group_keys / sizeof group_keys[0])
+
+/* The keys of a host entry ({ host = ...; }) besides the host settings. */
+static const char *const host_entry_keys[] = { "host" };
+#define NHOST_ENTRY_KEYS (sizeof host_entry_keys / sizeof host_entry_keys[0])
+
 /* Parsing state for one file: where messages point and what went wrong. */
 struct cfg_ctx {
 	struct config *cfg;
@@ -407,7 +415,6 @@ static void
 load_host_list(struct cfg_ctx *ctx, const config_setting_t *list, const struct host_settings *base,
     const char *group)
 {
-	static const char *const entry_keys[] = { "host" };
 	static const char *const expect =
 	    "a list of host names or { host = \"...\"; } groups, e.g. [ \"ws01\", \"ws02:5985\" ]";
 	struct host_settings hs;
@@ -442,7 +449,7 @@ load_host_list(struct cfg_ctx *ctx, const config_setting_t *list, const struct h
 		if (!get_string(ctx, h, "a host name, name:port or URL", false, &spec))
 			continue;
 		host_settings_copy(&hs, base);
-		apply_settings(ctx, e, entry_keys, 1, &hs);
+		apply_settings(ctx, e, host_entry_keys, NHOST_ENTRY_KEYS, &hs);
 		load_host_spec(ctx, h, spec, &hs, group);
 		host_settings_done(&hs);
 	}
@@ -452,7 +459,6 @@ load_host_list(struct cfg_ctx *ctx, const config_setting_t *list, const struct h
 static void
 load_group(struct cfg_ctx *ctx, const config_setting_t *g)
 {
-	static const char *const group_keys[] = { "name", "hosts" };
 	const config_setting_t *name = config_setting_get_member(g, "name");
 	const config_setting_t *hosts = config_setting_get_member(g, "hosts");
 	struct host_settings hs;
@@ -470,7 +476,7 @@ load_group(struct cfg_ctx *ctx, const config_setting_t *g)
 		return;
 	}
 	host_settings_copy(&hs, &ctx->cfg->defaults);
-	apply_settings(ctx, g, group_keys, 2, &hs);
+	apply_settings(ctx, g, group_keys, NGROUP_KEYS, &hs);
 	load_host_list(ctx, hosts, &hs, gname);
 	host_settings_done(&hs);
 }
@@ -641,4 +647,25 @@ config_load_file(struct config *cfg, const char *path, char **cause)
 		cfg->path = xstrdup(path);
 	}
 	return rc;
+}
+
+size_t
+config_key_count(void)
+{
+	return NTOP_KEYS + NSETTINGS_KEYS + NGROUP_KEYS + NHOST_ENTRY_KEYS;
+}
+
+const char *
+config_key_name(size_t i)
+{
+	if (i < NTOP_KEYS)
+		return top_keys[i];
+	i -= NTOP_KEYS;
+	if (i < NSETTINGS_KEYS)
+		return settings_keys[i].name;
+	i -= NSETTINGS_KEYS;
+	if (i < NGROUP_KEYS)
+		return group_keys[i];
+	i -= NGROUP_KEYS;
+	return i < NHOST_ENTRY_KEYS ? host_entry_keys[i] : NULL;
 }
