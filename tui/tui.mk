@@ -5,7 +5,28 @@ noinst_LIBRARIES += libtui.a
 libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS)
 libtui_a_SOURCES = \
 	tui/fmt.c tui/fmt.h \
-	tui/model.c tui/model.h
+	tui/model.c tui/model.h \
+	tui/actions.c tui/actions.h \
+	tui/keymap.c tui/keymap.h \
+	tui/text.c tui/text.h \
+	tui/theme.c tui/theme.h \
+	tui/field.c tui/field.h \
+	tui/table.c tui/table.h \
+	tui/status.c tui/status.h \
+	tui/dialog.c tui/dialog.h \
+	tui/jobs.c tui/jobs.h \
+	tui/hostview.c tui/hostview.h \
+	tui/detail.c tui/detail.h \
+	tui/help.c tui/help.h \
+	tui/ui.c tui/ui.h \
+	tui/term.c tui/term.h \
+	tui/run.c
+
+dist_themes_DATA += \
+	themes/default.theme \
+	themes/light.theme \
+	themes/mono.theme \
+	themes/solarized-dark.theme
 
 TUI_TEST_LIBS = libtui.a libbitstop.a $(NCURSES_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 noinst_HEADERS += tests/tui_fixture.h
@@ -21,3 +42,16 @@ TESTS += tests/test_tui_fmt
 tests_test_tui_fmt_SOURCES = tests/test_tui_fmt.c
 tests_test_tui_fmt_CFLAGS = $(TEST_CFLAGS)
 tests_test_tui_fmt_LDADD = $(TUI_TEST_LIBS)
+
+check_PROGRAMS += tests/test_tui_actions
+TESTS += tests/test_tui_actions
+tests_test_tui_actions_SOURCES = tests/test_tui_actions.c
+tests_test_tui_actions_CFLAGS = $(TEST_CFLAGS)
+tests_test_tui_actions_LDADD = $(TUI_TEST_LIBS)
+
+noinst_HEADERS += tests/tui_screen.h
+check_PROGRAMS += tests/test_tui_render
+TESTS += tests/test_tui_render
+tests_test_tui_render_SOURCES = tests/test_tui_render.c
+tests_test_tui_render_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS)
+tests_test_tui_render_LDADD = $(TUI_TEST_LIBS)

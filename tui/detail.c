@@ -1,0 +1,380 @@
+#include "config.h"
+
+#include "tui/detail.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/bits_hresult.h"
+#include "src/bits_job.h"
+#include "src/cfg.h"
+#include "src/sanitize.h"
+#include "src/strbuf.h"
+#include "src/xalloc.h"
+#include "tui/fmt.h"
+#include "tui/text.h"
+#include "tui/ui.h"
+
+enum detail_err {
+	DETAIL_ERR_NONE,	/* not asked */
+	DETAIL_ERR_FETCHING,
+	DETAIL_ERR_DONE,
+	DETAIL_ERR_FAILED
+};
+
+struct detail_screen {
+	struct screen base;
+	size_t	 host;
+	char	*id;
+	struct bits_job last;		/* the job as last seen (kept when it leaves the queue) */
+	bool	 have_last;
+	bool	 gone;
+	size_t	 scroll;
+	enum detail_err err;
+	uint64_t err_req;		/* GetError request id */
+	struct bits_error_info info;
+	bool	 has_info;
+	char	*err_msg;		/* why GetError failed (sanitized) */
+};
+
+/* One line of the detail: a label (may be empty) and a value, in a role. */
+struct detail_line {
+	char	*label;
+	char	*value;
+	enum theme_role role;
+};
+
+struct detail_lines {
+	struct detail_line *v;
+	size_t	 n;
+};
+
+static const enum keymap_action detail_hints[] = {
+	KA_HELP, KA_BACK, KA_ERROR, KA_PRI_PICK, KA_RESUME, KA_SUSPEND, KA_CANCEL, KA_QUIT, KA_NONE
+};
+
+/* Add a line (value is sanitized). */
+static void
+detail_add(struct detail_lines *l, const char *label, enum theme_role role, const char *value)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n].label = xstrdup(label);
+	l->v[l->n].value = sanitize_terminal(value);
+	l->v[l->n].role = role;
+	l->n++;
+}
+
+/* Add a formatted line. */
+static void __attribute__((format(printf, 4, 5)))
+detail_addf(struct detail_lines *l, const char *label, enum theme_role role, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	detail_add(l, label, role, s);
+	free(s);
+}
+
+/* A text property for display: its value, "(nil)" or "(absent)". */
+static const char *
+detail_text(const struct bits_text *t)
+{
+	return t->p == BITS_SET ? t->s : t->p == BITS_NIL ? "(nil)" : "(absent)";
+}
+
+/* A FILETIME property as a local date, "-" for none. */
+static void
+detail_time(struct detail_lines *l, const char *label, const struct bits_u64 *v)
+{
+	char buf[FMT_BUFSZ];
+	time_t t;
+
+	if (v->p == BITS_SET && bits_filetime_to_unix(v->v, &t))
+		detail_add(l, label, THEME_NORMAL, fmt_datetime(buf, sizeof buf, (int64_t)t));
+	else
+		detail_add(l, label, THEME_NORMAL, "-");
+}
+
+/* A number property, "-" when not set. */
+static void
+detail_u64(struct detail_lines *l, const char *label, const struct bits_u64 *v, const char *unit)
+{
+	if (v->p == BITS_SET)
+		detail_addf(l, label, THEME_NORMAL, "%llu%s", (unsigned long long)v->v, unit);
+	else
+		detail_add(l, label, THEME_NORMAL, "-");
+}
+
+/* The error section. */
+static void
+detail_error_lines(struct detail_screen *d, struct detail_lines *l)
+{
+	struct bits_hresult_desc desc;
+
+	switch (d->err) {
+	case DETAIL_ERR_NONE:
+		detail_add(l, "Error", THEME_NORMAL, "press e to fetch the job's error (GetError)");
+		return;
+	case DETAIL_ERR_FETCHING:
+		detail_add(l, "Error", THEME_PENDING, "fetching (GetError) ...");
+		return;
+	case DETAIL_ERR_FAILED:
+		detail_addf(l, "Error", THEME_STATUS_ERROR, "GetError failed: %s", d->err_msg);
+		return;
+	case DETAIL_ERR_DONE:
+		break;
+	}
+	if (!d->has_info) {
+		detail_add(l, "Error", THEME_NORMAL, "none (the job has no error)");
+		return;
+	}
+	if (bits_hresult_lookup(d->info.error_code, &desc))
+		detail_addf(l, "Error", THEME_STATE_ERROR, "0x%08X %s: %s", d->info.error_code, desc.name,
+		    desc.meaning);
+	else
+		detail_addf(l, "Error", THEME_STATE_ERROR, "0x%08X (not a code bitstop knows)",
+		    d->info.error_code);
+	detail_addf(l, "Context", THEME_NORMAL, "%s (%u)", bits_error_context_name(d->info.error_context),
+	    d->info.error_context);
+	if (d->info.error_description != NULL)
+		detail_add(l, "Description", THEME_NORMAL, d->info.error_description);
+	if (d->info.context_description != NULL)
+		detail_add(l, "Context text", THEME_NORMAL, d->info.context_description);
+}
+
+/* Every line of the detail. */
+static void
+detail_lines(struct detail_screen *d, struct ui *ui, struct detail_lines *l)
+{
+	const struct bits_job *j = &d->last;
+	const struct model_row *row = model_find(ui->model, d->host, d->id);
+	const struct config *cfg = ui->policy.cfg;
+	char a[FMT_BUFSZ], b[FMT_BUFSZ], c[FMT_BUFSZ];
+	double pct;
+	uint64_t eta;
+
+	detail_addf(l, "Job", THEME_LABEL, "%s", d->id);
+	if (d->gone)
+		detail_add(l, "", THEME_VANISHED, "this job has left the queue; last known data below");
+	else if (row != NULL && model_row_stale(ui->model, row))
+		detail_addf(l, "", THEME_STALE, "host not answering: data from the poll at %s",
+		    fmt_clock(a, sizeof a, model_row_stale_since(ui->model, row)));
+	detail_addf(l, "Host", THEME_NORMAL, "%s%s%s%s", model_host(ui->model, d->host)->name,
+	    cfg != NULL && d->host < cfg->nhosts ? " (" : "",
+	    cfg != NULL && d->host < cfg->nhosts ? cfg->hosts[d->host].url : "",
+	    cfg != NULL && d->host < cfg->nhosts ? ")" : "");
+	detail_add(l, "Name", THEME_NORMAL, detail_text(&j->display_name));
+	detail_add(l, "Description", THEME_NORMAL, detail_text(&j->description));
+	detail_add(l, "Owner", THEME_NORMAL, detail_text(&j->owner));
+	detail_addf(l, "State", theme_state_role(j->state.p == BITS_SET ? (unsigned)j->state.v : 99),
+	    "%s%s", j->state.p == BITS_SET ? bits_state_name(j->state.v) : "-",
+	    row != NULL && row->pending > 0 ? "  (action pending)" : "");
+	detail_add(l, "Priority", THEME_NORMAL, j->priority.p == BITS_SET ? bits_priority_name(j->priority.v) : "-");
+	detail_addf(l, "Bytes", THEME_NORMAL, "%s of %s (%llu of %s)",
+	    fmt_size(a, sizeof a, j->bytes_transferred.p == BITS_SET ? j->bytes_transferred.v : 0),
+	    bits_job_size_known(j) ? fmt_size(b, sizeof b, j->bytes_total.v) : "unknown",
+	    (unsigned long long)(j->bytes_transferred.p == BITS_SET ? j->bytes_transferred.v : 0),
+	    bits_job_size_known(j) ? (snprintf(c, sizeof c, "%llu", (unsigned long long)j->bytes_total.v), c) :
+	    "unknown");
+	if (row != NULL && model_row_percent(row, &pct))
+		detail_addf(l, "Progress", THEME_NORMAL, "%.1f%%  rate %s  ETA %s", pct,
+		    fmt_rate(a, sizeof a, row->rate), model_row_eta(row, &eta) ? fmt_eta(b, sizeof b, eta) : "-");
+	detail_addf(l, "Files", THEME_NORMAL, "%llu of %llu transferred",
+	    (unsigned long long)(j->files_transferred.p == BITS_SET ? j->files_transferred.v : 0),
+	    (unsigned long long)(j->files_total.p == BITS_SET ? j->files_total.v : 0));
+	detail_u64(l, "Transient errs", &j->transient_error_count, "");
+	detail_time(l, "Created", &j->creation_time);
+	detail_time(l, "Modified", &j->modification_time);
+	detail_time(l, "Completed", &j->completion_time);
+	detail_u64(l, "Retry delay", &j->minimum_retry_delay, " s");
+	detail_u64(l, "No-progress", &j->no_progress_timeout, " s timeout");
+	detail_error_lines(d, l);
+	detail_addf(l, "Files list", THEME_LABEL, "%zu file%s%s", j->nfiles, j->nfiles == 1 ? "" : "s",
+	    j->files_p == BITS_SET || j->nfiles > 0 ? "" : " (the host did not list them)");
+	for (size_t i = 0; i < j->nfiles; i++) {
+		const struct bits_file *f = &j->files[i];
+
+		detail_addf(l, "", THEME_NORMAL, "%s %s/%s %s -> %s",
+		    f->completed.p == BITS_SET && f->completed.v ? "done" : "    ",
+		    fmt_size(a, sizeof a, f->bytes_transferred.p == BITS_SET ? f->bytes_transferred.v : 0),
+		    f->bytes_total.p == BITS_SET && f->bytes_total.v != BITS_SIZE_UNKNOWN ?
+		    fmt_size(b, sizeof b, f->bytes_total.v) : "?",
+		    detail_text(&f->remote_url), detail_text(&f->local_file));
+	}
+}
+
+/* Free the lines. */
+static void
+detail_lines_free(struct detail_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].label);
+		free(l->v[i].value);
+	}
+	free(l->v);
+}
+
+/* Refresh the kept copy of the job from the model. */
+static void
+detail_refresh(struct detail_screen *d, struct ui *ui)
+{
+	const struct model_row *row = model_find(ui->model, d->host, d->id);
+
+	if (row == NULL || row->vanished)
+		d->gone = d->have_last || row != NULL;
+	if (row == NULL)
+		return;
+	bits_job_done(&d->last);
+	bits_job_copy(&d->last, row->job);
+	d->have_last = true;
+}
+
+static void
+detail_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
+{
+	struct detail_screen *d = (struct detail_screen *)s;
+	struct detail_lines l = { NULL, 0 };
+	int h = getmaxy(w), width = getmaxx(w), labw = 14;
+
+	(void)full;
+	detail_refresh(d, ui);
+	detail_lines(d, ui, &l);
+	if (d->scroll + 1 > l.n)
+		d->scroll = l.n ? l.n - 1 : 0;
+	for (int y = 0; y < h; y++) {
+		size_t i = d->scroll + (size_t)y;
+
+		text_blank(w, y, 0, width, theme_attr(ui->theme, THEME_NORMAL));
+		if (i >= l.n)
+			continue;
+		text_put(w, y, 1, labw, l.v[i].label, TEXT_LEFT, theme_attr(ui->theme, THEME_LABEL));
+		text_put(w, y, labw + 2, width - labw - 2, l.v[i].value, TEXT_LEFT,
+		    theme_attr(ui->theme, l.v[i].role));
+	}
+	detail_lines_free(&l);
+}
+
+/* Send GetError for this job. */
+static void
+detail_fetch(struct detail_screen *d, struct ui *ui)
+{
+	struct action_req *req = action_req_new(ACTION_GET_ERROR, d->host, d->id, NULL);
+
+	d->err = DETAIL_ERR_FETCHING;
+	d->err_req = ui_submit(ui, req);
+}
+
+static int
+detail_key(struct screen *s, struct ui *ui, int key)
+{
+	struct detail_screen *d = (struct detail_screen *)s;
+	struct model_row *row = model_find(ui->model, d->host, d->id);
+	enum keymap_action a = keymap_lookup(key);
+
+	switch (a) {
+	case KA_BACK:
+	case KA_DETAIL:
+		return UI_HANDLED | UI_POP | UI_BODY | UI_FOOTER | UI_HEADER;
+	case KA_UP:
+		if (d->scroll > 0)
+			d->scroll--;
+		return UI_HANDLED | UI_BODY;
+	case KA_DOWN:
+		d->scroll++;
+		return UI_HANDLED | UI_BODY;
+	case KA_HOME:
+		d->scroll = 0;
+		return UI_HANDLED | UI_BODY;
+	case KA_ERROR:
+		detail_fetch(d, ui);
+		return UI_HANDLED | UI_BODY;
+	case KA_RESUME:
+	case KA_SUSPEND:
+	case KA_COMPLETE:
+	case KA_CANCEL:
+	case KA_PRI_UP:
+	case KA_PRI_DOWN:
+		if (row == NULL || row->vanished) {
+			ui_status(ui, true, "the job has left the queue");
+			return UI_HANDLED;
+		}
+		ui_act(ui, a == KA_RESUME ? ACTION_RESUME : a == KA_SUSPEND ? ACTION_SUSPEND :
+		    a == KA_COMPLETE ? ACTION_COMPLETE : a == KA_CANCEL ? ACTION_CANCEL : ACTION_PRIORITY,
+		    a == KA_PRI_UP ? ACTIONS_PRI_RAISE : a == KA_PRI_DOWN ? ACTIONS_PRI_LOWER : ACTIONS_PRI_SET,
+		    0, &row, 1);
+		return UI_HANDLED | UI_BODY;
+	default:
+		return 0;
+	}
+}
+
+static int
+detail_on_result(struct screen *s, struct ui *ui, const struct action_result *res)
+{
+	struct detail_screen *d = (struct detail_screen *)s;
+
+	(void)ui;
+	if (res->kind != ACTION_GET_ERROR || res->id != d->err_req || d->err != DETAIL_ERR_FETCHING)
+		return 0;
+	bits_error_info_done(&d->info);
+	free(d->err_msg);
+	d->err_msg = NULL;
+	d->has_info = false;
+	if (res->ok) {
+		d->err = DETAIL_ERR_DONE;
+		if (res->has_error_info) {
+			d->has_info = true;
+			d->info.error_code = res->error_info.error_code;
+			d->info.error_context = res->error_info.error_context;
+			d->info.error_description = xstrdup_or_null(res->error_info.error_description);
+			d->info.context_description = xstrdup_or_null(res->error_info.context_description);
+		}
+	} else {
+		d->err = DETAIL_ERR_FAILED;
+		d->err_msg = sanitize_terminal(res->error.message != NULL ? res->error.message :
+		    hosterr_kind_status(res->error.kind));
+	}
+	return UI_HANDLED | UI_BODY;
+}
+
+static void
+detail_free(struct screen *s)
+{
+	struct detail_screen *d = (struct detail_screen *)s;
+
+	free(d->id);
+	bits_job_done(&d->last);
+	bits_error_info_done(&d->info);
+	free(d->err_msg);
+	free(d);
+}
+
+static const struct screen_ops detail_ops = {
+	.name = "detail",
+	.hints = detail_hints,
+	.draw = detail_draw,
+	.key = detail_key,
+	.on_result = detail_on_result,
+	.free = detail_free,
+};
+
+struct screen *
+detail_new(struct ui *ui, size_t host, const char *id, bool fetch_error)
+{
+	struct detail_screen *d = xcalloc(1, sizeof *d);
+	const struct model_row *row = model_find(ui->model, host, id);
+	unsigned st = row != NULL ? model_row_state(row) : BITS_STATE_COUNT;
+
+	d->base.ops = &detail_ops;
+	d->host = host;
+	d->id = xstrdup(id);
+	detail_refresh(d, ui);
+	if (fetch_error || st == BITS_STATE_ERROR || st == BITS_STATE_TRANSIENT_ERROR)
+		detail_fetch(d, ui);
+	return &d->base;
+}

@@ -1,0 +1,41 @@
+/*
+ * dialog: modal overlays drawn over the current screen: confirmation (No by
+ * default), one-line input, the filter prompt (live), a pick list, and a form
+ * of text fields plus one choice (the new-job dialog).
+ *
+ * Each dialog calls its done callback exactly once: with choice -1 when it is
+ * dismissed (Esc; or the UI closing, then with ui NULL), else the answer (confirm: 1 yes, 0 no;
+ * pick: the index; input and form: 0, with texts holding the fields, owned by
+ * the dialog and valid during the call; form: choice is the chosen index).
+ * The callback owns arg and frees it.
+ */
+#ifndef BITSTOP_TUI_DIALOG_H
+#define BITSTOP_TUI_DIALOG_H
+
+#include <stddef.h>
+
+struct ui;
+struct screen;
+
+typedef void (*dialog_done_fn)(struct ui *ui, void *arg, int choice, char *const *texts);
+typedef void (*dialog_changed_fn)(struct ui *ui, void *arg, const char *text);
+
+struct screen *dialog_confirm(const char *title, const char *question, dialog_done_fn done,
+    void *arg);
+struct screen *dialog_input(const char *title, const char *label, const char *initial,
+    dialog_done_fn done, void *arg);
+/* One line at the bottom of the body; changed() runs on every edit. */
+struct screen *dialog_prompt(const char *label, const char *initial, dialog_changed_fn changed,
+    dialog_done_fn done, void *arg);
+struct screen *dialog_pick(const char *title, const char *const *items, size_t n, size_t current,
+    dialog_done_fn done, void *arg);
+/*
+ * A form: ntext labelled text fields, then one choice among nchoices (Left/Right),
+ * Tab/Up/Down between fields, Enter on the last field (or ^S) to submit. done's
+ * choice is the chosen index; texts[ntext].
+ */
+struct screen *dialog_form(const char *title, const char *const *labels, size_t ntext,
+    const char *choice_label, const char *const *choices, size_t nchoices, dialog_done_fn done,
+    void *arg);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * hostview: one row per host with its status words (ok, auth failed, TLS
+ * error, unreachable, ...), last successful poll, latency, job count, failures,
+ * next retry and last error text. Enter shows that host's jobs; n creates a
+ * job on it.
+ */
+#ifndef BITSTOP_TUI_HOSTVIEW_H
+#define BITSTOP_TUI_HOSTVIEW_H
+
+#include <stdint.h>
+
+#include <curses.h>
+
+struct screen;
+struct model;
+struct theme;
+
+struct screen *hostview_new(void);
+/* Draw the host table into w from host `top`, `cursor` selected (exposed for tests). */
+void hostview_draw_table(WINDOW *w, const struct model *m, size_t top, size_t cursor,
+    const struct theme *t, int64_t now_wall_ms);
+
+#endif

@@ -1,0 +1,433 @@
+#include "config.h"
+
+#include "tui/jobs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/cfg.h"
+#include "src/xalloc.h"
+#include "tui/detail.h"
+#include "tui/dialog.h"
+#include "tui/hostview.h"
+#include "tui/table.h"
+#include "tui/ui.h"
+
+struct jobs_screen {
+	struct screen base;
+	size_t	 cursor;		/* index in the view */
+	size_t	 top;			/* first row shown */
+	size_t	 key_host;		/* identity of the cursor row */
+	char	*key_id;		/* NULL when the view is empty */
+	bool	 drawn;			/* what the window shows, for cursor-only repaints */
+	size_t	 drawn_cursor;
+	size_t	 drawn_top;
+};
+
+static const enum keymap_action jobs_hints[] = {
+	KA_HELP, KA_FILTER, KA_SORT, KA_TAG, KA_PRI_PICK, KA_RESUME, KA_SUSPEND, KA_CANCEL,
+	KA_NEW, KA_DETAIL, KA_HOSTS, KA_QUIT, KA_NONE
+};
+
+/* Rows of the body that show jobs. */
+static size_t
+jobs_page(const struct ui *ui)
+{
+	return (size_t)table_page(ui->body != NULL ? getmaxy(ui->body) : 2);
+}
+
+/* Remember the identity of the row at the cursor. */
+static void
+jobs_keep_key(struct jobs_screen *js, struct model_row *const *view, size_t n)
+{
+	free(js->key_id);
+	js->key_id = NULL;
+	if (js->cursor < n) {
+		js->key_host = view[js->cursor]->host;
+		js->key_id = xstrdup(view[js->cursor]->id);
+	}
+}
+
+/* Keep the cursor inside the page. */
+static void
+jobs_scroll(struct jobs_screen *js, size_t n, size_t page)
+{
+	if (js->cursor < js->top)
+		js->top = js->cursor;
+	if (js->cursor >= js->top + page)
+		js->top = js->cursor - page + 1;
+	if (js->top > 0 && js->top + page > n)
+		js->top = n > page ? n - page : 0;
+}
+
+/* Follow the cursor's job into the current view. */
+static struct model_row *const *
+jobs_sync(struct jobs_screen *js, struct ui *ui, size_t *n)
+{
+	struct model_row *const *view = model_view(ui->model, n);
+	struct model_row *row = js->key_id != NULL ? model_find(ui->model, js->key_host, js->key_id) : NULL;
+
+	if (row != NULL && row->view_index != SIZE_MAX)
+		js->cursor = row->view_index;
+	else if (js->cursor >= *n)
+		js->cursor = *n > 0 ? *n - 1 : 0;
+	jobs_keep_key(js, view, *n);
+	jobs_scroll(js, *n, jobs_page(ui));
+	return view;
+}
+
+struct model_row *
+jobs_selected(struct screen *s, struct ui *ui)
+{
+	struct jobs_screen *js = (struct jobs_screen *)s;
+	struct model_row *const *view;
+	size_t n;
+
+	view = jobs_sync(js, ui, &n);
+	return js->cursor < n ? view[js->cursor] : NULL;
+}
+
+void
+jobs_select(struct screen *s, struct ui *ui, size_t host, const char *id)
+{
+	struct jobs_screen *js = (struct jobs_screen *)s;
+	size_t n;
+
+	free(js->key_id);
+	js->key_host = host;
+	js->key_id = xstrdup(id);
+	jobs_sync(js, ui, &n);
+}
+
+static void
+jobs_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
+{
+	struct jobs_screen *js = (struct jobs_screen *)s;
+	struct model_row *const *view;
+	struct table_layout l;
+	size_t n;
+
+	view = jobs_sync(js, ui, &n);
+	if (full || !js->drawn || js->top != js->drawn_top) {
+		table_draw(w, ui->model, js->top, js->cursor, ui->theme, ui_now_wall(ui));
+	} else if (js->drawn_cursor != js->cursor) {
+		/* Only the cursor moved: repaint its old and its new row. */
+		table_layout(&l, ui->model, getmaxx(w));
+		if (js->drawn_cursor < n && js->drawn_cursor >= js->top)
+			table_draw_row(w, 1 + (int)(js->drawn_cursor - js->top), &l, ui->model,
+			    view[js->drawn_cursor], false, ui->theme, ui_now_wall(ui));
+		if (js->cursor < n)
+			table_draw_row(w, 1 + (int)(js->cursor - js->top), &l, ui->model, view[js->cursor],
+			    true, ui->theme, ui_now_wall(ui));
+	}
+	js->drawn = true;
+	js->drawn_cursor = js->cursor;
+	js->drawn_top = js->top;
+}
+
+/* Move the cursor to index to; repaint two rows, or the body when it scrolled. */
+static int
+jobs_move(struct jobs_screen *js, struct ui *ui, size_t to)
+{
+	struct model_row *const *view;
+	size_t n, top = js->top;
+
+	view = model_view(ui->model, &n);
+	if (n == 0)
+		return UI_HANDLED;
+	js->cursor = to >= n ? n - 1 : to;
+	jobs_keep_key(js, view, n);
+	jobs_scroll(js, n, jobs_page(ui));
+	return UI_HANDLED | (js->top == top ? UI_CURSOR : UI_BODY);
+}
+
+/* Act on the tagged rows, or on the cursor row when none is tagged. */
+static void
+jobs_act(struct ui *ui, enum action_kind kind, enum actions_pri how, unsigned pri)
+{
+	struct model_row **rows, *row;
+	size_t n = model_tagged(ui->model, &rows);
+
+	if (n > 0) {
+		ui_act(ui, kind, how, pri, rows, n);
+	} else if ((row = jobs_selected(ui->jobs, ui)) != NULL) {
+		ui_act(ui, kind, how, pri, &row, 1);
+	} else {
+		ui_status(ui, true, "no job selected");
+	}
+	free(rows);
+}
+
+/* The priority picker answered. */
+static void
+jobs_pick_priority_done(struct ui *ui, void *arg, int choice, char *const *texts)
+{
+	(void)arg;
+	(void)texts;
+	if (ui != NULL && choice >= 0)
+		jobs_act(ui, ACTION_PRIORITY, ACTIONS_PRI_SET, (unsigned)choice);
+}
+
+/* The sort picker answered. */
+static void
+jobs_pick_sort_done(struct ui *ui, void *arg, int choice, char *const *texts)
+{
+	(void)arg;
+	(void)texts;
+	if (ui != NULL && choice >= 0) {
+		model_set_sort(ui->model, (enum model_col)choice, false);
+		ui->dirty |= UI_BODY;
+	}
+}
+
+/* The filter prompt changed. */
+static void
+jobs_filter_changed(struct ui *ui, void *arg, const char *text)
+{
+	(void)arg;
+	model_set_filter(ui->model, text);
+	ui->dirty |= UI_BODY | UI_HEADER;
+}
+
+/* The filter prompt closed (the filter stays, or Esc cleared it). */
+static void
+jobs_filter_done(struct ui *ui, void *arg, int choice, char *const *texts)
+{
+	(void)arg;
+	(void)choice;
+	(void)texts;
+	if (ui != NULL)
+		ui->dirty |= UI_BODY | UI_HEADER;
+}
+
+/* The new-job form answered. */
+static void
+jobs_new_job_done(struct ui *ui, void *arg, int choice, char *const *texts)
+{
+	size_t host = *(size_t *)arg;
+	struct action_req *req;
+
+	free(arg);
+	if (ui == NULL || choice < 0)
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		if (texts[i][0] == '\0') {
+			ui_status(ui, true, "new job not created: every field is needed");
+			return;
+		}
+	}
+	req = action_req_new(ACTION_CREATE, host, NULL, NULL);
+	req->display_name = xstrdup(texts[0]);
+	req->remote_url = xstrdup(texts[1]);
+	req->local_file = xstrdup(texts[2]);
+	req->type = (unsigned)choice;
+	actions_submit_create(ui->actions, ui->model, req);
+	ui_status(ui, false, "create '%s' on %s: sent", texts[0], model_host(ui->model, host)->name);
+}
+
+void
+jobs_new_job_dialog(struct ui *ui, size_t host)
+{
+	static const char *const labels[] = { "Display name", "Remote URL", "Local file" };
+	static const char *const types[] = { "download", "upload", "upload-reply" };
+	const struct config *cfg = ui->policy.cfg;
+	size_t *arg;
+	char *why, *title;
+
+	if ((why = actions_refusal(&ui->policy)) != NULL) {
+		ui_status(ui, true, "%s", why);
+		free(why);
+		return;
+	}
+	if (cfg != NULL && host < cfg->nhosts && cfg->hosts[host].readonly) {
+		ui_status(ui, true, "read-only: %s is read-only in the config", model_host(ui->model, host)->name);
+		return;
+	}
+	arg = xmalloc(sizeof *arg);
+	*arg = host;
+	title = xasprintf("New job on %s", model_host(ui->model, host)->name);
+	ui_push(ui, dialog_form(title, labels, 3, "Type", types, 3, jobs_new_job_done, arg));
+	free(title);
+}
+
+/* n: a new job on the cursor row's host (or the only host). */
+static void
+jobs_new_job(struct ui *ui)
+{
+	struct model_row *row = jobs_selected(ui->jobs, ui);
+
+	if (row != NULL)
+		jobs_new_job_dialog(ui, row->host);
+	else if (model_nhosts(ui->model) == 1)
+		jobs_new_job_dialog(ui, 0);
+	else
+		ui_status(ui, true, "no job selected: pick the host in the host view (h), then press n");
+}
+
+/* Keys that open other screens or dialogs. */
+static int
+jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
+{
+	static const char *const pris[] = { "FOREGROUND", "HIGH", "NORMAL", "LOW" };
+	const char *titles[MODEL_COL_COUNT];
+	struct model_row *row = jobs_selected(&js->base, ui);
+
+	switch (a) {
+	case KA_DETAIL:
+	case KA_ERROR:
+		if (row == NULL) {
+			ui_status(ui, true, "no job selected");
+			return UI_HANDLED;
+		}
+		ui_push(ui, detail_new(ui, row->host, row->id, a == KA_ERROR));
+		return UI_HANDLED;
+	case KA_FILTER:
+		ui_push(ui, dialog_prompt("Filter: ", model_filter(ui->model), jobs_filter_changed,
+		    jobs_filter_done, NULL));
+		return UI_HANDLED;
+	case KA_SORT:
+		for (int c = 0; c < MODEL_COL_COUNT; c++)
+			titles[c] = model_col_title((enum model_col)c);
+		ui_push(ui, dialog_pick("Sort by", titles, MODEL_COL_COUNT, model_sort_col(ui->model),
+		    jobs_pick_sort_done, NULL));
+		return UI_HANDLED;
+	case KA_PRI_PICK:
+		ui_push(ui, dialog_pick("Priority", pris, 4, row != NULL && row->job->priority.p == BITS_SET ?
+		    (size_t)row->job->priority.v : BITS_PRIORITY_NORMAL, jobs_pick_priority_done, NULL));
+		return UI_HANDLED;
+	case KA_HOSTS:
+		ui_push(ui, hostview_new());
+		return UI_HANDLED;
+	case KA_NEW:
+		jobs_new_job(ui);
+		return UI_HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static int
+jobs_key(struct screen *s, struct ui *ui, int key)
+{
+	struct jobs_screen *js = (struct jobs_screen *)s;
+	enum keymap_action a = keymap_lookup(key);
+	size_t n, page = jobs_page(ui);
+	struct model_row *row;
+	int rc;
+
+	model_view(ui->model, &n);
+	switch (a) {
+	case KA_UP:
+		return jobs_move(js, ui, js->cursor > 0 ? js->cursor - 1 : 0);
+	case KA_DOWN:
+		return jobs_move(js, ui, js->cursor + 1);
+	case KA_PGUP:
+		return jobs_move(js, ui, js->cursor > page ? js->cursor - page : 0);
+	case KA_PGDN:
+		return jobs_move(js, ui, js->cursor + page);
+	case KA_HOME:
+		return jobs_move(js, ui, 0);
+	case KA_END:
+		return jobs_move(js, ui, n ? n - 1 : 0);
+	case KA_INVERT:
+		model_set_sort(ui->model, model_sort_col(ui->model), !model_sort_invert(ui->model));
+		return UI_HANDLED | UI_BODY;
+	case KA_TAG:
+		if ((row = jobs_selected(s, ui)) == NULL || row->vanished)
+			return UI_HANDLED;
+		model_tag_toggle(ui->model, row);
+		return jobs_move(js, ui, js->cursor + 1) | UI_BODY | UI_HEADER;
+	case KA_UNTAG_ALL:
+		ui_status(ui, false, "%zu jobs untagged", model_untag_all(ui->model));
+		return UI_HANDLED | UI_BODY | UI_HEADER;
+	case KA_TAG_ALL:
+		ui_status(ui, false, "%zu more jobs tagged", model_tag_shown(ui->model));
+		return UI_HANDLED | UI_BODY | UI_HEADER;
+	case KA_PRI_UP:
+	case KA_PRI_DOWN:
+		jobs_act(ui, ACTION_PRIORITY, a == KA_PRI_UP ? ACTIONS_PRI_RAISE : ACTIONS_PRI_LOWER, 0);
+		return UI_HANDLED | UI_BODY;
+	case KA_RESUME:
+	case KA_SUSPEND:
+	case KA_COMPLETE:
+	case KA_CANCEL:
+		jobs_act(ui, a == KA_RESUME ? ACTION_RESUME : a == KA_SUSPEND ? ACTION_SUSPEND :
+		    a == KA_COMPLETE ? ACTION_COMPLETE : ACTION_CANCEL, ACTIONS_PRI_SET, 0);
+		return UI_HANDLED | UI_BODY;
+	case KA_BACK:
+		if (model_filter(ui->model) == NULL)
+			return UI_HANDLED;
+		model_set_filter(ui->model, NULL);
+		ui_status(ui, false, "filter cleared");
+		return UI_HANDLED | UI_BODY | UI_HEADER;
+	default:
+		break;
+	}
+	if ((rc = jobs_key_screens(js, ui, a)) != 0)
+		return rc;
+	return 0;
+}
+
+/* Click selects (on the titles: sorts by that column); the wheel scrolls. */
+static int
+jobs_mouse(struct screen *s, struct ui *ui, const MEVENT *ev, int y, int x)
+{
+	struct jobs_screen *js = (struct jobs_screen *)s;
+	struct table_layout l;
+	size_t n;
+
+	model_view(ui->model, &n);
+	if (ev->bstate & BUTTON4_PRESSED)
+		return jobs_move(js, ui, js->cursor > 3 ? js->cursor - 3 : 0);
+	if (ev->bstate & BUTTON5_PRESSED)
+		return jobs_move(js, ui, js->cursor + 3);
+	if (!(ev->bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+		return UI_HANDLED;
+	if (y == 0) {
+		table_layout(&l, ui->model, getmaxx(ui->body));
+		for (int i = 0; i < l.ncols; i++) {
+			if (x >= l.cols[i].x && x < l.cols[i].x + l.cols[i].width + 1) {
+				enum model_col c = l.cols[i].col;
+
+				model_set_sort(ui->model, c, model_sort_col(ui->model) == c &&
+				    !model_sort_invert(ui->model));
+				return UI_HANDLED | UI_BODY;
+			}
+		}
+		return UI_HANDLED;
+	}
+	if (js->top + (size_t)(y - 1) >= n)
+		return UI_HANDLED;
+	if (ev->bstate & BUTTON1_DOUBLE_CLICKED) {
+		jobs_move(js, ui, js->top + (size_t)(y - 1));
+		return jobs_key_screens(js, ui, KA_DETAIL) | UI_BODY;
+	}
+	return jobs_move(js, ui, js->top + (size_t)(y - 1));
+}
+
+static void
+jobs_free(struct screen *s)
+{
+	struct jobs_screen *js = (struct jobs_screen *)s;
+
+	free(js->key_id);
+	free(js);
+}
+
+static const struct screen_ops jobs_ops = {
+	.name = "jobs",
+	.hints = jobs_hints,
+	.draw = jobs_draw,
+	.key = jobs_key,
+	.mouse = jobs_mouse,
+	.free = jobs_free,
+};
+
+struct screen *
+jobs_new(void)
+{
+	struct jobs_screen *js = xcalloc(1, sizeof *js);
+
+	js->base.ops = &jobs_ops;
+	return &js->base;
+}

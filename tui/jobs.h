@@ -1,0 +1,22 @@
+/*
+ * jobs: the job table screen, the bottom of the screen stack. The cursor
+ * follows its job (host, id) across refreshes; moving it repaints two rows.
+ */
+#ifndef BITSTOP_TUI_JOBS_H
+#define BITSTOP_TUI_JOBS_H
+
+#include <stddef.h>
+
+struct screen;
+struct ui;
+struct model_row;
+
+struct screen *jobs_new(void);
+/* The row under the cursor, or NULL (the view must be current). */
+struct model_row *jobs_selected(struct screen *s, struct ui *ui);
+/* Put the cursor on (host, id) if that job is shown. */
+void jobs_select(struct screen *s, struct ui *ui, size_t host, const char *id);
+/* Open the new-job dialog for host. */
+void jobs_new_job_dialog(struct ui *ui, size_t host);
+
+#endif

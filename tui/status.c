@@ -1,0 +1,109 @@
+#include "config.h"
+
+#include "tui/status.h"
+
+#include <stdio.h>
+
+#include "src/bits_job.h"
+#include "src/strbuf.h"
+#include "tui/fmt.h"
+#include "tui/text.h"
+
+/* Short state words for the header's per-state counts, indexed by enum bits_state. */
+static const char *const status_state_words[BITS_STATE_COUNT] = {
+	"queued", "connecting", "transferring", "suspended", "error", "transient",
+	"transferred", "acked", "cancelled",
+};
+
+/* Add a marker like "[PAUSED]" in role; returns the next column. */
+static int
+status_marker(WINDOW *w, int y, int x, const char *text, enum theme_role role,
+    const struct theme *t)
+{
+	x = text_add(w, y, x, text, theme_attr(t, role));
+	return text_add(w, y, x, " ", theme_attr(t, THEME_HEADER));
+}
+
+/* Draw the two header lines. */
+void
+status_draw_header(WINDOW *w, const struct status_header *h, const struct theme *t)
+{
+	attr_t hdr = theme_attr(t, THEME_HEADER), lab = theme_attr(t, THEME_HEADER_LABEL);
+	int width = getmaxx(w), x;
+	char rate[FMT_BUFSZ];
+	struct strbuf sb;
+
+	text_blank(w, 0, 0, width, hdr);
+	text_blank(w, 1, 0, width, hdr);
+	x = text_add(w, 0, 0, " bitstop ", lab);
+	if (h->demo)
+		x = status_marker(w, 0, x, "[DEMO]", THEME_HEADER_MARKER, t);
+	if (h->paused)
+		x = status_marker(w, 0, x, "[PAUSED]", THEME_HEADER_MARKER, t);
+	if (h->readonly)
+		x = status_marker(w, 0, x, "[READ-ONLY]", THEME_HEADER_MARKER, t);
+	if (h->audit_problem != NULL)
+		x = status_marker(w, 0, x, "[NO AUDIT LOG]", THEME_HEADER_INSECURE, t);
+	if (h->insecure)
+		x = status_marker(w, 0, x, "[INSECURE TLS]", THEME_HEADER_INSECURE, t);
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, " hosts %zu ok", h->sum.hosts_ok);
+	x = text_add(w, 0, x, sb.s, hdr);
+	if (h->sum.hosts_failing > 0) {
+		/* Failing hosts are worth a colour of their own. */
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%zu failing", h->sum.hosts_failing);
+		x = text_add(w, 0, x, ", ", hdr);
+		x = text_add(w, 0, x, sb.s, theme_attr(t, THEME_HEADER_MARKER));
+	}
+	strbuf_reset(&sb);
+	if (h->sum.hosts_polling > 0)
+		strbuf_addf(&sb, ", %zu polling", h->sum.hosts_polling);
+	strbuf_addf(&sb, "  every %.1fs", h->refresh);
+	text_add(w, 0, x, sb.s, hdr);
+
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, " rate %s  jobs %zu", fmt_rate(rate, sizeof rate, h->sum.rate), h->sum.jobs);
+	for (int s = 0, n = 0; s < BITS_STATE_COUNT; s++)
+		if (h->sum.per_state[s] > 0)
+			strbuf_addf(&sb, "%s%zu %s", n++ == 0 ? ": " : ", ", h->sum.per_state[s],
+			    status_state_words[s]);
+	x = text_add(w, 1, 0, sb.s, hdr);
+	strbuf_reset(&sb);
+	if (h->tagged > 0)
+		strbuf_addf(&sb, "  tagged %zu", h->tagged);
+	if (h->filter != NULL)
+		strbuf_addf(&sb, "  filter \"%s\"", h->filter);
+	if (h->view != NULL)
+		strbuf_addf(&sb, "  [%s]", h->view);
+	text_add(w, 1, x, sb.s, lab);
+	strbuf_done(&sb);
+}
+
+/* Draw the footer. */
+void
+status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *msg, bool error,
+    const struct theme *t)
+{
+	int width = getmaxx(w), x = 0;
+
+	if (getmaxy(w) < 2) {
+		/* One line only: the status wins over the hints. */
+		text_put(w, 0, 0, width, msg != NULL ? msg : "", TEXT_LEFT,
+		    theme_attr(t, error ? THEME_STATUS_ERROR : THEME_STATUS));
+		return;
+	}
+	text_blank(w, 0, 0, width, theme_attr(t, THEME_FOOTER));
+	for (size_t i = 0; hints != NULL && hints[i] != KA_NONE && x < width; i++) {
+		const struct keymap_entry *e = keymap_entry(hints[i]);
+
+		if (e == NULL || e->hint == NULL)
+			continue;
+		x = text_add(w, 0, x, keymap_hint_key(hints[i]), theme_attr(t, THEME_FOOTER_KEY));
+		x = text_add(w, 0, x, e->hint, theme_attr(t, THEME_FOOTER));
+		x = text_add(w, 0, x, " ", theme_attr(t, THEME_FOOTER));
+	}
+	text_put(w, 1, 0, width, msg != NULL ? msg : "", TEXT_LEFT,
+	    theme_attr(t, error ? THEME_STATUS_ERROR : THEME_STATUS));
+}

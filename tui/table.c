@@ -1,0 +1,345 @@
+#include "config.h"
+
+#include "tui/table.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "src/bits_job.h"
+#include "tui/fmt.h"
+#include "tui/text.h"
+
+struct table_col {
+	int	 width;		/* 0 for the flexible columns (HOST, NAME) */
+	enum text_align align;
+	int	 keep;		/* higher is dropped later; HOST, STATE and NAME are never dropped */
+};
+
+#define TABLE_NEVER 100
+#define TABLE_NAME_MIN 12
+#define TABLE_HOST_MIN 6
+#define TABLE_HOST_MAX 24
+
+/* Declared once, indexed by enum model_col. */
+static const struct table_col table_cols[MODEL_COL_COUNT] = {
+	[MODEL_COL_HOST] = { 0, TEXT_LEFT, TABLE_NEVER },
+	[MODEL_COL_STATE] = { 15, TEXT_LEFT, TABLE_NEVER },
+	[MODEL_COL_PRI] = { 4, TEXT_LEFT, 75 },
+	[MODEL_COL_PROGRESS] = { 16, TEXT_LEFT, 90 },
+	[MODEL_COL_BYTES] = { 11, TEXT_RIGHT, 40 },
+	[MODEL_COL_RATE] = { 7, TEXT_RIGHT, 80 },
+	[MODEL_COL_ETA] = { 6, TEXT_RIGHT, 70 },
+	[MODEL_COL_FILES] = { 7, TEXT_RIGHT, 30 },
+	[MODEL_COL_ERR] = { 3, TEXT_RIGHT, 50 },
+	[MODEL_COL_AGE] = { 4, TEXT_RIGHT, 20 },
+	[MODEL_COL_OWNER] = { 16, TEXT_LEFT, 10 },
+	[MODEL_COL_NAME] = { 0, TEXT_LEFT, TABLE_NEVER },
+};
+_Static_assert(sizeof table_cols / sizeof table_cols[0] == MODEL_COL_COUNT, "one spec per column");
+
+/* Short priority names for the PRI column, indexed by enum bits_priority. */
+static const char *const table_pri[BITS_PRIORITY_COUNT] = { "FORE", "HIGH", "NORM", "LOW" };
+
+/* Width of the HOST column: the widest host name, within bounds. */
+static int
+table_host_width(const struct model *m)
+{
+	int w = TABLE_HOST_MIN;
+
+	for (size_t i = 0; i < model_nhosts(m); i++) {
+		int hw = text_width(model_host(m, i)->name);
+
+		if (hw > w)
+			w = hw;
+	}
+	return w > TABLE_HOST_MAX ? TABLE_HOST_MAX : w;
+}
+
+/* Choose the columns that fit in width. */
+void
+table_layout(struct table_layout *l, const struct model *m, int width)
+{
+	bool shown[MODEL_COL_COUNT];
+	int widths[MODEL_COL_COUNT];
+	int x;
+
+	for (int c = 0; c < MODEL_COL_COUNT; c++) {
+		shown[c] = true;
+		widths[c] = table_cols[c].width;
+	}
+	widths[MODEL_COL_HOST] = table_host_width(m);
+	for (;;) {
+		int used = TABLE_GUTTER, drop = -1;
+
+		for (int c = 0; c < MODEL_COL_COUNT; c++)
+			if (shown[c] && c != MODEL_COL_NAME)
+				used += widths[c] + 1;
+		if (used + TABLE_NAME_MIN <= width)
+			break;
+		for (int c = 0; c < MODEL_COL_COUNT; c++)
+			if (shown[c] && table_cols[c].keep < TABLE_NEVER &&
+			    (drop < 0 || table_cols[c].keep < table_cols[drop].keep))
+				drop = c;
+		if (drop < 0) {
+			/* Only the essentials left: narrow the host column instead. */
+			int over = used + TABLE_NAME_MIN - width;
+
+			widths[MODEL_COL_HOST] -= over;
+			if (widths[MODEL_COL_HOST] < TABLE_HOST_MIN)
+				widths[MODEL_COL_HOST] = TABLE_HOST_MIN;
+			break;
+		}
+		shown[drop] = false;
+	}
+	l->ncols = 0;
+	x = TABLE_GUTTER;
+	for (int c = 0; c < MODEL_COL_COUNT; c++) {
+		if (!shown[c])
+			continue;
+		l->cols[l->ncols].col = (enum model_col)c;
+		l->cols[l->ncols].x = x;
+		l->cols[l->ncols].width = c == MODEL_COL_NAME ? (width - x > 0 ? width - x : 0) : widths[c];
+		x += widths[c] + 1;
+		l->ncols++;
+	}
+}
+
+bool
+table_has_col(const struct table_layout *l, enum model_col col)
+{
+	for (int i = 0; i < l->ncols; i++)
+		if (l->cols[i].col == col)
+			return true;
+	return false;
+}
+
+int
+table_page(int h)
+{
+	return h > 1 ? h - 1 : 1;
+}
+
+/* Draw the column titles. */
+void
+table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
+    const struct theme *t)
+{
+	text_blank(w, y, 0, getmaxx(w), theme_attr(t, THEME_TITLE));
+	for (int i = 0; i < l->ncols; i++) {
+		enum model_col c = l->cols[i].col;
+		bool sorted = model_sort_col(m) == c;
+		char title[32];
+
+		snprintf(title, sizeof title, "%s%s", model_col_title(c),
+		    !sorted ? "" : model_sort_invert(m) ? "^" : "v");
+		text_put(w, y, l->cols[i].x, l->cols[i].width, title, table_cols[c].align,
+		    theme_attr(t, sorted ? THEME_TITLE_SORTED : THEME_TITLE));
+	}
+}
+
+/* The progress bar characters: block elements where the locale has them. */
+static void
+table_bar_chars(const char **done, const char **todo)
+{
+	bool utf8 = wcwidth(L'\u2588') == 1;
+
+	*done = utf8 ? "\u2588" : "#";
+	*todo = utf8 ? "\u2591" : ".";
+}
+
+/* PROGRESS cell: a bar and the percentage. */
+static void
+table_draw_progress(WINDOW *w, int y, int x, int width, const struct model_row *row, attr_t base,
+    bool plain, const struct theme *t)
+{
+	int barw = width - 5, fill;
+	const char *done, *todo;
+	char pct_s[8];
+	double pct;
+
+	text_blank(w, y, x, width, base);
+	if (!model_row_percent(row, &pct)) {
+		text_put(w, y, x + width - 4, 4, "?", TEXT_RIGHT, base);
+		return;
+	}
+	table_bar_chars(&done, &todo);
+	fill = (int)(pct * barw / 100.0 + 0.5);
+	for (int i = 0; i < barw; i++)
+		text_put(w, y, x + i, 1, i < fill ? done : todo, TEXT_LEFT,
+		    plain ? theme_attr(t, i < fill ? THEME_PROGRESS_DONE : THEME_PROGRESS_TODO) : base);
+	snprintf(pct_s, sizeof pct_s, "%3.0f%%", pct);
+	text_put(w, y, x + barw + 1, 4, pct_s, TEXT_RIGHT, base);
+}
+
+/* Text of the STATE cell: the state, or what overrides it. */
+static void
+table_state_text(char *buf, size_t len, const struct model *m, const struct model_row *row)
+{
+	char clock[FMT_BUFSZ];
+
+	if (row->pending > 0)
+		snprintf(buf, len, "pending %s", action_kind_name(row->pending_kind));
+	else if (row->vanished)
+		snprintf(buf, len, "gone");
+	else if (model_row_stale(m, row))
+		snprintf(buf, len, "stale %s", fmt_clock(clock, sizeof clock, model_row_stale_since(m, row)));
+	else
+		snprintf(buf, len, "%s", bits_state_name(model_row_state(row)));
+}
+
+/* Text of a plain cell. */
+static void
+table_cell_text(char *buf, size_t len, enum model_col col, const struct model *m,
+    const struct model_row *row, int64_t now_wall_ms)
+{
+	const struct bits_job *j = row->job;
+	char a[FMT_BUFSZ], b[FMT_BUFSZ];
+	uint64_t secs;
+	unsigned st = model_row_state(row);
+
+	buf[0] = '\0';
+	switch (col) {
+	case MODEL_COL_HOST:
+		snprintf(buf, len, "%s", model_host(m, row->host)->name);
+		break;
+	case MODEL_COL_PRI:
+		if (j->priority.p == BITS_SET && j->priority.v < BITS_PRIORITY_COUNT)
+			snprintf(buf, len, "%s", table_pri[j->priority.v]);
+		break;
+	case MODEL_COL_BYTES:
+		snprintf(buf, len, "%s/%s",
+		    fmt_size(a, sizeof a, j->bytes_transferred.p == BITS_SET ? j->bytes_transferred.v : 0),
+		    bits_job_size_known(j) ? fmt_size(b, sizeof b, j->bytes_total.v) : "?");
+		break;
+	case MODEL_COL_RATE:
+		if (row->rate > 0 || (row->rate == 0 && st == BITS_STATE_TRANSFERRING))
+			fmt_rate(buf, len, row->rate);
+		break;
+	case MODEL_COL_ETA:
+		if (st == BITS_STATE_TRANSFERRED || st == BITS_STATE_ACKNOWLEDGED || row->vanished)
+			break;
+		if (model_row_eta(row, &secs))
+			fmt_eta(buf, len, secs);
+		else if (st == BITS_STATE_TRANSFERRING)
+			snprintf(buf, len, "?");
+		break;
+	case MODEL_COL_FILES:
+		snprintf(buf, len, "%llu/%llu",
+		    (unsigned long long)(j->files_transferred.p == BITS_SET ? j->files_transferred.v : 0),
+		    (unsigned long long)(j->files_total.p == BITS_SET ? j->files_total.v : 0));
+		break;
+	case MODEL_COL_ERR:
+		snprintf(buf, len, "%llu", (unsigned long long)(j->transient_error_count.p == BITS_SET ?
+		    j->transient_error_count.v : 0));
+		break;
+	case MODEL_COL_AGE:
+		if (model_row_age(row, now_wall_ms, &secs))
+			fmt_age(buf, len, secs);
+		break;
+	case MODEL_COL_OWNER:
+		snprintf(buf, len, "%s", row->owner);
+		break;
+	case MODEL_COL_NAME:
+		snprintf(buf, len, "%s", row->name);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The role of a whole row, and whether cells may use their own roles. */
+static enum theme_role
+table_row_role(const struct model *m, const struct model_row *row, bool selected, bool *plain)
+{
+	*plain = false;
+	if (selected)
+		return THEME_SELECTION;
+	if (row->tagged)
+		return THEME_TAGGED;
+	if (row->vanished)
+		return THEME_VANISHED;
+	if (model_row_stale(m, row))
+		return THEME_STALE;
+	*plain = true;
+	return row->is_new ? THEME_NEW : THEME_NORMAL;
+}
+
+/* The gutter's status mark. */
+static const char *
+table_mark(const struct model *m, const struct model_row *row)
+{
+	if (row->pending > 0)
+		return "!";
+	if (row->vanished)
+		return "-";
+	if (model_row_stale(m, row))
+		return "~";
+	if (row->is_new)
+		return "+";
+	return " ";
+}
+
+/* Draw one row. */
+void
+table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
+    const struct model_row *row, bool selected, const struct theme *t, int64_t now_wall_ms)
+{
+	bool plain;
+	attr_t base = theme_attr(t, table_row_role(m, row, selected, &plain));
+	char buf[512];
+
+	text_blank(w, y, 0, getmaxx(w), base);
+	text_put(w, y, 0, 1, row->tagged ? "*" : " ", TEXT_LEFT,
+	    plain || selected ? base : theme_attr(t, THEME_TAGGED));
+	text_put(w, y, 1, 1, table_mark(m, row), TEXT_LEFT, base);
+	for (int i = 0; i < l->ncols; i++) {
+		enum model_col c = l->cols[i].col;
+		attr_t a = base;
+
+		switch (c) {
+		case MODEL_COL_STATE:
+			table_state_text(buf, sizeof buf, m, row);
+			if (row->pending > 0 && !selected)
+				a = theme_attr(t, THEME_PENDING);
+			else if (plain)
+				a = theme_attr(t, theme_state_role(model_row_state(row)));
+			break;
+		case MODEL_COL_PROGRESS:
+			table_draw_progress(w, y, l->cols[i].x, l->cols[i].width, row, base, plain, t);
+			continue;
+		default:
+			table_cell_text(buf, sizeof buf, c, m, row, now_wall_ms);
+			break;
+		}
+		text_put(w, y, l->cols[i].x, l->cols[i].width, buf, table_cols[c].align, a);
+	}
+}
+
+/* Draw the whole table. */
+void
+table_draw(WINDOW *w, struct model *m, size_t top, size_t cursor, const struct theme *t,
+    int64_t now_wall_ms)
+{
+	struct table_layout l;
+	struct model_row *const *view;
+	size_t n;
+	int h = getmaxy(w), width = getmaxx(w);
+
+	table_layout(&l, m, width);
+	table_draw_titles(w, 0, &l, m, t);
+	view = model_view(m, &n);
+	for (int y = 1; y < h; y++) {
+		size_t i = top + (size_t)(y - 1);
+
+		if (i < n)
+			table_draw_row(w, y, &l, m, view[i], i == cursor, t, now_wall_ms);
+		else
+			text_blank(w, y, 0, width, theme_attr(t, THEME_NORMAL));
+	}
+	if (n == 0 && h > 2) {
+		const char *note = model_filter(m) != NULL ? "no job matches the filter (Esc in / clears it)" :
+		    "no jobs";
+
+		text_put(w, 2, 0, width, note, TEXT_CENTER, theme_attr(t, THEME_NORMAL));
+	}
+}

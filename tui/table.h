@@ -1,0 +1,51 @@
+/*
+ * table: the job table (product.md §4). Columns are declared once (width,
+ * alignment, how early a narrow terminal drops them); draw functions take the
+ * WINDOW to draw into, so tests render into a fixed-size screen.
+ *
+ * Every row starts with a two-column gutter: '*' when tagged, then '+' new,
+ * '~' stale, '-' gone (vanished), '!' action pending.
+ */
+#ifndef BITSTOP_TUI_TABLE_H
+#define BITSTOP_TUI_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "tui/model.h"
+#include "tui/theme.h"
+
+#define TABLE_GUTTER 2
+
+struct table_layout {
+	int	 ncols;
+	struct {
+		enum model_col col;
+		int	 x;
+		int	 width;
+	} cols[MODEL_COL_COUNT];
+};
+
+/* Choose the columns that fit in width, dropping the least important first. */
+void table_layout(struct table_layout *l, const struct model *m, int width);
+/* True when the layout shows col. */
+bool table_has_col(const struct table_layout *l, enum model_col col);
+/* Draw the column titles on line y (the sorted one marked). */
+void table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
+    const struct theme *t);
+/* Draw one row on line y. */
+void table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
+    const struct model_row *row, bool selected, const struct theme *t, int64_t now_wall_ms);
+/*
+ * Draw the whole table into w: titles on line 0, then the view from row `top`,
+ * `cursor` selected; blank lines below; a note when nothing is shown.
+ */
+void table_draw(WINDOW *w, struct model *m, size_t top, size_t cursor, const struct theme *t,
+    int64_t now_wall_ms);
+/* Rows of the view that fit in a window of height h (the titles take one line). */
+int table_page(int h);
+
+#endif
