@@ -3,6 +3,7 @@ libbitstop_a_SOURCES += src/bits_job.c \
 	src/bits_hresult.c src/bits_hresult.h \
 	src/wsman_msg.c src/wsman_msg.h \
 	src/wsman_parse.c src/wsman_parse.h \
+	src/wsman_bits.c src/wsman_bits.h \
 	src/wsman_fault.c src/wsman_fault.h \
 	src/wsman_op.c src/wsman_op.h
 
@@ -41,3 +42,9 @@ TESTS += tests/test_wsman_op
 tests_test_wsman_op_SOURCES = tests/test_wsman_op.c tests/wsman_test_util.h
 tests_test_wsman_op_CFLAGS = $(TEST_CFLAGS)
 tests_test_wsman_op_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_wsman_bits
+TESTS += tests/test_wsman_bits
+tests_test_wsman_bits_SOURCES = tests/test_wsman_bits.c tests/wsman_test_util.h
+tests_test_wsman_bits_CFLAGS = $(TEST_CFLAGS)
+tests_test_wsman_bits_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)

@@ -266,3 +266,51 @@ wsman_msg_invoke(struct strbuf *out, const struct wsman_hdr *h, const char *meth
 	}
 	strbuf_addf(out, "</p:%s_INPUT></s:Body></s:Envelope>", method);
 }
+
+void
+wsman_msg_bits_create_job(struct strbuf *out, const struct wsman_hdr *h, const char *name,
+    const char *remote_url, const char *local_file, unsigned type)
+{
+	char num[16];
+	const struct wsman_param p[] = {
+		{ "DisplayName", name },
+		{ "RemoteUrl", remote_url },
+		{ "LocalFile", local_file },
+		{ "Type", num },
+	};
+
+	snprintf(num, sizeof(num), "%u", type);
+	wsman_msg_invoke(out, h, "CreateJob", p, sizeof(p) / sizeof(p[0]));
+}
+
+void
+wsman_msg_bits_add_file(struct strbuf *out, const struct wsman_hdr *h, const char *remote_url,
+    const char *local_file)
+{
+	const struct wsman_param p[] = {
+		{ "remoteUrl", remote_url },
+		{ "localFile", local_file },
+	};
+
+	wsman_msg_invoke(out, h, "AddFile", p, sizeof(p) / sizeof(p[0]));
+}
+
+void
+wsman_msg_bits_set_job_state(struct strbuf *out, const struct wsman_hdr *h, unsigned state)
+{
+	char num[16];
+	const struct wsman_param p[] = { { "JobState", num } };
+
+	snprintf(num, sizeof(num), "%u", state);
+	wsman_msg_invoke(out, h, "SetJobState", p, 1);
+}
+
+void
+wsman_msg_bits_get_error(struct strbuf *out, const struct wsman_hdr *h, unsigned language_id)
+{
+	char num[16];
+	const struct wsman_param p[] = { { "LanguageId", num } };
+
+	snprintf(num, sizeof(num), "%u", language_id);
+	wsman_msg_invoke(out, h, "GetError", p, 1);
+}

@@ -72,6 +72,15 @@ void wsman_msg_release(struct strbuf *out, const struct wsman_hdr *h, const char
 void wsman_msg_invoke(struct strbuf *out, const struct wsman_hdr *h, const char *method,
     const struct wsman_param *params, size_t nparams);
 
+/* The BitsClientJob method calls bitstop makes (wsman-bits.md §1.4, §2.6.2). */
+void wsman_msg_bits_create_job(struct strbuf *out, const struct wsman_hdr *h, const char *name,
+    const char *remote_url, const char *local_file, unsigned type);
+/* AddFile with the documented lower-camel parameter names (remoteUrl, localFile). */
+void wsman_msg_bits_add_file(struct strbuf *out, const struct wsman_hdr *h, const char *remote_url,
+    const char *local_file);
+void wsman_msg_bits_set_job_state(struct strbuf *out, const struct wsman_hdr *h, unsigned state);
+void wsman_msg_bits_get_error(struct strbuf *out, const struct wsman_hdr *h, unsigned language_id);
+
 /* Append s as XML character data: & < > " ' escaped, CR kept as &#13;, other C0
  * controls and invalid UTF-8 bytes replaced with '?' (XML 1.0 cannot carry them). */
 void wsman_msg_add_text(struct strbuf *out, const char *s);

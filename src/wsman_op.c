@@ -11,6 +11,7 @@
 
 #include "src/bits_hresult.h"
 #include "src/strbuf.h"
+#include "src/wsman_bits.h"
 #include "src/wsman_fault.h"
 #include "src/wsman_msg.h"
 #include "src/wsman_parse.h"
@@ -18,7 +19,7 @@
 
 #define DEFAULT_MAX_ITEMS 100000
 #define DEFAULT_MAX_PULLS 5000
-#define LANGUAGE_ID_EN_US "1033"
+#define LANGUAGE_ID_EN_US 1033
 /* Longest piece of a server header quoted in an error message. */
 #define QUOTE_MAX 60
 
@@ -45,6 +46,25 @@ enum op_step {
 	STEP_GET_ERROR,
 	STEP_DONE
 };
+
+/* What each step sends and expects back (declared once, indexed by step). */
+static const struct step_info {
+	const char *method;		/* the method of an Invoke step */
+	enum wsman_body_kind kind;	/* expected body */
+	const char *action;		/* expected response action */
+} step_info[] = {
+	[STEP_ENUMERATE] = { NULL, WSMAN_BODY_ENUMERATE, WSMAN_NS_ENUMERATION "/EnumerateResponse" },
+	[STEP_PULL] = { NULL, WSMAN_BODY_PULL, WSMAN_NS_ENUMERATION "/PullResponse" },
+	[STEP_RELEASE] = { NULL, WSMAN_BODY_EMPTY, WSMAN_NS_ENUMERATION "/ReleaseResponse" },
+	[STEP_GET] = { NULL, WSMAN_BODY_INSTANCE, WSMAN_NS_TRANSFER "/GetResponse" },
+	[STEP_PUT] = { NULL, WSMAN_BODY_INSTANCE, WSMAN_NS_TRANSFER "/PutResponse" },
+	[STEP_CREATE] = { "CreateJob", WSMAN_BODY_OUTPUT, WSMAN_BITS_JOB_URI "/CreateJobResponse" },
+	[STEP_ADD_FILE] = { "AddFile", WSMAN_BODY_OUTPUT, WSMAN_BITS_JOB_URI "/AddFileResponse" },
+	[STEP_SET_STATE] = { "SetJobState", WSMAN_BODY_OUTPUT, WSMAN_BITS_JOB_URI "/SetJobStateResponse" },
+	[STEP_GET_ERROR] = { "GetError", WSMAN_BODY_OUTPUT, WSMAN_BITS_JOB_URI "/GetErrorResponse" },
+	[STEP_DONE] = { NULL, WSMAN_BODY_EMPTY, NULL },
+};
+_Static_assert(sizeof(step_info) / sizeof(step_info[0]) == STEP_DONE + 1, "one entry per step");
 
 struct wsman_op {
 	enum op_kind kind;
@@ -111,6 +131,19 @@ op_new(const struct wsman_target *t, enum op_kind kind, enum op_step first)
 	return op;
 }
 
+/* A new op on one job; NULL when the job id or the target is unusable. */
+static struct wsman_op *
+op_for_job(const struct wsman_target *t, enum op_kind kind, enum op_step first, const char *job_id)
+{
+	struct wsman_op *op;
+
+	if (job_id == NULL || (op = op_new(t, kind, first)) == NULL)
+		return NULL;
+	op->job_id = xstrdup(job_id);
+	op->set_state = BITS_SET_RESUME;
+	return op;
+}
+
 struct wsman_op *
 wsman_op_new_list(const struct wsman_target *t)
 {
@@ -120,12 +153,7 @@ wsman_op_new_list(const struct wsman_target *t)
 struct wsman_op *
 wsman_op_new_get(const struct wsman_target *t, const char *job_id)
 {
-	struct wsman_op *op;
-
-	if (job_id == NULL || (op = op_new(t, OP_GET, STEP_GET)) == NULL)
-		return NULL;
-	op->job_id = xstrdup(job_id);
-	return op;
+	return op_for_job(t, OP_GET, STEP_GET, job_id);
 }
 
 struct wsman_op *
@@ -133,10 +161,8 @@ wsman_op_new_set_priority(const struct wsman_target *t, const char *job_id, unsi
 {
 	struct wsman_op *op;
 
-	if (job_id == NULL || prio >= BITS_PRIORITY_COUNT ||
-	    (op = op_new(t, OP_SET_PRIORITY, STEP_GET)) == NULL)
+	if (prio >= BITS_PRIORITY_COUNT || (op = op_for_job(t, OP_SET_PRIORITY, STEP_GET, job_id)) == NULL)
 		return NULL;
-	op->job_id = xstrdup(job_id);
 	op->prio = prio;
 	return op;
 }
@@ -146,10 +172,9 @@ wsman_op_new_set_state(const struct wsman_target *t, const char *job_id, enum bi
 {
 	struct wsman_op *op;
 
-	if (job_id == NULL || (unsigned)st > BITS_SET_SUSPEND ||
-	    (op = op_new(t, OP_SET_STATE, STEP_SET_STATE)) == NULL)
+	if ((unsigned)st > BITS_SET_SUSPEND ||
+	    (op = op_for_job(t, OP_SET_STATE, STEP_SET_STATE, job_id)) == NULL)
 		return NULL;
-	op->job_id = xstrdup(job_id);
 	op->set_state = st;
 	return op;
 }
@@ -177,25 +202,18 @@ wsman_op_new_add_file(const struct wsman_target *t, const char *job_id, const ch
 {
 	struct wsman_op *op;
 
-	if (job_id == NULL || remote_url == NULL || local_file == NULL ||
-	    (op = op_new(t, OP_ADD_FILE, STEP_ADD_FILE)) == NULL)
+	if (remote_url == NULL || local_file == NULL ||
+	    (op = op_for_job(t, OP_ADD_FILE, STEP_ADD_FILE, job_id)) == NULL)
 		return NULL;
-	op->job_id = xstrdup(job_id);
 	op->remote_url = xstrdup(remote_url);
 	op->local_file = xstrdup(local_file);
-	op->set_state = BITS_SET_RESUME;
 	return op;
 }
 
 struct wsman_op *
 wsman_op_new_get_error(const struct wsman_target *t, const char *job_id)
 {
-	struct wsman_op *op;
-
-	if (job_id == NULL || (op = op_new(t, OP_GET_ERROR, STEP_GET_ERROR)) == NULL)
-		return NULL;
-	op->job_id = xstrdup(job_id);
-	return op;
+	return op_for_job(t, OP_GET_ERROR, STEP_GET_ERROR, job_id);
 }
 
 void
@@ -265,7 +283,6 @@ build_request(struct wsman_op *op)
 		.timeout_ms = op->timeout_ms,
 		.max_envelope = op->max_envelope,
 	};
-	char num[16];
 
 	if (op->session_id[0] == '\0')
 		op_uuid(op, op->session_id);
@@ -292,41 +309,18 @@ build_request(struct wsman_op *op)
 	case STEP_PUT:
 		wsman_msg_put(&op->req, &h, op->put_body);
 		break;
-	case STEP_CREATE: {
-		const struct wsman_param p[] = {
-			{ "DisplayName", op->name },
-			{ "RemoteUrl", op->remote_url },
-			{ "LocalFile", op->local_file },
-			{ "Type", num },
-		};
-
-		snprintf(num, sizeof(num), "%u", op->type);
-		wsman_msg_invoke(&op->req, &h, "CreateJob", p, 4);
+	case STEP_CREATE:
+		wsman_msg_bits_create_job(&op->req, &h, op->name, op->remote_url, op->local_file, op->type);
 		break;
-	}
-	case STEP_ADD_FILE: {
-		/* The documented (lower-camel) spelling, wsman-bits.md §1.4. */
-		const struct wsman_param p[] = {
-			{ "remoteUrl", op->remote_url },
-			{ "localFile", op->local_file },
-		};
-
-		wsman_msg_invoke(&op->req, &h, "AddFile", p, 2);
+	case STEP_ADD_FILE:
+		wsman_msg_bits_add_file(&op->req, &h, op->remote_url, op->local_file);
 		break;
-	}
-	case STEP_SET_STATE: {
-		const struct wsman_param p[] = { { "JobState", num } };
-
-		snprintf(num, sizeof(num), "%u", (unsigned)op->set_state);
-		wsman_msg_invoke(&op->req, &h, "SetJobState", p, 1);
+	case STEP_SET_STATE:
+		wsman_msg_bits_set_job_state(&op->req, &h, (unsigned)op->set_state);
 		break;
-	}
-	case STEP_GET_ERROR: {
-		const struct wsman_param p[] = { { "LanguageId", LANGUAGE_ID_EN_US } };
-
-		wsman_msg_invoke(&op->req, &h, "GetError", p, 1);
+	case STEP_GET_ERROR:
+		wsman_msg_bits_get_error(&op->req, &h, LANGUAGE_ID_EN_US);
 		break;
-	}
 	case STEP_DONE:
 		break;
 	}
@@ -394,51 +388,6 @@ protocol_error(struct wsman_op *op, const char *fmt, ...)
 	hosterr_set(&op->err, HOSTERR_PROTOCOL, "%s", msg);
 	free(msg);
 	finish_error(op, true);
-}
-
-/* The method an invoke step calls. */
-static const char *
-step_method(enum op_step step)
-{
-	switch (step) {
-	case STEP_CREATE: return "CreateJob";
-	case STEP_ADD_FILE: return "AddFile";
-	case STEP_SET_STATE: return "SetJobState";
-	case STEP_GET_ERROR: return "GetError";
-	default: return NULL;
-	}
-}
-
-/* What the current step expects back: body kind and action. */
-static void
-expected(const struct wsman_op *op, enum wsman_body_kind *kind, char **action)
-{
-	const char *m = step_method(op->step);
-
-	*action = NULL;
-	switch (op->step) {
-	case STEP_ENUMERATE:
-		*kind = WSMAN_BODY_ENUMERATE;
-		*action = xstrdup(WSMAN_NS_ENUMERATION "/EnumerateResponse");
-		break;
-	case STEP_PULL:
-		*kind = WSMAN_BODY_PULL;
-		*action = xstrdup(WSMAN_NS_ENUMERATION "/PullResponse");
-		break;
-	case STEP_GET:
-		*kind = WSMAN_BODY_INSTANCE;
-		*action = xstrdup(WSMAN_NS_TRANSFER "/GetResponse");
-		break;
-	case STEP_PUT:
-		*kind = WSMAN_BODY_INSTANCE;
-		*action = xstrdup(WSMAN_NS_TRANSFER "/PutResponse");
-		break;
-	default:
-		*kind = WSMAN_BODY_OUTPUT;
-		if (m != NULL)
-			*action = xasprintf("%s/%sResponse", WSMAN_BITS_JOB_URI, m);
-		break;
-	}
 }
 
 /* A phrase naming the job for messages: "job {GUID}". */
@@ -512,51 +461,22 @@ on_fault(struct wsman_op *op, const struct wsman_response *r)
 	finish_error(op, release);
 }
 
-/* Append the BitsClientJob items of an Enumerate/Pull response; -1 after an error. */
-static int
-take_items(struct wsman_op *op, const struct wsman_response *r)
-{
-	xmlNodePtr *items;
-	size_t n, i;
-	int rc = 0;
-
-	items = wsman_response_items(r, &n);
-	for (i = 0; i < n && rc == 0; i++) {
-		struct bits_job job;
-		char *cause = NULL;
-
-		if (strcmp((const char *)items[i]->name, "BitsClientJob") != 0) {
-			protocol_error(op, "the enumeration returned a <%.*s> item, not a BitsClientJob",
-			    QUOTE_MAX, (const char *)items[i]->name);
-			rc = -1;
-		} else if (op->njobs >= op->max_items) {
-			protocol_error(op, "the enumeration returned more than %zu jobs; abandoned",
-			    op->max_items);
-			rc = -1;
-		} else if (wsman_parse_bits_job(items[i], &job, &cause) != 0) {
-			protocol_error(op, "BitsClientJob instance: %s", cause);
-			free(cause);
-			rc = -1;
-		} else {
-			op->jobs = xreallocarray(op->jobs, op->njobs + 1, sizeof(*op->jobs));
-			op->jobs[op->njobs++] = job;
-		}
-	}
-	free(items);
-	return rc;
-}
-
 /* An EnumerateResponse or PullResponse: collect, then continue, finish or abandon. */
 static void
 on_enumeration(struct wsman_op *op, const struct wsman_response *r)
 {
+	char *cause = NULL;
+
 	/* From here on the server's newest context is the one to Pull or Release. */
 	if (r->has_context && r->context[0] != '\0') {
 		free(op->context);
 		op->context = xstrdup(r->context);
 	}
-	if (take_items(op, r) != 0)
+	if (wsman_bits_take_items(r, &op->jobs, &op->njobs, op->max_items, &cause) != 0) {
+		protocol_error(op, "%s", cause);
+		free(cause);
 		return;
+	}
 	if (r->end_of_sequence) {
 		/* Done; an empty or absent context is the normal end, nothing to release. */
 		free(op->context);
@@ -591,7 +511,7 @@ on_get(struct wsman_op *op, const struct wsman_response *r)
 		    (const char *)r->body->name);
 		return;
 	}
-	if (wsman_parse_bits_job(r->body, &job, &cause) != 0) {
+	if (wsman_bits_from_xml(r->body, &job, &cause) != 0) {
 		protocol_error(op, "BitsClientJob instance: %s", cause);
 		free(cause);
 		return;
@@ -606,7 +526,7 @@ on_get(struct wsman_op *op, const struct wsman_response *r)
 	bits_job_done(&job);
 	snprintf(num, sizeof(num), "%u", op->prio);
 	free(op->put_body);
-	op->put_body = wsman_parse_rewrite_property(r->body, "Priority", num);
+	op->put_body = wsman_bits_rewrite_property(r->body, "Priority", num);
 	go(op, STEP_PUT);
 }
 
@@ -618,7 +538,7 @@ on_put(struct wsman_op *op, const struct wsman_response *r)
 	char *cause = NULL;
 
 	if (r->body != NULL && strcmp((const char *)r->body->name, "BitsClientJob") == 0 &&
-	    wsman_parse_bits_job(r->body, &job, &cause) == 0) {
+	    wsman_bits_from_xml(r->body, &job, &cause) == 0) {
 		op->jobs = xmalloc(sizeof(*op->jobs));
 		op->jobs[0] = job;
 		op->njobs = 1;
@@ -631,11 +551,11 @@ on_put(struct wsman_op *op, const struct wsman_response *r)
 static void
 on_output(struct wsman_op *op, const struct wsman_response *r)
 {
-	const char *method = step_method(op->step);
+	const char *method = step_info[op->step].method;
 	uint32_t rv;
 	char *cause = NULL;
 
-	if (wsman_parse_return_value(r->body, &rv, &cause) != 0) {
+	if (wsman_bits_return_value(r->body, &rv, &cause) != 0) {
 		protocol_error(op, "%s output: %s", method, cause);
 		free(cause);
 		return;
@@ -666,7 +586,7 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 	}
 	switch (op->step) {
 	case STEP_CREATE: {
-		char *id = wsman_parse_out_string(r->body, "JobId");
+		char *id = wsman_bits_out_string(r->body, "JobId");
 
 		if (id == NULL || id[0] == '\0') {
 			free(id);
@@ -681,7 +601,7 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 		go(op, STEP_SET_STATE);
 		break;
 	case STEP_GET_ERROR:
-		if (wsman_parse_error_info(r->body, &op->error_info, &cause) != 0) {
+		if (wsman_bits_error_info(r->body, &op->error_info, &cause) != 0) {
 			protocol_error(op, "GetError output: %s", cause);
 			free(cause);
 			return;
@@ -695,30 +615,11 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 	}
 }
 
-/* True when a Content-Type names an XML media type (or is missing). */
-static bool
-xml_media_type(const char *ct)
-{
-	static const char *const ok[] = { "application/soap+xml", "application/xml", "text/xml" };
-	size_t i, n;
-
-	if (ct == NULL)
-		return true;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	n = strcspn(ct, "; \t");
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (n == strlen(ok[i]) && strncasecmp(ct, ok[i], n) == 0)
-			return true;
-	return false;
-}
-
 /* A parsed SOAP answer to the current step. */
 static void
 on_envelope(struct wsman_op *op, long status, const struct wsman_response *r)
 {
-	enum wsman_body_kind want;
-	char *action;
+	const struct step_info *si = &step_info[op->step];
 
 	if (r->relates_to != NULL && op->message_id[0] != '\0' &&
 	    strcmp(r->relates_to, op->message_id) != 0) {
@@ -737,15 +638,13 @@ on_envelope(struct wsman_op *op, long status, const struct wsman_response *r)
 		finish_error(op, true);
 		return;
 	}
-	expected(op, &want, &action);
-	if (r->kind != want && !(op->step == STEP_PUT && r->kind == WSMAN_BODY_EMPTY)) {
-		protocol_error(op, "expected %s, got %s (action %.*s)", wsman_body_kind_name(want),
+	if (r->kind != si->kind && !(op->step == STEP_PUT && r->kind == WSMAN_BODY_EMPTY)) {
+		protocol_error(op, "expected %s, got %s (action %.*s)", wsman_body_kind_name(si->kind),
 		    wsman_body_kind_name(r->kind), QUOTE_MAX * 2, r->action != NULL ? r->action : "none");
-	} else if (r->action != NULL && action != NULL && strcmp(r->action, action) != 0) {
-		protocol_error(op, "expected action %s, got %.*s", action, QUOTE_MAX * 2, r->action);
-	} else if (want == WSMAN_BODY_OUTPUT && strcmp(r->method, step_method(op->step)) != 0) {
-		protocol_error(op, "expected %s output, got %.*s_OUTPUT", step_method(op->step),
-		    QUOTE_MAX, r->method);
+	} else if (r->action != NULL && strcmp(r->action, si->action) != 0) {
+		protocol_error(op, "expected action %s, got %.*s", si->action, QUOTE_MAX * 2, r->action);
+	} else if (si->kind == WSMAN_BODY_OUTPUT && strcmp(r->method, si->method) != 0) {
+		protocol_error(op, "expected %s output, got %.*s_OUTPUT", si->method, QUOTE_MAX, r->method);
 	} else {
 		switch (op->step) {
 		case STEP_ENUMERATE:
@@ -763,57 +662,45 @@ on_envelope(struct wsman_op *op, long status, const struct wsman_response *r)
 			break;
 		}
 	}
-	free(action);
 }
 
-/* HTTP statuses that carry no SOAP to read; true when handled. */
+/* Statuses answered with a fixed message (product.md §2.2, wsman-bits.md §3.4). */
+static const struct {
+	long	 status;
+	enum hosterr_kind kind;
+	const char *msg;
+} plain_statuses[] = {
+	{ 401, HOSTERR_AUTH, "401 Unauthorized: the server rejected the credentials" },
+	{ 413, HOSTERR_HTTP, "413 Request Entity Too Large: request larger than the server's MaxEnvelopeSize" },
+	{ 415, HOSTERR_HTTP, "415 Unsupported Media Type: the server refused the request's content type" },
+	{ 503, HOSTERR_HTTP, "503 Service Unavailable: the server is overloaded" },
+};
+
+/* HTTP statuses that carry no SOAP to read; true when handled (op finished). */
 static bool
 on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
 {
 	uint32_t code = (uint32_t)status;
+	size_t i;
 
-	switch (status) {
-	case 401:
-		hosterr_set_code(&op->err, HOSTERR_AUTH, code,
-		    "401 Unauthorized: the server rejected the credentials");
-		break;
-	case 413:
-		hosterr_set_code(&op->err, HOSTERR_HTTP, code,
-		    "413 Request Entity Too Large: request larger than the server's MaxEnvelopeSize");
-		break;
-	case 415:
-		hosterr_set_code(&op->err, HOSTERR_HTTP, code,
-		    "415 Unsupported Media Type: the server refused the request's content type");
-		break;
-	case 503:
-		hosterr_set_code(&op->err, HOSTERR_HTTP, code,
-		    "503 Service Unavailable: the server is overloaded");
-		break;
-	case 200:
-		if (!xml_media_type(ct)) {
-			hosterr_set(&op->err, HOSTERR_PROTOCOL,
-			    "the server answered HTTP 200 with Content-Type %.*s, not a SOAP envelope",
-			    QUOTE_MAX, ct);
+	for (i = 0; i < sizeof(plain_statuses) / sizeof(plain_statuses[0]); i++)
+		if (status == plain_statuses[i].status)
 			break;
-		}
+	if (i < sizeof(plain_statuses) / sizeof(plain_statuses[0]))
+		hosterr_set_code(&op->err, plain_statuses[i].kind, code, "%s", plain_statuses[i].msg);
+	else if (status == 200 && !wsman_parse_is_xml_type(ct))
+		hosterr_set(&op->err, HOSTERR_PROTOCOL,
+		    "the server answered HTTP 200 with Content-Type %.*s, not a SOAP envelope", QUOTE_MAX, ct);
+	else if (status == 500 && len == 0 && !op->https)
+		hosterr_set_code(&op->err, HOSTERR_ENCRYPTION_REQUIRED, code,
+		    "server requires encryption: use HTTPS or enable AllowUnencrypted");
+	else if (status == 500 && len == 0)
+		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "500 Internal Server Error with an empty body");
+	else if (status == 200 || status == 500)
 		return false;
-	case 500:
-		if (len == 0 && !op->https) {
-			hosterr_set_code(&op->err, HOSTERR_ENCRYPTION_REQUIRED, code,
-			    "server requires encryption: use HTTPS or enable AllowUnencrypted");
-			break;
-		}
-		if (len == 0) {
-			hosterr_set_code(&op->err, HOSTERR_HTTP, code,
-			    "500 Internal Server Error with an empty body");
-			break;
-		}
-		return false;
-	default:
+	else
 		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "unexpected HTTP status %ld from the server",
 		    status);
-		break;
-	}
 	finish_error(op, true);
 	return true;
 }

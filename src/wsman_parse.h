@@ -15,7 +15,6 @@
 
 #include <libxml/tree.h>
 
-#include "src/bits_job.h"
 
 /* Default cap on a response body (configurable per call). */
 #define WSMAN_PARSE_DEFAULT_MAX ((size_t)64 * 1024 * 1024)
@@ -85,17 +84,8 @@ int wsman_parse_u64(const char *s, uint64_t *out);
 /* A 32-bit code: unsigned decimal, negative int32 decimal, or 0x-hex. */
 int wsman_parse_code(const char *s, uint32_t *out);
 
-/* Convert a BitsClientJob instance element; unknown elements are ignored.
- * On error *cause names the property and job is left empty. */
-int wsman_parse_bits_job(xmlNodePtr inst, struct bits_job *job, char **cause);
-/* ReturnValue of a <Method>_OUTPUT element (0 when missing). */
-int wsman_parse_return_value(xmlNodePtr output, uint32_t *rv, char **cause);
-/* A string out-parameter of a method output, malloc'd; NULL when absent or nil. */
-char *wsman_parse_out_string(xmlNodePtr output, const char *name);
-/* GetError's outputs into *info (owned strings). */
-int wsman_parse_error_info(xmlNodePtr output, struct bits_error_info *info, char **cause);
-/* Serialize a copy of the instance with property name set to value (added in the
- * instance's namespace when missing, xsi:nil dropped), for a Put. Malloc'd. */
-char *wsman_parse_rewrite_property(xmlNodePtr inst, const char *name, const char *value);
+/* True when a Content-Type names an XML media type (application/soap+xml,
+ * application/xml, text/xml) or is missing. */
+bool wsman_parse_is_xml_type(const char *content_type);
 
 #endif

@@ -160,39 +160,36 @@ test_golden_pull_release(void **state)
 }
 
 /* Invoke: CreateJob (static, no selector) with hostile values; SetJobState,
- * GetError and AddFile (instance methods, JobId selector). */
+ * GetError and AddFile (instance methods, JobId selector), as wsman_op sends them. */
 static void
 test_golden_invoke(void **state)
 {
 	struct wsman_hdr h = fixed_hdr(false);
 	struct strbuf sb;
-	const struct wsman_param create[] = {
-		{ "DisplayName", "Nightly \"sync\" <café> & 'co'" },
-		{ "RemoteUrl", "https://srv.example/get?a=1&b=<2>" },
-		{ "LocalFile", "C:\\Données\\f.bin" },
-		{ "Type", "0" },
-	};
-	const struct wsman_param setstate[] = { { "JobState", "2" } };
-	const struct wsman_param geterror[] = { { "LanguageId", "1033" } };
-	const struct wsman_param addfile[] = {
-		{ "remoteUrl", "https://srv.example/2.bin" },
-		{ "localFile", "C:\\t\\2.bin" },
-	};
 
 	(void)state;
 	strbuf_init(&sb);
-	wsman_msg_invoke(&sb, &h, "CreateJob", create, 4);
+	wsman_msg_bits_create_job(&sb, &h, "Nightly \"sync\" <caf\xc3\xa9> & 'co'",
+	    "https://srv.example/get?a=1&b=<2>", "C:\\Donn\xc3\xa9" "es\\f.bin", 0);
 	check_golden("invoke-createjob.xml", sb.s);
 	h = fixed_hdr(true);
 	strbuf_reset(&sb);
-	wsman_msg_invoke(&sb, &h, "SetJobState", setstate, 1);
+	wsman_msg_bits_set_job_state(&sb, &h, 2);
 	check_golden("invoke-setjobstate.xml", sb.s);
 	strbuf_reset(&sb);
-	wsman_msg_invoke(&sb, &h, "GetError", geterror, 1);
+	wsman_msg_bits_get_error(&sb, &h, 1033);
 	check_golden("invoke-geterror.xml", sb.s);
 	strbuf_reset(&sb);
-	wsman_msg_invoke(&sb, &h, "AddFile", addfile, 2);
+	wsman_msg_bits_add_file(&sb, &h, "https://srv.example/2.bin", "C:\\t\\2.bin");
 	check_golden("invoke-addfile.xml", sb.s);
+	strbuf_reset(&sb);
+	/* The generic builder: any method, parameters in the given order. */
+	{
+		const struct wsman_param p[] = { { "Target", "0" }, { "Scheme", "3" } };
+
+		wsman_msg_invoke(&sb, &h, "RemoveCredentials", p, 2);
+		check_golden("invoke-generic.xml", sb.s);
+	}
 	strbuf_done(&sb);
 }
 
