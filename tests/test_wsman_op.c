@@ -442,6 +442,15 @@ test_bad_200(void **state)
 	assert_non_null(strstr(e->message, "DOCTYPE"));
 	wsman_op_free(op);
 
+	/* An external entity naming a local file: refused, the file's content never shows. */
+	op = wsman_op_new_list(&target);
+	feed_text(op, 200, CT, "<!DOCTYPE s:Envelope [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+	    "<s:Envelope xmlns:s=\"" WSMAN_NS_SOAP "\"><s:Body>&x;</s:Body></s:Envelope>");
+	e = failed(op);
+	assert_int_equal(e->kind, HOSTERR_PROTOCOL);
+	assert_null(strstr(e->message, "root:"));
+	wsman_op_free(op);
+
 	op = wsman_op_new_list(&target);
 	feed_text(op, 200, CT, "<s:Envelope xmlns:s=\"" WSMAN_NS_SOAP "\"><s:Body>\xc3\x28</s:Body></s:Envelope>");
 	e = failed(op);
