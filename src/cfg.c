@@ -72,6 +72,7 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nhosts; i++)
 		host_cfg_done(&cfg->hosts[i]);
 	free(cfg->hosts);
+	free(cfg->url_slots);
 	for (i = 0; i < cfg->nwarnings; i++)
 		free(cfg->warnings[i]);
 	free(cfg->warnings);

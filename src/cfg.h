@@ -60,6 +60,10 @@ struct config {
 	size_t	 nhosts;
 	char	**warnings;	/* owned; "file:line: unknown key 'x'" etc. */
 	size_t	 nwarnings;
+	/* Private to cfg_hosts.c: hosts by URL for the duplicate check (index + 1 per slot). */
+	size_t	*url_slots;
+	size_t	 url_cap;	/* a power of two, or 0 */
+	size_t	 url_count;	/* hosts indexed; rebuilt whenever it is not nhosts */
 };
 
 /* Command-line options that override the config for every host. */

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,23 +184,72 @@ host_cfg_done(struct host_cfg *h)
 	memset(h, 0, sizeof *h);
 }
 
+/* Case-insensitive FNV-1a hash of a URL. */
+static size_t
+url_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint64_t)tolower((unsigned char)*s)) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* Index host idx by its URL (there is room: the table is at most half full). */
+static void
+url_index_put(struct config *cfg, size_t idx)
+{
+	size_t mask = cfg->url_cap - 1, j = url_hash(cfg->hosts[idx].url) & mask;
+
+	while (cfg->url_slots[j] != 0)
+		j = (j + 1) & mask;
+	cfg->url_slots[j] = idx + 1;
+	cfg->url_count++;
+}
+
+/*
+ * The host already listed with url, or NULL. The index is rebuilt when it must
+ * grow or when the host array changed behind it (a caller kept only some hosts).
+ */
+static const struct host_cfg *
+url_index_find(struct config *cfg, const char *url)
+{
+	size_t cap = 64, mask, j, i;
+
+	if (cfg->url_count != cfg->nhosts || (cfg->nhosts + 1) * 2 > cfg->url_cap) {
+		while (cap < (cfg->nhosts + 1) * 2)
+			cap *= 2;
+		free(cfg->url_slots);
+		cfg->url_slots = xcalloc(cap, sizeof *cfg->url_slots);
+		cfg->url_cap = cap;
+		cfg->url_count = 0;
+		for (i = 0; i < cfg->nhosts; i++)
+			url_index_put(cfg, i);
+	}
+	mask = cfg->url_cap - 1;
+	for (j = url_hash(url) & mask; cfg->url_slots[j] != 0; j = (j + 1) & mask) {
+		i = cfg->url_slots[j] - 1;
+		if (i < cfg->nhosts && strcasecmp(cfg->hosts[i].url, url) == 0)
+			return &cfg->hosts[i];
+	}
+	return NULL;
+}
+
 int
 config_add_host_with(struct config *cfg, const char *spec, const struct host_settings *s,
     const char *group, const char *origin, char **cause)
 {
+	const struct host_cfg *dup;
 	struct host_cfg *h;
 	char *url, *hostname, *safe;
 	bool https;
-	size_t i;
 
 	if (host_spec_parse(spec, s, &url, &hostname, &https, cause) != 0)
 		return -1;
-	for (i = 0; i < cfg->nhosts; i++) {
-		if (strcasecmp(cfg->hosts[i].url, url) != 0)
-			continue;
+	if ((dup = url_index_find(cfg, url)) != NULL) {
 		safe = sanitize_terminal(spec);
 		config_add_warning(cfg, "%s: duplicate host '%s' (%s), already listed at %s; "
-		    "ignored", origin, safe, url, cfg->hosts[i].origin);
+		    "ignored", origin, safe, url, dup->origin);
 		free(safe);
 		free(url);
 		free(hostname);
@@ -223,6 +273,7 @@ config_add_host_with(struct config *cfg, const char *spec, const struct host_set
 	h->password_command = xstrdup_or_null(s->password_command);
 	h->password = xstrdup_or_null(s->password);
 	h->origin = xstrdup(origin);
+	url_index_put(cfg, cfg->nhosts - 1);
 	return 0;
 }
 

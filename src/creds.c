@@ -168,6 +168,8 @@ creds_run_command(const char *cmd, const char *host, char **out, char **cause)
 {
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, pipe_default;
 	char *buf = xmalloc(CREDS_MAX_OUTPUT + 1), drop[512];
 	char **env;
 	size_t len = 0, line;
@@ -183,7 +185,16 @@ creds_run_command(const char *cmd, const char *host, char **out, char **cause)
 	env = creds_child_env();
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, env);
+	/* the command gets an ordinary SIGPIPE and no blocked signals, whatever ours are */
+	sigemptyset(&none);
+	sigemptyset(&pipe_default);
+	sigaddset(&pipe_default, SIGPIPE);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &pipe_default);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, env);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
 	close(fds[1]);

@@ -134,7 +134,8 @@ static void
 test_duplicates(void **state)
 {
 	struct config *cfg = config_new();
-	char *cause = NULL;
+	char *cause = NULL, name[32];
+	size_t i;
 
 	(void)state;
 	assert_int_equal(config_add_host(cfg, "ws01", NULL, &cause), 0);
@@ -147,6 +148,24 @@ test_duplicates(void **state)
 	assert_int_equal(config_add_host(cfg, "bad:port", NULL, &cause), -1);
 	assert_contains(cause, "bad host 'bad:port'");
 	free(cause);
+
+	/* many hosts: each duplicate is found, each new one kept */
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof name, "h%zu.example", i % 2000);
+		assert_int_equal(config_add_host(cfg, name, NULL, &cause), 0);
+	}
+	assert_int_equal(cfg->nhosts, 2002);
+	assert_int_equal(cfg->nwarnings, 1001);
+
+	/* a caller that keeps only some hosts (as --action does) does not confuse the check */
+	for (i = 0; i < cfg->nhosts - 1; i++)
+		host_cfg_done(&cfg->hosts[i]);
+	cfg->hosts[0] = cfg->hosts[cfg->nhosts - 1];
+	cfg->nhosts = 1;
+	assert_int_equal(config_add_host(cfg, "ws01", NULL, &cause), 0);
+	assert_int_equal(config_add_host(cfg, "h1999.example", NULL, &cause), 0);
+	assert_int_equal(cfg->nhosts, 2);
+	assert_string_equal(cfg->hosts[1].name, "ws01");
 	config_free(cfg);
 }
 
