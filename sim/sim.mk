@@ -29,3 +29,6 @@ TESTS += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol
 	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh
 EXTRA_DIST += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py \
 	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh
+
+# Benchmark (run by hand: tests/bench/bitsim_bench.sh).
+EXTRA_DIST += tests/bench/bitsim_bench.sh

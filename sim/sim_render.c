@@ -28,27 +28,28 @@ sim_render_text(struct strbuf *sb, const char *s)
 {
 	const char *run = s;
 
-	for (; *s != '\0'; s++) {
+	for (;; s++) {
 		unsigned char c = (unsigned char)*s;
 		const char *ent;
 
+		if (c >= 0x3F || (c > 0x22 && c != '&' && c != '<' && c != '>') || c == ' ')
+			continue;
 		switch (c) {
+		case '\0':
+			strbuf_add(sb, run, (size_t)(s - run));
+			return;
 		case '&': ent = "&amp;"; break;
 		case '<': ent = "&lt;"; break;
 		case '>': ent = "&gt;"; break;
 		case '"': ent = "&quot;"; break;
 		case '\r': ent = "&#xD;"; break;
-		default:
-			if (c < 0x20 && c != '\t' && c != '\n')
-				ent = "?";
-			else
-				continue;
+		case '\t': case '\n': case '!': continue;
+		default: ent = "?"; break;	/* other control characters */
 		}
 		strbuf_add(sb, run, (size_t)(s - run));
 		strbuf_adds(sb, ent);
 		run = s + 1;
 	}
-	strbuf_add(sb, run, (size_t)(s - run));
 }
 
 void
@@ -93,24 +94,62 @@ sim_render_tail(struct strbuf *sb)
 	strbuf_adds(sb, "</s:Body></s:Envelope>");
 }
 
+/* Append v in decimal (the hot path avoids printf). */
+static void
+sim_render_dec(struct strbuf *sb, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof buf;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+/* "<pfx:name" */
+static void
+sim_render_open(struct strbuf *sb, const char *pfx, const char *name)
+{
+	strbuf_addc(sb, '<');
+	strbuf_adds(sb, pfx);
+	strbuf_addc(sb, ':');
+	strbuf_adds(sb, name);
+}
+
+/* "</pfx:name>" */
+static void
+sim_render_close(struct strbuf *sb, const char *pfx, const char *name)
+{
+	strbuf_adds(sb, "</");
+	strbuf_adds(sb, pfx);
+	strbuf_addc(sb, ':');
+	strbuf_adds(sb, name);
+	strbuf_addc(sb, '>');
+}
+
 /* <p:NAME>decimal</p:NAME> */
 static void
 sim_render_u64(struct strbuf *sb, const char *pfx, const char *name, uint64_t v)
 {
-	strbuf_addf(sb, "<%s:%s>%" PRIu64 "</%s:%s>", pfx, name, v, pfx, name);
+	sim_render_open(sb, pfx, name);
+	strbuf_addc(sb, '>');
+	sim_render_dec(sb, v);
+	sim_render_close(sb, pfx, name);
 }
 
 /* <p:NAME>text</p:NAME>, or xsi:nil for NULL. */
 static void
 sim_render_str(struct strbuf *sb, const char *pfx, const char *name, const char *v)
 {
+	sim_render_open(sb, pfx, name);
 	if (v == NULL) {
-		strbuf_addf(sb, "<%s:%s xsi:nil=\"true\"/>", pfx, name);
+		strbuf_adds(sb, " xsi:nil=\"true\"/>");
 		return;
 	}
-	strbuf_addf(sb, "<%s:%s>", pfx, name);
+	strbuf_addc(sb, '>');
 	sim_render_text(sb, v);
-	strbuf_addf(sb, "</%s:%s>", pfx, name);
+	sim_render_close(sb, pfx, name);
 }
 
 /* One embedded BitsClientFile in the job's Files array. */
@@ -123,7 +162,8 @@ sim_render_file(struct strbuf *sb, const struct sim_file *f)
 	    "\" xsi:type=\"q1:BitsClientFile_Type\">");
 	sim_render_u64(sb, "q1", "BytesTotal", f->bytes_total);
 	sim_render_u64(sb, "q1", "BytesTransferred", f->bytes_transferred);
-	strbuf_addf(sb, "<q1:Completed>%s</q1:Completed>", done ? "true" : "false");
+	strbuf_adds(sb, done ? "<q1:Completed>true</q1:Completed>" :
+	    "<q1:Completed>false</q1:Completed>");
 	sim_render_str(sb, "q1", "LocalFile", f->local_file);
 	sim_render_str(sb, "q1", "RemoteUrl", f->remote_url);
 	strbuf_adds(sb, "</p:Files>");
