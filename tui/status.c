@@ -3,6 +3,7 @@
 #include "tui/status.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "src/bits_job.h"
 #include "src/strbuf.h"
@@ -63,21 +64,26 @@ status_draw_header(WINDOW *w, const struct status_header *h, const struct theme 
 	strbuf_addf(&sb, "  every %.1fs", h->refresh);
 	text_add(w, 0, x, sb.s, hdr);
 
+	/* Line 2: rate, then what narrows the view (short, so it survives 80 columns),
+	 * then the per-state counts. */
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, " rate %s  jobs %zu", fmt_rate(rate, sizeof rate, h->sum.rate), h->sum.jobs);
+	strbuf_addf(&sb, " rate %s ", fmt_rate(rate, sizeof rate, h->sum.rate));
+	x = text_add(w, 1, 0, sb.s, hdr);
+	strbuf_reset(&sb);
+	if (h->tagged > 0)
+		strbuf_addf(&sb, " tagged %zu ", h->tagged);
+	if (h->filter != NULL)
+		strbuf_addf(&sb, " filter \"%s\" ", h->filter);
+	if (h->view != NULL && strcmp(h->view, "jobs") != 0)
+		strbuf_addf(&sb, " [%s] ", h->view);
+	x = text_add(w, 1, x, sb.s, lab);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, " jobs %zu", h->sum.jobs);
 	for (int s = 0, n = 0; s < BITS_STATE_COUNT; s++)
 		if (h->sum.per_state[s] > 0)
 			strbuf_addf(&sb, "%s%zu %s", n++ == 0 ? ": " : ", ", h->sum.per_state[s],
 			    status_state_words[s]);
-	x = text_add(w, 1, 0, sb.s, hdr);
-	strbuf_reset(&sb);
-	if (h->tagged > 0)
-		strbuf_addf(&sb, "  tagged %zu", h->tagged);
-	if (h->filter != NULL)
-		strbuf_addf(&sb, "  filter \"%s\"", h->filter);
-	if (h->view != NULL)
-		strbuf_addf(&sb, "  [%s]", h->view);
-	text_add(w, 1, x, sb.s, lab);
+	text_add(w, 1, x, sb.s, hdr);
 	strbuf_done(&sb);
 }
 

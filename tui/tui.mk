@@ -55,3 +55,15 @@ TESTS += tests/test_tui_render
 tests_test_tui_render_SOURCES = tests/test_tui_render.c
 tests_test_tui_render_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS)
 tests_test_tui_render_LDADD = $(TUI_TEST_LIBS)
+
+check_PROGRAMS += tests/test_tui_theme
+TESTS += tests/test_tui_theme
+tests_test_tui_theme_SOURCES = tests/test_tui_theme.c
+tests_test_tui_theme_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS)
+tests_test_tui_theme_LDADD = $(TUI_TEST_LIBS)
+
+check_PROGRAMS += tests/test_tui_ui
+TESTS += tests/test_tui_ui
+tests_test_tui_ui_SOURCES = tests/test_tui_ui.c
+tests_test_tui_ui_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS)
+tests_test_tui_ui_LDADD = $(TUI_TEST_LIBS)

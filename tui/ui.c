@@ -228,6 +228,7 @@ ui_act(struct ui *ui, enum action_kind kind, enum actions_pri how, unsigned pri,
 	if (plan == NULL) {
 		ui_status(ui, true, "%s", cause);
 		free(cause);
+		ui->dirty |= UI_HEADER;	/* the audit marker may have changed */
 		return;
 	}
 	if (plan->confirm) {

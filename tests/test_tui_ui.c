@@ -1,0 +1,640 @@
+/*
+ * Flow tests of the whole front end without a terminal: the UI over a fake
+ * poller backend in a headless 80x24 (or 200x50) screen. Keys go in through
+ * ui_key(), snapshots and results through ui_snapshot()/ui_result(), and the
+ * rendered windows are read back as text.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "src/app.h"
+#include "src/audit.h"
+#include "src/cfg.h"
+#include "tests/tui_fixture.h"
+#include "tests/tui_screen.h"
+#include "tui/jobs.h"
+#include "tui/keymap.h"
+#include "tui/ui.h"
+
+#define T0 (FIX_NOW_UNIX * 1000)
+#define MB (1024ULL * 1024ULL)
+#define ENTER '\r'
+#define ESC 27
+
+static const struct fix_job jobs0[] = {
+	{ "{A1}", "alpha", "CONTOSO\\amy", BITS_STATE_TRANSFERRING, BITS_PRIORITY_NORMAL,
+	  100 * MB, 10 * MB, 2, 0, 0, 300 },
+	{ "{A2}", "beta", "CONTOSO\\bob", BITS_STATE_SUSPENDED, BITS_PRIORITY_LOW,
+	  BITS_SIZE_UNKNOWN, 0, 1, 0, 3, 7200 },
+};
+static const struct fix_job jobs1[] = {
+	{ "{B1}", "gamma", "NT AUTHORITY\\SYSTEM", BITS_STATE_ERROR, BITS_PRIORITY_HIGH,
+	  50 * MB, 25 * MB, 4, 1, 7, 3 * 86400 },
+};
+static const struct fix_job jobs2[] = {
+	{ "{C1}", "delta", "CONTOSO\\cy", BITS_STATE_QUEUED, BITS_PRIORITY_FOREGROUND,
+	  1 * MB, 0, 1, 0, 0, 60 },
+};
+
+struct env {
+	struct host_cfg hosts[3];
+	struct config cfg;
+	struct app app;
+	char	 dir[32];
+	char	*audit_path;
+	struct action_req *reqs[32];	/* what the fake poller received */
+	size_t	 nreqs;
+	uint64_t next_id;
+	ssize_t	 refreshed;
+	bool	 paused;
+	unsigned interval;
+	struct ui *ui;
+};
+
+/* The fake poller: keep each request, number it. */
+static uint64_t
+fake_submit(void *arg, struct action_req *req)
+{
+	struct env *e = arg;
+
+	req->id = ++e->next_id;
+	assert_true(e->nreqs < 32);
+	e->reqs[e->nreqs++] = req;
+	return req->id;
+}
+
+static void
+fake_poll_now(void *arg, ssize_t host)
+{
+	((struct env *)arg)->refreshed = host;
+}
+
+static void
+fake_set_paused(void *arg, bool paused)
+{
+	((struct env *)arg)->paused = paused;
+}
+
+static void
+fake_set_interval(void *arg, unsigned ms)
+{
+	((struct env *)arg)->interval = ms;
+}
+
+/* Start the UI over three hosts at lines x cols; ws03 answered once, then timed out. */
+static struct env *
+env_new(int lines, int cols, bool readonly)
+{
+	static const char *const names[] = { "ws01", "ws02", "ws03" };
+	struct env *e = calloc(1, sizeof *e);
+	struct ui_backend be = { fake_submit, fake_poll_now, fake_set_paused, fake_set_interval, e };
+	char *cause = NULL;
+
+	strcpy(e->dir, "/tmp/bitstop-ui-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	e->audit_path = xasprintf("%s/audit.log", e->dir);
+	for (size_t i = 0; i < 3; i++) {
+		e->hosts[i].name = (char *)names[i];
+		e->hosts[i].url = xasprintf("https://%s:5986/wsman", names[i]);
+	}
+	e->cfg.hosts = e->hosts;
+	e->cfg.nhosts = 3;
+	e->app.cfg = &e->cfg;
+	e->app.audit = audit_open(e->audit_path, &cause);
+	assert_non_null(e->app.audit);
+	e->app.readonly = readonly;
+	e->app.refresh = 5.0;
+	e->app.theme = "default";
+	e->refreshed = -2;
+	tui_screen_open(lines, cols);
+	e->ui = ui_new(&e->app, &be, true);
+	e->ui->fixed_wall_ms = T0;
+	ui_layout(e->ui);
+	ui_snapshot(e->ui, fix_snap(0, 1, T0, jobs0, 2));
+	ui_snapshot(e->ui, fix_snap(1, 1, T0, jobs1, 1));
+	ui_snapshot(e->ui, fix_snap(2, 1, T0 - 60000, jobs2, 1));
+	ui_snapshot(e->ui, fix_snap_err(2, 2, T0, T0 - 60000, HOSTERR_TIMEOUT, "no answer in 15 s"));
+	ui_render(e->ui);
+	return e;
+}
+
+static void
+env_free(struct env *e)
+{
+	ui_free(e->ui);
+	tui_screen_close();
+	audit_close(e->app.audit);
+	unlink(e->audit_path);
+	rmdir(e->dir);
+	free(e->audit_path);
+	for (size_t i = 0; i < 3; i++)
+		free(e->hosts[i].url);
+	for (size_t i = 0; i < e->nreqs; i++)
+		action_req_free(e->reqs[i]);
+	free(e);
+}
+
+/* Send keys, render, and return the whole screen's text (header, body, footer). */
+static char *
+keys(struct env *e, const int *k)
+{
+	struct strbuf sb;
+	char *part;
+
+	for (; k != NULL && *k != 0; k++)
+		ui_key(e->ui, *k);
+	ui_render(e->ui);
+	strbuf_init(&sb);
+	part = tui_window_text(e->ui->header);
+	strbuf_adds(&sb, part);
+	free(part);
+	part = tui_window_text(e->ui->body);
+	strbuf_adds(&sb, part);
+	free(part);
+	part = tui_window_text(e->ui->footer);
+	strbuf_adds(&sb, part);
+	free(part);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Send one key and return the screen. */
+static char *
+key1(struct env *e, int k)
+{
+	int ks[2] = { k, 0 };
+
+	return keys(e, ks);
+}
+
+/* Answer request i (ok or not). */
+static void
+answer(struct env *e, size_t i, bool ok, const char *msg)
+{
+	struct action_result *res = action_result_new(e->reqs[i]);
+
+	res->ok = ok;
+	if (!ok)
+		hosterr_set(&res->error, HOSTERR_FAULT, "%s", msg);
+	ui_result(e->ui, res);
+	action_result_free(res);
+}
+
+/* The first screen at 80x24: header, titles, every job, hints. */
+static void
+test_first_screen(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = keys(e, NULL);
+
+	assert_non_null(strstr(s, "bitstop"));
+	assert_non_null(strstr(s, "hosts 2 ok, 1 failing"));
+	assert_non_null(strstr(s, "HOST"));
+	assert_non_null(strstr(s, "alpha"));
+	assert_non_null(strstr(s, "beta"));
+	assert_non_null(strstr(s, "gamma"));
+	assert_non_null(strstr(s, "delta"));
+	assert_non_null(strstr(s, "?Help /Filter"));
+	assert_true(tui_text_clean(s));
+	free(s);
+	env_free(e);
+}
+
+/* Cancel asks first with No as the default; Enter keeps the job; y sends it; the row
+ * shows pending; the result lands in the status line; the job then leaves the screen. */
+static void
+test_cancel_flow(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s;
+
+	s = key1(e, 'x');
+	assert_non_null(strstr(s, "cancel 'beta' on ws01?"));
+	assert_non_null(strstr(s, "[ Yes ]"));
+	free(s);
+	s = key1(e, ENTER);
+	assert_int_equal(e->nreqs, 0);
+	assert_non_null(strstr(s, "not sent: cancel 'beta' on ws01"));
+	free(s);
+	free(key1(e, 'x'));
+	s = key1(e, 'y');
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(e->reqs[0]->kind, ACTION_CANCEL);
+	assert_string_equal(e->reqs[0]->job_id, "{A2}");
+	assert_non_null(strstr(s, "pending cancel"));
+	free(s);
+	answer(e, 0, true, NULL);
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "cancel 'beta' on ws01: ok"));
+	free(s);
+	ui_snapshot(e->ui, fix_snap(0, 2, T0 + 5000, jobs0, 1));
+	free(keys(e, NULL));
+	s = tui_window_text(e->ui->body);
+	assert_null(strstr(s, "beta"));	/* cancelled by us: no tombstone */
+	assert_non_null(strstr(s, "alpha"));
+	free(s);
+	env_free(e);
+}
+
+/* A failed action shows the server's reason in the status line. */
+static void
+test_action_failure(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s;
+
+	free(key1(e, 's'));	/* suspend needs no confirmation */
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(e->reqs[0]->kind, ACTION_SUSPEND);
+	answer(e, 0, false, "BG_E_INVALID_STATE: the job is already suspended");
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "suspend 'beta' on ws01 failed: BG_E_INVALID_STATE"));
+	free(s);
+	env_free(e);
+}
+
+/* Tag all shown, then one bulk action: one confirmation counting jobs and hosts. */
+static void
+test_bulk(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s;
+
+	s = key1(e, '*');
+	assert_non_null(strstr(s, "tagged 4"));
+	free(s);
+	s = key1(e, 'x');
+	assert_non_null(strstr(s, "cancel 4 jobs on 3 hosts?"));
+	free(s);
+	free(key1(e, 'y'));
+	assert_int_equal(e->nreqs, 4);
+	for (size_t i = 0; i < 4; i++)
+		answer(e, i, i != 2, "access denied");
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "cancel 4 jobs on 3 hosts: 3 ok, 1 failed"));
+	free(s);
+	s = key1(e, 'U');
+	assert_non_null(strstr(s, "jobs untagged"));
+	free(s);
+	env_free(e);
+}
+
+/* Read-only (flag, or a host in the config) and an unusable audit log refuse, saying why. */
+static void
+test_refusals(void **state)
+{
+	struct env *e = env_new(24, 80, true);
+	int down3[] = { KF(KEY_END), 0 };
+	char *s;
+
+	s = key1(e, 'r');
+	assert_non_null(strstr(s, "[READ-ONLY]"));
+	assert_non_null(strstr(s, "read-only: actions are disabled"));
+	free(s);
+	assert_int_equal(e->nreqs, 0);
+	env_free(e);
+
+	e = env_new(24, 80, false);
+	e->hosts[2].readonly = true;
+	free(keys(e, down3));
+	s = key1(e, 'r');
+	assert_non_null(strstr(s, "read-only: ws03 is read-only in the config"));
+	free(s);
+	audit_close(e->app.audit);
+	e->app.audit = NULL;
+	e->app.audit_error = "audit.log: Permission denied";
+	s = key1(e, 'x');
+	assert_non_null(strstr(s, "[NO AUDIT LOG]"));
+	assert_non_null(strstr(s, "audit log cannot be written (audit.log: Permission denied)"));
+	free(s);
+	assert_int_equal(e->nreqs, 0);
+	env_free(e);
+}
+
+/* / filters as you type, the header says so, Esc clears. */
+static void
+test_filter(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	int k[] = { '/', 'g', 'A', 'm', 0 };
+	char *s = keys(e, k);
+
+	assert_non_null(strstr(s, "gamma"));
+	assert_null(strstr(s, "alpha"));
+	assert_non_null(strstr(s, "filter \"gAm\""));
+	assert_non_null(strstr(s, "Filter: gAm"));
+	free(s);
+	s = key1(e, ENTER);
+	assert_null(strstr(s, "alpha"));
+	free(s);
+	s = key1(e, ESC);
+	assert_non_null(strstr(s, "alpha"));
+	assert_non_null(strstr(s, "gamma"));
+	free(s);
+	env_free(e);
+}
+
+/* > picks the sort column, I inverts it, and the cursor stays on its job. */
+static void
+test_sort_and_identity(void **state)
+{
+	struct env *e = env_new(24, 200, false);
+	int pick_name[] = { '>', KF(KEY_END), ENTER, 0 };
+	int down2[] = { KF(KEY_DOWN), KF(KEY_DOWN), 0 };
+	struct fix_job more[4] = { jobs0[0], jobs0[1],
+		{ "{A3}", "aaa", "x", BITS_STATE_QUEUED, BITS_PRIORITY_NORMAL, 1, 0, 1, 0, 0, 9999 },
+		{ "{A4}", "aab", "x", BITS_STATE_QUEUED, BITS_PRIORITY_NORMAL, 1, 0, 1, 0, 0, 9998 } };
+	struct model_row *row;
+	char *s;
+
+	free(keys(e, down2));
+	row = jobs_selected(e->ui->jobs, e->ui);
+	assert_string_equal(row->id, "{B1}");
+	/* Two older jobs appear on ws01, above the cursor: it stays on gamma. */
+	ui_snapshot(e->ui, fix_snap(0, 2, T0 + 5000, more, 4));
+	s = keys(e, NULL);
+	row = jobs_selected(e->ui->jobs, e->ui);
+	assert_string_equal(row->id, "{B1}");
+	assert_true(row->view_index == 4);
+	free(s);
+	s = keys(e, pick_name);
+	assert_non_null(strstr(s, "NAMEv"));
+	free(s);
+	row = jobs_selected(e->ui->jobs, e->ui);
+	assert_string_equal(row->id, "{B1}");
+	s = key1(e, 'I');
+	assert_non_null(strstr(s, "NAME^"));
+	free(s);
+	env_free(e);
+}
+
+/* Moving the cursor repaints only two rows; an idle tick draws nothing. */
+static void
+test_dirty_flags(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+
+	ui_key(e->ui, KF(KEY_DOWN));
+	assert_true(e->ui->dirty & UI_CURSOR);
+	assert_false(e->ui->dirty & UI_BODY);
+	ui_render(e->ui);
+	assert_int_equal(e->ui->dirty, 0);
+	ui_tick(e->ui);
+	assert_int_equal(e->ui->dirty, 0);
+	env_free(e);
+}
+
+/* + raises one step at once; p picks a priority from a list. */
+static void
+test_priority(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	int pick_low[] = { 'p', KF(KEY_END), ENTER, 0 };
+	int down[] = { KF(KEY_DOWN), '+', 0 };
+
+	free(keys(e, down));	/* alpha, NORMAL */
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(e->reqs[0]->kind, ACTION_PRIORITY);
+	assert_int_equal(e->reqs[0]->priority, BITS_PRIORITY_HIGH);
+	free(keys(e, pick_low));
+	assert_int_equal(e->nreqs, 2);
+	assert_int_equal(e->reqs[1]->priority, BITS_PRIORITY_LOW);
+	env_free(e);
+}
+
+/* Enter on a job in error opens every property and fetches GetError; its answer shows
+ * the HRESULT in hex with name and meaning, and the context. */
+static void
+test_detail(void **state)
+{
+	struct env *e = env_new(24, 200, false);
+	int open[] = { KF(KEY_DOWN), KF(KEY_DOWN), ENTER, 0 };
+	struct action_result *res;
+	char *s = keys(e, open);
+
+	assert_non_null(strstr(s, "{B1}"));
+	assert_non_null(strstr(s, "NT AUTHORITY\\SYSTEM"));
+	assert_non_null(strstr(s, "ERROR"));
+	assert_non_null(strstr(s, "fetching (GetError)"));
+	assert_non_null(strstr(s, "https://ws02:5986/wsman"));
+	free(s);
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(e->reqs[0]->kind, ACTION_GET_ERROR);
+	res = action_result_new(e->reqs[0]);
+	res->ok = true;
+	res->has_error_info = true;
+	res->error_info.error_code = 0x80200010;
+	res->error_info.error_context = BITS_CTX_REMOTE_FILE;
+	res->error_info.error_description = xstrdup("The network is gone.\x1b[2J");
+	ui_result(e->ui, res);
+	action_result_free(res);
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "0x80200010 BG_E_NETWORK_DISCONNECTED"));
+	assert_non_null(strstr(s, "REMOTE_FILE"));
+	assert_non_null(strstr(s, "The network is gone."));
+	assert_true(tui_text_clean(s));
+	free(s);
+	s = key1(e, ESC);
+	assert_non_null(strstr(s, "PROGRESS"));
+	free(s);
+	env_free(e);
+}
+
+/* n opens the new-job form for the cursor's host; the job is created, then resumed. */
+static void
+test_new_job(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	int form[] = { 'n', 'n', 'j', '\t', 'h', 't', 't', 'p', ':', '/', '/', 's', '/', 'f', '\t',
+		'C', ':', '\\', 'f', ENTER, ENTER, 0 };
+	struct action_result *res;
+	char *s = key1(e, 'n');
+
+	assert_non_null(strstr(s, "New job on ws01"));
+	assert_non_null(strstr(s, "Remote URL"));
+	free(s);
+	free(key1(e, ESC));
+	assert_int_equal(e->nreqs, 0);
+	free(keys(e, form));
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(e->reqs[0]->kind, ACTION_CREATE);
+	assert_int_equal(e->reqs[0]->host, 0);
+	assert_string_equal(e->reqs[0]->display_name, "nj");
+	assert_string_equal(e->reqs[0]->remote_url, "http://s/f");
+	assert_string_equal(e->reqs[0]->local_file, "C:\\f");
+	assert_int_equal(e->reqs[0]->type, BITS_TYPE_DOWNLOAD);
+	res = action_result_new(e->reqs[0]);
+	res->ok = true;
+	free(res->job_id);
+	res->job_id = xstrdup("{NEW}");
+	ui_result(e->ui, res);
+	action_result_free(res);
+	assert_int_equal(e->nreqs, 2);
+	assert_int_equal(e->reqs[1]->kind, ACTION_RESUME);
+	assert_string_equal(e->reqs[1]->job_id, "{NEW}");
+	env_free(e);
+}
+
+/* The host view shows status words; Enter shows that host's jobs. */
+static void
+test_hostview(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	int pick_ws02[] = { KF(KEY_DOWN), ENTER, 0 };
+	char *s = key1(e, 'h');
+
+	assert_non_null(strstr(s, "STATUS"));
+	assert_non_null(strstr(s, "timed out"));
+	assert_non_null(strstr(s, "[hosts]"));
+	free(s);
+	s = keys(e, pick_ws02);
+	assert_non_null(strstr(s, "gamma"));
+	assert_null(strstr(s, "alpha"));
+	assert_non_null(strstr(s, "showing the jobs of ws02"));
+	free(s);
+	env_free(e);
+}
+
+/* Help lists the keys from the keymap; any key closes it; q quits. */
+static void
+test_help_and_quit(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = key1(e, '?');
+
+	assert_non_null(strstr(s, "move up"));
+	assert_non_null(strstr(s, "filter by host"));
+	free(s);
+	s = key1(e, ' ');
+	assert_non_null(strstr(s, "PROGRESS"));
+	free(s);
+	assert_false(e->ui->quit);
+	free(key1(e, 'q'));
+	assert_true(e->ui->quit);
+	env_free(e);
+}
+
+/* Z pauses polling (header marker), R refreshes all, d sets the interval (>= 0.5). */
+static void
+test_pause_refresh_delay(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	int delay[] = { 'd', 'U' - '@', '2', '.', '5', ENTER, 0 };
+	int bad[] = { 'd', 'U' - '@', '0', '.', '1', ENTER, 0 };
+	char *s = key1(e, 'Z');
+
+	assert_true(e->paused);
+	assert_non_null(strstr(s, "[PAUSED]"));
+	free(s);
+	free(key1(e, 'R'));
+	assert_int_equal(e->refreshed, -1);
+	s = keys(e, delay);
+	assert_int_equal(e->interval, 2500);
+	assert_non_null(strstr(s, "every 2.5s"));
+	free(s);
+	s = keys(e, bad);
+	assert_int_equal(e->interval, 2500);
+	assert_non_null(strstr(s, "at least 0.5"));
+	free(s);
+	env_free(e);
+}
+
+/* A resize relays out at once: columns come back when the terminal grows. */
+static void
+test_resize(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = keys(e, NULL);
+
+	assert_null(strstr(s, "OWNER"));
+	free(s);
+	resizeterm(50, 200);
+	ui_key(e->ui, KF(KEY_RESIZE));
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "OWNER"));
+	assert_non_null(strstr(s, "CONTOSO\\amy"));
+	free(s);
+	resizeterm(10, 40);
+	ui_key(e->ui, KF(KEY_RESIZE));
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "HOST"));
+	free(s);
+	env_free(e);
+}
+
+/* A click selects the row under it; the wheel scrolls. */
+static void
+test_mouse(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	MEVENT ev = { 0 };
+
+	ev.y = 2 + 1 + 2;	/* header, titles, third row */
+	ev.x = 10;
+	ev.bstate = BUTTON1_PRESSED;
+	ui_mouse(e->ui, &ev);
+	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{B1}");
+	ev.bstate = BUTTON4_PRESSED;
+	ui_mouse(e->ui, &ev);
+	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{A2}");
+	env_free(e);
+}
+
+/* T moves to the next theme found (user directory here). */
+static void
+test_theme_cycle(void **state)
+{
+	char *link, *dir;
+	struct env *e;
+	char *s;
+
+	e = env_new(24, 80, false);
+	dir = xasprintf("%s/bitstop", e->dir);
+	mkdir(dir, 0700);
+	link = xasprintf("%s/themes", dir);
+	assert_int_equal(symlink(TOP_SRCDIR "/themes", link), 0);
+	setenv("XDG_CONFIG_HOME", e->dir, 1);
+	s = key1(e, 'T');
+	assert_non_null(strstr(s, "theme light"));
+	assert_string_equal(e->ui->theme->name, "light");
+	free(s);
+	unsetenv("XDG_CONFIG_HOME");
+	unlink(link);
+	rmdir(dir);
+	free(link);
+	free(dir);
+	env_free(e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_screen),
+		cmocka_unit_test(test_cancel_flow),
+		cmocka_unit_test(test_action_failure),
+		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_sort_and_identity),
+		cmocka_unit_test(test_dirty_flags),
+		cmocka_unit_test(test_priority),
+		cmocka_unit_test(test_detail),
+		cmocka_unit_test(test_new_job),
+		cmocka_unit_test(test_hostview),
+		cmocka_unit_test(test_help_and_quit),
+		cmocka_unit_test(test_pause_refresh_delay),
+		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_mouse),
+		cmocka_unit_test(test_theme_cycle),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
