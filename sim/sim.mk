@@ -26,9 +26,11 @@ tests_test_sim_host_CFLAGS = $(TEST_CFLAGS)
 tests_test_sim_host_LDADD = $(CMOCKA_LIBS)
 
 TESTS += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py \
-	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh
+	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh \
+	tests/test_sim_life.sh
 EXTRA_DIST += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py \
-	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh
+	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh \
+	tests/test_sim_life.sh
 
 # Benchmark (run by hand: tests/bench/bitsim_bench.sh).
 EXTRA_DIST += tests/bench/bitsim_bench.sh
