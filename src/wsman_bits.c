@@ -61,12 +61,12 @@ read_text(xmlNodePtr el, struct bits_text *t)
 {
 	if (t->p != BITS_ABSENT)
 		return;
-	if (wsman_xml_is_nil(el)) {
+	if (wsman_parse_xml_is_nil(el)) {
 		t->p = BITS_NIL;
 		return;
 	}
 	t->p = BITS_SET;
-	t->s = wsman_xml_text(el);
+	t->s = wsman_parse_xml_text(el);
 }
 
 /* Read a uint64 property element into u; -1 with *cause when the value is bad. */
@@ -77,11 +77,11 @@ read_u64(xmlNodePtr el, const char *what, struct bits_u64 *u, char **cause)
 
 	if (u->p != BITS_ABSENT)
 		return 0;
-	if (wsman_xml_is_nil(el)) {
+	if (wsman_parse_xml_is_nil(el)) {
 		u->p = BITS_NIL;
 		return 0;
 	}
-	s = wsman_xml_text(el);
+	s = wsman_parse_xml_text(el);
 	if (wsman_parse_u64(s, &u->v) != 0) {
 		char *q = quoted(s);
 
@@ -103,11 +103,11 @@ read_bool(xmlNodePtr el, const char *what, struct bits_bool *b, char **cause)
 
 	if (b->p != BITS_ABSENT)
 		return 0;
-	if (wsman_xml_is_nil(el)) {
+	if (wsman_parse_xml_is_nil(el)) {
 		b->p = BITS_NIL;
 		return 0;
 	}
-	s = wsman_xml_trimmed(el);
+	s = wsman_parse_xml_trimmed(el);
 	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
 		b->v = true;
 	else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
@@ -131,7 +131,7 @@ read_file(xmlNodePtr el, struct bits_file *f, char **cause)
 {
 	xmlNodePtr c;
 
-	for (c = wsman_xml_first(el); c != NULL; c = wsman_xml_next(c)) {
+	for (c = wsman_parse_xml_first(el); c != NULL; c = wsman_parse_xml_next(c)) {
 		const char *n = (const char *)c->name;
 		int rc = 0;
 
@@ -167,7 +167,7 @@ read_files_entry(xmlNodePtr el, struct bits_job *job, char **cause)
 {
 	struct bits_file *f;
 
-	if (wsman_xml_is_nil(el)) {
+	if (wsman_parse_xml_is_nil(el)) {
 		if (job->files_p == BITS_ABSENT)
 			job->files_p = BITS_NIL;
 		return 0;
@@ -186,7 +186,7 @@ wsman_bits_from_xml(xmlNodePtr inst, struct bits_job *job, char **cause)
 	size_t i;
 
 	memset(job, 0, sizeof(*job));
-	for (c = wsman_xml_first(inst); c != NULL; c = wsman_xml_next(c)) {
+	for (c = wsman_parse_xml_first(inst); c != NULL; c = wsman_parse_xml_next(c)) {
 		const char *n = (const char *)c->name;
 		int rc = 0;
 
@@ -218,13 +218,13 @@ wsman_bits_from_xml(xmlNodePtr inst, struct bits_job *job, char **cause)
 int
 wsman_bits_return_value(xmlNodePtr output, uint32_t *rv, char **cause)
 {
-	xmlNodePtr c = wsman_xml_child_any(output, "ReturnValue");
+	xmlNodePtr c = wsman_parse_xml_child_any(output, "ReturnValue");
 	char *s;
 
 	*rv = 0;
-	if (c == NULL || wsman_xml_is_nil(c))
+	if (c == NULL || wsman_parse_xml_is_nil(c))
 		return 0;	/* some methods return an empty _OUTPUT (wsman-bits.md §2.6.2) */
-	s = wsman_xml_text(c);
+	s = wsman_parse_xml_text(c);
 	if (wsman_parse_code(s, rv) != 0) {
 		char *q = quoted(s);
 
@@ -240,24 +240,24 @@ wsman_bits_return_value(xmlNodePtr output, uint32_t *rv, char **cause)
 char *
 wsman_bits_out_string(xmlNodePtr output, const char *name)
 {
-	xmlNodePtr c = wsman_xml_child_any(output, name);
+	xmlNodePtr c = wsman_parse_xml_child_any(output, name);
 
-	if (c == NULL || wsman_xml_is_nil(c))
+	if (c == NULL || wsman_parse_xml_is_nil(c))
 		return NULL;
-	return wsman_xml_text(c);
+	return wsman_parse_xml_text(c);
 }
 
 /* A uint32 out-parameter; missing or nil leaves *v at 0. */
 static int
 out_code(xmlNodePtr output, const char *name, uint32_t *v, char **cause)
 {
-	xmlNodePtr c = wsman_xml_child_any(output, name);
+	xmlNodePtr c = wsman_parse_xml_child_any(output, name);
 	char *s;
 
 	*v = 0;
-	if (c == NULL || wsman_xml_is_nil(c))
+	if (c == NULL || wsman_parse_xml_is_nil(c))
 		return 0;
-	s = wsman_xml_text(c);
+	s = wsman_parse_xml_text(c);
 	if (wsman_parse_code(s, v) != 0) {
 		char *q = quoted(s);
 
@@ -293,7 +293,7 @@ wsman_bits_rewrite_property(xmlNodePtr inst, const char *name, const char *value
 	/* Copying into a fresh document re-declares the namespaces the instance uses. */
 	copy = xmlDocCopyNode(inst, doc, 1);
 	xmlDocSetRootElement(doc, copy);
-	for (c = wsman_xml_first(copy); c != NULL; c = wsman_xml_next(c))
+	for (c = wsman_parse_xml_first(copy); c != NULL; c = wsman_parse_xml_next(c))
 		if (same_ns(copy, c) && strcasecmp((const char *)c->name, name) == 0) {
 			target = c;
 			break;

@@ -68,7 +68,7 @@ collapse(char *s)
 static char *
 text_of(xmlNodePtr n)
 {
-	return n != NULL ? collapse(wsman_xml_text(n)) : NULL;
+	return n != NULL ? collapse(wsman_parse_xml_text(n)) : NULL;
 }
 
 /* Collapsed value of an unqualified attribute, or NULL. */
@@ -120,14 +120,14 @@ resolve_qname(xmlNodePtr node, const char *qname, char **ns, char **local)
 static void
 read_code(xmlNodePtr fault, struct wsman_fault *f)
 {
-	xmlNodePtr code = wsman_xml_child(fault, WSMAN_NS_SOAP, "Code");
-	xmlNodePtr value = wsman_xml_child(code, WSMAN_NS_SOAP, "Value");
-	xmlNodePtr sub = wsman_xml_child(wsman_xml_child(code, WSMAN_NS_SOAP, "Subcode"),
+	xmlNodePtr code = wsman_parse_xml_child(fault, WSMAN_NS_SOAP, "Code");
+	xmlNodePtr value = wsman_parse_xml_child(code, WSMAN_NS_SOAP, "Value");
+	xmlNodePtr sub = wsman_parse_xml_child(wsman_parse_xml_child(code, WSMAN_NS_SOAP, "Subcode"),
 	    WSMAN_NS_SOAP, "Value");
 	char *q, *ns = NULL, *local = NULL;
 
 	if (value != NULL) {
-		q = wsman_xml_trimmed(value);
+		q = wsman_parse_xml_trimmed(value);
 		resolve_qname(value, q, &ns, &local);
 		if (ns != NULL && strcmp(ns, WSMAN_NS_SOAP) == 0) {
 			if (strcmp(local, "Sender") == 0)
@@ -146,7 +146,7 @@ read_code(xmlNodePtr fault, struct wsman_fault *f)
 		free(local);
 	}
 	if (sub != NULL) {
-		q = wsman_xml_trimmed(sub);
+		q = wsman_parse_xml_trimmed(sub);
 		if (q[0] != '\0')
 			resolve_qname(sub, q, &f->subcode_ns, &f->subcode);
 		free(q);
@@ -160,16 +160,16 @@ read_ext_status(xmlNodePtr st, struct wsman_fault *f)
 	xmlNodePtr c;
 
 	f->has_ext = true;
-	if ((c = wsman_xml_child_any(st, "Description")) != NULL && !wsman_xml_is_nil(c))
+	if ((c = wsman_parse_xml_child_any(st, "Description")) != NULL && !wsman_parse_xml_is_nil(c))
 		f->ext_description = text_of(c);
-	if ((c = wsman_xml_child_any(st, "Operation")) != NULL && !wsman_xml_is_nil(c))
+	if ((c = wsman_parse_xml_child_any(st, "Operation")) != NULL && !wsman_parse_xml_is_nil(c))
 		f->ext_operation = text_of(c);
-	if ((c = wsman_xml_child_any(st, "ParameterInfo")) != NULL && !wsman_xml_is_nil(c))
+	if ((c = wsman_parse_xml_child_any(st, "ParameterInfo")) != NULL && !wsman_parse_xml_is_nil(c))
 		f->ext_parameter_info = text_of(c);
-	if ((c = wsman_xml_child_any(st, "ProviderName")) != NULL && !wsman_xml_is_nil(c))
+	if ((c = wsman_parse_xml_child_any(st, "ProviderName")) != NULL && !wsman_parse_xml_is_nil(c))
 		f->ext_provider_name = text_of(c);
-	if ((c = wsman_xml_child_any(st, "StatusCode")) != NULL && !wsman_xml_is_nil(c)) {
-		char *s = wsman_xml_text(c);
+	if ((c = wsman_parse_xml_child_any(st, "StatusCode")) != NULL && !wsman_parse_xml_is_nil(c)) {
+		char *s = wsman_parse_xml_text(c);
 
 		f->has_ext_status = wsman_parse_code(s, &f->ext_status_code) == 0;
 		free(s);
@@ -183,18 +183,18 @@ read_wmi_error(xmlNodePtr e, struct wsman_fault *f)
 	xmlNodePtr c;
 
 	f->has_wmi_error = true;
-	if ((c = wsman_xml_child_any(e, "error_Code")) != NULL && !wsman_xml_is_nil(c)) {
-		char *s = wsman_xml_text(c);
+	if ((c = wsman_parse_xml_child_any(e, "error_Code")) != NULL && !wsman_parse_xml_is_nil(c)) {
+		char *s = wsman_parse_xml_text(c);
 
 		f->has_wmi_code = wsman_parse_code(s, &f->wmi_code) == 0;
 		free(s);
 	}
-	if ((c = wsman_xml_child_any(e, "Message")) != NULL && !wsman_xml_is_nil(c))
+	if ((c = wsman_parse_xml_child_any(e, "Message")) != NULL && !wsman_parse_xml_is_nil(c))
 		f->wmi_message = text_of(c);
-	if ((c = wsman_xml_child_any(e, "MessageID")) != NULL && !wsman_xml_is_nil(c))
+	if ((c = wsman_parse_xml_child_any(e, "MessageID")) != NULL && !wsman_parse_xml_is_nil(c))
 		f->wmi_message_id = text_of(c);
 	if (f->wmi_message == NULL &&
-	    (c = wsman_xml_child_any(e, "error_WindowsErrorMessage")) != NULL && !wsman_xml_is_nil(c))
+	    (c = wsman_parse_xml_child_any(e, "error_WindowsErrorMessage")) != NULL && !wsman_parse_xml_is_nil(c))
 		f->wmi_message = text_of(c);
 }
 
@@ -204,7 +204,7 @@ read_extended_error(xmlNodePtr ee, struct wsman_fault *f)
 {
 	xmlNodePtr c;
 
-	for (c = wsman_xml_first(ee); c != NULL; c = wsman_xml_next(c)) {
+	for (c = wsman_parse_xml_first(ee); c != NULL; c = wsman_parse_xml_next(c)) {
 		if (strcmp((const char *)c->name, "__ExtendedStatus") == 0 && !f->has_ext)
 			read_ext_status(c, f);
 		else if (strcmp((const char *)c->name, "MSFT_WmiError") == 0 && !f->has_wmi_error)
@@ -216,15 +216,15 @@ read_extended_error(xmlNodePtr ee, struct wsman_fault *f)
 static void
 read_provider_fault(xmlNodePtr pf, struct wsman_fault *f)
 {
-	xmlNodePtr inner = wsman_xml_child(pf, WSMAN_NS_FAULT, "WSManFault");
-	xmlNodePtr ee = wsman_xml_child(pf, WSMAN_NS_FAULT, "ExtendedError");
+	xmlNodePtr inner = wsman_parse_xml_child(pf, WSMAN_NS_FAULT, "WSManFault");
+	xmlNodePtr ee = wsman_parse_xml_child(pf, WSMAN_NS_FAULT, "ExtendedError");
 
 	f->provider = attr_of(pf, "provider");
 	f->provider_path = attr_of(pf, "path");
 	if (inner != NULL) {
 		f->has_provider_code = code_attr(inner, &f->provider_code);
 		f->provider_machine = attr_of(inner, "Machine");
-		f->provider_message = text_of(wsman_xml_child(inner, WSMAN_NS_FAULT, "Message"));
+		f->provider_message = text_of(wsman_parse_xml_child(inner, WSMAN_NS_FAULT, "Message"));
 	}
 	if (f->provider_message == NULL || f->provider_message[0] == '\0') {
 		free(f->provider_message);
@@ -238,18 +238,18 @@ read_provider_fault(xmlNodePtr pf, struct wsman_fault *f)
 static void
 read_wsman_fault(xmlNodePtr wf, struct wsman_fault *f)
 {
-	xmlNodePtr msg = wsman_xml_child(wf, WSMAN_NS_FAULT, "Message");
+	xmlNodePtr msg = wsman_parse_xml_child(wf, WSMAN_NS_FAULT, "Message");
 	xmlNodePtr pf, ee;
 
 	f->has_wsman_code = code_attr(wf, &f->wsman_code);
 	f->machine = attr_of(wf, "Machine");
 	f->message = text_of(msg);
-	pf = wsman_xml_child(msg, WSMAN_NS_FAULT, "ProviderFault");
+	pf = wsman_parse_xml_child(msg, WSMAN_NS_FAULT, "ProviderFault");
 	if (pf == NULL)
-		pf = wsman_xml_child(wf, WSMAN_NS_FAULT, "ProviderFault");
+		pf = wsman_parse_xml_child(wf, WSMAN_NS_FAULT, "ProviderFault");
 	if (pf != NULL)
 		read_provider_fault(pf, f);
-	if ((ee = wsman_xml_child(wf, WSMAN_NS_FAULT, "ExtendedError")) != NULL)
+	if ((ee = wsman_parse_xml_child(wf, WSMAN_NS_FAULT, "ExtendedError")) != NULL)
 		read_extended_error(ee, f);
 }
 
@@ -264,19 +264,19 @@ wsman_fault_parse(const struct wsman_response *r, struct wsman_fault *f, char **
 		return -1;
 	}
 	read_code(fault, f);
-	f->reason = text_of(wsman_xml_child(wsman_xml_child(fault, WSMAN_NS_SOAP, "Reason"),
+	f->reason = text_of(wsman_parse_xml_child(wsman_parse_xml_child(fault, WSMAN_NS_SOAP, "Reason"),
 	    WSMAN_NS_SOAP, "Text"));
-	detail = wsman_xml_child(fault, WSMAN_NS_SOAP, "Detail");
-	for (c = wsman_xml_first(detail); c != NULL; c = wsman_xml_next(c)) {
-		if (wsman_xml_is(c, WSMAN_NS_WSMAN, "FaultDetail") && f->fault_detail == NULL)
+	detail = wsman_parse_xml_child(fault, WSMAN_NS_SOAP, "Detail");
+	for (c = wsman_parse_xml_first(detail); c != NULL; c = wsman_parse_xml_next(c)) {
+		if (wsman_parse_xml_is(c, WSMAN_NS_WSMAN, "FaultDetail") && f->fault_detail == NULL)
 			f->fault_detail = text_of(c);
-		else if (wsman_xml_is(c, WSMAN_NS_FAULT, "WSManFault") && f->machine == NULL &&
+		else if (wsman_parse_xml_is(c, WSMAN_NS_FAULT, "WSManFault") && f->machine == NULL &&
 		    !f->has_wsman_code)
 			read_wsman_fault(c, f);
 		else if (strcmp((const char *)c->name, "MSFT_WmiError") == 0 && !f->has_wmi_error)
 			read_wmi_error(c, f);
 	}
-	nu = wsman_xml_child(r->header, WSMAN_NS_SOAP, "NotUnderstood");
+	nu = wsman_parse_xml_child(r->header, WSMAN_NS_SOAP, "NotUnderstood");
 	if (nu != NULL) {
 		char *q = attr_of(nu, "qname");
 

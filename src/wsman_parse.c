@@ -38,7 +38,7 @@ wsman_body_kind_name(enum wsman_body_kind kind)
 }
 
 xmlNodePtr
-wsman_xml_next(xmlNodePtr node)
+wsman_parse_xml_next(xmlNodePtr node)
 {
 	for (node = node != NULL ? node->next : NULL; node != NULL; node = node->next)
 		if (node->type == XML_ELEMENT_NODE)
@@ -47,7 +47,7 @@ wsman_xml_next(xmlNodePtr node)
 }
 
 xmlNodePtr
-wsman_xml_first(xmlNodePtr parent)
+wsman_parse_xml_first(xmlNodePtr parent)
 {
 	xmlNodePtr n;
 
@@ -60,7 +60,7 @@ wsman_xml_first(xmlNodePtr parent)
 }
 
 bool
-wsman_xml_is(xmlNodePtr node, const char *ns, const char *local)
+wsman_parse_xml_is(xmlNodePtr node, const char *ns, const char *local)
 {
 	if (node == NULL || node->type != XML_ELEMENT_NODE)
 		return false;
@@ -73,29 +73,29 @@ wsman_xml_is(xmlNodePtr node, const char *ns, const char *local)
 }
 
 xmlNodePtr
-wsman_xml_child(xmlNodePtr parent, const char *ns, const char *local)
+wsman_parse_xml_child(xmlNodePtr parent, const char *ns, const char *local)
 {
 	xmlNodePtr n;
 
-	for (n = wsman_xml_first(parent); n != NULL; n = wsman_xml_next(n))
-		if (wsman_xml_is(n, ns, local))
+	for (n = wsman_parse_xml_first(parent); n != NULL; n = wsman_parse_xml_next(n))
+		if (wsman_parse_xml_is(n, ns, local))
 			return n;
 	return NULL;
 }
 
 xmlNodePtr
-wsman_xml_child_any(xmlNodePtr parent, const char *local)
+wsman_parse_xml_child_any(xmlNodePtr parent, const char *local)
 {
 	xmlNodePtr n;
 
-	for (n = wsman_xml_first(parent); n != NULL; n = wsman_xml_next(n))
+	for (n = wsman_parse_xml_first(parent); n != NULL; n = wsman_parse_xml_next(n))
 		if (strcasecmp((const char *)n->name, local) == 0)
 			return n;
 	return NULL;
 }
 
 char *
-wsman_xml_text(xmlNodePtr node)
+wsman_parse_xml_text(xmlNodePtr node)
 {
 	struct strbuf sb;
 	xmlNodePtr c;
@@ -116,9 +116,9 @@ is_xml_space(char c)
 }
 
 char *
-wsman_xml_trimmed(xmlNodePtr node)
+wsman_parse_xml_trimmed(xmlNodePtr node)
 {
-	char *s = wsman_xml_text(node);
+	char *s = wsman_parse_xml_text(node);
 	size_t start = 0, end = strlen(s);
 
 	while (start < end && is_xml_space(s[start]))
@@ -131,7 +131,7 @@ wsman_xml_trimmed(xmlNodePtr node)
 }
 
 bool
-wsman_xml_is_nil(xmlNodePtr node)
+wsman_parse_xml_is_nil(xmlNodePtr node)
 {
 	xmlChar *v = xmlGetNsProp(node, (const xmlChar *)"nil", (const xmlChar *)WSMAN_NS_XSI);
 	bool nil = false;
@@ -364,13 +364,13 @@ read_body(struct wsman_response *r)
 	}
 	name = (const char *)b->name;
 	n = strlen(name);
-	if (wsman_xml_is(b, WSMAN_NS_SOAP, "Fault"))
+	if (wsman_parse_xml_is(b, WSMAN_NS_SOAP, "Fault"))
 		r->kind = WSMAN_BODY_FAULT;
-	else if (wsman_xml_is(b, WSMAN_NS_ENUMERATION, "EnumerateResponse"))
+	else if (wsman_parse_xml_is(b, WSMAN_NS_ENUMERATION, "EnumerateResponse"))
 		r->kind = WSMAN_BODY_ENUMERATE;
-	else if (wsman_xml_is(b, WSMAN_NS_ENUMERATION, "PullResponse"))
+	else if (wsman_parse_xml_is(b, WSMAN_NS_ENUMERATION, "PullResponse"))
 		r->kind = WSMAN_BODY_PULL;
-	else if (wsman_xml_is(b, WSMAN_NS_ENUMERATION, "ReleaseResponse"))
+	else if (wsman_parse_xml_is(b, WSMAN_NS_ENUMERATION, "ReleaseResponse"))
 		r->kind = WSMAN_BODY_RELEASE;
 	else if (n > 7 && strcmp(name + n - 7, "_OUTPUT") == 0) {
 		r->kind = WSMAN_BODY_OUTPUT;
@@ -381,18 +381,18 @@ read_body(struct wsman_response *r)
 		return;
 	/* Items and EndOfSequence are w: in EnumerateResponse and n: in PullResponse;
 	 * accept either namespace in both. */
-	for (c = wsman_xml_first(b); c != NULL; c = wsman_xml_next(c)) {
-		if (wsman_xml_is(c, WSMAN_NS_ENUMERATION, "EnumerationContext")) {
+	for (c = wsman_parse_xml_first(b); c != NULL; c = wsman_parse_xml_next(c)) {
+		if (wsman_parse_xml_is(c, WSMAN_NS_ENUMERATION, "EnumerationContext")) {
 			if (!r->has_context) {
 				r->has_context = true;
-				r->context = wsman_xml_trimmed(c);
+				r->context = wsman_parse_xml_trimmed(c);
 			}
-		} else if (wsman_xml_is(c, WSMAN_NS_WSMAN, "Items") ||
-		    wsman_xml_is(c, WSMAN_NS_ENUMERATION, "Items")) {
+		} else if (wsman_parse_xml_is(c, WSMAN_NS_WSMAN, "Items") ||
+		    wsman_parse_xml_is(c, WSMAN_NS_ENUMERATION, "Items")) {
 			if (r->items == NULL)
 				r->items = c;
-		} else if (wsman_xml_is(c, WSMAN_NS_WSMAN, "EndOfSequence") ||
-		    wsman_xml_is(c, WSMAN_NS_ENUMERATION, "EndOfSequence"))
+		} else if (wsman_parse_xml_is(c, WSMAN_NS_WSMAN, "EndOfSequence") ||
+		    wsman_parse_xml_is(c, WSMAN_NS_ENUMERATION, "EndOfSequence"))
 			r->end_of_sequence = true;
 	}
 }
@@ -408,16 +408,16 @@ wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
 	if (r->doc == NULL)
 		return -1;
 	root = xmlDocGetRootElement(r->doc);
-	if (!wsman_xml_is(root, WSMAN_NS_SOAP, "Envelope")) {
+	if (!wsman_parse_xml_is(root, WSMAN_NS_SOAP, "Envelope")) {
 		*cause = xasprintf("the document is not a SOAP 1.2 envelope (root element <%.*s>)",
 		    QUOTE_MAX, root != NULL ? (const char *)root->name : "");
 		wsman_response_done(r);
 		return -1;
 	}
-	for (c = wsman_xml_first(root); c != NULL; c = wsman_xml_next(c)) {
-		if (wsman_xml_is(c, WSMAN_NS_SOAP, "Header") && r->header == NULL)
+	for (c = wsman_parse_xml_first(root); c != NULL; c = wsman_parse_xml_next(c)) {
+		if (wsman_parse_xml_is(c, WSMAN_NS_SOAP, "Header") && r->header == NULL)
 			r->header = c;
-		else if (wsman_xml_is(c, WSMAN_NS_SOAP, "Body") && body == NULL)
+		else if (wsman_parse_xml_is(c, WSMAN_NS_SOAP, "Body") && body == NULL)
 			body = c;
 	}
 	if (body == NULL) {
@@ -425,11 +425,11 @@ wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
 		wsman_response_done(r);
 		return -1;
 	}
-	if ((c = wsman_xml_child(r->header, WSMAN_NS_ADDRESSING, "Action")) != NULL)
-		r->action = wsman_xml_trimmed(c);
-	if ((c = wsman_xml_child(r->header, WSMAN_NS_ADDRESSING, "RelatesTo")) != NULL)
-		r->relates_to = wsman_xml_trimmed(c);
-	r->body = wsman_xml_first(body);
+	if ((c = wsman_parse_xml_child(r->header, WSMAN_NS_ADDRESSING, "Action")) != NULL)
+		r->action = wsman_parse_xml_trimmed(c);
+	if ((c = wsman_parse_xml_child(r->header, WSMAN_NS_ADDRESSING, "RelatesTo")) != NULL)
+		r->relates_to = wsman_parse_xml_trimmed(c);
+	r->body = wsman_parse_xml_first(body);
 	read_body(r);
 	return 0;
 }
@@ -454,13 +454,13 @@ wsman_response_items(const struct wsman_response *r, size_t *n)
 	size_t cap = 0;
 
 	*n = 0;
-	for (c = wsman_xml_first(r->items); c != NULL; c = wsman_xml_next(c)) {
+	for (c = wsman_parse_xml_first(r->items); c != NULL; c = wsman_parse_xml_next(c)) {
 		xmlNodePtr item = c;
 
 		/* EnumerateObjectAndEPR wraps each object with its EPR in w:Item. */
-		if (wsman_xml_is(c, WSMAN_NS_WSMAN, "Item")) {
-			for (item = wsman_xml_first(c); item != NULL; item = wsman_xml_next(item))
-				if (!wsman_xml_is(item, WSMAN_NS_ADDRESSING, "EndpointReference"))
+		if (wsman_parse_xml_is(c, WSMAN_NS_WSMAN, "Item")) {
+			for (item = wsman_parse_xml_first(c); item != NULL; item = wsman_parse_xml_next(item))
+				if (!wsman_parse_xml_is(item, WSMAN_NS_ADDRESSING, "EndpointReference"))
 					break;
 			if (item == NULL)
 				continue;

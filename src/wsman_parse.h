@@ -64,20 +64,20 @@ xmlNodePtr *wsman_response_items(const struct wsman_response *r, size_t *n);
 char *wsman_parse_charset(const char *content_type);
 
 /* Element-walking helpers: element children only, text and comments skipped. */
-xmlNodePtr wsman_xml_first(xmlNodePtr parent);
-xmlNodePtr wsman_xml_next(xmlNodePtr node);
+xmlNodePtr wsman_parse_xml_first(xmlNodePtr parent);
+xmlNodePtr wsman_parse_xml_next(xmlNodePtr node);
 /* True when node is an element with this namespace URI (NULL = no namespace) and local name. */
-bool wsman_xml_is(xmlNodePtr node, const char *ns, const char *local);
+bool wsman_parse_xml_is(xmlNodePtr node, const char *ns, const char *local);
 /* First element child with this namespace and local name, or NULL. */
-xmlNodePtr wsman_xml_child(xmlNodePtr parent, const char *ns, const char *local);
+xmlNodePtr wsman_parse_xml_child(xmlNodePtr parent, const char *ns, const char *local);
 /* First element child with this local name in any namespace (case-insensitive), or NULL. */
-xmlNodePtr wsman_xml_child_any(xmlNodePtr parent, const char *local);
+xmlNodePtr wsman_parse_xml_child_any(xmlNodePtr parent, const char *local);
 /* The element's own character data (direct text children), malloc'd, never NULL. */
-char *wsman_xml_text(xmlNodePtr node);
+char *wsman_parse_xml_text(xmlNodePtr node);
 /* The same with leading and trailing XML whitespace removed. */
-char *wsman_xml_trimmed(xmlNodePtr node);
+char *wsman_parse_xml_trimmed(xmlNodePtr node);
 /* True when the element carries xsi:nil="true". */
-bool wsman_xml_is_nil(xmlNodePtr node);
+bool wsman_parse_xml_is_nil(xmlNodePtr node);
 
 /* Strict decimal uint64: digits only (surrounding whitespace allowed), no sign, no overflow. */
 int wsman_parse_u64(const char *s, uint64_t *out);

@@ -239,20 +239,20 @@ test_real_get_values(void **state)
 	assert_string_equal(r.action, WSMAN_NS_TRANSFER "/GetResponse");
 	assert_string_equal(r.relates_to, "uuid:4ED2993C-4339-4E99-81FC-C2FD3812781A");
 	/* p:ActivityId is in the Microsoft wsman namespace, the body's p: is the class. */
-	assert_non_null(wsman_xml_child(r.header, WSMAN_NS_MSWSMAN, "ActivityId"));
-	assert_true(wsman_xml_is(r.body, disk, "Win32_LogicalDisk"));
-	assert_false(wsman_xml_is(r.body, WSMAN_NS_MSWSMAN, "Win32_LogicalDisk"));
-	c = wsman_xml_child(r.body, disk, "FreeSpace");
-	s = wsman_xml_text(c);
+	assert_non_null(wsman_parse_xml_child(r.header, WSMAN_NS_MSWSMAN, "ActivityId"));
+	assert_true(wsman_parse_xml_is(r.body, disk, "Win32_LogicalDisk"));
+	assert_false(wsman_parse_xml_is(r.body, WSMAN_NS_MSWSMAN, "Win32_LogicalDisk"));
+	c = wsman_parse_xml_child(r.body, disk, "FreeSpace");
+	s = wsman_parse_xml_text(c);
 	assert_int_equal(wsman_parse_u64(s, &v), 0);
 	assert_int_equal(v, 840649814016ULL);
 	free(s);
-	c = wsman_xml_child(r.body, disk, "VolumeName");
-	assert_false(wsman_xml_is_nil(c));
-	s = wsman_xml_text(c);
+	c = wsman_parse_xml_child(r.body, disk, "VolumeName");
+	assert_false(wsman_parse_xml_is_nil(c));
+	s = wsman_parse_xml_text(c);
 	assert_string_equal(s, "");
 	free(s);
-	assert_true(wsman_xml_is_nil(wsman_xml_child(r.body, disk, "BlockSize")));
+	assert_true(wsman_parse_xml_is_nil(wsman_parse_xml_child(r.body, disk, "BlockSize")));
 	wsman_response_done(&r);
 }
 
@@ -527,19 +527,19 @@ test_roundtrip_msg(void **state)
 	wsman_msg_invoke(&sb, &h, "CreateJob", params, 3);
 	assert_int_equal(wsman_parse_response(&r, sb.s, sb.len, CT, 0, &cause), 0);
 	assert_string_equal(r.action, WSMAN_BITS_JOB_URI "/CreateJob");
-	assert_true(wsman_xml_is(r.body, WSMAN_BITS_JOB_URI, "CreateJob_INPUT"));
+	assert_true(wsman_parse_xml_is(r.body, WSMAN_BITS_JOB_URI, "CreateJob_INPUT"));
 	s = wsman_bits_out_string(r.body, "DisplayName");
 	assert_string_equal(s, name);
 	free(s);
 	s = wsman_bits_out_string(r.body, "RemoteUrl");
 	assert_string_equal(s, "https://h/x?a=1&b=2");
 	free(s);
-	c = wsman_xml_child(r.header, WSMAN_NS_ADDRESSING, "To");
-	s = wsman_xml_text(c);
+	c = wsman_parse_xml_child(r.header, WSMAN_NS_ADDRESSING, "To");
+	s = wsman_parse_xml_text(c);
 	assert_string_equal(s, "http://h:5985/wsman?a=1&b=2");
 	free(s);
-	c = wsman_xml_child(wsman_xml_child(r.header, WSMAN_NS_WSMAN, "SelectorSet"), WSMAN_NS_WSMAN, "Selector");
-	s = wsman_xml_text(c);
+	c = wsman_parse_xml_child(wsman_parse_xml_child(r.header, WSMAN_NS_WSMAN, "SelectorSet"), WSMAN_NS_WSMAN, "Selector");
+	s = wsman_parse_xml_text(c);
 	assert_string_equal(s, "{<&>}");
 	free(s);
 	wsman_response_done(&r);
