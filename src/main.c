@@ -298,21 +298,6 @@ valid_job_id(const char *s)
 	return true;
 }
 
-/* Free one host's fields (for narrowing the config to the --action host). */
-static void
-host_cfg_done(struct host_cfg *h)
-{
-	free(h->name);
-	free(h->hostname);
-	free(h->url);
-	free(h->group);
-	free(h->user);
-	free(h->cacert);
-	free(h->password_command);
-	xfree_secret(h->password);
-	free(h->origin);
-}
-
 /* Keep only the host named spec (adding it when not configured). */
 static void
 keep_one_host(struct config *cfg, const char *spec)
