@@ -397,7 +397,6 @@ job_phrase(const struct wsman_op *op)
 	return xasprintf("job %s", op->job_id != NULL ? op->job_id : "(unknown)");
 }
 
-
 /* Store a fault as the op's error in the context of the current step. */
 static void
 fault_error(struct wsman_op *op, const struct wsman_fault *f)
@@ -417,13 +416,18 @@ fault_error(struct wsman_op *op, const struct wsman_fault *f)
 	}
 }
 
-/* The second step of create failed: say that the job exists anyway. */
+/* The resume after CreateJob/AddFile failed: say that the first step took effect. */
 static void
-created_but(struct wsman_op *op, const char *what)
+resume_failed(struct wsman_op *op)
 {
-	char *msg = xasprintf("job %s was created but %s: %s", op->job_id, what,
-	    op->err.message != NULL ? op->err.message : "unknown error");
+	char *msg;
 
+	if (op->kind == OP_CREATE)
+		msg = xasprintf("job %s was created but resuming it failed: %s", op->job_id,
+		    op->err.message != NULL ? op->err.message : "unknown error");
+	else
+		msg = xasprintf("the file was added to job %s but resuming the job failed: %s",
+		    op->job_id, op->err.message != NULL ? op->err.message : "unknown error");
 	free(op->err.message);
 	op->err.message = msg;
 }
@@ -452,8 +456,7 @@ on_fault(struct wsman_op *op, const struct wsman_response *r)
 	}
 	fault_error(op, &f);
 	if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE))
-		created_but(op, op->kind == OP_CREATE ? "resuming it failed" :
-		    "resuming it after AddFile failed");
+		resume_failed(op);
 	/* An expired or unknown context cannot be released. */
 	if (wsman_fault_subcode_is(&f, WSMAN_NS_ENUMERATION, "InvalidEnumerationContext"))
 		release = false;
@@ -580,7 +583,7 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 			hosterr_set_code(&op->err, HOSTERR_FAULT, rv, "%s failed: %s", method, desc);
 		free(desc);
 		if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE))
-			created_but(op, "it could not be resumed");
+			resume_failed(op);
 		finish_error(op, false);
 		return;
 	}
@@ -757,8 +760,8 @@ wsman_op_fail(struct wsman_op *op, const struct hosterr *err)
 		hosterr_set(&op->err, kind, "the CreateJob request got no answer (%s): the job may or may "
 		    "not exist on the host and the request was not re-sent", why);
 	} else if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE)) {
-		hosterr_set(&op->err, kind, "job %s was created but the request to resume it got no "
-		    "answer (%s)", op->job_id, why);
+		hosterr_set(&op->err, kind, "the resume request got no answer (%s)", why);
+		resume_failed(op);
 	} else {
 		hosterr_set(&op->err, kind, "%s", why);
 	}

@@ -150,7 +150,7 @@ wsman_parse_xml_is_nil(xmlNodePtr node)
 int
 wsman_parse_u64(const char *s, uint64_t *out)
 {
-	const char *p = s, *digits;
+	const char *p = s, *digits, *last;
 	unsigned long long v;
 	char *end;
 
@@ -163,14 +163,15 @@ wsman_parse_u64(const char *s, uint64_t *out)
 		p++;
 	if (p == digits)
 		return -1;
-	end = (char *)p;
+	last = p;
 	while (is_xml_space(*p))
 		p++;
 	if (*p != '\0')
 		return -1;
+	/* Only digits remain between digits and last, so strtoull sees no sign or prefix. */
 	errno = 0;
 	v = strtoull(digits, &end, 10);
-	if (errno == ERANGE || end == digits)
+	if (errno == ERANGE || end != last)
 		return -1;
 	*out = (uint64_t)v;
 	return 0;

@@ -692,7 +692,8 @@ test_create_resume_fails(void **state)
 	feed_file(op, 200, BITS_DIR, "setjobstate-output-invalid-state.xml");
 	e = failed(op);
 	assert_int_equal(e->kind, HOSTERR_FAULT);
-	assert_non_null(strstr(e->message, "job {5D4C3B2A-4444-4555-8666-C77788889999} was created but it could not be resumed"));
+	assert_non_null(strstr(e->message, "job {5D4C3B2A-4444-4555-8666-C77788889999} was created but resuming it failed: "
+	    "SetJobState on job {5D4C3B2A-4444-4555-8666-C77788889999} failed: 0x80200002 BG_E_INVALID_STATE"));
 	assert_string_equal(wsman_op_job_id(op), "{5D4C3B2A-4444-4555-8666-C77788889999}");
 	wsman_op_free(op);
 
@@ -722,6 +723,29 @@ test_add_file(void **state)
 	feed_file(op, 200, BITS_DIR, "setjobstate-output.xml");
 	assert_true(wsman_op_ok(op));
 	assert_null(wsman_op_job_id(op));
+	wsman_op_free(op);
+
+	/* The resume after AddFile gets no answer: the error says the file was added. */
+	op = wsman_op_new_add_file(&target, JOB, "https://s/2.bin", "C:\\t\\2.bin");
+	feed_file(op, 200, BITS_DIR, "addfile-output.xml");
+	{
+		struct hosterr t = { 0 };
+
+		req(op);
+		hosterr_set(&t, HOSTERR_CONNECT, "connection reset");
+		wsman_op_fail(op, &t);
+		hosterr_clear(&t);
+	}
+	assert_string_equal(failed(op)->message, "the file was added to job " JOB " but resuming the job "
+	    "failed: the resume request got no answer (connection reset)");
+	assert_int_equal(failed(op)->kind, HOSTERR_CONNECT);
+	wsman_op_free(op);
+
+	/* AddFile on a job that is not there. */
+	op = wsman_op_new_add_file(&target, JOB, "https://s/2.bin", "C:\\t\\2.bin");
+	feed_file(op, 500, BITS_DIR, "fault-job-not-found.xml");
+	assert_non_null(strstr(failed(op)->message, "job " JOB " was not found on the host"));
+	assert_int_equal(wsman_op_requests(op), 1);
 	wsman_op_free(op);
 }
 
