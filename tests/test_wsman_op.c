@@ -835,6 +835,61 @@ test_ids(void **state)
 	wsman_op_free(op);
 }
 
+/* Deterministic xorshift for the mutation test. */
+static uint64_t
+next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Thousands of mutated answers (flipped bytes, cuts, splices) never crash an op and
+ * always leave it either finished or with a next request to send. */
+static void
+test_mutated_answers(void **state)
+{
+	static const char *const files[] = { "enumerate-jobs-first.xml", "pull-jobs-1.xml",
+		"pull-jobs-final.xml", "get-job-transferring.xml", "geterror-output.xml",
+		"fault-job-not-found.xml", "createjob-output.xml" };
+	uint64_t seed = 0x9E3779B97F4A7C15ULL;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		size_t len, i, edits;
+		char *xml = test_fixture(BITS_DIR, files[round % 7], &len);
+		char *body = NULL;
+		struct wsman_op *op;
+
+		switch (round % 4) {
+		case 0: op = wsman_op_new_list(&target); break;
+		case 1: op = wsman_op_new_set_priority(&target, JOB, 1); break;
+		case 2: op = wsman_op_new_create(&target, "n", "u", "f", 0); break;
+		default: op = wsman_op_new_get_error(&target, JOB); break;
+		}
+		body = answer_to(op, xml);
+		len = strlen(body);
+		edits = 1 + next_rand(&seed) % 8;
+		for (i = 0; i < edits && len > 0; i++) {
+			size_t at = next_rand(&seed) % len;
+
+			switch (next_rand(&seed) % 3) {
+			case 0: body[at] = (char)next_rand(&seed); break;
+			case 1: len = at; break;
+			default: body[at] = "<>&\"/:= "[next_rand(&seed) % 8]; break;
+			}
+		}
+		wsman_op_feed(op, next_rand(&seed) % 2 ? 200 : 500, CT, body, len);
+		assert_true(wsman_op_request(op, NULL) != NULL || wsman_op_ok(op) ||
+		    wsman_op_error(op) != NULL);
+		wsman_op_free(op);
+		free(body);
+		free(xml);
+	}
+}
+
 int
 main(void)
 {
@@ -858,6 +913,7 @@ main(void)
 		cmocka_unit_test(test_get_error),
 		cmocka_unit_test(test_constructor_checks),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_mutated_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
