@@ -284,7 +284,7 @@ test_wide_characters(void **state)
 	static const char *const hn[] = { "ws01" };
 	struct env *e = *state;
 	struct fix_job cjk[2] = {
-		{ "{W1}", "数据传输作业", "域\\用户名前缀很长很长", BITS_STATE_TRANSFERRING, BITS_PRIORITY_NORMAL,
+		{ "{W1}", "数据传输作业", "域用户名前缀很长很长很长", BITS_STATE_TRANSFERRING, BITS_PRIORITY_NORMAL,
 		  10, 5, 1, 0, 0, 10 },
 		{ "{W2}", "plain", "ascii", BITS_STATE_QUEUED, BITS_PRIORITY_NORMAL, 10, 5, 1, 0, 0, 5 },
 	};
@@ -300,8 +300,9 @@ test_wide_characters(void **state)
 	assert_non_null(strstr(r1, "数据传输作业"));
 	assert_int_equal(tui_col(r1, "数据传输作业"), tui_col(titles, "NAME"));
 	assert_int_equal(tui_col(r2, "plain"), tui_col(titles, "NAME"));
-	/* The owner (16 columns) is cut with an ellipsis, on a character boundary. */
-	assert_non_null(strstr(r1, "域\\用户名前缀很\u2026"));
+	/* The owner (20 columns) is cut with an ellipsis on a character boundary: nine
+	 * two-column characters, the ellipsis, and one column of padding. */
+	assert_non_null(strstr(r1, "域用户名前缀很长很\u2026 "));
 	free(titles);
 	free(r1);
 	free(r2);

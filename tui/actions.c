@@ -342,13 +342,6 @@ actions_on_result(struct actions *a, struct model *m, const struct action_result
 	if (res->ok) {
 		b->nok++;
 		b->ngone += res->already_gone;
-		if (res->kind == ACTION_CREATE && res->job_id != NULL) {
-			/* A new job starts suspended: resume it, as `n` promises. */
-			struct action_req *req = action_req_new(ACTION_RESUME, res->host, res->job_id,
-			    res->job_name);
-
-			batch_submit(a, b, req);
-		}
 	} else {
 		b->nfail++;
 		if (b->first_error == NULL) {

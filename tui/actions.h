@@ -66,7 +66,7 @@ struct actions_plan *actions_plan_new(const struct actions_policy *pol, const st
 void actions_plan_free(struct actions_plan *plan);
 /* Submit every request of the plan, mark the rows pending, and free the plan. */
 void actions_submit(struct actions *a, struct model *m, struct actions_plan *plan);
-/* Submit a new-job request (CreateJob, then Resume once it is created). Takes req. */
+/* Submit a new-job request (the poller's create resumes the job after CreateJob). Takes req. */
 void actions_submit_create(struct actions *a, const struct model *m, struct action_req *req);
 /*
  * Fold one result in (GetError results are not this module's: false). When it

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -111,6 +112,31 @@ dialog_wrap(const char *text, int width, char ***out)
 	return n;
 }
 
+/*
+ * Draw a frame. Box-drawing characters are written as text (U+2500 ...) where
+ * the locale has them, ASCII otherwise: the terminal's alternate character set
+ * is not used, as multiplexers and captures often render it as letters.
+ */
+static void
+dialog_frame(WINDOW *w, int y0, int x0, int h, int width, attr_t a)
+{
+	bool utf8 = wcwidth(L'\u2500') == 1;
+	const char *hl = utf8 ? "\u2500" : "-", *vl = utf8 ? "\u2502" : "|";
+
+	for (int x = 1; x < width - 1; x++) {
+		text_put(w, y0, x0 + x, 1, hl, TEXT_LEFT, a);
+		text_put(w, y0 + h - 1, x0 + x, 1, hl, TEXT_LEFT, a);
+	}
+	for (int y = 1; y < h - 1; y++) {
+		text_put(w, y0 + y, x0, 1, vl, TEXT_LEFT, a);
+		text_put(w, y0 + y, x0 + width - 1, 1, vl, TEXT_LEFT, a);
+	}
+	text_put(w, y0, x0, 1, utf8 ? "\u250c" : "+", TEXT_LEFT, a);
+	text_put(w, y0, x0 + width - 1, 1, utf8 ? "\u2510" : "+", TEXT_LEFT, a);
+	text_put(w, y0 + h - 1, x0, 1, utf8 ? "\u2514" : "+", TEXT_LEFT, a);
+	text_put(w, y0 + h - 1, x0 + width - 1, 1, utf8 ? "\u2518" : "+", TEXT_LEFT, a);
+}
+
 /* Draw an empty framed box of h x width centred in w, with a title; its origin. */
 static void
 dialog_box(WINDOW *w, int h, int width, const char *title, const struct theme *t, int *y0, int *x0)
@@ -126,15 +152,7 @@ dialog_box(WINDOW *w, int h, int width, const char *title, const struct theme *t
 	*x0 = (ww - width) / 2;
 	for (int y = 0; y < h; y++)
 		text_blank(w, *y0 + y, *x0, width, a);
-	wattr_set(w, a, PAIR_NUMBER(a), NULL);
-	mvwhline(w, *y0, *x0 + 1, ACS_HLINE, width - 2);
-	mvwhline(w, *y0 + h - 1, *x0 + 1, ACS_HLINE, width - 2);
-	mvwvline(w, *y0 + 1, *x0, ACS_VLINE, h - 2);
-	mvwvline(w, *y0 + 1, *x0 + width - 1, ACS_VLINE, h - 2);
-	mvwaddch(w, *y0, *x0, ACS_ULCORNER);
-	mvwaddch(w, *y0, *x0 + width - 1, ACS_URCORNER);
-	mvwaddch(w, *y0 + h - 1, *x0, ACS_LLCORNER);
-	mvwaddch(w, *y0 + h - 1, *x0 + width - 1, ACS_LRCORNER);
+	dialog_frame(w, *y0, *x0, h, width, a);
 	if (title != NULL && *title != '\0') {
 		char *tt = xasprintf(" %s ", title);
 

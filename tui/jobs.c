@@ -229,7 +229,8 @@ void
 jobs_new_job_dialog(struct ui *ui, size_t host)
 {
 	static const char *const labels[] = { "Display name", "Remote URL", "Local file" };
-	static const char *const types[] = { "download", "upload", "upload-reply" };
+	/* CreateJob's types the poller sends (enum bits_job_type order). */
+	static const char *const types[] = { "download", "upload" };
 	const struct config *cfg = ui->policy.cfg;
 	size_t *arg;
 	char *why, *title;
@@ -246,7 +247,7 @@ jobs_new_job_dialog(struct ui *ui, size_t host)
 	arg = xmalloc(sizeof *arg);
 	*arg = host;
 	title = xasprintf("New job on %s", model_host(ui->model, host)->name);
-	ui_push(ui, dialog_form(title, labels, 3, "Type", types, 3, jobs_new_job_done, arg));
+	ui_push(ui, dialog_form(title, labels, 3, "Type", types, 2, jobs_new_job_done, arg));
 	free(title);
 }
 
@@ -282,6 +283,7 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 		ui_push(ui, detail_new(ui, row->host, row->id, a == KA_ERROR));
 		return UI_HANDLED;
 	case KA_FILTER:
+		ui_status(ui, false, "filter by host, name, owner or state: Enter keeps it, Esc clears it");
 		ui_push(ui, dialog_prompt("Filter: ", model_filter(ui->model), jobs_filter_changed,
 		    jobs_filter_done, NULL));
 		return UI_HANDLED;

@@ -32,7 +32,7 @@ static const struct table_col table_cols[MODEL_COL_COUNT] = {
 	[MODEL_COL_FILES] = { 7, TEXT_RIGHT, 30 },
 	[MODEL_COL_ERR] = { 3, TEXT_RIGHT, 50 },
 	[MODEL_COL_AGE] = { 4, TEXT_RIGHT, 20 },
-	[MODEL_COL_OWNER] = { 16, TEXT_LEFT, 10 },
+	[MODEL_COL_OWNER] = { 20, TEXT_LEFT, 10 },
 	[MODEL_COL_NAME] = { 0, TEXT_LEFT, TABLE_NEVER },
 };
 _Static_assert(sizeof table_cols / sizeof table_cols[0] == MODEL_COL_COUNT, "one spec per column");
