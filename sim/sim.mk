@@ -27,10 +27,12 @@ tests_test_sim_host_LDADD = $(CMOCKA_LIBS)
 
 TESTS += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py \
 	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh \
-	tests/test_sim_life.sh
+	tests/test_sim_life.sh tests/test_sim_man.sh
 EXTRA_DIST += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_protocol.py \
 	tests/test_sim_control.py tests/test_sim_shape.py tests/test_sim_determinism.sh \
-	tests/test_sim_life.sh
+	tests/test_sim_life.sh tests/test_sim_man.sh
 
 # Benchmark (run by hand: tests/bench/bitsim_bench.sh).
 EXTRA_DIST += tests/bench/bitsim_bench.sh
+
+dist_man_MANS += man/bitsim.1
