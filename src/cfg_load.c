@@ -190,8 +190,9 @@ static void
 ctx_bad_value(struct cfg_ctx *ctx, const config_setting_t *s, const char *expect, bool secret)
 {
 	char *got = value_text(s, secret);
+	const char *name = config_setting_name(s);
 
-	ctx_error(ctx, s, "'%s' must be %s (got %s)", config_setting_name(s), expect, got);
+	ctx_error(ctx, s, "'%s' must be %s (got %s)", name != NULL ? name : "value", expect, got);
 	free(got);
 }
 
@@ -465,7 +466,11 @@ load_group(struct cfg_ctx *ctx, const config_setting_t *g)
 	const char *gname = NULL;
 
 	if (!config_setting_is_group(g)) {
-		ctx_bad_value(ctx, g, "a group { name = \"...\"; hosts = [ ... ]; }", false);
+		char *got = value_text(g, false);
+
+		ctx_error(ctx, g, "'groups' entries must be groups { name = \"...\"; hosts = "
+		    "[ ... ]; } (got %s)", got);
+		free(got);
 		return;
 	}
 	if (name != NULL && !get_string(ctx, name, "a non-empty string", false, &gname))

@@ -176,6 +176,10 @@ test_wrong_type(void **state)
 	cause = load_err("groups = { name = \"x\"; };\n");
 	assert_contains(cause, "t.conf:1: 'groups' must be a list of groups");
 	free(cause);
+	cause = load_err("groups = ( { name = \"a\"; hosts = [ \"x\" ]; },\n  5 );\n");
+	assert_string_equal(cause, "t.conf:2: 'groups' entries must be groups { name = \"...\"; "
+	    "hosts = [ ... ]; } (got 5)");
+	free(cause);
 	cause = load_err("hosts = [ 1, 2 ];\n");
 	assert_contains(cause, "t.conf:1: 'hosts' entries must be host names");
 	free(cause);
