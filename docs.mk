@@ -1,0 +1,1 @@
+## documentation, bash completion and packaging checks.
