@@ -34,6 +34,7 @@ struct sim_opts {
 	int		  epoch_given;
 };
 
+/* Print the usage summary to f. */
 static void
 sim_usage(FILE *f)
 {
@@ -144,9 +145,15 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 		case O_MAXENV:
 			cfg->max_envelope = (size_t)sim_num("max-envelope-kb", optarg, 8, 65536) * 1024;
 			break;
-		case O_ENUMTO: cfg->enum_timeout_ms = (unsigned)sim_num("enum-timeout-ms", optarg, 1, 86400000); break;
-		case O_MAXENUM: cfg->max_enum_per_user = (unsigned)sim_num("max-enum", optarg, 1, 1e6); break;
-		case O_MAXTO: cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", optarg, 1, 86400000); break;
+		case O_ENUMTO:
+			cfg->enum_timeout_ms = (unsigned)sim_num("enum-timeout-ms", optarg, 1, 86400000);
+			break;
+		case O_MAXENUM:
+			cfg->max_enum_per_user = (unsigned)sim_num("max-enum", optarg, 1, 1e6);
+			break;
+		case O_MAXTO:
+			cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", optarg, 1, 86400000);
+			break;
 		case O_PULL: cfg->pull_bytes = (size_t)sim_num("pull-bytes", optarg, 1, 1e8); break;
 		case O_FAULT:
 			o->faults = xreallocarray(o->faults, (size_t)o->nfaults + 1, sizeof *o->faults);
@@ -253,6 +260,7 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	return 0;
 }
 
+/* Parse options, bind every listener, write the ready file, run the loop. */
 int
 main(int argc, char **argv)
 {

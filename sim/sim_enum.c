@@ -38,6 +38,7 @@ sim_enum_free(struct sim_enum *e)
 	free(e);
 }
 
+/* Free a site's enumerations: the expired ones, or all of them. */
 void
 sim_enum_sweep(struct sim_site *site, double now, int expired_only)
 {
@@ -265,6 +266,7 @@ sim_xml_ulong(xmlNodePtr n, unsigned long dflt)
 	return v;
 }
 
+/* Enumerate: snapshot the matching jobs and send the first batch. */
 void
 sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 {
@@ -418,6 +420,7 @@ sim_enum_lookup(struct sim_req *rq, const char *op, struct sim_enum ***link)
 	return NULL;
 }
 
+/* Pull: the next batch of an open enumeration, with a new context. */
 void
 sim_op_pull(struct sim_req *rq, struct sim_reply *out)
 {
@@ -459,6 +462,7 @@ sim_op_pull(struct sim_req *rq, struct sim_reply *out)
 	strbuf_done(&items);
 }
 
+/* Release: drop an open enumeration. */
 void
 sim_op_release(struct sim_req *rq, struct sim_reply *out)
 {

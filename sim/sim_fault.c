@@ -41,6 +41,7 @@ struct sim_args {
 	int	 n;
 };
 
+/* Kind for a name ("latency" is not a kind and gives SIM_FK_NONE); -1 unknown. */
 int
 sim_fault_kind_parse(const char *name)
 {
@@ -59,12 +60,14 @@ sim_fault_kind_parse(const char *name)
 	return -1;
 }
 
+/* Name of a fault kind, as /fault takes it. */
 const char *
 sim_fault_kind_name(enum sim_fault_kind kind)
 {
 	return kind < SIM_FK_COUNT ? sim_fault_names[kind] : "?";
 }
 
+/* The fault for the request that just arrived (uses up count, draws prob). */
 enum sim_fault_kind
 sim_fault_pick(struct sim_server *srv, struct sim_site *site)
 {
@@ -254,6 +257,7 @@ sim_fault_apply(struct sim_server *srv, const struct sim_args *a, struct strbuf 
 	return 0;
 }
 
+/* Apply a rule in /fault query syntax (--fault); changed hosts listed in out. */
 int
 sim_fault_apply_spec(struct sim_server *srv, const char *spec, struct strbuf *out,
     char **cause)
@@ -328,6 +332,7 @@ sim_control_jobs(struct sim_server *srv, struct sim_site *s, struct strbuf *out)
 	}
 }
 
+/* Answer a control request: set *status and put the text answer in out. */
 void
 sim_control_handle(struct sim_server *srv, struct MHD_Connection *conn,
     const char *path, int *status, struct strbuf *out)

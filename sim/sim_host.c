@@ -22,7 +22,8 @@ struct sim_err {
 
 static const struct sim_err sim_fatal_errors[] = {
 	{ 0x80190194u, 5, "HTTP status 404: The requested URL does not exist on the server." },
-	{ 0x80190193u, 5, "HTTP status 403: The client does not have sufficient access rights to the requested server object." },
+	{ 0x80190193u, 5, "HTTP status 403: The client does not have sufficient access rights "
+	    "to the requested server object." },
 	{ 0x80070005u, 4, "Access is denied." },
 	{ 0x80070070u, 4, "There is not enough space on the disk." },
 	{ 0x80072EE7u, 6, "The server name or address could not be resolved" },
@@ -40,7 +41,8 @@ static const char *const sim_context_text[] = {
 	"An unknown error occurred.",
 	"The error occurred in the Background Intelligent Transfer Service (BITS) queue manager.",
 	"The error occurred while the queue manager was notifying the program.",
-	"The error occurred while the local file was being processed. Verify that the file is not in use, and then try again.",
+	"The error occurred while the local file was being processed. Verify that the file is "
+	    "not in use, and then try again.",
 	"The error occurred while the remote file was being processed.",
 	"The error occurred in the transport layer. The client could not connect to the server.",
 	"The error occurred while the remote application was processing the request.",
@@ -89,6 +91,7 @@ static const enum sim_state sim_pattern[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Random numbers: splitmix64 step and a value in [0, n). */
 uint64_t
 sim_rand_next(uint64_t *state)
 {
@@ -99,12 +102,14 @@ sim_rand_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* A random value in [0, n). */
 uint64_t
 sim_rand_below(uint64_t *state, uint64_t n)
 {
 	return n == 0 ? 0 : sim_rand_next(state) % n;
 }
 
+/* Write an upper-case GUID ("XXXXXXXX-XXXX-...") of 36 chars plus NUL. */
 void
 sim_rand_guid(uint64_t *state, char out[37])
 {
@@ -116,6 +121,7 @@ sim_rand_guid(uint64_t *state, char out[37])
 	    (unsigned long long)(b & 0xFFFFFFFFFFFFull));
 }
 
+/* FILETIME ticks for simulated Unix seconds. */
 uint64_t
 sim_filetime(double unix_seconds)
 {
@@ -124,6 +130,7 @@ sim_filetime(double unix_seconds)
 	return (uint64_t)(unix_seconds * 10000000.0) + 116444736000000000ull;
 }
 
+/* Name of a state for messages. */
 const char *
 sim_state_name(int state)
 {
@@ -134,6 +141,7 @@ sim_state_name(int state)
 	return state >= 0 && state < (int)NELEM(names) ? names[state] : "?";
 }
 
+/* Derived totals. */
 uint64_t
 sim_job_bytes_total(const struct sim_job *j)
 {
@@ -147,6 +155,7 @@ sim_job_bytes_total(const struct sim_job *j)
 	return sum;
 }
 
+/* Bytes transferred over all files. */
 uint64_t
 sim_job_bytes_transferred(const struct sim_job *j)
 {
@@ -157,6 +166,7 @@ sim_job_bytes_transferred(const struct sim_job *j)
 	return sum;
 }
 
+/* Files whose every byte has arrived. */
 uint32_t
 sim_job_files_transferred(const struct sim_job *j)
 {
@@ -169,6 +179,7 @@ sim_job_files_transferred(const struct sim_job *j)
 	return n;
 }
 
+/* Set a writable string property (takes a copy; value NULL = nil). */
 void
 sim_job_set_string(struct sim_job *j, char **field, const char *value, double now)
 {
@@ -358,6 +369,7 @@ sim_job_advance(struct sim_job *j, double t)
 	}
 }
 
+/* Run the natural transitions of every job up to simulated time t. */
 void
 sim_host_advance(struct sim_host *h, double t)
 {
@@ -523,6 +535,7 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 	return j;
 }
 
+/* Fill host index with njobs seeded jobs at simulated time now. */
 void
 sim_host_init(struct sim_host *h, int index, uint64_t seed, int njobs, double now)
 {
@@ -536,6 +549,7 @@ sim_host_init(struct sim_host *h, int index, uint64_t seed, int njobs, double no
 		sim_host_push(h, sim_host_seed_job(h, i, now));
 }
 
+/* Free every job of the host. */
 void
 sim_host_done(struct sim_host *h)
 {
@@ -546,6 +560,7 @@ sim_host_done(struct sim_host *h)
 	h->njobs = h->cap = 0;
 }
 
+/* The job with this id (braces, any case), or NULL. */
 struct sim_job *
 sim_host_find(struct sim_host *h, const char *job_id)
 {
@@ -564,6 +579,7 @@ sim_host_find(struct sim_host *h, const char *job_id)
 	return NULL;
 }
 
+/* SetJobState; returns an HRESULT. A job reaching a final state is freed (*jp = NULL). */
 uint32_t
 sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 {
@@ -612,6 +628,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 	}
 }
 
+/* CreateJob (no files when remote and local are NULL); returns an HRESULT. */
 uint32_t
 sim_host_create_job(struct sim_host *h, const char *name, const char *remote,
     const char *local, int account, int type, int suspend, const char *desc,
@@ -644,6 +661,7 @@ sim_host_create_job(struct sim_host *h, const char *name, const char *remote,
 	return SIM_S_OK;
 }
 
+/* AddFile; returns an HRESULT. */
 uint32_t
 sim_host_add_file(struct sim_host *h, struct sim_job *j, const char *remote, const char *local)
 {
@@ -661,6 +679,7 @@ sim_host_add_file(struct sim_host *h, struct sim_job *j, const char *remote, con
 	return SIM_S_OK;
 }
 
+/* GetError: HRESULT of the call; the job's error through the out parameters. */
 uint32_t
 sim_host_get_error(const struct sim_job *j, uint32_t *context, uint32_t *code,
     const char **context_desc, const char **error_desc)

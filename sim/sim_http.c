@@ -346,6 +346,7 @@ sim_http_begin(struct sim_pending *p, const char *url, const char *method)
 	return MHD_YES;
 }
 
+/* MHD access handler for a host: checks, body, WS-Man, delivery. */
 enum MHD_Result
 sim_http_access(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload, size_t *upload_size,
@@ -408,6 +409,7 @@ sim_http_unlink(struct sim_pending *p)
 	p->prev = p->next = NULL;
 }
 
+/* MHD completion callback: free the request state. */
 void
 sim_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -425,6 +427,7 @@ sim_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* MHD connection callback: count accepted connections. */
 void
 sim_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
     enum MHD_ConnectionNotificationCode toe)
@@ -435,6 +438,7 @@ sim_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 		site->connections++;
 }
 
+/* Resume a suspended request whose time has come. */
 void
 sim_http_fire(struct sim_pending *p)
 {
@@ -445,6 +449,7 @@ sim_http_fire(struct sim_pending *p)
 	MHD_resume_connection(p->conn);
 }
 
+/* Resume every suspended request of a site so that it is closed. */
 void
 sim_http_drop_site(struct sim_site *site)
 {

@@ -32,6 +32,7 @@
 #define SIM_TAG_CONTROL	1
 #define SIM_TAG_SITE	2	/* + site index */
 
+/* Monotonic seconds. */
 double
 sim_mono(void)
 {
@@ -41,6 +42,7 @@ sim_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Simulated Unix time now. */
 double
 sim_server_clock(const struct sim_server *srv)
 {
@@ -48,6 +50,7 @@ sim_server_clock(const struct sim_server *srv)
 	    srv->time_offset;
 }
 
+/* Bring a site's jobs up to the simulated present. */
 void
 sim_site_touch(struct sim_server *srv, struct sim_site *site)
 {
@@ -98,6 +101,7 @@ sim_heap_fix(struct sim_server *srv, size_t i)
 	}
 }
 
+/* Put p in the timer heap, due at the given monotonic time. */
 void
 sim_net_schedule(struct sim_server *srv, struct sim_pending *p, double due)
 {
@@ -115,6 +119,7 @@ sim_net_schedule(struct sim_server *srv, struct sim_pending *p, double due)
 	sim_heap_fix(srv, p->heap_idx);
 }
 
+/* Take p out of the timer heap if it is there. */
 void
 sim_net_unschedule(struct sim_server *srv, struct sim_pending *p)
 {
@@ -132,6 +137,7 @@ sim_net_unschedule(struct sim_server *srv, struct sim_pending *p)
 	}
 }
 
+/* Parse "ADDR:PORT" ("[v6]:PORT" too) into addr. */
 int
 sim_net_parse_addr(const char *s, struct sockaddr_storage *addr, socklen_t *len,
     char **cause)
@@ -241,6 +247,7 @@ sim_net_watch(struct sim_server *srv, struct MHD_Daemon *d, uint64_t tag, int *e
 	return 0;
 }
 
+/* Bind site->addr (port 0: a free port) and start its daemon. */
 int
 sim_net_listen_site(struct sim_server *srv, struct sim_site *site, char **cause)
 {
@@ -273,6 +280,7 @@ sim_net_listen_site(struct sim_server *srv, struct sim_site *site, char **cause)
 	return 0;
 }
 
+/* Stop accepting on a site (connections are then refused). */
 void
 sim_net_site_close(struct sim_server *srv, struct sim_site *site)
 {
@@ -288,6 +296,7 @@ sim_net_site_close(struct sim_server *srv, struct sim_site *site)
 		close(fd);
 }
 
+/* Listen again on the same address after sim_net_site_close. */
 int
 sim_net_site_reopen(struct sim_server *srv, struct sim_site *site, char **cause)
 {
@@ -339,6 +348,7 @@ sim_net_control(void *cls, struct MHD_Connection *conn, const char *url,
 	return ret;
 }
 
+/* Bind the control listener. */
 int
 sim_net_listen_control(struct sim_server *srv, char **cause)
 {
@@ -378,6 +388,7 @@ sim_net_slurp(const char *path, char **cause)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* Set up epoll, signals and TLS material. */
 int
 sim_net_init(struct sim_server *srv, char **cause)
 {
@@ -438,6 +449,7 @@ sim_net_sweep(struct sim_server *srv)
 	}
 }
 
+/* Run until /quit or a signal; returns the exit status. */
 int
 sim_net_run(struct sim_server *srv)
 {
@@ -513,6 +525,7 @@ sim_net_run(struct sim_server *srv)
 	return 0;
 }
 
+/* Stop every daemon and close the loop. */
 void
 sim_net_done(struct sim_server *srv)
 {

@@ -52,6 +52,7 @@ sim_ops_instance(struct sim_reply *out, const char *action, const char *relates_
 	sim_render_tail(&out->body);
 }
 
+/* Get: the job named by the JobId selector. */
 void
 sim_op_get(struct sim_req *rq, struct sim_reply *out)
 {
@@ -95,6 +96,7 @@ sim_fault_representation(struct sim_req *rq, struct sim_reply *out)
 	sim_wsman_fault(rq, out, &f);
 }
 
+/* Put: change the writable properties of a job and return it. */
 void
 sim_op_put(struct sim_req *rq, struct sim_reply *out)
 {
@@ -299,6 +301,7 @@ sim_invoke_get_error(struct sim_req *rq, struct sim_reply *out, struct sim_job *
 	sim_output_close(out, "GetError", 0);
 }
 
+/* Invoke one of the BitsClientJob methods bitsim implements. */
 void
 sim_op_invoke(struct sim_req *rq, struct sim_reply *out, const char *method)
 {

@@ -8,12 +8,14 @@
 
 static uint64_t sim_render_rng = 0x2545F4914F6CDD1Dull;
 
+/* Seed the generator of MessageIDs and contexts. */
 void
 sim_render_seed(uint64_t seed)
 {
 	sim_render_rng = seed;
 }
 
+/* A fresh "uuid:XXXXXXXX-..." into out (42 bytes). */
 void
 sim_render_uuid(char out[42])
 {
@@ -23,6 +25,7 @@ sim_render_uuid(char out[42])
 	snprintf(out, 42, "uuid:%s", guid);
 }
 
+/* Append text escaped as Windows does (& < > " escaped, controls as '?'). */
 void
 sim_render_text(struct strbuf *sb, const char *s)
 {
@@ -52,6 +55,7 @@ sim_render_text(struct strbuf *sb, const char *s)
 	}
 }
 
+/* Envelope start through <s:Body>; relates_to NULL leaves RelatesTo out. */
 void
 sim_render_head(struct strbuf *sb, enum sim_envkind kind, const char *action,
     const char *relates_to)
@@ -88,6 +92,7 @@ sim_render_head(struct strbuf *sb, enum sim_envkind kind, const char *action,
 	strbuf_adds(sb, "</s:Header><s:Body>");
 }
 
+/* </s:Body></s:Envelope> */
 void
 sim_render_tail(struct strbuf *sb)
 {
@@ -169,6 +174,7 @@ sim_render_file(struct strbuf *sb, const struct sim_file *f)
 	strbuf_adds(sb, "</p:Files>");
 }
 
+/* One BitsClientJob instance element. */
 void
 sim_render_job(struct strbuf *sb, const struct sim_job *j)
 {
@@ -232,6 +238,7 @@ sim_render_provider_fault(struct strbuf *sb, const struct sim_fault *f, const ch
 	strbuf_adds(sb, "</f:ProviderFault>");
 }
 
+/* A whole fault envelope. */
 void
 sim_render_fault(struct strbuf *sb, const struct sim_fault *f, const char *relates_to,
     const char *machine)
@@ -267,6 +274,7 @@ sim_render_fault(struct strbuf *sb, const struct sim_fault *f, const char *relat
 	sim_render_tail(sb);
 }
 
+/* A whole s:MustUnderstand fault naming the header (namespace, local name). */
 void
 sim_render_must_understand(struct strbuf *sb, const char *ns, const char *prefix,
     const char *local, const char *relates_to)

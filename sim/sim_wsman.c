@@ -27,6 +27,7 @@ static const char sim_reason_not_found[] = "The WS-Management service cannot pro
     "request. The service cannot find the resource identified by the resource URI and "
     "selectors. ";
 
+/* First element child of n named (ns, local); any namespace when ns is NULL. */
 xmlNodePtr
 sim_xml_child(xmlNodePtr n, const char *ns, const char *local, int icase)
 {
@@ -44,6 +45,7 @@ sim_xml_child(xmlNodePtr n, const char *ns, const char *local, int icase)
 	return NULL;
 }
 
+/* Text of an element (owned; "" for an empty one). */
 char *
 sim_xml_text(xmlNodePtr n)
 {
@@ -54,6 +56,7 @@ sim_xml_text(xmlNodePtr n)
 	return s;
 }
 
+/* True when n has xsi:nil="true". */
 int
 sim_xml_is_nil(xmlNodePtr n)
 {
@@ -81,6 +84,7 @@ sim_xml_trimmed(xmlNodePtr n)
 	return s;
 }
 
+/* Set out to HTTP 500 with fault f. */
 void
 sim_wsman_fault(struct sim_req *rq, struct sim_reply *out, const struct sim_fault *f)
 {
@@ -89,6 +93,7 @@ sim_wsman_fault(struct sim_req *rq, struct sim_reply *out, const struct sim_faul
 	sim_render_fault(&out->body, f, rq->message_id, rq->site->machine);
 }
 
+/* Common faults. */
 void
 sim_wsman_fault_not_found(struct sim_req *rq, struct sim_reply *out,
     const char *operation, const char *param)
@@ -107,6 +112,7 @@ sim_wsman_fault_not_found(struct sim_req *rq, struct sim_reply *out,
 	sim_wsman_fault(rq, out, &f);
 }
 
+/* InvalidSelectors: InsufficientSelectors or UnexpectedSelectors. */
 void
 sim_wsman_fault_selectors(struct sim_req *rq, struct sim_reply *out, int insufficient)
 {
@@ -124,6 +130,7 @@ sim_wsman_fault_selectors(struct sim_req *rq, struct sim_reply *out, int insuffi
 	sim_wsman_fault(rq, out, &f);
 }
 
+/* ActionNotSupported for an Action or method we do not serve. */
 void
 sim_wsman_fault_action(struct sim_req *rq, struct sim_reply *out)
 {
@@ -138,6 +145,7 @@ sim_wsman_fault_action(struct sim_req *rq, struct sim_reply *out)
 	sim_wsman_fault(rq, out, &f);
 }
 
+/* InvalidParameter naming what was wrong. */
 void
 sim_wsman_fault_invalid_param(struct sim_req *rq, struct sim_reply *out, const char *what)
 {
@@ -156,6 +164,7 @@ sim_wsman_fault_invalid_param(struct sim_req *rq, struct sim_reply *out, const c
 	free(msg);
 }
 
+/* A failed BITS method as a WMI provider fault carrying the HRESULT. */
 void
 sim_wsman_fault_hresult(struct sim_req *rq, struct sim_reply *out, uint32_t hr,
     const char *method)
@@ -495,6 +504,7 @@ sim_header_text(xmlNodePtr header, const char *ns, const char *name)
 	return n != NULL ? sim_xml_trimmed(n) : NULL;
 }
 
+/* Handle one POSTed envelope; inject is the fault chosen for this request. */
 void
 sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char *user,
     const char *data, size_t len, const char *encoding, enum sim_fault_kind inject,

@@ -253,6 +253,7 @@ test_get_error(void **state)
 	sim_host_done(&h);
 }
 
+/* Run the sim_host unit tests. */
 int
 main(void)
 {
