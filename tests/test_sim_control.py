@@ -17,6 +17,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
 sys.path.insert(0, os.path.join(os.environ.get('top_srcdir', '.'), 'tests', 'fixtures', 'sim'))
 import simlib  # noqa: E402
 from simlib import ENUM, XFER, envelope, post  # noqa: E402

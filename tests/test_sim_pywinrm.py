@@ -11,6 +11,7 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
 sys.path.insert(0, os.path.join(os.environ.get('top_srcdir', '.'), 'tests', 'fixtures', 'sim'))
 import simlib  # noqa: E402
 from simlib import ENUM, XFER, URI  # noqa: E402

@@ -16,6 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 TOP = os.environ.get('top_srcdir', '.')
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
 sys.path.insert(0, os.path.join(TOP, 'tests', 'fixtures', 'sim'))
 import simlib  # noqa: E402
 from simlib import ENUM, XFER, URI, envelope, post  # noqa: E402
