@@ -332,8 +332,9 @@ open_audit(const struct config *cfg, char **why)
 	struct audit *a = audit_open(path, &cause);
 
 	if (a == NULL)
-		*why = xasprintf("audit log %s: %s", path, cause);
-	free(cause);
+		*why = cause;	/* already names the log: "audit log PATH: ..." */
+	else
+		free(cause);
 	free(path);
 	return a;
 }
@@ -377,8 +378,6 @@ main(int argc, char **argv)
 			config_error(cause);
 		free(path);
 	}
-	for (size_t i = 0; i < cfg->nwarnings; i++)
-		fprintf(stderr, "bitstop: warning: %s\n", cfg->warnings[i]);
 	for (size_t i = 0; i < o.nhosts_files; i++)
 		if (config_add_hosts_file(cfg, o.hosts_files[i], &cause) != 0)
 			config_error(cause);
@@ -421,6 +420,9 @@ main(int argc, char **argv)
 		demo_stop(demo);
 		config_error(cause);
 	}
+	/* After creds_resolve: it adds warnings of its own (e.g. a readable ~/.netrc). */
+	for (size_t i = 0; i < cfg->nwarnings; i++)
+		fprintf(stderr, "bitstop: warning: %s\n", cfg->warnings[i]);
 
 	if (o.once) {
 		rc = batch_once(cfg, (enum output_format)o.format, o.verbose);
