@@ -184,6 +184,26 @@ sim_http_suspend(struct sim_pending *p, double due)
 	sim_net_schedule(p->srv, p, due);
 }
 
+/*
+ * Abort the TCP connection on fd with a reset. MHD shuts a socket down (a
+ * FIN) before closing it, so disconnect it first: on Linux, connect() with
+ * AF_UNSPEC on a connected TCP socket sends an RST and keeps the descriptor
+ * (and MHD's epoll registration) valid.
+ */
+static void
+sim_http_reset(int fd)
+{
+	struct sockaddr sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_family = AF_UNSPEC;
+	if (connect(fd, &sa, sizeof sa) != 0) {
+		struct linger lg = { 1, 0 };
+
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	}
+}
+
 /* Content reader for bodies that fail or trickle. */
 static ssize_t
 sim_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -192,11 +212,8 @@ sim_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	size_t n;
 
 	if (pos >= st->limit) {
-		if (st->rst && st->fd >= 0) {
-			struct linger lg = { 1, 0 };
-
-			setsockopt(st->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-		}
+		if (st->rst && st->fd >= 0)
+			sim_http_reset(st->fd);
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
 	n = st->limit - (size_t)pos;
