@@ -373,6 +373,7 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 		strbuf_done(&items);
 		return;
 	}
+	sim_enum_sweep(rq->site, sim_mono(), 1);
 	if (sim_enum_count(rq->site, rq->user) >= rq->srv->cfg.max_enum_per_user) {
 		sim_fault_max_ops(rq, out);
 		sim_enum_free(e);
