@@ -89,11 +89,14 @@ fake_set_interval(void *arg, unsigned ms)
 	((struct env *)arg)->interval = ms;
 }
 
+/* The first host's name as configured (a test may make it a URL). */
+static const char *env_host0 = "ws01";
+
 /* Start the UI over three hosts at lines x cols; ws03 answered once, then timed out. */
 static struct env *
 env_new(int lines, int cols, bool readonly)
 {
-	static const char *const names[] = { "ws01", "ws02", "ws03" };
+	const char *const names[] = { env_host0, "ws02", "ws03" };
 	struct env *e = calloc(1, sizeof *e);
 	struct ui_backend be = { fake_submit, fake_poll_now, fake_set_paused, fake_set_interval, e };
 	char *cause = NULL;
@@ -615,6 +618,23 @@ test_theme_cycle(void **state)
 	env_free(e);
 }
 
+/* A host given as a URL shows as host:port, without scheme and /wsman. */
+static void
+test_url_host_label(void **state)
+{
+	struct env *e;
+	char *s;
+
+	env_host0 = "http://10.1.2.3:5985/wsman";
+	e = env_new(24, 80, false);
+	env_host0 = "ws01";
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, " 10.1.2.3:5985 "));
+	assert_null(strstr(s, "http://"));
+	free(s);
+	env_free(e);
+}
+
 int
 main(void)
 {
@@ -636,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_theme_cycle),
+		cmocka_unit_test(test_url_host_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

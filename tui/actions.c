@@ -208,7 +208,7 @@ actions_plan_new(const struct actions_policy *pol, const struct model *m, enum a
 
 		strbuf_addf(&sb, " '%s' on %s", r->job_name != NULL ? r->job_name : r->job_id,
 		    model_host(m, r->host)->name);
-		if (kind == ACTION_PRIORITY)
+		if (kind == ACTION_PRIORITY && how != ACTIONS_PRI_SET)
 			strbuf_addf(&sb, " to %s", bits_priority_name(r->priority));
 	} else {
 		strbuf_adds(&sb, " ");

@@ -72,9 +72,6 @@ run_keys(struct ui *ui)
 		if (rc == KEY_CODE_YES && wch == KEY_MOUSE) {
 			if (getmouse(&ev) == OK)
 				ui_mouse(ui, &ev);
-		} else if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
-			term_resize();
-			ui_layout(ui);
 		} else {
 			ui_key(ui, rc == KEY_CODE_YES ? KF(wch) : (int)wch);
 		}
@@ -119,10 +116,9 @@ app_run_tui(struct app *app)
 			ui->exit_code = 128 + sig;
 			break;
 		}
-		if (winch) {
+		/* resizeterm() queues KEY_RESIZE: the key reader below relays out. */
+		if (winch)
 			term_resize();
-			ui_layout(ui);
-		}
 		run_drain(ui, app->poller);
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			/* The terminal went away: nothing to draw on. */

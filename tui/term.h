@@ -19,7 +19,7 @@ void term_stop(void);
 int term_signal_fd(void);
 /* Drain the self-pipe: *winch when the size changed, *quit_sig the first quit signal (or 0). */
 void term_take_signals(bool *winch, int *quit_sig);
-/* Resize curses to the terminal's current size. */
+/* Resize curses to the terminal's current size (curses then queues KEY_RESIZE). */
 void term_resize(void);
 /* Restore the terminal with async-signal-safe calls only (fatal paths). */
 void term_emergency_restore(void);

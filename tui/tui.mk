@@ -67,3 +67,7 @@ TESTS += tests/test_tui_ui
 tests_test_tui_ui_SOURCES = tests/test_tui_ui.c
 tests_test_tui_ui_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS)
 tests_test_tui_ui_LDADD = $(TUI_TEST_LIBS)
+
+# End to end: the real binary in tmux against bitsim.
+TESTS += tests/tui_e2e.sh
+EXTRA_DIST += tests/tui_e2e.sh

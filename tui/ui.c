@@ -20,17 +20,36 @@
 /* Rows of the terminal below which the header and footer squeeze the table out. */
 #define UI_MIN_LINES 8
 
+/* A host as the table shows it: the name as written, without the "http(s)://"
+ * and "/wsman" that a URL spec carries (malloc'd). */
+static char *
+ui_host_label(const char *name)
+{
+	size_t len;
+
+	if (strncmp(name, "https://", 8) == 0)
+		name += 8;
+	else if (strncmp(name, "http://", 7) == 0)
+		name += 7;
+	len = strlen(name);
+	if (len > 6 && strcmp(name + len - 6, "/wsman") == 0)
+		len -= 6;
+	return xstrndup(name, len);
+}
+
 /* Host names for the model, from the config. */
 static struct model *
 ui_model_new(const struct app *app)
 {
 	const struct config *cfg = app->cfg;
-	const char **names = xcalloc(cfg->nhosts ? cfg->nhosts : 1, sizeof *names);
+	char **names = xcalloc(cfg->nhosts ? cfg->nhosts : 1, sizeof *names);
 	struct model *m;
 
 	for (size_t i = 0; i < cfg->nhosts; i++)
-		names[i] = cfg->hosts[i].name;
-	m = model_new(cfg->nhosts, names);
+		names[i] = ui_host_label(cfg->hosts[i].name);
+	m = model_new(cfg->nhosts, (const char *const *)names);
+	for (size_t i = 0; i < cfg->nhosts; i++)
+		free(names[i]);
 	free(names);
 	return m;
 }
