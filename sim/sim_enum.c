@@ -310,8 +310,10 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 	}
 	if (strcmp(rq->resource_uri, SIM_CLASS_URI) != 0 &&
 	    !(have_query && strcmp(rq->resource_uri, SIM_BITS_NS "/*") == 0)) {
-		sim_wsman_fault_not_found(rq, out, "ExecQuery",
-		    strrchr(rq->resource_uri, '/') + (strrchr(rq->resource_uri, '/') != NULL));
+		const char *slash = strrchr(rq->resource_uri, '/');
+
+		sim_wsman_fault_not_found(rq, out, "ExecQuery", slash != NULL ? slash + 1 :
+		    rq->resource_uri);
 		free(query);
 		return;
 	}

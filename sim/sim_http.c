@@ -211,6 +211,8 @@ sim_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	struct sim_stream *st = cls;
 	size_t n;
 
+	if (st->p->drop)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
 	if (pos >= st->limit) {
 		if (st->rst && st->fd >= 0)
 			sim_http_reset(st->fd);

@@ -280,6 +280,22 @@ sim_net_listen_site(struct sim_server *srv, struct sim_site *site, char **cause)
 	return 0;
 }
 
+/*
+ * Close every request of site that waits on a timer: resume them marked to be
+ * dropped and let MHD run until none is left suspended (MHD must not stop a
+ * daemon with suspended connections).
+ */
+static void
+sim_net_drain(struct sim_site *site)
+{
+	for (int i = 0; i < 10; i++) {
+		sim_http_drop_site(site);
+		MHD_run(site->daemon);
+		if (site->pending == NULL)
+			return;
+	}
+}
+
 /* Stop accepting on a site (connections are then refused). */
 void
 sim_net_site_close(struct sim_server *srv, struct sim_site *site)
@@ -289,8 +305,7 @@ sim_net_site_close(struct sim_server *srv, struct sim_site *site)
 	if (!site->listening)
 		return;
 	site->listening = 0;
-	sim_http_drop_site(site);
-	MHD_run(site->daemon);
+	sim_net_drain(site);
 	fd = MHD_quiesce_daemon(site->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
@@ -303,8 +318,7 @@ sim_net_site_reopen(struct sim_server *srv, struct sim_site *site, char **cause)
 	if (site->listening)
 		return 0;
 	if (site->daemon != NULL) {
-		sim_http_drop_site(site);
-		MHD_run(site->daemon);
+		sim_net_drain(site);
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, site->epfd, NULL);
 		MHD_stop_daemon(site->daemon);
 		site->daemon = NULL;
@@ -534,8 +548,7 @@ sim_net_done(struct sim_server *srv)
 
 		if (s->daemon == NULL)
 			continue;
-		sim_http_drop_site(s);
-		MHD_run(s->daemon);
+		sim_net_drain(s);
 		MHD_stop_daemon(s->daemon);
 		s->daemon = NULL;
 	}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # bitsim's process life and listeners.
-# Protects: SIGTERM and SIGINT make bitsim exit 0; --die-with-parent makes it
+# Protects: SIGTERM and SIGINT make bitsim exit 0 (also with answers held back
+# or trickling, which MHD must see resumed first); --die-with-parent makes it
 # exit when its parent dies; --listen binds the addresses given; HTTPS with
 # --tls-cert/--tls-key; --speed > 0 moves jobs forward in real time; bad
 # options exit 2 with a message.
@@ -33,6 +34,22 @@ done
 check "ready file: one line per host, then control" \
 	"awk 'NR == 1 && \$1 == \"host\" && \$2 == 0 { a = 1 } NR == 2 && \$2 == 1 { b = 1 }
 	     NR == 3 && \$1 == \"control\" { c = 1 } END { exit !(a && b && c && NR == 3) }' '$WORK/r.TERM'"
+
+# SIGTERM while answers are held back (latency) or trickling: clean exit.
+"$BITSIM" --hosts 2 --base-port 0 --auth none --jobs 20 --speed 0 --ready-file "$WORK/r.held" \
+	--fault 'host=0&kind=latency&ms=5000' --fault 'host=1&kind=trickle&bytes=10&ms=1000' &
+pid=$!
+i=0; while [ ! -s "$WORK/r.held" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+for h in 0 1; do
+	addr=$(awk -v h=$h '$1 == "host" && $2 == h { print $3 }' "$WORK/r.held")
+	curl -s -o /dev/null --max-time 10 -H 'Content-Type: application/soap+xml;charset=UTF-8' \
+		--data-binary '<x/>' "http://$addr/wsman" &
+done
+sleep 0.5
+kill -s TERM "$pid"
+wait "$pid"
+check "SIGTERM with held and trickling answers: exit status 0" "[ $? -eq 0 ]"
+wait
 
 # --die-with-parent: kill the parent shell, bitsim follows.
 sh -c "\"$BITSIM\" --hosts 1 --base-port 0 --auth none --die-with-parent \
