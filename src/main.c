@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -339,6 +340,26 @@ open_audit(const struct config *cfg, char **why)
 	return a;
 }
 
+/*
+ * Raise the soft limit on open files to the hard limit: every host keeps one
+ * keep-alive connection open, so a fleet of a thousand hosts needs more than the
+ * usual soft limit of 1024. Best effort: failure leaves the limit as it was.
+ */
+static void
+raise_nofile_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && rl.rlim_max == RLIM_INFINITY) {
+		/* Linux refuses infinity past fs.nr_open; a million is its default. */
+		rl.rlim_cur = 1048576;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -368,6 +389,7 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile_limit();
 
 	cfg = config_new();
 	if (!o.demo) {
