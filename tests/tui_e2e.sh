@@ -7,8 +7,9 @@
 # the simulator; one bulk cancel across three hosts; a host made to fail is
 # shown failing (its rows stale) within two refresh intervals while the others
 # keep being polled, and recovers once the fault is lifted; a resize relays the
-# table out; read-only refuses with its reason; q and SIGTERM leave the
-# terminal usable; every action sent has its intent and outcome in the audit log.
+# table out; read-only refuses with its reason; q, SIGTERM, Ctrl-C and a
+# fatal signal (SIGSEGV) leave the terminal usable; every action sent has its
+# intent and outcome in the audit log.
 set -u
 : "${top_srcdir:?}" "${BITSTOP:?}" "${BITSIM:?}"
 if ! command -v tmux >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
@@ -318,6 +319,23 @@ kill -TERM "$pid"
 wait_for "rc=143" || fail "SIGTERM did not end bitstop with 143"
 check_terminal "after SIGTERM"
 ok "SIGTERM restores the terminal"
+
+# Ctrl-C (SIGINT): exit 130; a fatal signal (SIGSEGV): restored, then the signal.
+run_bitstop -d 1
+wait_for "hosts 4 ok" 100 || fail "the hosts did not answer"
+keys C-c
+wait_for "rc=130" || fail "Ctrl-C did not end bitstop with 130"
+check_terminal "after Ctrl-C"
+ok "Ctrl-C exits 130 with the terminal restored"
+run_bitstop -d 1
+wait_for "hosts 4 ok" 100 || fail "the hosts did not answer"
+shpid=$(t display-message -p -t e2e '#{pane_pid}')
+pid=$(ps -o pid= --ppid "$shpid" | tr -d ' ' | head -1)
+[ -n "$pid" ] || fail "no bitstop process under the pane's shell"
+kill -SEGV "$pid"
+wait_for "rc=139" || fail "SIGSEGV did not end bitstop by that signal"
+check_terminal "after SIGSEGV"
+ok "a fatal signal restores the terminal and still kills"
 
 # Every line of the audit log is an intent or an outcome, in pairs.
 intents=$(grep -c '"event":"intent"' "$AUDIT")

@@ -52,7 +52,7 @@ struct detail_lines {
 };
 
 static const enum keymap_action detail_hints[] = {
-	KA_HELP, KA_BACK, KA_ERROR, KA_PRI_PICK, KA_RESUME, KA_SUSPEND, KA_CANCEL, KA_QUIT, KA_NONE
+	KA_HELP, KA_BACK, KA_ERROR, KA_RESUME, KA_SUSPEND, KA_CANCEL, KA_QUIT, KA_NONE
 };
 
 /* Add a line (value is sanitized). */

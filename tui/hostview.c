@@ -51,7 +51,7 @@ struct hostview {
 };
 
 static const enum keymap_action hostview_hints[] = {
-	KA_HELP, KA_DETAIL, KA_NEW, KA_HOSTS, KA_QUIT, KA_NONE
+	KA_HELP, KA_BACK, KA_NEW, KA_QUIT, KA_NONE
 };
 
 /* Width of the host column. */

@@ -38,14 +38,14 @@
 	X(KA_COMPLETE, "c", "complete (take the files)", NULL, 'c', 0, 0) \
 	X(KA_CANCEL, "x Del", "cancel (delete the job)", "Cancel", 'x', KF(KEY_DC), 0) \
 	X(KA_NEW, "n", "new download job on the selected host", "New", 'n', 0, 0) \
-	X(KA_ERROR, "e", "show the job's error (GetError)", NULL, 'e', 0, 0) \
+	X(KA_ERROR, "e", "show the job's error (GetError)", "Error", 'e', 0, 0) \
 	X(KA_HOSTS, "h", "host view / job view", "Hosts", 'h', 0, 0) \
 	X(KA_REFRESH, "R F5", "refresh now", NULL, 'R', KF(KEY_F(5)), 0) \
 	X(KA_PAUSE, "Z", "pause / resume polling", NULL, 'Z', 0, 0) \
 	X(KA_DELAY, "d", "set the refresh interval", NULL, 'd', 0, 0) \
 	X(KA_THEME, "T", "next colour theme", NULL, 'T', 0, 0) \
 	X(KA_HELP, "? F1", "this help", "Help", '?', KF(KEY_F(1)), 0) \
-	X(KA_BACK, "Esc", "back / close", NULL, 27, 0, 0) \
+	X(KA_BACK, "Esc", "back / close", "Back", 27, 0, 0) \
 	X(KA_QUIT, "q F10", "quit", "Quit", 'q', KF(KEY_F(10)), 0)
 
 enum keymap_action {

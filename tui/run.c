@@ -91,7 +91,9 @@ app_run_tui(struct app *app)
 	bool color;
 	int rc;
 
-	setlocale(LC_ALL, "");
+	/* Only the character type: wide characters for curses. Numbers keep the C
+	 * locale, which the poller threads format protocol text with. */
+	setlocale(LC_CTYPE, "");
 	if (term_start(!app->no_color, &color, &cause) != 0) {
 		fprintf(stderr, "bitstop: %s\n", cause);
 		free(cause);
