@@ -571,6 +571,14 @@ test_resize(void **state)
 	s = keys(e, NULL);
 	assert_non_null(strstr(s, "HOST"));
 	free(s);
+	/* Absurdly small terminals draw what fits and do not crash. */
+	resizeterm(3, 10);
+	ui_key(e->ui, KF(KEY_RESIZE));
+	free(keys(e, NULL));
+	resizeterm(1, 1);
+	ui_key(e->ui, KF(KEY_RESIZE));
+	ui_render(e->ui);
+	free(key1(e, 'x'));
 	env_free(e);
 }
 
