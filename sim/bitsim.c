@@ -39,7 +39,7 @@ static void
 sim_usage(FILE *f)
 {
 	fputs("usage: bitsim [--hosts N --base-port P | --listen ADDR:PORT ...] [--jobs M]\n"
-	    "              [--seed S] [--speed X] [--epoch UNIXTIME] [--user U | --auth none]\n"
+	    "              [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none]\n"
 	    "              [--tls-cert FILE --tls-key FILE] [--batching all|first-one]\n"
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
@@ -82,7 +82,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 {
 	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
 	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
-	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION };
+	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN };
 	static const struct option longopts[] = {
 		{ "hosts", required_argument, NULL, O_HOSTS },
 		{ "base-port", required_argument, NULL, O_BASE },
@@ -91,6 +91,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 		{ "jobs", required_argument, NULL, O_JOBS },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "speed", required_argument, NULL, O_SPEED },
+		{ "churn", required_argument, NULL, O_CHURN },
 		{ "epoch", required_argument, NULL, O_EPOCH },
 		{ "user", required_argument, NULL, O_USER },
 		{ "auth", required_argument, NULL, O_AUTH },
@@ -129,6 +130,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 			o->seed_given = 1;
 			break;
 		case O_SPEED: cfg->speed = sim_num("speed", optarg, 0, 1e6); break;
+		case O_CHURN: cfg->churn = sim_num("churn", optarg, 0, 1e7); break;
 		case O_EPOCH:
 			cfg->epoch = sim_num("epoch", optarg, 0, 1e11);
 			o->epoch_given = 1;
@@ -232,6 +234,8 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 		snprintf(s->machine, sizeof s->machine, "SIM-%d", i);
 		sim_host_init(&s->host, i, cfg->seed, cfg->jobs, cfg->epoch);
 		s->host.create_suspended = cfg->create_suspended;
+		if (cfg->churn > 0)
+			sim_host_set_churn(&s->host, cfg->churn);
 		if (o->nlisten > 0) {
 			if (sim_net_parse_addr(o->listen[i], &s->addr, &s->addrlen, cause) != 0)
 				return -1;

@@ -43,6 +43,7 @@ struct sim_config {
 	int		 jobs;
 	uint64_t	 seed;
 	double		 speed;
+	double		 churn;		/* mean seconds between new jobs per host; 0 = off */
 	double		 epoch;		/* simulated Unix time at start */
 	int		 auth_none;
 	const char	*user;

@@ -350,6 +350,7 @@ sim_job_advance(struct sim_job *j, double t)
 			j->completed = until;
 			j->modified = until;
 			j->next_event = 0;
+			j->ack_at = until + 20 + (double)sim_rand_below(&j->rng, 100);
 			return;
 		}
 		case SIM_TRANSIENT_ERROR:
@@ -367,17 +368,6 @@ sim_job_advance(struct sim_job *j, double t)
 			return;
 		}
 	}
-}
-
-/* Run the natural transitions of every job up to simulated time t. */
-void
-sim_host_advance(struct sim_host *h, double t)
-{
-	if (t <= h->now)
-		return;
-	for (size_t i = 0; i < h->njobs; i++)
-		sim_job_advance(h->jobs[i], t);
-	h->now = t;
 }
 
 /* Append a job to the queue (takes ownership). */
@@ -533,6 +523,89 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 		break;
 	}
 	return j;
+}
+
+/* The earliest owner acknowledgement due by t, or NULL. */
+static struct sim_job *
+sim_host_next_ack(struct sim_host *h, double t)
+{
+	struct sim_job *best = NULL;
+
+	for (size_t i = 0; i < h->njobs; i++) {
+		struct sim_job *j = h->jobs[i];
+
+		if (j->state == SIM_TRANSFERRED && j->ack_at > 0 && j->ack_at <= t &&
+		    (best == NULL || j->ack_at < best->ack_at))
+			best = j;
+	}
+	return best;
+}
+
+/* A new job arriving at time at: queued, created now, transferring soon. */
+static void
+sim_host_arrive(struct sim_host *h, double at, double t)
+{
+	struct sim_job *j = sim_host_seed_job(h, h->arrivals++, at);
+
+	if (j->nfiles == 0) {
+		sim_job_push_file(j, "http://wsus01.contoso.local/content/new/update.cab",
+		    "C:\\ProgramData\\Cache\\update.cab", SIM_SIZE_UNKNOWN);
+	}
+	for (size_t k = 0; k < j->nfiles; k++) {
+		j->files[k].bytes_transferred = 0;
+		j->files[k].bytes_total = SIM_SIZE_UNKNOWN;
+	}
+	j->created = j->modified = j->last_progress = at;
+	j->completed = 0;
+	j->transient_errors = 0;
+	j->error_code = j->error_context = 0;
+	j->fail_at = 0;
+	j->state = SIM_QUEUED;
+	j->next_event = at + 1 + (double)sim_rand_below(&j->rng, 4);
+	sim_job_advance(j, t);
+	sim_host_push(h, j);
+}
+
+/* Run the natural transitions of every job up to simulated time t. */
+void
+sim_host_advance(struct sim_host *h, double t)
+{
+	if (t <= h->now)
+		return;
+	for (size_t i = 0; i < h->njobs; i++)
+		sim_job_advance(h->jobs[i], t);
+	while (h->churn > 0) {
+		struct sim_job *ack = sim_host_next_ack(h, t);
+		double arrive = h->next_arrival <= t ? h->next_arrival : 0;
+
+		if (ack != NULL && (arrive == 0 || ack->ack_at <= arrive)) {
+			sim_host_remove(h, ack);	/* completed by its owner: leaves the queue */
+			continue;
+		}
+		if (arrive == 0)
+			break;
+		if (h->njobs < h->target_jobs && h->njobs < SIM_MAX_JOBS)
+			sim_host_arrive(h, arrive, t);
+		h->next_arrival = arrive + h->churn / 2 + (double)sim_rand_below(&h->rng,
+		    (uint64_t)h->churn + 1);
+	}
+	h->now = t;
+}
+
+/* Turn on churn (see sim_host.h). */
+void
+sim_host_set_churn(struct sim_host *h, double mean_seconds)
+{
+	h->churn = mean_seconds;
+	h->target_jobs = h->njobs;
+	h->next_arrival = h->now + mean_seconds / 2 + (double)sim_rand_below(&h->rng,
+	    (uint64_t)mean_seconds + 1);
+	for (size_t i = 0; i < h->njobs; i++) {
+		struct sim_job *j = h->jobs[i];
+
+		if (j->state == SIM_TRANSFERRED)
+			j->ack_at = h->now + 20 + (double)sim_rand_below(&j->rng, 200);
+	}
 }
 
 /* Fill host index with njobs seeded jobs at simulated time now. */

@@ -71,6 +71,7 @@ struct sim_job {
 	double		 last_progress;
 	double		 fail_at;	/* planned error while transferring; 0 none */
 	int		 fail_fatal;
+	double		 ack_at;	/* churn: when the owner completes a TRANSFERRED job */
 	uint32_t	 error_code;	/* HRESULT for GetError, 0 none */
 	uint32_t	 error_context;	/* BG_ERROR_CONTEXT */
 };
@@ -84,6 +85,10 @@ struct sim_host {
 	uint64_t	  rng;
 	double		  now;		/* simulated Unix seconds reached so far */
 	int		  create_suspended;	/* CreateJob default when Suspend is absent */
+	double		  churn;	/* mean simulated seconds between new jobs; 0 = off */
+	double		  next_arrival;	/* churn: simulated time of the next new job */
+	int		  arrivals;	/* churn: jobs created so far (names and patterns) */
+	size_t		  target_jobs;	/* churn: arrivals stop while the queue is this full */
 };
 
 /* Fill host index with njobs seeded jobs at simulated time now. */
@@ -91,6 +96,13 @@ void sim_host_init(struct sim_host *h, int index, uint64_t seed, int njobs, doub
 void sim_host_done(struct sim_host *h);
 /* Run the natural transitions of every job up to simulated time t. */
 void sim_host_advance(struct sim_host *h, double t);
+/*
+ * Turn on churn: owners complete TRANSFERRED jobs a little after they finish
+ * (the jobs leave the queue) and new jobs arrive about every mean_seconds, while
+ * the queue holds fewer jobs than at start. Events are processed in simulated-time
+ * order, so the result does not depend on how often the host is read.
+ */
+void sim_host_set_churn(struct sim_host *h, double mean_seconds);
 /* The job with this id (braces, any case), or NULL. */
 struct sim_job *sim_host_find(struct sim_host *h, const char *job_id);
 /* Apply SetJobState; returns an HRESULT (0 on success). A job reaching a

@@ -140,7 +140,7 @@ demo_start(unsigned n, char **cause)
 		setenv("BITSIM_PASSWORD", d->password, 1);
 		setpgid(0, 0);
 		execlp(bitsim, bitsim, "--hosts", nbuf, "--base-port", "0",
-		    "--ready-file", ready, "--jobs", "12", "--speed", "1", "--user", "demo",
+		    "--ready-file", ready, "--jobs", "12", "--speed", "1", "--churn", "40", "--user", "demo",
 		    "--die-with-parent", (char *)NULL);
 		dprintf(STDERR_FILENO, "cannot run %s: %s\n", bitsim, strerror(errno));
 		_exit(127);

@@ -225,6 +225,42 @@ test_advance(void **state)
 	sim_host_done(&b);
 }
 
+/* Churn (--churn): transferred jobs leave, new ones arrive, the queue never grows
+ * past its starting size, and reading often or rarely gives the same queue. */
+static void
+test_churn(void **state)
+{
+	struct sim_host a, b;
+	int saw_new = 0;
+
+	(void)state;
+	sim_host_init(&a, 2, 11, 20, T0);
+	sim_host_init(&b, 2, 11, 20, T0);
+	sim_host_set_churn(&a, 30);
+	sim_host_set_churn(&b, 30);
+	for (int step = 1; step <= 4000; step++) {
+		sim_host_advance(&a, T0 + step * 0.5);
+		assert_true(a.njobs <= 20);
+	}
+	sim_host_advance(&b, T0 + 2000);
+	assert_int_equal(a.njobs, b.njobs);
+	for (size_t i = 0; i < a.njobs; i++) {
+		assert_string_equal(a.jobs[i]->job_id, b.jobs[i]->job_id);
+		assert_int_equal(a.jobs[i]->state, b.jobs[i]->state);
+		assert_int_equal(sim_job_bytes_transferred(a.jobs[i]),
+		    sim_job_bytes_transferred(b.jobs[i]));
+		if (a.jobs[i]->created > T0)
+			saw_new = 1;
+	}
+	assert_true(saw_new);
+	/* the seeded TRANSFERRED jobs were completed by their owners and left */
+	for (size_t i = 0; i < a.njobs; i++)
+		assert_false(a.jobs[i]->state == SIM_TRANSFERRED &&
+		    a.jobs[i]->completed > 0 && a.jobs[i]->completed < T0 - 1);
+	sim_host_done(&a);
+	sim_host_done(&b);
+}
+
 /* GetError reports the job's HRESULT only in the error states. */
 static void
 test_get_error(void **state)
@@ -265,6 +301,7 @@ main(void)
 		cmocka_unit_test(test_seed_determinism),
 		cmocka_unit_test(test_seed_variety),
 		cmocka_unit_test(test_advance),
+		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_get_error),
 	};
 
