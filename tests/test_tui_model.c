@@ -295,6 +295,7 @@ test_tags(void **state)
 	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
 	n = model_tagged(m, &rows);
 	assert_int_equal(n, 2);
+	assert_int_equal(model_tagged_count(m), 2);
 	free(rows);
 	assert_int_equal(model_untag_all(m), 3);
 	n = model_tagged(m, &rows);

@@ -31,6 +31,7 @@ struct actions {
 	size_t	 nbatches;
 };
 
+/* New action tracker sending through submit(arg, req). */
 struct actions *
 actions_new(actions_submit_fn submit, void *arg)
 {
@@ -51,6 +52,7 @@ batch_free(struct actions_batch *b)
 	free(b);
 }
 
+/* Free the tracker and the batches still waiting; NULL is a no-op. */
 void
 actions_free(struct actions *a)
 {
@@ -137,7 +139,7 @@ count_hosts(struct action_req *const *reqs, size_t n)
 
 /* Why every row was skipped. */
 static char *
-all_skipped(const struct actions_policy *pol, const struct model *m, size_t nreadonly,
+all_skipped(const struct model *m, size_t nreadonly,
     size_t nlimit, size_t nrows, struct model_row *const *rows, enum actions_pri how)
 {
 	if (nrows == 0)
@@ -150,7 +152,6 @@ all_skipped(const struct actions_policy *pol, const struct model *m, size_t nrea
 		return xstrdup(how == ACTIONS_PRI_RAISE ? "already at the highest priority (FOREGROUND)" :
 		    how == ACTIONS_PRI_LOWER ? "already at the lowest priority (LOW)" :
 		    "already at that priority");
-	(void)pol;
 	return xstrdup("the job has left the queue");
 }
 
@@ -194,7 +195,7 @@ actions_plan_new(const struct actions_policy *pol, const struct model *m, enum a
 		plan->reqs[plan->nreqs++] = req;
 	}
 	if (plan->nreqs == 0) {
-		*cause = all_skipped(pol, m, nreadonly, nlimit, n, rows, how);
+		*cause = all_skipped(m, nreadonly, nlimit, n, rows, how);
 		actions_plan_free(plan);
 		return NULL;
 	}
@@ -228,6 +229,7 @@ actions_plan_new(const struct actions_policy *pol, const struct model *m, enum a
 	return plan;
 }
 
+/* Free a plan and the requests it still owns; NULL is a no-op. */
 void
 actions_plan_free(struct actions_plan *plan)
 {
@@ -364,6 +366,7 @@ actions_on_result(struct actions *a, struct model *m, const struct action_result
 	return true;
 }
 
+/* Requests submitted and not answered yet. */
 size_t
 actions_in_flight(const struct actions *a)
 {

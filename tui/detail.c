@@ -234,6 +234,7 @@ detail_refresh(struct detail_screen *d, struct ui *ui)
 	d->have_last = true;
 }
 
+/* Paint every line of the detail from the scroll position. */
 static void
 detail_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 {
@@ -269,6 +270,7 @@ detail_fetch(struct detail_screen *d, struct ui *ui)
 	d->err_req = ui_submit(ui, req);
 }
 
+/* Scroll, fetch the error again, act on this job, or go back. */
 static int
 detail_key(struct screen *s, struct ui *ui, int key)
 {
@@ -313,6 +315,7 @@ detail_key(struct screen *s, struct ui *ui, int key)
 	}
 }
 
+/* Take the answer to our GetError. */
 static int
 detail_on_result(struct screen *s, struct ui *ui, const struct action_result *res)
 {
@@ -342,6 +345,7 @@ detail_on_result(struct screen *s, struct ui *ui, const struct action_result *re
 	return UI_HANDLED | UI_BODY;
 }
 
+/* Free the detail screen. */
 static void
 detail_free(struct screen *s)
 {
@@ -363,6 +367,7 @@ static const struct screen_ops detail_ops = {
 	.free = detail_free,
 };
 
+/* Detail of (host, id); GetError is sent at once when asked or when the job is in error. */
 struct screen *
 detail_new(struct ui *ui, size_t host, const char *id, bool fetch_error)
 {

@@ -267,6 +267,7 @@ dialog_draw_prompt(struct dialog *d, struct ui *ui, WINDOW *w)
 	field_draw(&d->fields[0], w, y, lw, getmaxx(w) - lw, theme_attr(ui->theme, THEME_INPUT), true);
 }
 
+/* Paint the dialog over the screen below. */
 static void
 dialog_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 {
@@ -405,6 +406,7 @@ dialog_key_fields(struct dialog *d, struct ui *ui, int key)
 	return UI_HANDLED | UI_BODY;
 }
 
+/* Every key goes to the dialog (modal), by kind. */
 static int
 dialog_key(struct screen *s, struct ui *ui, int key)
 {
@@ -422,6 +424,7 @@ dialog_key(struct screen *s, struct ui *ui, int key)
 	}
 }
 
+/* Free the dialog; a dialog never answered tells its callback it was dismissed. */
 static void
 dialog_free(struct screen *s)
 {
@@ -470,6 +473,7 @@ dialog_set_fields(struct dialog *d, const char *const *labels, size_t n)
 	d->fields = xcalloc(n ? n : 1, sizeof *d->fields);
 }
 
+/* A Yes/No question, No by default. */
 struct screen *
 dialog_confirm(const char *title, const char *question, dialog_done_fn done, void *arg)
 {
@@ -480,6 +484,7 @@ dialog_confirm(const char *title, const char *question, dialog_done_fn done, voi
 	return &d->base;
 }
 
+/* One labelled text field in a box. */
 struct screen *
 dialog_input(const char *title, const char *label, const char *initial, dialog_done_fn done,
     void *arg)
@@ -491,6 +496,7 @@ dialog_input(const char *title, const char *label, const char *initial, dialog_d
 	return &d->base;
 }
 
+/* A one-line prompt at the bottom of the body, reporting every edit. */
 struct screen *
 dialog_prompt(const char *label, const char *initial, dialog_changed_fn changed,
     dialog_done_fn done, void *arg)
@@ -503,6 +509,7 @@ dialog_prompt(const char *label, const char *initial, dialog_changed_fn changed,
 	return &d->base;
 }
 
+/* A list to pick one item from, current selected. */
 struct screen *
 dialog_pick(const char *title, const char *const *items, size_t n, size_t current,
     dialog_done_fn done, void *arg)
@@ -515,6 +522,7 @@ dialog_pick(const char *title, const char *const *items, size_t n, size_t curren
 	return &d->base;
 }
 
+/* Labelled text fields and one choice (the new-job dialog). */
 struct screen *
 dialog_form(const char *title, const char *const *labels, size_t ntext, const char *choice_label,
     const char *const *choices, size_t nchoices, dialog_done_fn done, void *arg)

@@ -64,6 +64,7 @@ help_line(WINDOW *w, int y, size_t i, struct ui *ui)
 	}
 }
 
+/* Paint the help from the scroll position. */
 static void
 help_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 {
@@ -79,6 +80,7 @@ help_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 	}
 }
 
+/* Scroll; q quits; any other key closes the help. */
 static int
 help_key(struct screen *s, struct ui *ui, int key)
 {
@@ -108,6 +110,7 @@ help_key(struct screen *s, struct ui *ui, int key)
 	}
 }
 
+/* Free the help screen. */
 static void
 help_free(struct screen *s)
 {
@@ -122,6 +125,7 @@ static const struct screen_ops help_ops = {
 	.free = help_free,
 };
 
+/* The help screen. */
 struct screen *
 help_new(void)
 {

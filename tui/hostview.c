@@ -13,6 +13,7 @@
 #include "tui/fmt.h"
 #include "tui/jobs.h"
 #include "tui/model.h"
+#include "tui/table.h"
 #include "tui/text.h"
 #include "tui/ui.h"
 
@@ -53,18 +54,6 @@ struct hostview {
 static const enum keymap_action hostview_hints[] = {
 	KA_HELP, KA_BACK, KA_NEW, KA_QUIT, KA_NONE
 };
-
-/* Width of the host column. */
-static int
-hostview_host_width(const struct model *m)
-{
-	int w = 4;
-
-	for (size_t i = 0; i < model_nhosts(m); i++)
-		if (text_width(model_host(m, i)->name) > w)
-			w = text_width(model_host(m, i)->name);
-	return w > 30 ? 30 : w;
-}
 
 /* Text of one cell of host h, and its role. */
 static enum theme_role
@@ -123,6 +112,7 @@ hostview_cell(char *buf, size_t len, enum hostview_col c, const struct model *m,
 	return THEME_NORMAL;
 }
 
+/* Draw the host table into w, host `top` first, `cursor` selected. */
 void
 hostview_draw_table(WINDOW *w, const struct model *m, size_t top, size_t cursor,
     const struct theme *t, int64_t now_wall_ms)
@@ -131,7 +121,7 @@ hostview_draw_table(WINDOW *w, const struct model *m, size_t top, size_t cursor,
 	char buf[512];
 
 	for (int c = 0; c < HV_COUNT; c++) {
-		wd[c] = c == HV_HOST ? hostview_host_width(m) : hostview_cols[c].width;
+		wd[c] = c == HV_HOST ? table_host_width(m, 4, 30) : hostview_cols[c].width;
 		x[c] = pos;
 		if (c == HV_ERROR)
 			wd[c] = width - pos > 0 ? width - pos : 0;
@@ -161,6 +151,7 @@ hostview_draw_table(WINDOW *w, const struct model *m, size_t top, size_t cursor,
 	}
 }
 
+/* Keep the cursor visible and draw the host table. */
 static void
 hostview_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 {
@@ -177,6 +168,7 @@ hostview_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 	hostview_draw_table(w, ui->model, hv->top, hv->cursor, ui->theme, ui_now_wall(ui));
 }
 
+/* Move, show a host's jobs (Enter), create a job there (n), or go back. */
 static int
 hostview_key(struct screen *s, struct ui *ui, int key)
 {
@@ -222,6 +214,7 @@ hostview_key(struct screen *s, struct ui *ui, int key)
 	}
 }
 
+/* Click selects a host; the wheel scrolls. */
 static int
 hostview_mouse(struct screen *s, struct ui *ui, const MEVENT *ev, int y, int x)
 {
@@ -247,6 +240,7 @@ hostview_tick(struct screen *s, struct ui *ui)
 	return UI_BODY;
 }
 
+/* Free the host view. */
 static void
 hostview_free(struct screen *s)
 {
@@ -263,6 +257,7 @@ static const struct screen_ops hostview_ops = {
 	.free = hostview_free,
 };
 
+/* The host view screen. */
 struct screen *
 hostview_new(void)
 {

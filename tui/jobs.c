@@ -76,6 +76,7 @@ jobs_sync(struct jobs_screen *js, struct ui *ui, size_t *n)
 	return view;
 }
 
+/* The row under the cursor, or NULL. */
 struct model_row *
 jobs_selected(struct screen *s, struct ui *ui)
 {
@@ -87,6 +88,7 @@ jobs_selected(struct screen *s, struct ui *ui)
 	return js->cursor < n ? view[js->cursor] : NULL;
 }
 
+/* Put the cursor on (host, id) if that job is shown. */
 void
 jobs_select(struct screen *s, struct ui *ui, size_t host, const char *id)
 {
@@ -99,6 +101,7 @@ jobs_select(struct screen *s, struct ui *ui, size_t host, const char *id)
 	jobs_sync(js, ui, &n);
 }
 
+/* Paint the table, or only the two rows the cursor moved between. */
 static void
 jobs_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 {
@@ -225,6 +228,7 @@ jobs_new_job_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	ui_status(ui, false, "create '%s' on %s: sent", texts[0], model_host(ui->model, host)->name);
 }
 
+/* Open the new-job form for host, unless actions are refused there. */
 void
 jobs_new_job_dialog(struct ui *ui, size_t host)
 {
@@ -308,6 +312,7 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 	}
 }
 
+/* Movement, tags, actions and the screens and dialogs opened from the table. */
 static int
 jobs_key(struct screen *s, struct ui *ui, int key)
 {
@@ -407,6 +412,7 @@ jobs_mouse(struct screen *s, struct ui *ui, const MEVENT *ev, int y, int x)
 	return jobs_move(js, ui, js->top + (size_t)(y - 1));
 }
 
+/* Free the jobs screen. */
 static void
 jobs_free(struct screen *s)
 {
@@ -425,6 +431,7 @@ static const struct screen_ops jobs_ops = {
 	.free = jobs_free,
 };
 
+/* The job table screen. */
 struct screen *
 jobs_new(void)
 {

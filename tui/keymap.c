@@ -13,6 +13,7 @@ static const struct keymap_entry keymap_table[KA_COUNT] = {
 };
 _Static_assert(sizeof keymap_table / sizeof keymap_table[0] == KA_COUNT, "one entry per action");
 
+/* The action bound to a key (KF() for function keys), or KA_NONE. */
 enum keymap_action
 keymap_lookup(int key)
 {
@@ -25,6 +26,7 @@ keymap_lookup(int key)
 	return KA_NONE;
 }
 
+/* The table entry of an action, or NULL. */
 const struct keymap_entry *
 keymap_entry(enum keymap_action action)
 {

@@ -128,6 +128,8 @@ unsigned model_row_state(const struct model_row *row);
 void model_tag_toggle(struct model *m, struct model_row *row);
 size_t model_untag_all(struct model *m);
 size_t model_tag_shown(struct model *m);
+/* Number of tagged rows still present (not vanished). */
+size_t model_tagged_count(const struct model *m);
 /* Tagged rows still present (not vanished), in view order then the rest. */
 size_t model_tagged(struct model *m, struct model_row ***rows);
 

@@ -24,18 +24,21 @@ run_submit(void *arg, struct action_req *req)
 	return poller_submit(arg, req);
 }
 
+/* Poll a host (or all, host < 0) now. */
 static void
 run_refresh(void *arg, ssize_t host)
 {
 	poller_refresh(arg, host);
 }
 
+/* Pause or resume scheduled polling. */
 static void
 run_set_paused(void *arg, bool paused)
 {
 	poller_set_paused(arg, paused);
 }
 
+/* Change the refresh interval. */
 static void
 run_set_interval(void *arg, unsigned ms)
 {

@@ -40,11 +40,11 @@ _Static_assert(sizeof table_cols / sizeof table_cols[0] == MODEL_COL_COUNT, "one
 /* Short priority names for the PRI column, indexed by enum bits_priority. */
 static const char *const table_pri[BITS_PRIORITY_COUNT] = { "FORE", "HIGH", "NORM", "LOW" };
 
-/* Width of the HOST column: the widest host name, within bounds. */
-static int
-table_host_width(const struct model *m)
+/* Width of a host column: the widest host name, within [min, max]. */
+int
+table_host_width(const struct model *m, int min, int max)
 {
-	int w = TABLE_HOST_MIN;
+	int w = min;
 
 	for (size_t i = 0; i < model_nhosts(m); i++) {
 		int hw = text_width(model_host(m, i)->name);
@@ -52,7 +52,7 @@ table_host_width(const struct model *m)
 		if (hw > w)
 			w = hw;
 	}
-	return w > TABLE_HOST_MAX ? TABLE_HOST_MAX : w;
+	return w > max ? max : w;
 }
 
 /* Choose the columns that fit in width. */
@@ -67,7 +67,7 @@ table_layout(struct table_layout *l, const struct model *m, int width)
 		shown[c] = true;
 		widths[c] = table_cols[c].width;
 	}
-	widths[MODEL_COL_HOST] = table_host_width(m);
+	widths[MODEL_COL_HOST] = table_host_width(m, TABLE_HOST_MIN, TABLE_HOST_MAX);
 	for (;;) {
 		int used = TABLE_GUTTER, drop = -1;
 
@@ -104,15 +104,7 @@ table_layout(struct table_layout *l, const struct model *m, int width)
 	}
 }
 
-bool
-table_has_col(const struct table_layout *l, enum model_col col)
-{
-	for (int i = 0; i < l->ncols; i++)
-		if (l->cols[i].col == col)
-			return true;
-	return false;
-}
-
+/* Rows of the view that fit in a window of height h. */
 int
 table_page(int h)
 {

@@ -29,10 +29,10 @@ struct table_layout {
 	} cols[MODEL_COL_COUNT];
 };
 
+/* Width of a host column: the widest host name, within [min, max]. */
+int table_host_width(const struct model *m, int min, int max);
 /* Choose the columns that fit in width, dropping the least important first. */
 void table_layout(struct table_layout *l, const struct model *m, int width);
-/* True when the layout shows col. */
-bool table_has_col(const struct table_layout *l, enum model_col col);
 /* Draw the column titles on line y (the sorted one marked). */
 void table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
     const struct theme *t);

@@ -142,6 +142,7 @@ term_close_pipe(void)
 	}
 }
 
+/* Start curses on the terminal with the restoring handlers installed first. */
 int
 term_start(bool want_color, bool *color, char **cause)
 {
@@ -192,6 +193,7 @@ term_start(bool want_color, bool *color, char **cause)
 	return 0;
 }
 
+/* End curses and put the signal handlers and the xalloc hook back. */
 void
 term_stop(void)
 {
@@ -205,12 +207,14 @@ term_stop(void)
 	term_close_pipe();
 }
 
+/* Read end of the signal self-pipe. */
 int
 term_signal_fd(void)
 {
 	return term_pipe[0];
 }
 
+/* Drain the self-pipe into a resize flag and the first quit signal. */
 void
 term_take_signals(bool *winch, int *quit_sig)
 {
@@ -229,6 +233,7 @@ term_take_signals(bool *winch, int *quit_sig)
 	}
 }
 
+/* Resize curses to the terminal's current size. */
 void
 term_resize(void)
 {

@@ -36,6 +36,7 @@ text_wcwidth(wchar_t *wc)
 	return w;
 }
 
+/* Display width of a UTF-8 string in columns. */
 int
 text_width(const char *s)
 {

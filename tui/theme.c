@@ -80,6 +80,7 @@ theme_reset(struct theme *t, bool mono)
 	t->name = xstrdup(mono ? "mono" : "default");
 }
 
+/* A theme with the compiled-in colour styles. */
 struct theme *
 theme_new(void)
 {
@@ -89,6 +90,7 @@ theme_new(void)
 	return t;
 }
 
+/* Free a theme; NULL is a no-op. */
 void
 theme_free(struct theme *t)
 {
@@ -98,6 +100,7 @@ theme_free(struct theme *t)
 	free(t);
 }
 
+/* Role of a theme-file name, or -1. */
 int
 theme_role_from_name(const char *name)
 {
@@ -107,12 +110,14 @@ theme_role_from_name(const char *name)
 	return -1;
 }
 
+/* Theme-file name of a role. */
 const char *
 theme_role_name(enum theme_role role)
 {
 	return (unsigned)role < THEME_ROLE_COUNT ? theme_defaults[role].name : "?";
 }
 
+/* The role colouring a BITS job state. */
 enum theme_role
 theme_state_role(unsigned state)
 {
@@ -404,6 +409,7 @@ theme_list(size_t *n)
 	return list;
 }
 
+/* Free a theme_list() result. */
 void
 theme_list_free(char **list, size_t n)
 {
@@ -438,6 +444,7 @@ theme_apply(struct theme *t, bool color)
 	}
 }
 
+/* The curses attribute of a role. */
 attr_t
 theme_attr(const struct theme *t, enum theme_role role)
 {

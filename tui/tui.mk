@@ -1,11 +1,11 @@
 ## the ncurses front end (tui/): a static library the lead links into bitstop,
-## its themes, and its tests. Only tui/ includes curses; tui/model.c and
+## its themes, and its tests. Only tui/ includes curses; tui/model*.c and
 ## tui/fmt.c stay curses-free so they are unit-tested without a terminal.
 noinst_LIBRARIES += libtui.a
 libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS)
 libtui_a_SOURCES = \
 	tui/fmt.c tui/fmt.h \
-	tui/model.c tui/model.h \
+	tui/model.c tui/model.h tui/model_view.c tui/model_impl.h \
 	tui/actions.c tui/actions.h \
 	tui/keymap.c tui/keymap.h \
 	tui/text.c tui/text.h \

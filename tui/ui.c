@@ -64,6 +64,7 @@ ui_set_grace(struct ui *ui)
 	model_set_grace(ui->model, iv > 3000 ? iv : 3000, 2 * iv > 6000 ? 2 * iv : 6000);
 }
 
+/* Set up the UI over app: model, theme, actions, the job table at the bottom. */
 struct ui *
 ui_new(struct app *app, const struct ui_backend *backend, bool color)
 {
@@ -89,6 +90,7 @@ ui_new(struct app *app, const struct ui_backend *backend, bool color)
 	return ui;
 }
 
+/* Free the screens, windows and state; NULL is a no-op. */
 void
 ui_free(struct ui *ui)
 {
@@ -112,6 +114,7 @@ ui_free(struct ui *ui)
 	free(ui);
 }
 
+/* Wall clock in ms (fixed in tests). */
 int64_t
 ui_now_wall(const struct ui *ui)
 {
@@ -143,6 +146,7 @@ ui_layout(struct ui *ui)
 	ui->dirty |= UI_ALL;
 }
 
+/* Push a screen; the UI owns it from now on. */
 void
 ui_push(struct ui *ui, struct screen *s)
 {
@@ -155,6 +159,7 @@ ui_push(struct ui *ui, struct screen *s)
 	ui->dirty |= UI_BODY | UI_FOOTER | UI_HEADER;
 }
 
+/* The topmost screen. */
 struct screen *
 ui_top(const struct ui *ui)
 {
@@ -176,6 +181,7 @@ ui_remove(struct ui *ui, struct screen *s)
 	}
 }
 
+/* Set the status line. */
 void
 ui_status(struct ui *ui, bool error, const char *fmt, ...)
 {
@@ -189,12 +195,14 @@ ui_status(struct ui *ui, bool error, const char *fmt, ...)
 	ui->dirty |= UI_FOOTER;
 }
 
+/* Send a request outside the action batches (GetError); its id. */
 uint64_t
 ui_submit(struct ui *ui, struct action_req *req)
 {
 	return ui->backend.submit(ui->backend.arg, req);
 }
 
+/* Load and apply a theme; problems go to the status line. */
 void
 ui_set_theme(struct ui *ui, const char *name)
 {
@@ -235,6 +243,7 @@ ui_confirm_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	ui->dirty |= UI_BODY;
 }
 
+/* Plan an action on rows and send it, confirming first when destructive or bulk. */
 void
 ui_act(struct ui *ui, enum action_kind kind, enum actions_pri how, unsigned pri,
     struct model_row *const *rows, size_t n)
@@ -336,6 +345,7 @@ ui_global_key(struct ui *ui, int key)
 	}
 }
 
+/* Give a key to the top screen, then to the keys every screen shares. */
 void
 ui_key(struct ui *ui, int key)
 {
@@ -356,6 +366,7 @@ ui_key(struct ui *ui, int key)
 	ui->dirty |= rc & (UI_BODY | UI_CURSOR | UI_HEADER | UI_FOOTER | UI_ALL);
 }
 
+/* Give a mouse event to the top screen, in body coordinates. */
 void
 ui_mouse(struct ui *ui, const MEVENT *ev)
 {
@@ -371,6 +382,7 @@ ui_mouse(struct ui *ui, const MEVENT *ev)
 	ui->dirty |= rc & (UI_BODY | UI_CURSOR | UI_HEADER | UI_FOOTER);
 }
 
+/* Swap a host snapshot into the model (ownership passes). */
 void
 ui_snapshot(struct ui *ui, struct host_snapshot *snap)
 {
@@ -378,6 +390,7 @@ ui_snapshot(struct ui *ui, struct host_snapshot *snap)
 		ui->dirty |= UI_BODY | UI_HEADER;
 }
 
+/* Fold an action result into its batch, or hand it to the screen that asked. */
 void
 ui_result(struct ui *ui, const struct action_result *res)
 {
@@ -404,6 +417,7 @@ ui_result(struct ui *ui, const struct action_result *res)
 	}
 }
 
+/* Expire marks; let the top screen repaint its countdowns once a second. */
 void
 ui_tick(struct ui *ui)
 {
@@ -422,8 +436,6 @@ ui_tick(struct ui *ui)
 static void
 ui_header_info(struct ui *ui, struct status_header *h)
 {
-	struct model_row **rows;
-
 	model_summary(ui->model, &h->sum);
 	h->refresh = ui->refresh;
 	h->paused = ui->paused;
@@ -432,8 +444,7 @@ ui_header_info(struct ui *ui, struct status_header *h)
 	h->demo = ui->app->demo;
 	ui_policy_refresh(ui);
 	h->audit_problem = ui->policy.audit_ok ? NULL : "audit";
-	h->tagged = model_tagged(ui->model, &rows);
-	free(rows);
+	h->tagged = model_tagged_count(ui->model);
 	h->filter = model_filter(ui->model);
 	h->view = ui_top(ui)->ops->overlay && ui->depth > 1 ? ui->stack[ui->depth - 2]->ops->name :
 	    ui_top(ui)->ops->name;
@@ -456,6 +467,7 @@ ui_render_body(struct ui *ui, bool full)
 	wnoutrefresh(ui->body);
 }
 
+/* Paint what is dirty into the windows and update the terminal once. */
 void
 ui_render(struct ui *ui)
 {

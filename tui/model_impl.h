@@ -1,0 +1,36 @@
+/*
+ * model_impl: the model's state, shared by tui/model.c (rows from snapshots)
+ * and tui/model_view.c (filter, sort, tags over the view). Not for other modules.
+ */
+#ifndef BITSTOP_TUI_MODEL_IMPL_H
+#define BITSTOP_TUI_MODEL_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tui/model.h"
+
+struct model {
+	struct model_host *hosts;	/* owned array of nhosts */
+	size_t	 nhosts;
+	uint64_t gen;			/* model_apply generation */
+	int64_t	 new_ms;
+	int64_t	 vanish_ms;
+	char	*filter;		/* NULL: none */
+	enum model_col sort;
+	bool	 invert;
+	struct model_row **view;	/* filtered, sorted; not owning */
+	size_t	 nview;
+	size_t	 view_cap;
+	bool	 view_dirty;
+};
+
+/* A set u64 property, or a fallback. */
+static inline uint64_t
+model_u64_or(const struct bits_u64 *v, uint64_t dflt)
+{
+	return v->p == BITS_SET ? v->v : dflt;
+}
+
+#endif
