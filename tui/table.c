@@ -16,7 +16,7 @@ struct table_col {
 };
 
 #define TABLE_NEVER 100
-#define TABLE_NAME_MIN 12
+#define TABLE_NAME_MIN 16
 #define TABLE_HOST_MIN 6
 #define TABLE_HOST_MAX 24
 
