@@ -241,7 +241,7 @@ wsman_parse_charset(const char *content_type)
 		quoted = *q == '"';
 		if (quoted)
 			q++;
-		while (isalnum((unsigned char)q[n]) || strchr("-_.:", q[n]) != NULL)
+		while (q[n] != '\0' && (isalnum((unsigned char)q[n]) || strchr("-_.:", q[n]) != NULL))
 			n++;
 		if (n == 0 || (quoted && q[n] != '"'))
 			return NULL;
