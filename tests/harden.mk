@@ -1,1 +1,47 @@
-## harden fragment.
+## hardening (issue 6): fuzz harnesses and their regression replay, hostile-server,
+## secrets, TLS and nothing-lost tests, the poller test for TSan, the CI script.
+
+# Every fuzz harness also builds without libFuzzer: fuzz_main.c replays the seed
+# fixtures and the inputs kept in tests/fuzz/<target>/ through it in make check.
+check_PROGRAMS += tests/fuzz_response_replay tests/fuzz_config_replay tests/fuzz_theme_replay
+TESTS += tests/fuzz_response_replay tests/fuzz_config_replay tests/fuzz_theme_replay
+tests_fuzz_response_replay_SOURCES = tests/fuzz_response.c tests/fuzz_main.c
+tests_fuzz_response_replay_CFLAGS = $(TEST_CFLAGS) \
+	-DFUZZ_REPLAY -DFUZZ_CORPUS_DIRS='"tests/fuzz/response:tests/fixtures/bits:tests/fixtures/real"'
+tests_fuzz_response_replay_LDADD = libbitstop.a $(CORE_LIBS)
+tests_fuzz_config_replay_SOURCES = tests/fuzz_config.c tests/fuzz_main.c
+tests_fuzz_config_replay_CFLAGS = $(TEST_CFLAGS) \
+	-DFUZZ_CORPUS_DIRS='"tests/fuzz/config:tests/fixtures/cfg"'
+tests_fuzz_config_replay_LDADD = libbitstop.a $(CORE_LIBS)
+tests_fuzz_theme_replay_SOURCES = tests/fuzz_theme.c tests/fuzz_main.c
+tests_fuzz_theme_replay_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS) \
+	-DFUZZ_CORPUS_DIRS='"tests/fuzz/theme:themes"'
+tests_fuzz_theme_replay_LDADD = libtui.a libbitstop.a $(NCURSES_LIBS) $(CORE_LIBS)
+
+EXTRA_DIST += tests/fuzz
+
+if ENABLE_FUZZING
+# libFuzzer harnesses (CC=clang, --enable-fuzzing): the core library again with
+# coverage and ASan+UBSan instrumentation, and one fuzzer program per parser.
+HARDEN_FUZZ_CFLAGS = -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+	-fsanitize=fuzzer-no-link,address,undefined
+HARDEN_FUZZ_LINK = -fsanitize=fuzzer,address,undefined
+
+noinst_LIBRARIES += libfuzzcore.a
+libfuzzcore_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
+libfuzzcore_a_SOURCES = $(libbitstop_a_SOURCES) tui/theme.c
+
+noinst_PROGRAMS += tests/fuzz_response tests/fuzz_config tests/fuzz_theme
+tests_fuzz_response_SOURCES = tests/fuzz_response.c
+tests_fuzz_response_CFLAGS = $(CORE_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
+tests_fuzz_response_LDFLAGS = $(HARDEN_FUZZ_LINK)
+tests_fuzz_response_LDADD = libfuzzcore.a $(CORE_LIBS)
+tests_fuzz_config_SOURCES = tests/fuzz_config.c
+tests_fuzz_config_CFLAGS = $(CORE_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
+tests_fuzz_config_LDFLAGS = $(HARDEN_FUZZ_LINK)
+tests_fuzz_config_LDADD = libfuzzcore.a $(CORE_LIBS)
+tests_fuzz_theme_SOURCES = tests/fuzz_theme.c
+tests_fuzz_theme_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
+tests_fuzz_theme_LDFLAGS = $(HARDEN_FUZZ_LINK)
+tests_fuzz_theme_LDADD = libfuzzcore.a $(NCURSES_LIBS) $(CORE_LIBS)
+endif
