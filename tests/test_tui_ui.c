@@ -600,12 +600,14 @@ test_mouse(void **state)
 	env_free(e);
 }
 
-/* T moves to the next theme found (user directory here). */
+/* T moves to the next theme found (user directory here); a broken theme line is
+ * reported with its file and line. */
 static void
 test_theme_cycle(void **state)
 {
-	char *link, *dir;
+	char *link, *dir, *bad;
 	struct env *e;
+	FILE *f;
 	char *s;
 
 	e = env_new(24, 80, false);
@@ -618,6 +620,20 @@ test_theme_cycle(void **state)
 	assert_non_null(strstr(s, "theme light"));
 	assert_string_equal(e->ui->theme->name, "light");
 	free(s);
+	/* A broken theme file is reported with file and line; T then moves on. */
+	bad = xasprintf("%s/bad.theme", e->dir);
+	f = fopen(bad, "w");
+	fputs("header = red blue\nselection = purple black\n", f);
+	fclose(f);
+	assert_false(ui_set_theme(e->ui, bad));
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "bad.theme:2: unknown colour 'purple'"));
+	free(s);
+	s = key1(e, 'T');
+	assert_non_null(strstr(s, "theme default"));
+	free(s);
+	unlink(bad);
+	free(bad);
 	unsetenv("XDG_CONFIG_HOME");
 	unlink(link);
 	rmdir(dir);

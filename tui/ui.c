@@ -202,17 +202,19 @@ ui_submit(struct ui *ui, struct action_req *req)
 	return ui->backend.submit(ui->backend.arg, req);
 }
 
-/* Load and apply a theme; problems go to the status line. */
-void
+/* Load and apply a theme; problems go to the status line (false then). */
+bool
 ui_set_theme(struct ui *ui, const char *name)
 {
 	char *cause = NULL;
+	bool ok = theme_load(ui->theme, name, &cause) == 0;
 
-	if (theme_load(ui->theme, name, &cause) != 0)
+	if (!ok)
 		ui_status(ui, true, "%s", cause);
 	free(cause);
 	theme_apply(ui->theme, ui->color);
 	ui->dirty |= UI_ALL;
+	return ok;
 }
 
 /* Refresh the audit part of the action policy (the log may fail at any time). */
@@ -305,8 +307,7 @@ ui_next_theme(struct ui *ui)
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(list[i], ui->theme->name) == 0)
 			next = (i + 1) % n;
-	ui_set_theme(ui, list[next]);
-	if (!ui->status_error || ui->status == NULL)
+	if (ui_set_theme(ui, list[next]))
 		ui_status(ui, false, "theme %s", ui->theme->name);
 	theme_list_free(list, n);
 }

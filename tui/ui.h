@@ -122,8 +122,8 @@ struct screen *ui_top(const struct ui *ui);
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Submit a request outside the action batches (GetError). Takes req; returns its id. */
 uint64_t ui_submit(struct ui *ui, struct action_req *req);
-/* Load a theme by name and apply it; problems go to the status line. */
-void ui_set_theme(struct ui *ui, const char *name);
+/* Load a theme by name and apply it; problems go to the status line (false then). */
+bool ui_set_theme(struct ui *ui, const char *name);
 /* Wall clock ms (for ages and times shown). */
 int64_t ui_now_wall(const struct ui *ui);
 /*
