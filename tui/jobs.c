@@ -239,7 +239,7 @@ jobs_new_job_dialog(struct ui *ui, size_t host)
 	size_t *arg;
 	char *why, *title;
 
-	if ((why = actions_refusal(&ui->policy)) != NULL) {
+	if ((why = ui_refusal(ui)) != NULL) {
 		ui_status(ui, true, "%s", why);
 		free(why);
 		return;

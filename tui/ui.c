@@ -227,6 +227,14 @@ ui_policy_refresh(struct ui *ui)
 	ui->policy.audit_why = a != NULL ? audit_error(a) : ui->app->audit_error;
 }
 
+/* Why no action may be sent now (malloc'd), or NULL. */
+char *
+ui_refusal(struct ui *ui)
+{
+	ui_policy_refresh(ui);
+	return actions_refusal(&ui->policy);
+}
+
 /* The confirmation of a plan answered. */
 static void
 ui_confirm_done(struct ui *ui, void *arg, int choice, char *const *texts)

@@ -126,6 +126,8 @@ uint64_t ui_submit(struct ui *ui, struct action_req *req);
 bool ui_set_theme(struct ui *ui, const char *name);
 /* Wall clock ms (for ages and times shown). */
 int64_t ui_now_wall(const struct ui *ui);
+/* Why no action may be sent now (read-only, audit log), malloc'd; NULL when they may. */
+char *ui_refusal(struct ui *ui);
 /*
  * Plan an action on rows and send it, through a confirmation first when it is
  * destructive or bulk; refusals and results go to the status line.
