@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -385,7 +386,9 @@ main(int argc, char **argv)
 			usage_error("--job: '%s' is not a job id like "
 			    "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", o.jobs[i]);
 
-	/* Before any thread exists (style.md point 5). */
+	/* Before any thread exists (style.md point 5). Only the character type comes from
+	 * the environment (wide characters on the screen); numbers stay in the C locale. */
+	setlocale(LC_CTYPE, "");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
 	signal(SIGPIPE, SIG_IGN);
