@@ -38,13 +38,14 @@ struct sim_opts {
 static void
 sim_usage(FILE *f)
 {
-	fputs("usage: bitsim [--hosts N --base-port P | --listen ADDR:PORT ...] [--jobs M]\n"
-	    "              [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none]\n"
+	fputs("usage: bitsim [--hosts N --base-port P [--address ADDR] | --listen ADDR:PORT ...]\n"
+	    "              [--jobs M] [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none]\n"
 	    "              [--tls-cert FILE --tls-key FILE] [--batching all|first-one]\n"
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
 	    "              [--max-timeout-ms N] [--pull-bytes N] [--fault SPEC ...]\n"
 	    "              [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
+	    "              [--help] [--version]\n"
 	    "See bitsim(1).\n", f);
 }
 
