@@ -337,6 +337,9 @@ test_filter(void **state)
 	free(s);
 	s = key1(e, ENTER);
 	assert_null(strstr(s, "alpha"));
+	/* the prompt's hint gives way to what the filter did */
+	assert_null(strstr(s, "Enter keeps it"));
+	assert_non_null(strstr(s, "job shown"));
 	free(s);
 	s = key1(e, ESC);
 	assert_non_null(strstr(s, "alpha"));
@@ -447,6 +450,31 @@ test_detail(void **state)
 	free(s);
 	s = key1(e, ESC);
 	assert_non_null(strstr(s, "PROGRESS"));
+	free(s);
+	env_free(e);
+}
+
+/* GetError answering BG_E_ERROR_INFORMATION_UNAVAILABLE means "no error", not a failure. */
+static void
+test_detail_no_error(void **state)
+{
+	struct env *e = env_new(24, 200, false);
+	int open[] = { ENTER, 'e', 0 };
+	struct action_result *res;
+	char *s = keys(e, open);
+
+	free(s);
+	assert_true(e->nreqs >= 1);
+	assert_int_equal(e->reqs[e->nreqs - 1]->kind, ACTION_GET_ERROR);
+	res = action_result_new(e->reqs[e->nreqs - 1]);
+	res->ok = false;
+	hosterr_set_code(&res->error, HOSTERR_FAULT, 0x8020000Fu,
+	    "0x8020000F BG_E_ERROR_INFORMATION_UNAVAILABLE: no error information");
+	ui_result(e->ui, res);
+	action_result_free(res);
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "the job has no error"));
+	assert_null(strstr(s, "GetError failed"));
 	free(s);
 	env_free(e);
 }
@@ -669,6 +697,7 @@ main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_detail_no_error),
 		cmocka_unit_test(test_sort_and_identity),
 		cmocka_unit_test(test_dirty_flags),
 		cmocka_unit_test(test_priority),

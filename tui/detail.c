@@ -337,6 +337,9 @@ detail_on_result(struct screen *s, struct ui *ui, const struct action_result *re
 			d->info.error_description = xstrdup_or_null(res->error_info.error_description);
 			d->info.context_description = xstrdup_or_null(res->error_info.context_description);
 		}
+	} else if (res->error.has_code && res->error.code == 0x8020000Fu) {
+		/* BG_E_ERROR_INFORMATION_UNAVAILABLE: the job simply has no error. */
+		d->err = DETAIL_ERR_DONE;
 	} else {
 		d->err = DETAIL_ERR_FAILED;
 		d->err_msg = sanitize_terminal(res->error.message != NULL ? res->error.message :

@@ -196,11 +196,21 @@ jobs_filter_changed(struct ui *ui, void *arg, const char *text)
 static void
 jobs_filter_done(struct ui *ui, void *arg, int choice, char *const *texts)
 {
+	size_t n;
+
 	(void)arg;
 	(void)choice;
 	(void)texts;
-	if (ui != NULL)
-		ui->dirty |= UI_BODY | UI_HEADER;
+	if (ui == NULL)
+		return;
+	/* Replace the prompt's hint with what the filter did. */
+	model_view(ui->model, &n);
+	if (model_filter(ui->model) != NULL && *model_filter(ui->model) != '\0')
+		ui_status(ui, false, "filter \"%s\": %zu job%s shown", model_filter(ui->model), n,
+		    n == 1 ? "" : "s");
+	else
+		ui_status(ui, false, "filter cleared: %zu job%s shown", n, n == 1 ? "" : "s");
+	ui->dirty |= UI_BODY | UI_HEADER;
 }
 
 /* The new-job form answered. */
