@@ -91,6 +91,8 @@ fake_set_interval(void *arg, unsigned ms)
 
 /* The first host's name as configured (a test may make it a URL). */
 static const char *env_host0 = "ws01";
+/* A config warning for the next env_new (NULL: none). */
+static char *env_warning;
 
 /* Start the UI over three hosts at lines x cols; ws03 answered once, then timed out. */
 static struct env *
@@ -110,6 +112,10 @@ env_new(int lines, int cols, bool readonly)
 	}
 	e->cfg.hosts = e->hosts;
 	e->cfg.nhosts = 3;
+	if (env_warning != NULL) {
+		e->cfg.warnings = &env_warning;
+		e->cfg.nwarnings = 1;
+	}
 	e->app.cfg = &e->cfg;
 	e->app.audit = audit_open(e->audit_path, &cause);
 	assert_non_null(e->app.audit);
@@ -454,6 +460,23 @@ test_detail(void **state)
 	env_free(e);
 }
 
+/* A config warning, printed before the screen started, is shown on the status line. */
+static void
+test_config_warning(void **state)
+{
+	struct env *e;
+	char *s;
+
+	(void)state;
+	env_warning = "bitstop.conf:7: unknown key 'refresh_rate'";
+	e = env_new(24, 80, false);
+	env_warning = NULL;
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "config warning: bitstop.conf:7: unknown key"));
+	free(s);
+	env_free(e);
+}
+
 /* GetError answering BG_E_ERROR_INFORMATION_UNAVAILABLE means "no error", not a failure. */
 static void
 test_detail_no_error(void **state)
@@ -698,6 +721,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_detail_no_error),
+		cmocka_unit_test(test_config_warning),
 		cmocka_unit_test(test_sort_and_identity),
 		cmocka_unit_test(test_dirty_flags),
 		cmocka_unit_test(test_priority),

@@ -84,9 +84,17 @@ ui_new(struct app *app, const struct ui_backend *backend, bool color)
 	ui->stack[ui->depth++] = ui->jobs;
 	ui->dirty = UI_ALL;
 	ui_set_theme(ui, color ? (app->theme != NULL ? app->theme : "default") : "mono");
-	if (app->audit == NULL)
+	if (app->audit == NULL) {
 		ui_status(ui, true, "audit log unusable (%s): actions are refused, monitoring continues",
 		    app->audit_error != NULL ? app->audit_error : "not open");
+	} else if (app->cfg != NULL && app->cfg->nwarnings > 0) {
+		/* Printed on stderr before the screen started, and gone once it did. */
+		char *w = sanitize_terminal(app->cfg->warnings[0]);
+
+		ui_status(ui, false, "config warning: %s%s", w,
+		    app->cfg->nwarnings > 1 ? " (and more: see bitstop --once's stderr)" : "");
+		free(w);
+	}
 	return ui;
 }
 
