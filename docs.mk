@@ -19,7 +19,8 @@ completion/bitstop: completion/bitstop.bash Makefile
 	sed -e 's|@pkgdatadir[@]|$(pkgdatadir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	    $(srcdir)/completion/bitstop.bash > $@.tmp && mv $@.tmp $@
 
-# Installation directories, for tests/test_install.sh.
+# Installation directories and the files make builds to install, for
+# tests/test_install.sh.
 docs-print-dirs:
 	@echo "bindir=$(bindir)"
 	@echo "man1dir=$(man1dir)"
@@ -29,6 +30,7 @@ docs-print-dirs:
 	@echo "pkgdatadir=$(pkgdatadir)"
 	@echo "sysconfdir=$(sysconfdir)"
 	@echo "bashcompletiondir=$(bashcompletiondir)"
+	@echo "built=$(PROGRAMS) $(SCRIPTS) $(DATA) $(MANS)"
 .PHONY: docs-print-dirs
 
 TESTS += tests/test_man.sh tests/test_completion.sh tests/test_install.sh
