@@ -45,3 +45,7 @@ tests_fuzz_theme_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
 tests_fuzz_theme_LDFLAGS = $(HARDEN_FUZZ_LINK)
 tests_fuzz_theme_LDADD = libfuzzcore.a $(NCURSES_LIBS) $(CORE_LIBS)
 endif
+
+# Hostile servers (tests/lib/hostile.py) against --once and the screen.
+TESTS += tests/test_hostile.py tests/test_hostile_tui.py
+EXTRA_DIST += tests/test_hostile.py tests/test_hostile_tui.py tests/lib/hostile.py
