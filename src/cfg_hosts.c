@@ -21,14 +21,25 @@
 /* Stop reading a hosts file after this many bad lines. */
 #define HOSTS_FILE_MAX_ERRORS 20
 
-/* Set *cause to "bad host 'SPEC': REASON" with the spec made printable. */
+/*
+ * Set *cause to "bad host 'SPEC': REASON" with the spec made printable and any
+ * "user:password@" part shown as "***@" (a password must never be echoed).
+ */
 static int
 spec_error(const char *spec, const char *reason, char **cause)
 {
-	char *safe = sanitize_terminal(spec);
+	const char *auth = strstr(spec, "://"), *at = strrchr(spec, '@');
+	char *shown, *safe;
 
+	auth = auth != NULL ? auth + 3 : spec;
+	if (at != NULL && at >= auth)
+		shown = xasprintf("%.*s***%s", (int)(auth - spec), spec, at);
+	else
+		shown = xstrdup(spec);
+	safe = sanitize_terminal(shown);
 	*cause = xasprintf("bad host '%s': %s", safe, reason);
 	free(safe);
+	free(shown);
 	return -1;
 }
 
