@@ -137,6 +137,8 @@ demo_start(unsigned n, char **cause)
 		}
 		if (null >= 0)
 			dup2(null, STDIN_FILENO);
+		/* The simulator gets its own random password, never the user's. */
+		unsetenv("BITSTOP_PASSWORD");
 		setenv("BITSIM_PASSWORD", d->password, 1);
 		setpgid(0, 0);
 		execlp(bitsim, bitsim, "--hosts", nbuf, "--base-port", "0",
