@@ -53,3 +53,7 @@ EXTRA_DIST += tests/test_hostile.py tests/test_hostile_tui.py tests/lib/hostile.
 # Secrets: argv, child environments, -v, audit log, messages, screen, config mode, redirect.
 TESTS += tests/test_secrets.py
 EXTRA_DIST += tests/test_secrets.py
+
+# TLS with a self-signed certificate made by the test (openssl).
+TESTS += tests/test_tls.py
+EXTRA_DIST += tests/test_tls.py
