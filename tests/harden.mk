@@ -57,3 +57,7 @@ EXTRA_DIST += tests/test_secrets.py
 # TLS with a self-signed certificate made by the test (openssl).
 TESTS += tests/test_tls.py
 EXTRA_DIST += tests/test_tls.py
+
+# Nothing lost: SIGKILL and SIGTERM in the middle of a bulk cancel.
+TESTS += tests/test_nothing_lost.py
+EXTRA_DIST += tests/test_nothing_lost.py

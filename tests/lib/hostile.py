@@ -486,3 +486,106 @@ class Tmux:
 
     def close(self):
         self.tmux("kill-server")
+
+
+SETJOBSTATE_RESPONSE = NS_JOB + "/SetJobStateResponse"
+
+
+class BitsHosts:
+    """Well-behaved BITS hosts that log every SetJobState: when it arrived, and
+    when its answer had been sent. Each answer waits `delay` seconds, so that a
+    bulk action is still running when a test interrupts the client.
+
+        with BitsHosts(3, jobs=20, delay=0.2) as b:
+            b.url(0); b.jobs(0)         # job ids still queued on host 0
+            b.log                       # [(host, job, state, t_arrived, t_answered)]
+    """
+
+    def __init__(self, hosts, jobs=20, delay=0.2):
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.log = []
+        self.stop = threading.Event()
+        self.queues = [["{%08X-2222-4333-8444-%012X}" % (0x5E000000 + h, i) for i in range(jobs)]
+                       for h in range(hosts)]
+        self.servers = []
+        for h in range(hosts):
+            outer, host = self, h
+
+            class Handler(socketserver.BaseRequestHandler):
+                def handle(self):
+                    outer._handle(host, self.request)
+
+            srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler,
+                                                  bind_and_activate=False)
+            srv.daemon_threads = True
+            srv.allow_reuse_address = True
+            srv.server_bind()
+            srv.server_activate()
+            threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
+                             daemon=True).start()
+            self.servers.append(srv)
+
+    def url(self, h):
+        return "http://127.0.0.1:%d/wsman" % self.servers[h].server_address[1]
+
+    def jobs(self, h):
+        with self.lock:
+            return list(self.queues[h])
+
+    def entries(self):
+        with self.lock:
+            return list(self.log)
+
+    def _handle(self, host, sock):
+        sock.settimeout(30)
+        try:
+            req = Hostile._read_request(sock)
+            if req is None:
+                return
+            if "SetJobState" in req.action:
+                self._set_state(host, sock, req)
+            elif "Release" in req.action:
+                body = envelope(RELEASE_RESPONSE, req.message_id, b"")
+                sock.sendall(http_head(200, SOAP_CT, len(body)) + body)
+            else:
+                items = b"".join(job_xml(i, "queued %d" % i).replace(
+                    b"{%08X-1111-4222-8333-%012X}" % (0x0BAD0000 + i, i), jid.encode())
+                    for i, jid in enumerate(self.jobs(host)))
+                body = enum_response(req.message_id, items)
+                sock.sendall(http_head(200, SOAP_CT, len(body)) + body)
+        except OSError:
+            pass
+
+    def _set_state(self, host, sock, req):
+        m = re.search(rb'Name="JobId"[^>]*>\s*([^<\s]+)', req.body)
+        job = m.group(1).decode() if m else "?"
+        m = re.search(rb"JobState[^>]*>\s*(\d+)", req.body)
+        state = int(m.group(1)) if m else -1
+        arrived = time.monotonic()
+        with self.lock:
+            entry = [host, job, state, arrived, None]
+            self.log.append(entry)
+        if self.stop.wait(self.delay):
+            return
+        with self.lock:
+            if state in (0, 1) and job in self.queues[host]:
+                self.queues[host].remove(job)
+        body = envelope(SETJOBSTATE_RESPONSE, req.message_id,
+                        b'<p:SetJobState_OUTPUT xmlns:p="' + NS_JOB.encode() +
+                        b'"><p:ReturnValue>0</p:ReturnValue></p:SetJobState_OUTPUT>')
+        sock.sendall(http_head(200, SOAP_CT, len(body)) + body)
+        with self.lock:
+            entry[4] = time.monotonic()
+
+    def close(self):
+        self.stop.set()
+        for srv in self.servers:
+            srv.shutdown()
+            srv.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
