@@ -40,6 +40,7 @@ _bitstop_themes()
 # Expand a leading ~ or ~/ the way bitstop does for the file it is given.
 _bitstop_expand_tilde()
 {
+	# shellcheck disable=SC2088 # the patterns match a literal tilde
 	case $1 in
 	"~") echo "${HOME-}" ;;
 	"~/"*) echo "${HOME-}/${1#\~/}" ;;
@@ -238,6 +239,7 @@ _bitstop()
 			return 0
 			;;
 		-*)
+			# shellcheck disable=SC2086 # one option per word
 			_bitstop_reply "$cur" "$(printf '%s\n' $_bitstop_options)"
 			return 0
 			;;

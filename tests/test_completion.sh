@@ -18,6 +18,7 @@ set -u
 fail=0
 tmp=$(mktemp -d) || exit 99
 sock="bitstop-compl-$$"
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	command -v tmux >/dev/null 2>&1 && tmux -L "$sock" kill-server 2>/dev/null
 	rm -rf "$tmp"
@@ -73,6 +74,7 @@ expect() {
 	got=$(cd "$tmp" && env -u BITSTOP_CONFIG HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" \
 		${CONF:+BITSTOP_CONFIG="$CONF"} bash "$tmp/complete.bash" "$tmp/bitstop.bash" "$@" |
 		tr '\n' ' ' | sed 's/ *$//')
+	# shellcheck disable=SC2086 # one expected reply per word
 	want=$(printf '%s\n' $want | sort | tr '\n' ' ' | sed 's/ *$//')
 	if [ "$got" = "$want" ]; then ok "$what"; else
 		not_ok "$what: got '$got', want '$want'"; fi
