@@ -68,6 +68,9 @@ model_free(struct model *m)
 	free(m->hosts);
 	free(m->filter);
 	free(m->view);
+	free(m->host_order[0]);
+	free(m->host_order[1]);
+	free(m->keys);
 	free(m);
 }
 

@@ -24,6 +24,10 @@ struct model {
 	size_t	 nview;
 	size_t	 view_cap;
 	bool	 view_dirty;
+	/* Host indexes in HOST-column order, plain and inverted; built on first
+	 * use (names never change), so sorting by host needs no string compare. */
+	size_t	*host_order[2];
+	struct model_key *keys;		/* scratch for sorting by a number; view_cap */
 };
 
 /* A set u64 property, or a fallback. */

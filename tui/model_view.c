@@ -163,37 +163,12 @@ row_number(const struct model_row *row, enum model_col col)
 	}
 }
 
-/* qsort_r comparator for the view. */
+/* The ties of every sort: configured host order, creation time, then id (a stable view). */
 static int
-view_cmp(const void *a, const void *b, void *arg)
+view_tie_cmp(const struct model_row *x, const struct model_row *y)
 {
-	const struct model *m = arg;
-	const struct model_row *x = *(struct model_row *const *)a;
-	const struct model_row *y = *(struct model_row *const *)b;
-	int c = 0;
 	uint64_t cx, cy;
 
-	switch (m->sort) {
-	case MODEL_COL_HOST:
-		c = natural_cmp(m->hosts[x->host].name, m->hosts[y->host].name);
-		break;
-	case MODEL_COL_OWNER:
-		c = natural_cmp(x->owner, y->owner);
-		break;
-	case MODEL_COL_NAME:
-		c = natural_cmp(x->name, y->name);
-		break;
-	default:
-		c = CMP3(row_number(x, m->sort), row_number(y, m->sort));
-		break;
-	}
-	if (col_desc[m->sort])
-		c = -c;
-	if (m->invert)
-		c = -c;
-	if (c != 0)
-		return c;
-	/* Ties: configured host order, then creation time, then id (stable view). */
 	if (x->host != y->host)
 		return x->host < y->host ? -1 : 1;
 	cx = model_u64_or(&x->job->creation_time, 0);
@@ -203,31 +178,156 @@ view_cmp(const void *a, const void *b, void *arg)
 	return strcmp(x->id, y->id);
 }
 
+/* qsort comparator of rows by their ties only (rows of one host). */
+static int
+view_tie_qcmp(const void *a, const void *b)
+{
+	return view_tie_cmp(*(struct model_row *const *)a, *(struct model_row *const *)b);
+}
+
+/* Sign of the primary comparison: the column's natural direction, then the user's. */
+static int
+view_sign(const struct model *m)
+{
+	int sign = col_desc[m->sort] ? -1 : 1;
+
+	return m->invert ? -sign : sign;
+}
+
+/* qsort_r comparator for the text columns (OWNER, NAME). */
+static int
+view_text_cmp(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	const struct model_row *x = *(struct model_row *const *)a;
+	const struct model_row *y = *(struct model_row *const *)b;
+	int c = m->sort == MODEL_COL_OWNER ? natural_cmp(x->owner, y->owner) :
+	    natural_cmp(x->name, y->name);
+
+	c *= view_sign(m);
+	return c != 0 ? c : view_tie_cmp(x, y);
+}
+
+/* A row with its sort number, computed once per rebuild rather than per comparison. */
+struct model_key {
+	double	 num;
+	int	 sign;
+	struct model_row *row;
+};
+
+/* qsort comparator of keyed rows. */
+static int
+view_key_cmp(const void *a, const void *b)
+{
+	const struct model_key *x = a, *y = b;
+	int c = CMP3(x->num, y->num) * x->sign;
+
+	return c != 0 ? c : view_tie_cmp(x->row, y->row);
+}
+
+/* The direction of a host-order sort. */
+struct host_order_arg {
+	const struct model *m;
+	int	 sign;
+};
+
+/* qsort_r comparator of host indexes by name (natural order), then index. */
+static int
+view_host_cmp(const void *a, const void *b, void *arg)
+{
+	const struct host_order_arg *o = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = natural_cmp(o->m->hosts[x].name, o->m->hosts[y].name) * o->sign;
+
+	if (c != 0)
+		return c;
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Host indexes in the HOST column's order (inverted or not), built once. */
+static const size_t *
+view_host_order(struct model *m, bool invert)
+{
+	size_t **order = &m->host_order[invert ? 1 : 0];
+	struct host_order_arg arg = { m, invert ? -1 : 1 };
+
+	if (*order == NULL) {
+		*order = xcalloc(m->nhosts ? m->nhosts : 1, sizeof **order);
+		for (size_t i = 0; i < m->nhosts; i++)
+			(*order)[i] = i;
+		if (m->nhosts > 1)
+			qsort_r(*order, m->nhosts, sizeof **order, view_host_cmp, &arg);
+	}
+	return *order;
+}
+
+/* Append the rows of one host that pass the filter. */
+static void
+view_add_host(struct model *m, size_t host)
+{
+	for (size_t j = 0; j < m->hosts[host].nrows; j++) {
+		struct model_row *row = m->hosts[host].rows[j];
+
+		row->view_index = SIZE_MAX;
+		if (row_matches(m, row))
+			m->view[m->nview++] = row;
+	}
+}
+
+/*
+ * Rebuild the view. By host (the default) the hosts' order is fixed, so the
+ * view is each host's rows in turn, sorted among themselves: no global sort.
+ * By a number, each row's number is computed once before sorting.
+ */
+static void
+view_rebuild(struct model *m)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < m->nhosts; i++)
+		total += m->hosts[i].nrows;
+	if (total > m->view_cap) {
+		m->view = xreallocarray(m->view, total, sizeof *m->view);
+		m->keys = xreallocarray(m->keys, total, sizeof *m->keys);
+		m->view_cap = total;
+	}
+	m->nview = 0;
+	if (m->sort == MODEL_COL_HOST) {
+		const size_t *order = view_host_order(m, view_sign(m) < 0);
+
+		for (size_t i = 0; i < m->nhosts; i++) {
+			size_t first = m->nview;
+
+			view_add_host(m, order[i]);
+			if (m->nview - first > 1)
+				qsort(m->view + first, m->nview - first, sizeof *m->view, view_tie_qcmp);
+		}
+		return;
+	}
+	for (size_t i = 0; i < m->nhosts; i++)
+		view_add_host(m, i);
+	if (m->nview < 2)
+		return;
+	if (m->sort == MODEL_COL_OWNER || m->sort == MODEL_COL_NAME) {
+		qsort_r(m->view, m->nview, sizeof *m->view, view_text_cmp, m);
+		return;
+	}
+	for (size_t i = 0; i < m->nview; i++) {
+		m->keys[i].num = row_number(m->view[i], m->sort);
+		m->keys[i].sign = view_sign(m);
+		m->keys[i].row = m->view[i];
+	}
+	qsort(m->keys, m->nview, sizeof *m->keys, view_key_cmp);
+	for (size_t i = 0; i < m->nview; i++)
+		m->view[i] = m->keys[i].row;
+}
+
 /* The filtered, sorted rows. */
 struct model_row *const *
 model_view(struct model *m, size_t *n)
 {
 	if (m->view_dirty) {
-		size_t total = 0;
-
-		for (size_t i = 0; i < m->nhosts; i++)
-			total += m->hosts[i].nrows;
-		if (total > m->view_cap) {
-			m->view = xreallocarray(m->view, total, sizeof *m->view);
-			m->view_cap = total;
-		}
-		m->nview = 0;
-		for (size_t i = 0; i < m->nhosts; i++) {
-			for (size_t j = 0; j < m->hosts[i].nrows; j++) {
-				struct model_row *row = m->hosts[i].rows[j];
-
-				row->view_index = SIZE_MAX;
-				if (row_matches(m, row))
-					m->view[m->nview++] = row;
-			}
-		}
-		if (m->nview > 1)
-			qsort_r(m->view, m->nview, sizeof *m->view, view_cmp, m);
+		view_rebuild(m);
 		for (size_t i = 0; i < m->nview; i++)
 			m->view[i]->view_index = i;
 		m->view_dirty = false;
