@@ -104,16 +104,19 @@ struct demo *
 demo_start(unsigned n, char **cause)
 {
 	struct demo *d = xcalloc(1, sizeof *d);
-	char tmpl[] = "/tmp/bitstop-demo-XXXXXX";
-	char *bitsim, *ready, *log, nbuf[16];
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl, *bitsim, *ready, *log, nbuf[16];
 	int64_t waited = 0;
 
+	tmpl = xasprintf("%s/bitstop-demo-XXXXXX", tmp != NULL && *tmp == '/' ? tmp : "/tmp");
 	if (mkdtemp(tmpl) == NULL) {
-		*cause = xasprintf("cannot create a temporary directory: %s", strerror(errno));
+		*cause = xasprintf("cannot create a temporary directory in %s: %s",
+		    tmp != NULL && *tmp == '/' ? tmp : "/tmp", strerror(errno));
+		free(tmpl);
 		free(d);
 		return NULL;
 	}
-	d->dir = xstrdup(tmpl);
+	d->dir = tmpl;
 	d->n = n;
 	d->ports = xcalloc(n, sizeof *d->ports);
 	d->password = demo_random_password();

@@ -496,6 +496,11 @@ main(int argc, char **argv)
 		} else {
 			rc = app_run_tui(&app);
 		}
+		/* The user has quit: a hangup or second signal now (a closing terminal
+		 * window) must not cut the clean-up short (the demo's simulator and files). */
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
 		poller_free(app.poller);
 		audit_close(app.audit);
 		free(app.audit_error);

@@ -17,5 +17,5 @@ tests_test_queue_SOURCES = tests/test_queue.c
 tests_test_queue_CFLAGS = $(TEST_CFLAGS)
 tests_test_queue_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
-TESTS += tests/test_integ.py
-EXTRA_DIST += tests/test_integ.py tests/lib/bitsim.py
+TESTS += tests/test_integ.py tests/test_demo_cleanup.sh
+EXTRA_DIST += tests/test_integ.py tests/lib/bitsim.py tests/test_demo_cleanup.sh

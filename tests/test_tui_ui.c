@@ -648,6 +648,14 @@ test_mouse(void **state)
 	ev.bstate = BUTTON4_PRESSED;
 	ui_mouse(e->ui, &ev);
 	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{A2}");
+	/* two quick presses on one row (curses reports no double click with
+	 * mouseinterval(0)) open that job's detail view */
+	ev.bstate = BUTTON1_PRESSED;
+	ui_mouse(e->ui, &ev);
+	assert_int_equal(e->ui->depth, 1);
+	ui_mouse(e->ui, &ev);
+	assert_int_equal(e->ui->depth, 2);
+	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{B1}");
 	env_free(e);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "src/cfg.h"
+#include "src/snapshot.h"
 #include "src/xalloc.h"
 #include "tui/detail.h"
 #include "tui/dialog.h"
@@ -22,7 +23,12 @@ struct jobs_screen {
 	bool	 drawn;			/* what the window shows, for cursor-only repaints */
 	size_t	 drawn_cursor;
 	size_t	 drawn_top;
+	int64_t	 click_ms;		/* last button-1 press on a row (double-click detection) */
+	size_t	 click_row;
 };
+
+/* Two presses on one row within this many ms open the detail view. */
+#define JOBS_DOUBLE_CLICK_MS 400
 
 static const enum keymap_action jobs_hints[] = {
 	KA_HELP, KA_FILTER, KA_SORT, KA_TAG, KA_PRI_PICK, KA_RESUME, KA_SUSPEND, KA_CANCEL,
@@ -394,6 +400,8 @@ jobs_mouse(struct screen *s, struct ui *ui, const MEVENT *ev, int y, int x)
 	size_t n;
 
 	model_view(ui->model, &n);
+	if (!(ev->bstate & BUTTON1_PRESSED))
+		js->click_ms = 0;	/* only press, press counts as a double click */
 	if (ev->bstate & BUTTON4_PRESSED)
 		return jobs_move(js, ui, js->cursor > 3 ? js->cursor - 3 : 0);
 	if (ev->bstate & BUTTON5_PRESSED)
@@ -415,11 +423,22 @@ jobs_mouse(struct screen *s, struct ui *ui, const MEVENT *ev, int y, int x)
 	}
 	if (js->top + (size_t)(y - 1) >= n)
 		return UI_HANDLED;
-	if (ev->bstate & BUTTON1_DOUBLE_CLICKED) {
-		jobs_move(js, ui, js->top + (size_t)(y - 1));
-		return jobs_key_screens(js, ui, KA_DETAIL) | UI_BODY;
+	{
+		/* mouseinterval(0) keeps presses instant, so curses reports no double clicks:
+		 * detect them here. */
+		size_t row = js->top + (size_t)(y - 1);
+		int64_t now = time_mono_ms();
+		bool dbl = (ev->bstate & BUTTON1_DOUBLE_CLICKED) ||
+		    (js->click_ms != 0 && row == js->click_row && now - js->click_ms <= JOBS_DOUBLE_CLICK_MS);
+
+		js->click_ms = dbl ? 0 : now;
+		js->click_row = row;
+		if (dbl) {
+			jobs_move(js, ui, row);
+			return jobs_key_screens(js, ui, KA_DETAIL) | UI_BODY;
+		}
+		return jobs_move(js, ui, row);
 	}
-	return jobs_move(js, ui, js->top + (size_t)(y - 1));
 }
 
 /* Free the jobs screen. */
