@@ -61,3 +61,10 @@ EXTRA_DIST += tests/test_tls.py
 # Nothing lost: SIGKILL and SIGTERM in the middle of a bulk cancel.
 TESTS += tests/test_nothing_lost.py
 EXTRA_DIST += tests/test_nothing_lost.py
+
+# The real poller against a bitsim child, thread-heavy (also run under TSan).
+check_PROGRAMS += tests/test_poller
+TESTS += tests/test_poller
+tests_test_poller_SOURCES = tests/test_poller.c
+tests_test_poller_CFLAGS = $(TEST_CFLAGS)
+tests_test_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
