@@ -6,14 +6,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "src/strbuf.h"
 #include "src/wsman_msg.h"
 #include "src/xalloc.h"
 
 /* Longest piece of server text quoted in an error cause. */
 #define QUOTE_MAX 40
 
-/* Kinds of BitsClientJob properties. */
-enum prop_type { PROP_TEXT, PROP_U64 };
+/* Kinds of BitsClientJob and BitsClientFile properties. */
+enum prop_type { PROP_TEXT, PROP_U64, PROP_BOOL };
 
 /* Property table, declared once: wire name, type, field of struct bits_job. */
 #define BITS_JOB_PROPS(X) \
@@ -34,16 +35,59 @@ enum prop_type { PROP_TEXT, PROP_U64 };
 	X("FilesTransferred", PROP_U64, files_transferred) \
 	X("TransientErrorCount", PROP_U64, transient_error_count)
 
+/* The embedded BitsClientFile's properties (message names carry "file "). */
+#define BITS_FILE_PROPS(X) \
+	X("RemoteUrl", "file RemoteUrl", PROP_TEXT, remote_url) \
+	X("LocalFile", "file LocalFile", PROP_TEXT, local_file) \
+	X("BytesTotal", "file BytesTotal", PROP_U64, bytes_total) \
+	X("BytesTransferred", "file BytesTransferred", PROP_U64, bytes_transferred) \
+	X("Completed", "file Completed", PROP_BOOL, completed)
+
 struct prop_desc {
 	const char *name;
+	const char *what;	/* name in messages */
+	size_t	 len;		/* strlen(name): most names are told apart by length */
 	enum prop_type type;
 	size_t	 offset;
 };
 
 static const struct prop_desc job_props[] = {
-#define X(n, t, f) { n, t, offsetof(struct bits_job, f) },
+#define X(n, t, f) { n, n, sizeof(n) - 1, t, offsetof(struct bits_job, f) },
 	BITS_JOB_PROPS(X)
 #undef X
+};
+static const struct prop_desc file_props[] = {
+#define X(n, w, t, f) { n, w, sizeof(n) - 1, t, offsetof(struct bits_file, f) },
+	BITS_FILE_PROPS(X)
+#undef X
+};
+
+/*
+ * A reader of BitsClientJob instances from element events: the content of an
+ * Items element (items, possibly wrapped in w:Item with an EPR), or a single
+ * instance. The events come from the parser as it streams (wsman_parse_enumeration)
+ * or from a walk of a tree, so both give the same jobs and the same errors.
+ * After the first error the rest of the events are ignored.
+ */
+struct wsman_bits_items {
+	bool	 single;	/* the top element is the instance (no item checks) */
+	size_t	 max, have;	/* jobs allowed in all; jobs taken before these */
+	struct bits_job *jobs;	/* read so far, owned */
+	size_t	 njobs, cap;
+	char	*cause;		/* first error */
+	unsigned depth;		/* elements open below the top of the events */
+	unsigned skip;		/* depth of a subtree being ignored; 0 = none */
+	unsigned wrapper;	/* depth of an open w:Item; 0 = none */
+	bool	 wrapper_used;	/* it gave its instance already */
+	unsigned inst;		/* depth of the instance being read; 0 = none */
+	struct strbuf inst_uri;	/* its namespace URI */
+	bool	 inst_has_uri;
+	struct bits_job job;	/* the instance being read */
+	unsigned files;		/* depth of the open, non-nil Files element; 0 = none */
+	unsigned prop;		/* depth of the property whose text is collected; 0 = none */
+	const struct prop_desc *desc;
+	void	*field;		/* its struct bits_text / bits_u64 / bits_bool */
+	struct strbuf text;
 };
 
 /* Quote at most QUOTE_MAX bytes of server text in a cause. */
@@ -55,164 +99,341 @@ quoted(const char *s)
 	return n > QUOTE_MAX ? xasprintf("\"%.*s...\"", QUOTE_MAX, s) : xasprintf("\"%s\"", s);
 }
 
-/* Read a text property element into t (first occurrence wins). */
+/* Record the first error (taking msg); the instance being read is dropped. */
 static void
-read_text(xmlNodePtr el, struct bits_text *t)
+items_fail(struct wsman_bits_items *it, char *msg)
 {
-	if (t->p != BITS_ABSENT)
-		return;
-	if (wsman_parse_xml_is_nil(el)) {
-		t->p = BITS_NIL;
-		return;
+	if (it->inst != 0 && !it->single) {
+		it->cause = xasprintf("BitsClientJob instance: %s", msg);
+		free(msg);
+	} else {
+		it->cause = msg;
 	}
-	t->p = BITS_SET;
-	t->s = wsman_parse_xml_text(el);
+	bits_job_done(&it->job);
+	it->inst = 0;
 }
 
-/* Read a uint64 property element into u; -1 with *cause when the value is bad. */
-static int
-read_u64(xmlNodePtr el, const char *what, struct bits_u64 *u, char **cause)
+/* A property of the table by local name (case-insensitive), or NULL. */
+static const struct prop_desc *
+prop_find(const struct prop_desc *tab, size_t n, const char *local)
 {
-	char *s;
+	size_t len = strlen(local);
 
-	if (u->p != BITS_ABSENT)
-		return 0;
-	if (wsman_parse_xml_is_nil(el)) {
-		u->p = BITS_NIL;
-		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (tab[i].len == len && strcasecmp(tab[i].name, local) == 0)
+			return &tab[i];
+	return NULL;
+}
+
+/* Start reading a property into field (first occurrence wins; nil kept as nil). */
+static void
+prop_begin(struct wsman_bits_items *it, const struct prop_desc *d, void *field, bool nil,
+    unsigned depth)
+{
+	enum bits_presence *p = field;	/* every value struct starts with its presence */
+
+	if (*p != BITS_ABSENT || nil) {
+		if (*p == BITS_ABSENT)
+			*p = BITS_NIL;
+		it->skip = depth;
+		return;
 	}
-	s = wsman_parse_xml_text(el);
-	if (wsman_parse_u64(s, &u->v) != 0) {
-		char *q = quoted(s);
+	it->prop = depth;
+	it->desc = d;
+	it->field = field;
+	strbuf_reset(&it->text);
+}
 
-		*cause = xasprintf("%s %s is not an unsigned 64-bit integer", what, q);
-		free(q);
-		free(s);
+/* The property's text is complete: store it, or fail on a bad number or boolean. */
+static void
+prop_end(struct wsman_bits_items *it)
+{
+	const char *s = it->text.s != NULL ? it->text.s : "";
+	char *q;
+
+	it->prop = 0;
+	if (it->desc->type == PROP_TEXT) {
+		struct bits_text *t = it->field;
+
+		t->p = BITS_SET;
+		t->s = xstrndup(s, it->text.len);
+	} else if (it->desc->type == PROP_U64) {
+		struct bits_u64 *u = it->field;
+
+		if (wsman_parse_u64(s, &u->v) != 0) {
+			q = quoted(s);
+			items_fail(it, xasprintf("%s %s is not an unsigned 64-bit integer",
+			    it->desc->what, q));
+			free(q);
+			return;
+		}
+		u->p = BITS_SET;
+	} else {
+		struct bits_bool *b = it->field;
+		size_t start = 0, end = it->text.len;
+		char *v;
+
+		while (start < end && (s[start] == ' ' || s[start] == '\t' || s[start] == '\r' ||
+		    s[start] == '\n'))
+			start++;
+		while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t' ||
+		    s[end - 1] == '\r' || s[end - 1] == '\n'))
+			end--;
+		v = xstrndup(s + start, end - start);
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+			b->v = true;
+		else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+			b->v = false;
+		else {
+			q = quoted(v);
+			items_fail(it, xasprintf("%s %s is not a boolean", it->desc->what, q));
+			free(q);
+			free(v);
+			return;
+		}
+		b->p = BITS_SET;
+		free(v);
+	}
+}
+
+/* Begin an instance at depth (its namespace keeps the properties apart from others). */
+static void
+instance_begin(struct wsman_bits_items *it, const char *uri, unsigned depth)
+{
+	memset(&it->job, 0, sizeof(it->job));
+	it->inst = depth;
+	it->files = 0;
+	it->inst_has_uri = uri != NULL;
+	strbuf_reset(&it->inst_uri);
+	if (uri != NULL)
+		strbuf_adds(&it->inst_uri, uri);
+}
+
+/* An element at item level: an item, a w:Item wrapper, or what a wrapper holds. */
+static void
+item_start(struct wsman_bits_items *it, const char *local, const char *uri, unsigned d)
+{
+	if (it->single) {
+		if (d == 1)
+			instance_begin(it, uri, d);
+		else
+			it->skip = d;
+		return;
+	}
+	if (d == 1 && uri != NULL && strcmp(uri, WSMAN_NS_WSMAN) == 0 && strcmp(local, "Item") == 0) {
+		/* EnumerateObjectAndEPR wraps each object with its EPR in w:Item. */
+		it->wrapper = d;
+		it->wrapper_used = false;
+		return;
+	}
+	if (d == 2 && it->wrapper != 0 && !it->wrapper_used && !(uri != NULL &&
+	    strcmp(uri, WSMAN_NS_ADDRESSING) == 0 && strcmp(local, "EndpointReference") == 0))
+		it->wrapper_used = true;
+	else if (d != 1) {
+		it->skip = d;
+		return;
+	}
+	if (strcmp(local, "BitsClientJob") != 0)
+		items_fail(it, xasprintf("the enumeration returned a <%.*s> item, not a BitsClientJob",
+		    QUOTE_MAX, local));
+	else if (it->have + it->njobs >= it->max)
+		items_fail(it, xasprintf("the enumeration returned more than %zu jobs; abandoned",
+		    it->max));
+	else
+		instance_begin(it, uri, d);
+}
+
+/* A child of the instance: a job property, a Files entry, or something to ignore. */
+static void
+job_prop_start(struct wsman_bits_items *it, const char *local, const char *uri, bool nil,
+    unsigned d)
+{
+	const struct prop_desc *desc;
+
+	/* Properties are in the instance's namespace or none (not e.g. cim:Location). */
+	if (uri != NULL && (!it->inst_has_uri || strcmp(uri, it->inst_uri.s) != 0)) {
+		it->skip = d;
+		return;
+	}
+	if (strcasecmp(local, "Files") == 0) {
+		struct bits_file *f;
+
+		if (nil) {
+			if (it->job.files_p == BITS_ABSENT)
+				it->job.files_p = BITS_NIL;
+			it->skip = d;
+			return;
+		}
+		it->job.files_p = BITS_SET;
+		it->job.files = xreallocarray(it->job.files, it->job.nfiles + 1, sizeof(*it->job.files));
+		f = &it->job.files[it->job.nfiles++];
+		memset(f, 0, sizeof(*f));
+		it->files = d;
+		return;
+	}
+	desc = prop_find(job_props, sizeof(job_props) / sizeof(job_props[0]), local);
+	if (desc == NULL) {
+		it->skip = d;
+		return;
+	}
+	prop_begin(it, desc, (char *)&it->job + desc->offset, nil, d);
+}
+
+/* Sink: an element starts. */
+static void
+items_start(void *arg, const char *local, const char *uri, bool nil)
+{
+	struct wsman_bits_items *it = arg;
+	unsigned d = ++it->depth;
+	const struct prop_desc *desc;
+
+	if (it->cause != NULL || it->skip != 0)
+		return;
+	if (it->inst == 0) {
+		item_start(it, local, uri, d);
+	} else if (d == it->inst + 1) {
+		job_prop_start(it, local, uri, nil, d);
+	} else if (it->files != 0 && d == it->files + 1) {
+		/* Embedded file properties: local name in any namespace. */
+		desc = prop_find(file_props, sizeof(file_props) / sizeof(file_props[0]), local);
+		if (desc == NULL)
+			it->skip = d;
+		else
+			prop_begin(it, desc, (char *)&it->job.files[it->job.nfiles - 1] + desc->offset,
+			    nil, d);
+	}
+}
+
+/* Sink: character data; kept only directly inside the property being read. */
+static void
+items_text(void *arg, const char *s, size_t len)
+{
+	struct wsman_bits_items *it = arg;
+
+	if (it->cause == NULL && it->skip == 0 && it->prop != 0 && it->depth == it->prop)
+		strbuf_add(&it->text, s, len);
+}
+
+/* Sink: the latest element ends. */
+static void
+items_end(void *arg)
+{
+	struct wsman_bits_items *it = arg;
+	unsigned d = it->depth--;
+
+	if (it->cause != NULL)
+		return;
+	if (it->skip != 0) {
+		if (it->skip == d)
+			it->skip = 0;
+		return;
+	}
+	if (d == it->prop) {
+		prop_end(it);
+	} else if (d == it->files) {
+		it->files = 0;
+	} else if (d == it->inst) {
+		if (it->njobs == it->cap) {
+			it->cap = it->cap == 0 ? 16 : it->cap * 2;
+			it->jobs = xreallocarray(it->jobs, it->cap, sizeof(*it->jobs));
+		}
+		it->jobs[it->njobs++] = it->job;
+		memset(&it->job, 0, sizeof(it->job));
+		it->inst = 0;
+	} else if (d == it->wrapper) {
+		it->wrapper = 0;
+	}
+}
+
+struct wsman_bits_items *
+wsman_bits_items_new(size_t max, size_t have)
+{
+	struct wsman_bits_items *it = xcalloc(1, sizeof(*it));
+
+	it->max = max;
+	it->have = have;
+	strbuf_init(&it->inst_uri);
+	strbuf_init(&it->text);
+	return it;
+}
+
+void
+wsman_bits_items_sink(struct wsman_bits_items *it, struct wsman_item_sink *sink)
+{
+	sink->start = items_start;
+	sink->text = items_text;
+	sink->end = items_end;
+	sink->arg = it;
+}
+
+int
+wsman_bits_items_take(struct wsman_bits_items *it, struct bits_job **jobs, size_t *njobs,
+    char **cause)
+{
+	if (it->njobs > 0) {
+		*jobs = xreallocarray(*jobs, *njobs + it->njobs, sizeof(**jobs));
+		memcpy(*jobs + *njobs, it->jobs, it->njobs * sizeof(**jobs));
+		*njobs += it->njobs;
+		it->njobs = 0;
+	}
+	if (it->cause != NULL) {
+		*cause = it->cause;
+		it->cause = NULL;
 		return -1;
 	}
-	u->p = BITS_SET;
-	free(s);
 	return 0;
 }
 
-/* Read a boolean property element into b. */
-static int
-read_bool(xmlNodePtr el, const char *what, struct bits_bool *b, char **cause)
+void
+wsman_bits_items_free(struct wsman_bits_items *it)
 {
-	char *s;
-
-	if (b->p != BITS_ABSENT)
-		return 0;
-	if (wsman_parse_xml_is_nil(el)) {
-		b->p = BITS_NIL;
-		return 0;
-	}
-	s = wsman_parse_xml_trimmed(el);
-	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
-		b->v = true;
-	else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
-		b->v = false;
-	else {
-		char *q = quoted(s);
-
-		*cause = xasprintf("%s %s is not a boolean", what, q);
-		free(q);
-		free(s);
-		return -1;
-	}
-	b->p = BITS_SET;
-	free(s);
-	return 0;
+	if (it == NULL)
+		return;
+	bits_jobs_free(it->jobs, it->njobs);
+	bits_job_done(&it->job);
+	strbuf_done(&it->inst_uri);
+	strbuf_done(&it->text);
+	free(it->cause);
+	free(it);
 }
 
-/* Read one embedded BitsClientFile (children matched by local name in any namespace). */
-static int
-read_file(xmlNodePtr el, struct bits_file *f, char **cause)
+/* Replay a tree as sink events: the element, its text and its elements, in order. */
+static void
+walk(xmlNodePtr el, const struct wsman_item_sink *sink)
 {
-	xmlNodePtr c;
-
-	for (c = wsman_parse_xml_first(el); c != NULL; c = wsman_parse_xml_next(c)) {
-		const char *n = (const char *)c->name;
-		int rc = 0;
-
-		if (strcasecmp(n, "RemoteUrl") == 0)
-			read_text(c, &f->remote_url);
-		else if (strcasecmp(n, "LocalFile") == 0)
-			read_text(c, &f->local_file);
-		else if (strcasecmp(n, "BytesTotal") == 0)
-			rc = read_u64(c, "file BytesTotal", &f->bytes_total, cause);
-		else if (strcasecmp(n, "BytesTransferred") == 0)
-			rc = read_u64(c, "file BytesTransferred", &f->bytes_transferred, cause);
-		else if (strcasecmp(n, "Completed") == 0)
-			rc = read_bool(c, "file Completed", &f->completed, cause);
-		if (rc != 0)
-			return -1;
+	sink->start(sink->arg, (const char *)el->name,
+	    el->ns != NULL ? (const char *)el->ns->href : NULL, wsman_parse_xml_is_nil(el));
+	for (xmlNodePtr c = el->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE)
+			walk(c, sink);
+		else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content != NULL)
+			sink->text(sink->arg, (const char *)c->content, strlen((const char *)c->content));
 	}
-	return 0;
-}
-
-/* True when the property element belongs to the instance (same namespace, or none). */
-static bool
-same_ns(xmlNodePtr inst, xmlNodePtr prop)
-{
-	const xmlChar *a = inst->ns != NULL ? inst->ns->href : NULL;
-	const xmlChar *b = prop->ns != NULL ? prop->ns->href : NULL;
-
-	return b == NULL || (a != NULL && xmlStrEqual(a, b));
-}
-
-/* Append one Files element to the job. */
-static int
-read_files_entry(xmlNodePtr el, struct bits_job *job, char **cause)
-{
-	struct bits_file *f;
-
-	if (wsman_parse_xml_is_nil(el)) {
-		if (job->files_p == BITS_ABSENT)
-			job->files_p = BITS_NIL;
-		return 0;
-	}
-	job->files_p = BITS_SET;
-	job->files = xreallocarray(job->files, job->nfiles + 1, sizeof(*job->files));
-	f = &job->files[job->nfiles++];
-	memset(f, 0, sizeof(*f));
-	return read_file(el, f, cause);
+	sink->end(sink->arg);
 }
 
 int
 wsman_bits_from_xml(xmlNodePtr inst, struct bits_job *job, char **cause)
 {
-	xmlNodePtr c;
-	size_t i;
+	struct wsman_bits_items *it = wsman_bits_items_new(1, 0);
+	struct wsman_item_sink sink;
+	int rc = 0;
 
 	memset(job, 0, sizeof(*job));
-	for (c = wsman_parse_xml_first(inst); c != NULL; c = wsman_parse_xml_next(c)) {
-		const char *n = (const char *)c->name;
-		int rc = 0;
-
-		if (!same_ns(inst, c))
-			continue;	/* e.g. cim:Location */
-		if (strcasecmp(n, "Files") == 0) {
-			rc = read_files_entry(c, job, cause);
-		} else {
-			for (i = 0; i < sizeof(job_props) / sizeof(job_props[0]); i++) {
-				void *field = (char *)job + job_props[i].offset;
-
-				if (strcasecmp(n, job_props[i].name) != 0)
-					continue;
-				if (job_props[i].type == PROP_TEXT)
-					read_text(c, field);
-				else
-					rc = read_u64(c, job_props[i].name, field, cause);
-				break;
-			}
-		}
-		if (rc != 0) {
-			bits_job_done(job);
-			return -1;
-		}
+	it->single = true;
+	wsman_bits_items_sink(it, &sink);
+	walk(inst, &sink);
+	if (it->cause != NULL) {
+		*cause = it->cause;
+		it->cause = NULL;
+		rc = -1;
+	} else if (it->njobs == 1) {
+		*job = it->jobs[0];
+		it->njobs = 0;
 	}
-	return 0;
+	wsman_bits_items_free(it);
+	return rc;
 }
 
 int
@@ -282,6 +503,16 @@ wsman_bits_error_info(xmlNodePtr output, struct bits_error_info *info, char **ca
 	return 0;
 }
 
+/* True when the property element belongs to the instance (same namespace, or none). */
+static bool
+same_ns(xmlNodePtr inst, xmlNodePtr prop)
+{
+	const xmlChar *a = inst->ns != NULL ? inst->ns->href : NULL;
+	const xmlChar *b = prop->ns != NULL ? prop->ns->href : NULL;
+
+	return b == NULL || (a != NULL && xmlStrEqual(a, b));
+}
+
 char *
 wsman_bits_rewrite_property(xmlNodePtr inst, const char *name, const char *value)
 {
@@ -320,32 +551,15 @@ int
 wsman_bits_take_items(const struct wsman_response *r, struct bits_job **jobs, size_t *njobs,
     size_t max, char **cause)
 {
-	xmlNodePtr *items;
-	size_t n, i;
-	int rc = 0;
+	struct wsman_bits_items *it = wsman_bits_items_new(max, *njobs);
+	struct wsman_item_sink sink;
+	int rc;
 
-	items = wsman_response_items(r, &n);
-	for (i = 0; i < n && rc == 0; i++) {
-		struct bits_job job;
-
-		if (strcmp((const char *)items[i]->name, "BitsClientJob") != 0) {
-			*cause = xasprintf("the enumeration returned a <%.*s> item, not a BitsClientJob",
-			    QUOTE_MAX, (const char *)items[i]->name);
-			rc = -1;
-		} else if (*njobs >= max) {
-			*cause = xasprintf("the enumeration returned more than %zu jobs; abandoned", max);
-			rc = -1;
-		} else if (wsman_bits_from_xml(items[i], &job, cause) != 0) {
-			char *inner = *cause;
-
-			*cause = xasprintf("BitsClientJob instance: %s", inner);
-			free(inner);
-			rc = -1;
-		} else {
-			*jobs = xreallocarray(*jobs, *njobs + 1, sizeof(**jobs));
-			(*jobs)[(*njobs)++] = job;
-		}
-	}
-	free(items);
+	wsman_bits_items_sink(it, &sink);
+	for (xmlNodePtr c = wsman_parse_xml_first(r->items); c != NULL && it->cause == NULL;
+	    c = wsman_parse_xml_next(c))
+		walk(c, &sink);
+	rc = wsman_bits_items_take(it, jobs, njobs, cause);
+	wsman_bits_items_free(it);
 	return rc;
 }

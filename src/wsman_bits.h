@@ -35,4 +35,21 @@ char *wsman_bits_rewrite_property(xmlNodePtr inst, const char *name, const char 
 int wsman_bits_take_items(const struct wsman_response *r, struct bits_job **jobs, size_t *njobs,
     size_t max, char **cause);
 
+/*
+ * The jobs of one Enumerate/Pull response read from its items as
+ * wsman_parse_enumeration() streams them, with the rules and messages of
+ * wsman_bits_take_items() (which reads the same items from a tree).
+ */
+struct wsman_bits_items;
+/* A reader for one response: max jobs in all, of which have were taken before. */
+struct wsman_bits_items *wsman_bits_items_new(size_t max, size_t have);
+/* The sink to give wsman_parse_enumeration(); its arg is items. */
+void wsman_bits_items_sink(struct wsman_bits_items *items, struct wsman_item_sink *sink);
+/* Move the jobs read to the end of *jobs (*njobs entries); -1 with *cause (malloc'd)
+ * for the first bad item, the jobs read before it still moved. */
+int wsman_bits_items_take(struct wsman_bits_items *items, struct bits_job **jobs, size_t *njobs,
+    char **cause);
+/* Free the reader and any jobs it still holds; NULL is a no-op. */
+void wsman_bits_items_free(struct wsman_bits_items *items);
+
 #endif

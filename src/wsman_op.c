@@ -464,9 +464,10 @@ on_fault(struct wsman_op *op, const struct wsman_response *r)
 	finish_error(op, release);
 }
 
-/* An EnumerateResponse or PullResponse: collect, then continue, finish or abandon. */
+/* An EnumerateResponse or PullResponse (its items read by the stream): collect,
+ * then continue, finish or abandon. */
 static void
-on_enumeration(struct wsman_op *op, const struct wsman_response *r)
+on_enumeration(struct wsman_op *op, const struct wsman_response *r, struct wsman_bits_items *items)
 {
 	char *cause = NULL;
 
@@ -475,7 +476,7 @@ on_enumeration(struct wsman_op *op, const struct wsman_response *r)
 		free(op->context);
 		op->context = xstrdup(r->context);
 	}
-	if (wsman_bits_take_items(r, &op->jobs, &op->njobs, op->max_items, &cause) != 0) {
+	if (wsman_bits_items_take(items, &op->jobs, &op->njobs, &cause) != 0) {
 		protocol_error(op, "%s", cause);
 		free(cause);
 		return;
@@ -618,9 +619,10 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 	}
 }
 
-/* A parsed SOAP answer to the current step. */
+/* A parsed SOAP answer to the current step (items: the enumeration's streamed items). */
 static void
-on_envelope(struct wsman_op *op, long status, const struct wsman_response *r)
+on_envelope(struct wsman_op *op, long status, const struct wsman_response *r,
+    struct wsman_bits_items *items)
 {
 	const struct step_info *si = &step_info[op->step];
 
@@ -652,7 +654,7 @@ on_envelope(struct wsman_op *op, long status, const struct wsman_response *r)
 		switch (op->step) {
 		case STEP_ENUMERATE:
 		case STEP_PULL:
-			on_enumeration(op, r);
+			on_enumeration(op, r, items);
 			break;
 		case STEP_GET:
 			on_get(op, r);
@@ -713,7 +715,10 @@ wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, c
     size_t len)
 {
 	struct wsman_response r;
+	struct wsman_bits_items *items = NULL;
+	struct wsman_item_sink sink;
 	char *cause = NULL;
+	int rc;
 
 	if (op->step == STEP_DONE)
 		return;
@@ -727,7 +732,17 @@ wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, c
 	}
 	if (on_plain_status(op, http_status, content_type, len))
 		return;
-	if (wsman_parse_response(&r, body, len, content_type, op->max_response, &cause) != 0) {
+	if (op->step == STEP_ENUMERATE || op->step == STEP_PULL) {
+		/* Jobs are read as the parser streams them: no tree of the items. */
+		items = wsman_bits_items_new(op->max_items, op->njobs);
+		wsman_bits_items_sink(items, &sink);
+		rc = wsman_parse_enumeration(&r, body, len, content_type, op->max_response, &sink,
+		    &cause);
+	} else {
+		rc = wsman_parse_response(&r, body, len, content_type, op->max_response, &cause);
+	}
+	if (rc != 0) {
+		wsman_bits_items_free(items);
 		if (http_status == 200)
 			protocol_error(op, "unreadable response: %s", cause);
 		else {
@@ -738,7 +753,8 @@ wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, c
 		free(cause);
 		return;
 	}
-	on_envelope(op, http_status, &r);
+	on_envelope(op, http_status, &r, items);
+	wsman_bits_items_free(items);
 	wsman_response_done(&r);
 }
 

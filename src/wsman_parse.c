@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
@@ -250,16 +251,34 @@ wsman_parse_charset(const char *content_type)
 	return NULL;
 }
 
+/*
+ * What the SAX hooks of one parse share (ctxt->_private). Without a sink every
+ * node is built into the tree; with one, the nodes below the streamed Items
+ * element (see wsman_parse.h) go to the sink instead.
+ */
+struct parse_state {
+	bool	 dtd;			/* a DOCTYPE or entity declaration was met */
+	const struct wsman_item_sink *sink;
+	unsigned depth;			/* elements open (the root is depth 1) */
+	unsigned items_depth;		/* depth of the open streamed Items; 0 = none */
+	bool	 body_seen;		/* the Envelope's first s:Body has started */
+	bool	 in_body;		/* ... and is open */
+	bool	 body_child_seen;	/* its first element child has started */
+	bool	 in_enum;		/* ... is an Enumerate/PullResponse and open */
+	bool	 items_seen;		/* that response's first Items has started */
+};
+
 /* SAX hook: a DOCTYPE (internal subset or external ID) stops the parse at once. */
 static void
 refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id, const xmlChar *system_id)
 {
 	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
 
 	(void)name;
 	(void)external_id;
 	(void)system_id;
-	ctxt->_private = (void *)"dtd";
+	st->dtd = true;
 	xmlStopParser(ctxt);
 }
 
@@ -269,14 +288,144 @@ refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id
     const xmlChar *system_id, xmlChar *content)
 {
 	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
 
 	(void)name;
 	(void)type;
 	(void)public_id;
 	(void)system_id;
 	(void)content;
-	ctxt->_private = (void *)"dtd";
+	st->dtd = true;
 	xmlStopParser(ctxt);
+}
+
+/* True when a SAX2 (namespace URI, local name) pair names this element. */
+static bool
+sax_is(const xmlChar *uri, const xmlChar *local, const char *ns, const char *name)
+{
+	return uri != NULL && strcmp((const char *)uri, ns) == 0 &&
+	    strcmp((const char *)local, name) == 0;
+}
+
+/* xsi:nil="true" (or "1") among SAX2 attributes (localname, prefix, URI, value, end). */
+static bool
+sax_nil(int nattrs, const xmlChar **attrs)
+{
+	for (int i = 0; i < nattrs; i++) {
+		const xmlChar **a = attrs + 5 * i;
+		const char *v = (const char *)a[3], *end = (const char *)a[4];
+
+		if (strcmp((const char *)a[0], "nil") != 0 || a[2] == NULL ||
+		    strcmp((const char *)a[2], WSMAN_NS_XSI) != 0)
+			continue;
+		while (v < end && is_xml_space(*v))
+			v++;
+		return (end - v >= 4 && strncmp(v, "true", 4) == 0) || (v < end && *v == '1');
+	}
+	return false;
+}
+
+/* True while the parser is below the streamed Items element. */
+static bool
+streaming(const struct parse_state *st)
+{
+	return st->items_depth != 0 && st->depth > st->items_depth;
+}
+
+/* SAX hook: an element starts; streamed below Items, built elsewhere. */
+static void
+stream_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+    int nns, const xmlChar **ns, int nattrs, int ndefaulted, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+	unsigned d = st->depth + 1;
+
+	if (st->items_depth != 0 && d > st->items_depth) {
+		st->depth = d;
+		if (prefix != NULL && uri == NULL) {
+			/* An undeclared prefix: the tree names such an element "prefix:local"
+			 * in no namespace, so the stream does too. */
+			char *qname = xasprintf("%s:%s", (const char *)prefix, (const char *)local);
+
+			st->sink->start(st->sink->arg, qname, NULL, sax_nil(nattrs, attrs));
+			free(qname);
+		} else {
+			st->sink->start(st->sink->arg, (const char *)local, (const char *)uri,
+			    sax_nil(nattrs, attrs));
+		}
+		return;
+	}
+	if (d == 2 && !st->body_seen && sax_is(uri, local, WSMAN_NS_SOAP, "Body")) {
+		st->body_seen = st->in_body = true;
+	} else if (d == 3 && st->in_body && !st->body_child_seen) {
+		st->body_child_seen = true;
+		st->in_enum = sax_is(uri, local, WSMAN_NS_ENUMERATION, "EnumerateResponse") ||
+		    sax_is(uri, local, WSMAN_NS_ENUMERATION, "PullResponse");
+	} else if (d == 4 && st->in_enum && !st->items_seen &&
+	    (sax_is(uri, local, WSMAN_NS_WSMAN, "Items") ||
+	    sax_is(uri, local, WSMAN_NS_ENUMERATION, "Items"))) {
+		st->items_seen = true;
+		if (st->sink != NULL)
+			st->items_depth = d;
+	}
+	st->depth = d;
+	xmlSAX2StartElementNs(ctx, local, prefix, uri, nns, ns, nattrs, ndefaulted, attrs);
+}
+
+/* SAX hook: an element ends. */
+static void
+stream_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (streaming(st)) {
+		st->depth--;
+		st->sink->end(st->sink->arg);
+		return;
+	}
+	if (st->depth == st->items_depth)
+		st->items_depth = 0;
+	else if (st->depth == 3)
+		st->in_enum = false;
+	else if (st->depth == 2)
+		st->in_body = false;
+	st->depth--;
+	xmlSAX2EndElementNs(ctx, local, prefix, uri);
+}
+
+/* SAX hook: character data (and CDATA, with XML_PARSE_NOCDATA; and blanks). */
+static void
+stream_text(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (streaming(st))
+		st->sink->text(st->sink->arg, (const char *)ch, (size_t)len);
+	else
+		xmlSAX2Characters(ctx, ch, len);
+}
+
+/* SAX hook: comments are dropped below Items (the tree reader skips them too). */
+static void
+stream_comment(void *ctx, const xmlChar *value)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	if (!streaming(ctxt->_private))
+		xmlSAX2Comment(ctx, value);
+}
+
+/* SAX hook: so are processing instructions. */
+static void
+stream_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	if (!streaming(ctxt->_private))
+		xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 
 /* Structured error sink: keeps libxml2 quiet (errors stay in ctxt->lastError). */
@@ -301,10 +450,15 @@ short_message(const char *msg)
 	return xstrndup(msg, n);
 }
 
-/* Parse data into a document with every safety option; NULL with *cause on failure. */
+/*
+ * Parse data into a document with every safety option; NULL with *cause on
+ * failure. With a sink, the items of an enumeration are streamed to it.
+ */
 static xmlDocPtr
-safe_read(const char *data, size_t len, const char *content_type, size_t max_size, char **cause)
+safe_read(const char *data, size_t len, const char *content_type, size_t max_size,
+    const struct wsman_item_sink *sink, char **cause)
 {
+	struct parse_state st = { .sink = sink };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	char *charset;
@@ -330,10 +484,17 @@ safe_read(const char *data, size_t len, const char *content_type, size_t max_siz
 	ctxt->sax->externalSubset = refuse_dtd;
 	ctxt->sax->entityDecl = refuse_entity;
 	ctxt->sax->serror = quiet_error;
-	ctxt->_private = NULL;
+	ctxt->sax->startElementNs = stream_start;
+	ctxt->sax->endElementNs = stream_end;
+	/* One hook for both keeps libxml2 from asking the tree whether blanks matter. */
+	ctxt->sax->characters = stream_text;
+	ctxt->sax->ignorableWhitespace = stream_text;
+	ctxt->sax->comment = stream_comment;
+	ctxt->sax->processingInstruction = stream_pi;
+	ctxt->_private = &st;
 	charset = wsman_parse_charset(content_type);
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, charset, options);
-	if (ctxt->_private != NULL) {
+	if (st.dtd) {
 		*cause = xstrdup("response has a DOCTYPE (DTDs and entities are refused)");
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -398,14 +559,15 @@ read_body(struct wsman_response *r)
 	}
 }
 
-int
-wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
-    const char *content_type, size_t max_size, char **cause)
+/* Parse a response, streaming enumeration items to sink when there is one. */
+static int
+parse_response(struct wsman_response *r, const char *data, size_t len,
+    const char *content_type, size_t max_size, const struct wsman_item_sink *sink, char **cause)
 {
 	xmlNodePtr root, c, body = NULL;
 
 	memset(r, 0, sizeof(*r));
-	r->doc = safe_read(data, len, content_type, max_size, cause);
+	r->doc = safe_read(data, len, content_type, max_size, sink, cause);
 	if (r->doc == NULL)
 		return -1;
 	root = xmlDocGetRootElement(r->doc);
@@ -433,6 +595,20 @@ wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
 	r->body = wsman_parse_xml_first(body);
 	read_body(r);
 	return 0;
+}
+
+int
+wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
+    const char *content_type, size_t max_size, char **cause)
+{
+	return parse_response(r, data, len, content_type, max_size, NULL, cause);
+}
+
+int
+wsman_parse_enumeration(struct wsman_response *r, const char *data, size_t len,
+    const char *content_type, size_t max_size, const struct wsman_item_sink *sink, char **cause)
+{
+	return parse_response(r, data, len, content_type, max_size, sink, cause);
 }
 
 void

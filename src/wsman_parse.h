@@ -54,6 +54,25 @@ const char *wsman_body_kind_name(enum wsman_body_kind kind);
  */
 int wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
     const char *content_type, size_t max_size, char **cause);
+/*
+ * Streaming of enumeration items. wsman_parse_enumeration() parses like
+ * wsman_parse_response() except that the content of the Items element that
+ * wsman_response_items() would read (the first w:/n:Items of an
+ * EnumerateResponse or PullResponse body) is not built into the tree: each
+ * node below it goes to the sink as the parser meets it, and r->items is left
+ * empty. Saves building and freeing a tree of every job on every poll.
+ */
+struct wsman_item_sink {
+	/* An element: local name, namespace URI (NULL when none), xsi:nil="true". */
+	void	(*start)(void *arg, const char *local, const char *uri, bool nil);
+	/* Character data directly inside the latest open element (CDATA included). */
+	void	(*text)(void *arg, const char *s, size_t len);
+	/* The end of the latest open element. */
+	void	(*end)(void *arg);
+	void	*arg;
+};
+int wsman_parse_enumeration(struct wsman_response *r, const char *data, size_t len,
+    const char *content_type, size_t max_size, const struct wsman_item_sink *sink, char **cause);
 /* Free the document and strings; the struct is zeroed. */
 void wsman_response_done(struct wsman_response *r);
 /* The items of an Enumerate/Pull response, w:Item wrappers unwrapped: a malloc'd

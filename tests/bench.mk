@@ -11,3 +11,10 @@ TESTS += tests/bench/test_view_order
 tests_bench_test_view_order_SOURCES = tests/bench/test_view_order.c
 tests_bench_test_view_order_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS)
 tests_bench_test_view_order_LDADD = $(TUI_TEST_LIBS)
+
+# ... and the streamed parse of enumeration items.
+check_PROGRAMS += tests/bench/test_parse_stream
+TESTS += tests/bench/test_parse_stream
+tests_bench_test_parse_stream_SOURCES = tests/bench/test_parse_stream.c
+tests_bench_test_parse_stream_CFLAGS = $(TEST_CFLAGS)
+tests_bench_test_parse_stream_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
