@@ -399,8 +399,10 @@ main(int argc, char **argv)
 		path = config_find(o.config, &cause);
 		if (path == NULL && cause != NULL)
 			config_error(cause);
-		if (path != NULL && config_load_file(cfg, path, &cause) != 0)
+		if (path != NULL && config_load_file(cfg, path, &cause) != 0) {
+			free(path);
 			config_error(cause);
+		}
 		free(path);
 	}
 	for (size_t i = 0; i < o.nhosts_files; i++)
