@@ -29,6 +29,17 @@ model_new(size_t nhosts, const char *const *names)
 	return m;
 }
 
+/* Drop a row's tombstone copy, if any. */
+static void
+row_unvanish(struct model_row *row)
+{
+	if (row->tomb != NULL) {
+		bits_job_done(row->tomb);
+		free(row->tomb);
+		row->tomb = NULL;
+	}
+}
+
 /* Free a row and what it owns. */
 static void
 row_free(struct model_row *row)
@@ -36,7 +47,7 @@ row_free(struct model_row *row)
 	free(row->id);
 	free(row->name);
 	free(row->owner);
-	bits_job_done(&row->tomb);
+	row_unvanish(row);
 	free(row);
 }
 
@@ -146,8 +157,10 @@ row_update(struct model_row *row, const struct bits_job *job, int64_t polled_ms,
 static void
 row_vanish(struct model_row *row, int64_t now_mono)
 {
-	bits_job_copy(&row->tomb, row->job);
-	row->job = &row->tomb;
+	/* Allocated only now: most rows never vanish, and a copy is the size of a job. */
+	row->tomb = xcalloc(1, sizeof(*row->tomb));
+	bits_job_copy(row->tomb, row->job);
+	row->job = row->tomb;
 	row->vanished = true;
 	row->vanished_ms = now_mono;
 	row->rate = -1;
@@ -212,7 +225,7 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 			row = h->rows[at];
 			if (row->vanished) {
 				/* Back in the queue: a live row again. */
-				bits_job_done(&row->tomb);
+				row_unvanish(row);
 				row->vanished = false;
 				row_update(row, job, snap->polled_at_ms, true);
 			} else {

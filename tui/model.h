@@ -50,8 +50,8 @@ struct model_row {
 	char	*id;		/* JobId as the server sent it (for actions), owned */
 	char	*name;		/* sanitized DisplayName, owned */
 	char	*owner;		/* sanitized owner, owned */
-	const struct bits_job *job;	/* in the host's last good snapshot, or &tomb */
-	struct bits_job tomb;	/* own copy once the job has vanished */
+	const struct bits_job *job;	/* in the host's last good snapshot, or tomb */
+	struct bits_job *tomb;	/* own copy once the job has vanished, else NULL */
 	bool	 vanished;
 	int64_t	 vanished_ms;	/* monotonic ms when it vanished */
 	bool	 is_new;
