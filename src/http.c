@@ -12,7 +12,8 @@
 #include "src/xalloc.h"
 
 struct http_conn {
-	CURL	*easy;
+	const struct host_cfg *h;	/* not owned; outlives the conn */
+	CURL	*easy;		/* attached by http_conn_prepare; NULL while idle */
 	struct curl_slist *headers;
 	struct strbuf body;
 	bool	 overflow;	/* the response passed HTTP_MAX_RESPONSE */
@@ -35,6 +36,16 @@ http_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 		c->overflow = true;
 		return 0;	/* makes curl fail with CURLE_WRITE_ERROR */
 	}
+	if (c->body.len == 0) {
+		curl_off_t clen = -1;
+
+		/* Room for the announced body at once: no doubling and copying as it arrives. */
+		if (curl_easy_getinfo(c->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen) == CURLE_OK &&
+		    clen > 0 && clen <= HTTP_MAX_RESPONSE && (size_t)clen + 1 > c->body.cap) {
+			c->body.s = xrealloc(c->body.s, (size_t)clen + 1);
+			c->body.cap = (size_t)clen + 1;
+		}
+	}
 	strbuf_add(&c->body, data, n);
 	return n;
 }
@@ -43,13 +54,8 @@ struct http_conn *
 http_conn_new(const struct host_cfg *h, bool verbose)
 {
 	struct http_conn *c = xcalloc(1, sizeof *c);
-	CURL *e;
 
-	c->easy = e = curl_easy_init();
-	if (e == NULL) {
-		fprintf(stderr, "bitstop: curl_easy_init failed\n");
-		exit(70);
-	}
+	c->h = h;
 	strbuf_init(&c->body);
 	c->verbose = verbose;
 	c->https = h->https;
@@ -58,7 +64,19 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	c->headers = curl_slist_append(c->headers, "Accept-Encoding: identity");
 	c->headers = curl_slist_append(c->headers, "Expect:");
 	c->headers = curl_slist_append(c->headers, "User-Agent: bitstop/" PACKAGE_VERSION);
+	return c;
+}
 
+/* Give a (reset) easy handle every setting of this host. */
+static void
+http_conn_setup(struct http_conn *c, CURL *e)
+{
+	const struct host_cfg *h = c->h;
+	long total = (long)(h->timeout * 1000.0);
+	long conn = total < 10000 ? total : 10000;
+
+	if (total <= 0)
+		total = conn = 15000;
 	curl_easy_setopt(e, CURLOPT_URL, h->url);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
@@ -73,15 +91,8 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	{
-		long total = (long)(h->timeout * 1000.0);
-		long conn = total < 10000 ? total : 10000;
-
-		if (total <= 0)
-			total = conn = 15000;
-		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, conn);
-	}
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, conn);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->verify_tls ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->verify_tls ? 2L : 0L);
 	if (h->cacert != NULL)
@@ -95,7 +106,6 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 		curl_easy_setopt(e, CURLOPT_USERNAME, h->user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, h->password != NULL ? h->password : "");
 	}
-	return c;
 }
 
 void
@@ -103,7 +113,8 @@ http_conn_free(struct http_conn *c)
 {
 	if (c == NULL)
 		return;
-	curl_easy_cleanup(c->easy);
+	if (c->easy != NULL)
+		curl_easy_cleanup(c->easy);
 	curl_slist_free_all(c->headers);
 	strbuf_done(&c->body);
 	free(c->name);
@@ -117,15 +128,29 @@ http_conn_easy(struct http_conn *c)
 }
 
 void
-http_conn_prepare(struct http_conn *c, const char *body, size_t len, const char *what)
+http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len, const char *what)
 {
+	c->easy = easy;
+	curl_easy_reset(easy);
+	http_conn_setup(c, easy);
 	strbuf_reset(&c->body);
 	c->overflow = false;
 	c->errbuf[0] = '\0';
 	c->what = what;
 	c->started_ms = time_mono_ms();
-	curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+}
+
+CURL *
+http_conn_release(struct http_conn *c)
+{
+	CURL *easy = c->easy;
+
+	c->easy = NULL;
+	strbuf_done(&c->body);
+	strbuf_init(&c->body);
+	return easy;
 }
 
 /* Map a transport failure to a host error with one clear sentence. */

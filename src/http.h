@@ -29,16 +29,29 @@ struct http_response {
 	unsigned elapsed_ms;
 };
 
-/* A handle for host h (copied settings; the password is handed to curl). */
+/*
+ * A host's HTTP settings. The conn holds a curl easy handle only while a request
+ * is in flight (http_conn_prepare to http_conn_release): the poller keeps a few
+ * handles per thread and a thousand idle hosts hold none. h must outlive the conn.
+ */
 struct http_conn *http_conn_new(const struct host_cfg *h, bool verbose);
 void http_conn_free(struct http_conn *c);
+/* The easy handle of the request in flight, or NULL. */
 CURL *http_conn_easy(struct http_conn *c);
-/* Set up a POST of body (which must stay valid until the transfer ends). */
-void http_conn_prepare(struct http_conn *c, const char *body, size_t len, const char *what);
+/*
+ * Set up a POST of body (which must stay valid until the transfer ends) on easy,
+ * which is reset and given every setting of the host; the conn uses it until
+ * http_conn_release().
+ */
+void http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len,
+    const char *what);
 /*
  * Collect the outcome of the transfer that ended with rc: 0 and *resp filled (valid
- * until the next prepare), or -1 and err set for a transport failure.
+ * until the next prepare or release), or -1 and err set for a transport failure.
  */
 int http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, struct hosterr *err);
+/* The response has been read: free its body and give back the easy handle (NULL if
+ * none). The caller has taken it out of its multi handle. */
+CURL *http_conn_release(struct http_conn *c);
 
 #endif

@@ -53,6 +53,12 @@ struct worker {
 	pthread_t thread;
 	bool	 started;
 	CURLM	*multi;
+	/* Easy handles not in use; at most as many exist as requests were ever in
+	 * flight at once. The share lets them resume each other's TLS sessions. */
+	CURL	**idle;
+	size_t	 nidle;
+	size_t	 neasy;			/* handles made (idle has room for all) */
+	CURLSH	*share;
 	struct host_rt **hosts;		/* not owned */
 	size_t	 nhosts;
 	unsigned inflight;
@@ -120,14 +126,35 @@ poller_backoff_ms(unsigned interval, unsigned failures)
 	return d < cap ? d : cap;
 }
 
-/* Send the op's current request on the host's handle. */
+/* An easy handle for one request: an idle one, or a new one. */
+static CURL *
+worker_easy(struct worker *w)
+{
+	CURL *easy;
+
+	if (w->nidle > 0)
+		return w->idle[--w->nidle];
+	easy = curl_easy_init();
+	if (easy == NULL) {
+		fprintf(stderr, "bitstop: curl_easy_init failed\n");
+		exit(70);
+	}
+	w->neasy++;
+	w->idle = xreallocarray(w->idle, w->neasy, sizeof *w->idle);
+	return easy;
+}
+
+/* Send the op's current request on an easy handle of the worker. */
 static void
 worker_send(struct worker *w, struct host_rt *h, const char *body, size_t len)
 {
 	const char *what = h->action != NULL ? action_kind_name(h->action->kind) : "poll";
+	CURL *easy = worker_easy(w);
 
-	http_conn_prepare(h->conn, body, len, what);
-	curl_multi_add_handle(w->multi, http_conn_easy(h->conn));
+	http_conn_prepare(h->conn, easy, body, len, what);
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)h);
+	curl_easy_setopt(easy, CURLOPT_SHARE, w->share);
+	curl_multi_add_handle(w->multi, easy);
 }
 
 /* The poll of h is over: build its snapshot and schedule the next one. */
@@ -400,14 +427,22 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&h);
 	curl_multi_remove_handle(w->multi, easy);
-	if (h == NULL || h->op == NULL)
+	if (h == NULL) {
+		curl_easy_cleanup(easy);
+		w->neasy--;
 		return;
+	}
+	if (h->op == NULL) {
+		w->idle[w->nidle++] = http_conn_release(h->conn);
+		return;
+	}
 	h->op_requests++;
 	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
 		wsman_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
 	else
 		wsman_op_fail(h->op, &err);
 	h->op_connects += resp.connects;
+	w->idle[w->nidle++] = http_conn_release(h->conn);
 	hosterr_clear(&err);
 	now = time_mono_ms();
 	next = wsman_op_request(h->op, &len);
@@ -490,6 +525,8 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 
 		w->p = p;
 		w->multi = curl_multi_init();
+		w->share = curl_share_init();
+		curl_share_setopt(w->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 		pthread_mutex_init(&w->lock, NULL);
 		w->hosts = xcalloc(cfg->nhosts / p->nworkers + 1, sizeof *w->hosts);
 	}
@@ -501,7 +538,6 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 		h->idx = i;
 		h->cfg = &cfg->hosts[i];
 		h->conn = http_conn_new(h->cfg, p->opts.verbose);
-		curl_easy_setopt(http_conn_easy(h->conn), CURLOPT_PRIVATE, (void *)h);
 		h->target.url = h->cfg->url;
 		h->target.https = h->cfg->https;
 		/* Ask the server to answer a little before our own transport timeout. */
@@ -638,8 +674,10 @@ poller_free(struct poller *p)
 		struct host_rt *h = &p->hosts[i];
 		struct worker *w = &p->workers[i % p->nworkers];
 
-		if (h->op != NULL)
+		if (http_conn_easy(h->conn) != NULL) {
 			curl_multi_remove_handle(w->multi, http_conn_easy(h->conn));
+			curl_easy_cleanup(http_conn_release(h->conn));
+		}
 		wsman_op_free(h->op);
 		action_req_free(h->action);
 		for (size_t j = 0; j < h->npending; j++)
@@ -654,7 +692,11 @@ poller_free(struct poller *p)
 			action_req_free(w->inbox[j]);
 		free(w->inbox);
 		free(w->hosts);
+		for (size_t j = 0; j < w->nidle; j++)
+			curl_easy_cleanup(w->idle[j]);
+		free(w->idle);
 		curl_multi_cleanup(w->multi);
+		curl_share_cleanup(w->share);
 		pthread_mutex_destroy(&w->lock);
 	}
 	queue_free(p->events, poller_event_free_void);
