@@ -68,3 +68,7 @@ TESTS += tests/test_poller
 tests_test_poller_SOURCES = tests/test_poller.c
 tests_test_poller_CFLAGS = $(TEST_CFLAGS)
 tests_test_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+# CI's hardening run (ASan+UBSan make check, TSan, valgrind, fuzzers) and the soak
+# benchmark (not run by make check).
+EXTRA_DIST += tests/ci_harden.sh tests/soak/soak.py

@@ -153,6 +153,8 @@ def test_entity_file_never_read():
         assert HOSTILE.fifo_was_opened(), "the FIFO watcher does not notice readers"
     finally:
         os.close(fd)
+    # Let a watcher round that saw our reader finish before the flag is reset.
+    time.sleep(0.5)
     HOSTILE.fifo_opened = False
 
 
