@@ -2,7 +2,8 @@
 # setup.sh: install the Debian build dependencies, then build bitstop and bitsim.
 #
 #   ./setup.sh            build (./bitstop and ./bitsim in the top directory)
-#   ./setup.sh check      build, run every test (make check), then make distcheck
+#   ./setup.sh check      build, run every test (make check), make distcheck, then the
+#                         hardening runs: ASan+UBSan make check, TSan, valgrind, fuzzers
 #
 # Needs Debian 12 (or a close relative). Uses sudo for apt-get when not root.
 set -eu
@@ -41,6 +42,8 @@ build) ;;
 check)
 	make -j"$jobs" check
 	make -j"$jobs" distcheck
+	# Sanitizer builds, valgrind and the fuzzers (tests/ci_harden.sh says how).
+	tests/ci_harden.sh
 	;;
 *)
 	echo "usage: ./setup.sh [check]" >&2
