@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from bitsim import PASSWORD, Sim, Results, write_config  # noqa: E402
 from hostile import Hostile, MARK, SECRET, Tmux, bad_bytes  # noqa: E402

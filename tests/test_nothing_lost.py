@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from bitsim import PASSWORD, Results, write_config  # noqa: E402
 from hostile import BitsHosts, Tmux  # noqa: E402

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from bitsim import PASSWORD, USER, Sim, Results  # noqa: E402
 from hostile import Tmux, run_bitstop_raw  # noqa: E402

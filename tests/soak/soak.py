@@ -34,6 +34,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 
 KINDS = ["refused", "reset", "truncate", "malformed", "timeout&ms=4000", "trickle&bytes=16&ms=400",
