@@ -20,8 +20,11 @@ model_new(size_t nhosts, const char *const *names)
 
 	m->hosts = xcalloc(nhosts ? nhosts : 1, sizeof *m->hosts);
 	m->nhosts = nhosts;
-	for (size_t i = 0; i < nhosts; i++)
+	m->host_sum = xcalloc(nhosts ? nhosts : 1, sizeof *m->host_sum);
+	for (size_t i = 0; i < nhosts; i++) {
 		m->hosts[i].name = sanitize_terminal(names[i]);
+		m->host_sum[i].hosts_polling = 1;
+	}
 	m->new_ms = MODEL_NEW_MS_DEFAULT;
 	m->vanish_ms = MODEL_VANISH_MS_DEFAULT;
 	m->sort = MODEL_COL_HOST;
@@ -82,6 +85,7 @@ model_free(struct model *m)
 	free(m->host_order[0]);
 	free(m->host_order[1]);
 	free(m->keys);
+	free(m->host_sum);
 	free(m);
 }
 
@@ -129,16 +133,39 @@ host_find(const struct model_host *h, const char *id)
 	return SIZE_MAX;
 }
 
-/* Refresh a row's display strings and derived rate from a new poll of its job. */
+/* The same number property in two polls of a job. */
+static bool
+u64_same(const struct bits_u64 *a, const struct bits_u64 *b)
+{
+	return a->p == b->p && (a->p != BITS_SET || a->v == b->v);
+}
+
+/* The same text property in two polls of a job. */
+static bool
+text_same(const struct bits_text *a, const struct bits_text *b)
+{
+	return a->p == b->p && (a->p != BITS_SET || strcmp(a->s, b->s) == 0);
+}
+
+/*
+ * Refresh a row's display strings and derived rate from a new poll of its job;
+ * old is the job's previous poll (NULL when none), whose sanitized strings are
+ * kept when the text did not change.
+ */
 static void
-row_update(struct model_row *row, const struct bits_job *job, int64_t polled_ms, bool fresh)
+row_update(struct model_row *row, const struct bits_job *old, const struct bits_job *job,
+    int64_t polled_ms, bool fresh)
 {
 	uint64_t bytes = job->bytes_transferred.p == BITS_SET ? job->bytes_transferred.v : 0;
 
-	free(row->name);
-	free(row->owner);
-	row->name = sanitize_terminal(job->display_name.p == BITS_SET ? job->display_name.s : "");
-	row->owner = sanitize_terminal(job->owner.p == BITS_SET ? job->owner.s : "");
+	if (old == NULL || row->name == NULL || !text_same(&old->display_name, &job->display_name)) {
+		free(row->name);
+		row->name = sanitize_terminal(job->display_name.p == BITS_SET ? job->display_name.s : "");
+	}
+	if (old == NULL || row->owner == NULL || !text_same(&old->owner, &job->owner)) {
+		free(row->owner);
+		row->owner = sanitize_terminal(job->owner.p == BITS_SET ? job->owner.s : "");
+	}
 	row->job = job;
 	if (fresh) {
 		row->rate = -1;
@@ -151,6 +178,34 @@ row_update(struct model_row *row, const struct bits_job *job, int64_t polled_ms,
 	}
 	row->bytes = bytes;
 	row->bytes_at_ms = polled_ms;
+}
+
+/* Recompute one host's part of the summary. */
+static void
+host_sum_update(struct model *m, size_t i)
+{
+	const struct model_host *h = &m->hosts[i];
+	struct model_summary *sum = &m->host_sum[i];
+
+	memset(sum, 0, sizeof *sum);
+	if (h->last == NULL || h->last->state == HOST_STATE_PENDING)
+		sum->hosts_polling = 1;
+	else if (h->last->state == HOST_STATE_OK)
+		sum->hosts_ok = 1;
+	else
+		sum->hosts_failing = 1;
+	for (size_t j = 0; j < h->nrows; j++) {
+		const struct model_row *row = h->rows[j];
+		unsigned st = model_row_state(row);
+
+		if (row->vanished)
+			continue;
+		sum->jobs++;
+		if (st < BITS_STATE_COUNT)
+			sum->per_state[st]++;
+		if (row->rate > 0 && !model_row_stale(m, row))
+			sum->rate += row->rate;
+	}
 }
 
 /* Turn a row into a tombstone holding its own copy of the job. */
@@ -190,7 +245,7 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 	struct model_host *h;
 	struct model_row **rows;
 	size_t n = 0;
-	bool first;
+	bool first, moved = false;
 
 	if (snap == NULL)
 		return false;
@@ -201,12 +256,12 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 		return false;
 	}
 	h = &m->hosts[snap->host];
-	m->view_dirty = true;
 	if (snap->state != HOST_STATE_OK) {
-		/* Keep the last good jobs: their rows show as stale. */
+		/* Keep the last good jobs: their rows show as stale (the view is unchanged). */
 		if (h->last != h->good)
 			host_snapshot_free(h->last);
 		h->last = snap;
+		host_sum_update(m, snap->host);
 		return true;
 	}
 
@@ -225,11 +280,14 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 			row = h->rows[at];
 			if (row->vanished) {
 				/* Back in the queue: a live row again. */
+				row_update(row, NULL, job, snap->polled_at_ms, true);
 				row_unvanish(row);
 				row->vanished = false;
-				row_update(row, job, snap->polled_at_ms, true);
+				moved = true;
 			} else {
-				row_update(row, job, snap->polled_at_ms, false);
+				if (!u64_same(&row->job->creation_time, &job->creation_time))
+					moved = true;	/* a tie key of the view */
+				row_update(row, row->job, job, snap->polled_at_ms, false);
 			}
 		} else if (at != SIZE_MAX) {
 			continue;	/* the same id twice in one answer: keep the first */
@@ -240,7 +298,8 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 			row->is_new = !first;
 			row->seen_ms = now_mono;
 			row->view_index = SIZE_MAX;
-			row_update(row, job, snap->polled_at_ms, true);
+			row_update(row, NULL, job, snap->polled_at_ms, true);
+			moved = true;
 		}
 		row->mark = m->gen;
 		rows[n++] = row;
@@ -253,10 +312,13 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 			continue;
 		if (row->drop_when_gone && !row->vanished) {
 			row_free(row);
+			moved = true;
 			continue;
 		}
-		if (!row->vanished)
+		if (!row->vanished) {
 			row_vanish(row, now_mono);
+			moved = true;
+		}
 		rows[n++] = row;
 	}
 	/* New rows were appended: restore the id order for the lookups. */
@@ -267,6 +329,11 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 	h->nrows = n;
 	host_free_snaps(h);
 	h->last = h->good = snap;
+	host_sum_update(m, snap->host);
+	/* Sorted by host without a filter, the view only changes when rows come,
+	 * go or change a tie key; other orders depend on the new values. */
+	if (moved || m->sort != MODEL_COL_HOST || m->filter != NULL)
+		m->view_dirty = true;
 	return true;
 }
 
@@ -431,25 +498,14 @@ model_summary(const struct model *m, struct model_summary *sum)
 {
 	memset(sum, 0, sizeof *sum);
 	for (size_t i = 0; i < m->nhosts; i++) {
-		const struct model_host *h = &m->hosts[i];
+		const struct model_summary *h = &m->host_sum[i];
 
-		if (h->last == NULL || h->last->state == HOST_STATE_PENDING)
-			sum->hosts_polling++;
-		else if (h->last->state == HOST_STATE_OK)
-			sum->hosts_ok++;
-		else
-			sum->hosts_failing++;
-		for (size_t j = 0; j < h->nrows; j++) {
-			const struct model_row *row = h->rows[j];
-			unsigned st = model_row_state(row);
-
-			if (row->vanished)
-				continue;
-			sum->jobs++;
-			if (st < BITS_STATE_COUNT)
-				sum->per_state[st]++;
-			if (row->rate > 0 && !model_row_stale(m, row))
-				sum->rate += row->rate;
-		}
+		sum->hosts_ok += h->hosts_ok;
+		sum->hosts_failing += h->hosts_failing;
+		sum->hosts_polling += h->hosts_polling;
+		sum->jobs += h->jobs;
+		for (int st = 0; st < BITS_STATE_COUNT; st++)
+			sum->per_state[st] += h->per_state[st];
+		sum->rate += h->rate;
 	}
 }

@@ -28,6 +28,9 @@ struct model {
 	 * use (names never change), so sorting by host needs no string compare. */
 	size_t	*host_order[2];
 	struct model_key *keys;		/* scratch for sorting by a number; view_cap */
+	/* Each host's part of the header summary, recomputed when its snapshot is
+	 * applied (nothing else changes it), so the header need not read every row. */
+	struct model_summary *host_sum;
 };
 
 /* A set u64 property, or a fallback. */

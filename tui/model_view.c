@@ -79,10 +79,11 @@ model_row_state(const struct model_row *row)
 static bool
 row_matches(const struct model *m, const struct model_row *row)
 {
-	unsigned st = model_row_state(row);
+	unsigned st;
 
 	if (m->filter == NULL)
-		return true;
+		return true;	/* without reading the row: the view is rebuilt often */
+	st = model_row_state(row);
 	return strcasestr(m->hosts[row->host].name, m->filter) != NULL ||
 	    strcasestr(row->name, m->filter) != NULL ||
 	    strcasestr(row->owner, m->filter) != NULL ||

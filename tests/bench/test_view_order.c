@@ -9,7 +9,9 @@
  * a filter), every column in both directions must give a view that is strictly
  * ordered by the reference comparison below (the sort rules of the screen:
  * the column, in its natural direction, inverted by I; ties by configured host
- * order, then creation time, then job id), holding every row that matches.
+ * order, then creation time, then job id), holding every row that matches;
+ * the view kept across steady refreshes (same jobs, new values, failed polls)
+ * stays exact too.
  */
 #include "config.h"
 
@@ -146,9 +148,16 @@ random_job(struct fix_job *f, char *id, size_t idlen, char *name, size_t namelen
 	f->age_s = (int64_t)(rand() % 4) * 60;
 }
 
+/* The last poll given to each host, to poll the same jobs again. */
+struct last_poll {
+	struct fix_job f[7];
+	char	 ids[7][48], names[7][32];
+	size_t	 n;
+};
+
 /* One poll of a host with up to 7 random jobs; ids are kept across polls for some. */
 static struct host_snapshot *
-random_snap(size_t host, uint64_t seq, int64_t polled_ms, char ids[][48])
+random_snap(size_t host, uint64_t seq, int64_t polled_ms, char ids[][48], struct last_poll *last)
 {
 	struct fix_job f[7];
 	char idbuf[7][48], names[7][32];
@@ -161,17 +170,47 @@ random_snap(size_t host, uint64_t seq, int64_t polled_ms, char ids[][48])
 		else
 			memcpy(ids[i], idbuf[i], sizeof idbuf[i]);
 	}
-	return fix_snap(host, seq, polled_ms, f, n > 7 ? 7 : n);
+	n = n > 7 ? 7 : n;
+	last->n = n;
+	for (size_t i = 0; i < n; i++) {
+		last->f[i] = f[i];
+		snprintf(last->ids[i], sizeof last->ids[i], "%s", f[i].id);
+		snprintf(last->names[i], sizeof last->names[i], "%s", f[i].name);
+		last->f[i].id = last->ids[i];
+		last->f[i].name = last->names[i];
+	}
+	return fix_snap(host, seq, polled_ms, f, n);
 }
 
-/* Check the view for one column and direction against the reference. */
+/* The same jobs as the host's last poll, with progress and errors moved on (or one gone). */
+static struct host_snapshot *
+same_jobs_snap(size_t host, uint64_t seq, int64_t polled_ms, struct last_poll *last,
+    bool drop_one, bool older)
+{
+	struct fix_job f[7];
+	size_t n = 0;
+
+	for (size_t i = 0; i < last->n; i++) {
+		if (drop_one && i == 0)
+			continue;
+		if (older && i == last->n - 1)
+			last->f[i].age_s += 600;	/* a tie key changes: the host's rows reorder */
+		f[n] = last->f[i];
+		f[n].done += 50;
+		f[n].errors++;
+		f[n].state = (unsigned)(rand() % BITS_STATE_COUNT);
+		n++;
+	}
+	return fix_snap(host, seq, polled_ms, f, n);
+}
+
+/* Check the current view (sorted by col) against the reference. */
 static void
-check_view(struct model *m, enum model_col col, bool invert, size_t want)
+check_current(struct model *m, enum model_col col, bool invert, size_t want)
 {
 	struct model_row *const *view;
 	size_t n;
 
-	model_set_sort(m, col, invert);
 	view = model_view(m, &n);
 	assert_int_equal(n, want);
 	for (size_t i = 0; i < n; i++) {
@@ -181,6 +220,14 @@ check_view(struct model *m, enum model_col col, bool invert, size_t want)
 			    invert ? " inverted" : "", i, i + 1);
 		}
 	}
+}
+
+/* Set the sort, then check the view for that column and direction. */
+static void
+check_view(struct model *m, enum model_col col, bool invert, size_t want)
+{
+	model_set_sort(m, col, invert);
+	check_current(m, col, invert, want);
 }
 
 /* Rows of the model matching a case-insensitive substring of host, name, owner or state. */
@@ -216,7 +263,9 @@ test_view_matches_reference(void **state)
 	(void)state;
 	for (unsigned seed = 1; seed <= 20; seed++) {
 		char ids[NHOSTS][7][48];
+		static struct last_poll last[NHOSTS];
 		struct model *m;
+		uint64_t poll;
 
 		srand(seed);
 		memset(ids, 0, sizeof ids);
@@ -225,11 +274,12 @@ test_view_matches_reference(void **state)
 			np[i] = names[i];
 		}
 		m = model_new(NHOSTS, np);
-		for (uint64_t poll = 1; poll <= 3; poll++)
+		memset(last, 0, sizeof last);
+		for (poll = 1; poll <= 3; poll++)
 			for (size_t h = 0; h < NHOSTS; h++)
 				if (rand() % 4 != 0)
 					model_apply(m, random_snap(h, poll, FIX_NOW_UNIX * 1000 +
-					    (int64_t)poll * 5000, ids[h]), (int64_t)poll * 5000);
+					    (int64_t)poll * 5000, ids[h], &last[h]), (int64_t)poll * 5000);
 		for (int col = 0; col < MODEL_COL_COUNT; col++) {
 			model_set_filter(m, NULL);
 			check_view(m, (enum model_col)col, false, count_rows(m, NULL));
@@ -237,6 +287,33 @@ test_view_matches_reference(void **state)
 			model_set_filter(m, "ws1");
 			check_view(m, (enum model_col)col, false, count_rows(m, "ws1"));
 			check_view(m, (enum model_col)col, true, count_rows(m, "ws1"));
+		}
+		/*
+		 * Steady refreshes, the view not re-sorted by hand: the same jobs with new
+		 * values, failed polls (stale rows), then a job leaving and another poll
+		 * with new jobs; the view kept between refreshes must stay exact.
+		 */
+		model_set_filter(m, NULL);
+		for (int inv = 0; inv < 2; inv++) {
+			model_set_sort(m, MODEL_COL_HOST, inv);
+			check_current(m, MODEL_COL_HOST, inv, count_rows(m, NULL));
+			for (int round = 0; round < 4; round++, poll++) {
+				for (size_t h = 0; h < NHOSTS; h++) {
+					int64_t at = FIX_NOW_UNIX * 1000 + (int64_t)poll * 5000;
+
+					if (round == 1 && h % 3 == 0)
+						model_apply(m, fix_snap_err(h, poll, at, at - 5000,
+						    HOSTERR_TIMEOUT, "no answer"), (int64_t)poll * 5000);
+					else if (round == 3 && h % 5 == 0)
+						model_apply(m, random_snap(h, poll, at, ids[h], &last[h]),
+						    (int64_t)poll * 5000);
+					else
+						model_apply(m, same_jobs_snap(h, poll, at, &last[h],
+						    round == 2 && h % 4 == 0, round == 0 && h % 2 == 0),
+						    (int64_t)poll * 5000);
+				}
+				check_current(m, MODEL_COL_HOST, inv, count_rows(m, NULL));
+			}
 		}
 		model_free(m);
 	}
