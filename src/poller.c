@@ -24,6 +24,13 @@
 #define POLLER_BACKOFF_CAP_MS	30000
 #define POLLER_MAX_ENVELOPE	512000
 #define POLLER_MAX_ELEMENTS	32000
+/*
+ * Snapshots a worker finishes are handed over together, at most this long after
+ * the first of them while its other polls keep finishing (and at once when none
+ * is left in flight): the UI wakes and redraws a few times per refresh instead of
+ * once per host. Action results are never held.
+ */
+#define POLLER_BATCH_MS		200
 
 /*
  * Per-host run-time state. Owned and touched only by the host's worker thread,
@@ -59,6 +66,9 @@ struct worker {
 	size_t	 nidle;
 	size_t	 neasy;			/* handles made (idle has room for all) */
 	CURLSH	*share;
+	struct host_snapshot **held;	/* finished, not yet handed over; owned */
+	size_t	 nheld;
+	int64_t	 held_since;		/* monotonic ms of the oldest held */
 	struct host_rt **hosts;		/* not owned */
 	size_t	 nhosts;
 	unsigned inflight;
@@ -109,6 +119,25 @@ poller_emit(struct poller *p, struct host_snapshot *snap, struct action_result *
 	ev->snap = snap;
 	ev->result = res;
 	queue_push(p->events, ev);
+}
+
+/* Hand every held snapshot over, in the order the polls finished. */
+static void
+worker_flush(struct worker *w)
+{
+	for (size_t i = 0; i < w->nheld; i++)
+		poller_emit(w->p, w->held[i], NULL);
+	w->nheld = 0;
+}
+
+/* Hold a finished snapshot for the next hand-over (takes snap). */
+static void
+worker_hold(struct worker *w, struct host_snapshot *snap, int64_t now)
+{
+	if (w->nheld == 0)
+		w->held_since = now;
+	w->held = xreallocarray(w->held, w->nheld + 1, sizeof *w->held);
+	w->held[w->nheld++] = snap;
 }
 
 /* Backoff after `failures` consecutive failures: interval doubling, capped. */
@@ -195,7 +224,7 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 	snap->last_ok_ms = h->last_ok_wall;
 	snap->failures = h->failures;
 	snap->next_poll_ms = snap->polled_at_ms + delay;
-	poller_emit(p, snap, NULL);
+	worker_hold(w, snap, now);
 }
 
 /* The action of h is over: report it, log the outcome, and re-poll the host at once. */
@@ -232,6 +261,7 @@ worker_finish_action(struct worker *w, struct host_rt *h)
 	action_req_free(req);
 	h->action = NULL;
 	atomic_store(&h->refresh, true);
+	worker_flush(w);	/* what was polled before the result arrives before it */
 	poller_emit(p, NULL, res);
 }
 
@@ -257,6 +287,7 @@ worker_refuse_action(struct worker *w, struct action_req *req, const char *why)
 	res->ok = false;
 	hosterr_set(&res->error, HOSTERR_LOCAL, "%s", why);
 	action_req_free(req);
+	worker_flush(w);
 	poller_emit(w->p, NULL, res);
 }
 
@@ -476,6 +507,14 @@ worker_main(void *arg)
 				busy = true;
 			}
 		}
+		if (w->nheld > 0) {
+			int64_t due = w->held_since + POLLER_BATCH_MS - time_mono_ms();
+
+			if (w->inflight == 0 || due <= 0)
+				worker_flush(w);
+			else if (due < wait)
+				wait = (long)due;
+		}
 		if (busy)
 			wait = 0;
 		if (wait < 0)
@@ -692,6 +731,9 @@ poller_free(struct poller *p)
 			action_req_free(w->inbox[j]);
 		free(w->inbox);
 		free(w->hosts);
+		for (size_t j = 0; j < w->nheld; j++)
+			host_snapshot_free(w->held[j]);
+		free(w->held);
 		for (size_t j = 0; j < w->nidle; j++)
 			curl_easy_cleanup(w->idle[j]);
 		free(w->idle);
