@@ -84,13 +84,21 @@ def start_tui_bulk_cancel(hosts, conf):
 
 
 def bitstop_pid(tmux):
-    out = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", str(tmux.pane_pid())],
-                         capture_output=True, text=True).stdout.split("\n")
-    for line in out:
-        f = line.split()
-        if len(f) == 2 and f[1].startswith("bitstop"):
-            return int(f[0])
-    raise AssertionError("no bitstop under the pane: %r" % out)
+    """The bitstop process under the pane's shell (read from /proc, no ps needed)."""
+    sh = tmux.pane_pid()
+    for _ in range(50):
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    head, tail = f.read().rsplit(")", 1)
+            except OSError:
+                continue
+            if int(tail.split()[1]) == sh and head.split("(", 1)[1].startswith("bitstop"):
+                return int(d)
+        time.sleep(0.1)
+    raise AssertionError("no bitstop under the pane")
 
 
 def check_intents(hosts, intents):
