@@ -172,8 +172,14 @@ class Hostile:
         self.fifo_opened = False
         self.servers = {}
         self.threads = []
-        # The sink of the redirect: another address, another port.
-        self.servers["sink"] = self._serve("sink", "127.0.0.2")
+        # The sink of the redirect: another address (or, where 127.0.0.2 cannot
+        # be bound, another host name for loopback), another port.
+        self.sink_name = "127.0.0.2"
+        try:
+            self.servers["sink"] = self._serve("sink", "127.0.0.2")
+        except OSError:
+            self.servers["sink"] = self._serve("sink", "127.0.0.1")
+            self.sink_name = "localhost"
         for c in self.cases:
             self.servers[c] = self._serve(c, "127.0.0.1")
         t = threading.Thread(target=self._watch_fifo, daemon=True)
@@ -373,7 +379,8 @@ class Hostile:
         self._send(sock, body, ctype=b"application/json\x1b]0;pwned\x07\x1b[2J")
 
     def _case_redirect(self, sock, req):
-        loc = self.url("sink").encode()
+        loc = ("http://%s:%d/wsman" % (self.sink_name,
+                                       self.servers["sink"].server_address[1])).encode()
         self._send(sock, b"<html>moved</html>", status=302, ctype=b"text/html",
                    extra=b"Location: " + loc + b"\r\n")
 
