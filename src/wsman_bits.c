@@ -81,6 +81,7 @@ struct wsman_bits_items {
 	bool	 wrapper_used;	/* it gave its instance already */
 	unsigned inst;		/* depth of the instance being read; 0 = none */
 	struct strbuf inst_uri;	/* its namespace URI */
+	const char *inst_uri_at;	/* ... as the events give it (parsers repeat the pointer) */
 	bool	 inst_has_uri;
 	struct bits_job job;	/* the instance being read */
 	unsigned files;		/* depth of the open, non-nil Files element; 0 = none */
@@ -113,12 +114,10 @@ items_fail(struct wsman_bits_items *it, char *msg)
 	it->inst = 0;
 }
 
-/* A property of the table by local name (case-insensitive), or NULL. */
+/* A property of the table by local name of len bytes (case-insensitive), or NULL. */
 static const struct prop_desc *
-prop_find(const struct prop_desc *tab, size_t n, const char *local)
+prop_find(const struct prop_desc *tab, size_t n, const char *local, size_t len)
 {
-	size_t len = strlen(local);
-
 	for (size_t i = 0; i < n; i++)
 		if (tab[i].len == len && strcasecmp(tab[i].name, local) == 0)
 			return &tab[i];
@@ -204,6 +203,7 @@ instance_begin(struct wsman_bits_items *it, const char *uri, unsigned depth)
 	it->inst = depth;
 	it->files = 0;
 	it->inst_has_uri = uri != NULL;
+	it->inst_uri_at = uri;
 	strbuf_reset(&it->inst_uri);
 	if (uri != NULL)
 		strbuf_adds(&it->inst_uri, uri);
@@ -249,13 +249,16 @@ job_prop_start(struct wsman_bits_items *it, const char *local, const char *uri, 
     unsigned d)
 {
 	const struct prop_desc *desc;
+	size_t len;
 
 	/* Properties are in the instance's namespace or none (not e.g. cim:Location). */
-	if (uri != NULL && (!it->inst_has_uri || strcmp(uri, it->inst_uri.s) != 0)) {
+	if (uri != NULL && uri != it->inst_uri_at &&
+	    (!it->inst_has_uri || strcmp(uri, it->inst_uri.s) != 0)) {
 		it->skip = d;
 		return;
 	}
-	if (strcasecmp(local, "Files") == 0) {
+	len = strlen(local);
+	if (len == 5 && strcasecmp(local, "Files") == 0) {
 		struct bits_file *f;
 
 		if (nil) {
@@ -271,7 +274,7 @@ job_prop_start(struct wsman_bits_items *it, const char *local, const char *uri, 
 		it->files = d;
 		return;
 	}
-	desc = prop_find(job_props, sizeof(job_props) / sizeof(job_props[0]), local);
+	desc = prop_find(job_props, sizeof(job_props) / sizeof(job_props[0]), local, len);
 	if (desc == NULL) {
 		it->skip = d;
 		return;
@@ -295,7 +298,8 @@ items_start(void *arg, const char *local, const char *uri, bool nil)
 		job_prop_start(it, local, uri, nil, d);
 	} else if (it->files != 0 && d == it->files + 1) {
 		/* Embedded file properties: local name in any namespace. */
-		desc = prop_find(file_props, sizeof(file_props) / sizeof(file_props[0]), local);
+		desc = prop_find(file_props, sizeof(file_props) / sizeof(file_props[0]), local,
+		    strlen(local));
 		if (desc == NULL)
 			it->skip = d;
 		else

@@ -151,30 +151,29 @@ wsman_parse_xml_is_nil(xmlNodePtr node)
 int
 wsman_parse_u64(const char *s, uint64_t *out)
 {
-	const char *p = s, *digits, *last;
-	unsigned long long v;
-	char *end;
+	const char *p = s;
+	uint64_t v = 0;
 
 	if (s == NULL)
 		return -1;
 	while (is_xml_space(*p))
 		p++;
-	digits = p;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == digits)
+	if (*p < '0' || *p > '9')
 		return -1;
-	last = p;
+	/* By hand rather than strtoull: no sign, no locale, and it runs for every
+	 * number of every job of every poll. */
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
 	while (is_xml_space(*p))
 		p++;
 	if (*p != '\0')
 		return -1;
-	/* Only digits remain between digits and last, so strtoull sees no sign or prefix. */
-	errno = 0;
-	v = strtoull(digits, &end, 10);
-	if (errno == ERANGE || end != last)
-		return -1;
-	*out = (uint64_t)v;
+	*out = v;
 	return 0;
 }
 
@@ -493,6 +492,13 @@ safe_read(const char *data, size_t len, const char *content_type, size_t max_siz
 	ctxt->sax->processingInstruction = stream_pi;
 	ctxt->_private = &st;
 	charset = wsman_parse_charset(content_type);
+	if (charset != NULL && (strcasecmp(charset, "UTF-8") == 0 || strcasecmp(charset, "UTF8") == 0) &&
+	    (unsigned char)data[0] == '<' && (len < 5 || memcmp(data, "<?xml", 5) != 0)) {
+		/* Without a BOM or an XML declaration the document is read as UTF-8
+		 * anyway; naming the charset would only copy it through a converter. */
+		free(charset);
+		charset = NULL;
+	}
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, charset, options);
 	if (st.dtd) {
 		*cause = xstrdup("response has a DOCTYPE (DTDs and entities are refused)");
