@@ -16,8 +16,8 @@ bitsim. At the end every fault is lifted, and all hosts must come back to ok.
 Checks (exit 1 when one fails):
 - RSS stays flat: after the warm-up, the last quarter's median is within
   --rss-slack (default 10 %) of the second quarter's median;
-- no thread is stuck: in every window between samples each host that was not
-  refusing connections got requests, and the thread count does not change;
+- no thread is stuck: no host that is not refusing connections goes without a
+  request for more than --stuck seconds (20), and the thread count does not change;
 - every host recovers: late in each rotation no more hosts fail than are
   faulted (the ones lifted at its start are ok again); after the last faults
   are lifted the header shows all hosts ok within --recover seconds, and q
@@ -84,6 +84,9 @@ def main():
     ap.add_argument("--sample", type=float, default=10)
     ap.add_argument("--delay", type=float, default=1.0, help="bitstop's refresh interval")
     ap.add_argument("--recover", type=float, default=60)
+    ap.add_argument("--stuck", type=float, default=20,
+                    help="longest time a host may go without a request (the backoff cap of "
+                    "8 refresh intervals plus a 3 s timeout fit well within it)")
     ap.add_argument("--rss-slack", type=float, default=0.10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=None)
@@ -134,8 +137,10 @@ def main():
         next_sample = t0 + a.sample
         rotations = 0
         rotated_at = t0
-        print("%7s %9s %7s %6s %9s %11s %9s %s" % ("t(s)", "RSS(MiB)", "threads", "CPU%",
-                                                   "ok/fail", "faulted", "min-req", "kinds"))
+        last_request = [t0] * a.hosts
+        print("%7s %9s %7s %6s %9s %8s %8s %8s %s" % ("t(s)", "RSS(MiB)", "threads", "CPU%",
+                                                     "ok/fail", "faulted", "min-req", "max-gap",
+                                                     "kinds"))
         last_cpu = proc_stats(pid)[2]
         last_t = t0
         while time.monotonic() - t0 < a.duration:
@@ -158,26 +163,30 @@ def main():
                         if k == "refused"}
                 deltas = [c - p for i, (c, p) in enumerate(zip(counts, prev_counts))
                           if i not in skip]
-                stuck = [i for i, (c, p) in enumerate(zip(counts, prev_counts))
-                         if i not in skip and c == p]
+                for i, (c, p) in enumerate(zip(counts, prev_counts)):
+                    if c != p or i in skip:
+                        last_request[i] = now
+                gaps = [now - last_request[i] for i in range(a.hosts)]
+                stuck = [i for i in range(a.hosts) if gaps[i] > a.stuck]
                 prev_counts = counts
                 hc = header_counts(tmux.screen())
                 cpu_pct = 100.0 * (cpu - last_cpu) / max(1e-6, now - last_t)
                 last_cpu, last_t = cpu, now
                 kinds = sorted({k.split("&")[0] for k in faulted.values()})
                 samples.append((now - t0, rss, threads, cpu_pct, hc, len(faulted), min(deltas),
-                                len(stuck)))
-                print("%7.0f %9.1f %7d %6.1f %9s %11d %9d %s" % (
+                                max(gaps)))
+                print("%7.0f %9.1f %7d %6.1f %9s %8d %8d %8.1f %s" % (
                     now - t0, rss / 1024.0, threads, cpu_pct,
-                    "%d/%d" % hc if hc else "?", len(faulted), min(deltas), ",".join(kinds)))
+                    "%d/%d" % hc if hc else "?", len(faulted), min(deltas), max(gaps),
+                    ",".join(kinds)))
                 sys.stdout.flush()
                 # Hosts whose fault was lifted a while ago must be ok again.
                 if hc and now - rotated_at >= a.rotate * 0.6 and hc[1] > len(faulted):
                     problems.append("t=%.0f: %d hosts failing but only %d faulted" % (
                         now - t0, hc[1], len(faulted)))
                 if stuck:
-                    problems.append("t=%.0f: hosts %s got no request in %.0f s" % (
-                        now - t0, stuck[:10], a.sample))
+                    problems.append("t=%.0f: hosts %s got no request for over %.0f s" % (
+                        now - t0, stuck[:10], a.stuck))
                 next_sample = now + a.sample
             time.sleep(0.2)
         # Lift everything: every host must come back.
@@ -201,9 +210,10 @@ def main():
 
     # Figures and the flatness check.
     with open(os.path.join(out, "samples.tsv"), "w") as f:
-        f.write("t_s\trss_kib\tthreads\tcpu_pct\tok\tfailing\tfaulted\tmin_requests\tstuck\n")
+        f.write("t_s\trss_kib\tthreads\tcpu_pct\tok\tfailing\tfaulted\tmin_requests\t"
+                "max_gap_s\n")
         for t, rss, th, cpu, hc, nf, mr, st in samples:
-            f.write("%.0f\t%d\t%d\t%.1f\t%s\t%s\t%d\t%d\t%d\n" % (
+            f.write("%.0f\t%d\t%d\t%.1f\t%s\t%s\t%d\t%d\t%.1f\n" % (
                 t, rss, th, cpu, hc[0] if hc else "", hc[1] if hc else "", nf, mr, st))
     n = len(samples)
     if n >= 8:
