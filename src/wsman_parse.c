@@ -435,6 +435,18 @@ quiet_error(void *ctx, xmlErrorPtr err)
 	(void)err;
 }
 
+/*
+ * Generic error sink: libxml2 reports some failures (a server's bytes that do not
+ * convert from the charset it declared, I/O) through the per-thread generic
+ * handler, which by default writes to stderr, that is, over the screen.
+ */
+static void __attribute__((format(printf, 2, 3)))
+quiet_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 /* Copy at most QUOTE_MAX bytes of a libxml2 message, without its newline. */
 static char *
 short_message(const char *msg)
@@ -483,6 +495,7 @@ safe_read(const char *data, size_t len, const char *content_type, size_t max_siz
 	ctxt->sax->externalSubset = refuse_dtd;
 	ctxt->sax->entityDecl = refuse_entity;
 	ctxt->sax->serror = quiet_error;
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	ctxt->sax->startElementNs = stream_start;
 	ctxt->sax->endElementNs = stream_end;
 	/* One hook for both keeps libxml2 from asking the tree whether blanks matter. */
