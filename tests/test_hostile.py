@@ -2,14 +2,15 @@
 
 Protects (issue 6, hostile-server tests): for every case of tests/lib/hostile.py
 (billion laughs, external entities, 100 MB, one byte per second, a body cut short,
-invalid UTF-8, escape sequences and controls in names, owners, URLs and fault
+invalid UTF-8, bytes that do not convert from the declared charset, escape sequences and controls in names, owners, URLs and fault
 text, a 10,000-character name, 10,000 jobs, 10,000-deep nesting, HTML with 200,
 a wrong content type, a reset mid-body, a redirect to another host), bitstop does
 not crash, finishes well within its overall deadline, reports that host with the
 expected error.kind and a clear message (or, for valid but nasty data, its jobs),
 keeps reporting a healthy bitsim host beside it, never reads the entity's file,
 never follows the redirect, and writes only valid UTF-8 without control
-characters to stdout and stderr (JSON parses; TSV keeps one line per job).
+characters to stdout and stderr (JSON parses; TSV keeps one line per job),
+and nothing but its own messages to stderr (libxml2 stays quiet).
 """
 import json
 import os
@@ -34,7 +35,10 @@ HOSTILE = Hostile()
 
 
 def check_clean(what, out, err):
-    """Nothing a terminal or a TSV/JSON reader would act on, and no secret."""
+    """Nothing a terminal or a TSV/JSON reader would act on, no secret, and no
+    library noise on stderr (libxml2 prints there unless silenced)."""
+    for noise in (b"encoding error", b"I/O error", b"parser error"):
+        assert noise not in err, "%s: libxml2 wrote to stderr: %r" % (what, err[-300:])
     for name, data in (("stdout", out), ("stderr", err)):
         bad = bad_bytes(data)
         assert bad is None, "%s: %s: %s" % (what, name, bad)
@@ -78,6 +82,7 @@ def test_all_cases_at_once_json():
     urls = [SIM.url(0)] + [HOSTILE.url(c) for c in HOSTILE.cases]
     rc, out, err, secs = run(["--once", "--format", "json"] + urls, "json")
     assert rc == 1, "exit %d with failing hosts" % rc
+    assert err == b"", "stderr of --format json: %r" % err[-300:]
     doc = json.loads(out.decode("utf-8"))
     check_good(doc)
     for case, h in zip(HOSTILE.cases, doc["hosts"][1:]):

@@ -55,6 +55,9 @@ def check_terminal_safe(where):
         fail_screen("%s: raw control on the screen: %s" % (where, bad))
     if SECRET.encode() in raw:
         fail_screen("%s: the entity's file is on the screen" % where)
+    for noise in (b"encoding error", b"I/O error", b"parser error"):
+        if noise in raw:
+            fail_screen("%s: libxml2 wrote over the screen" % where)
     assert "pwned" not in TMUX.title(), "%s: a server set the window title" % where
     assert not HOSTILE.fifo_was_opened(), "%s: the entity's FIFO was opened" % where
     assert HOSTILE.requests("sink") == [], "%s: the redirect was followed" % where

@@ -144,6 +144,7 @@ class Hostile:
         "trickle": (("timeout",), "no answer in time"),
         "cut": (("protocol", "connect"), ""),
         "invalid-utf8": (("protocol",), "malformed XML"),
+        "bad-encoding": (("protocol",), ""),
         "raw-escapes": (("protocol",), "malformed XML"),
         "xml11-escapes": (("ok", "protocol"), ""),
         "controls": (("ok",), ""),
@@ -334,6 +335,12 @@ class Hostile:
     def _case_invalid_utf8(self, sock, req):
         name = b"bad \xff\xfe \xc0\xaf \xed\xa0\x80 \xc3"
         self._reply_jobs(sock, req, job_xml(1, raw_name=name))
+
+    def _case_bad_encoding(self, sock, req):
+        # Declared EUC-JP with bytes that do not convert: libxml2 must not print.
+        body = enum_response(req.message_id, job_xml(1, raw_name=b"\xff\xfe\x8f bad"))
+        body = b'<?xml version="1.0" encoding="EUC-JP"?>' + body
+        self._send(sock, body, ctype=b"application/soap+xml;charset=EUC-JP")
 
     def _case_raw_escapes(self, sock, req):
         self._reply_jobs(sock, req, job_xml(1, raw_name=MARK.encode() + EVIL_RAW))
