@@ -349,6 +349,22 @@ items_end(void *arg)
 	}
 }
 
+/* Sink: forget everything read so far (the document is read again). */
+static void
+items_reset(void *arg)
+{
+	struct wsman_bits_items *it = arg;
+
+	bits_jobs_free(it->jobs, it->njobs);
+	it->jobs = NULL;
+	it->njobs = it->cap = 0;
+	bits_job_done(&it->job);
+	free(it->cause);
+	it->cause = NULL;
+	it->depth = it->skip = it->wrapper = it->inst = it->files = it->prop = 0;
+	it->wrapper_used = false;
+}
+
 struct wsman_bits_items *
 wsman_bits_items_new(size_t max, size_t have)
 {
@@ -367,6 +383,7 @@ wsman_bits_items_sink(struct wsman_bits_items *it, struct wsman_item_sink *sink)
 	sink->start = items_start;
 	sink->text = items_text;
 	sink->end = items_end;
+	sink->reset = items_reset;
 	sink->arg = it;
 }
 

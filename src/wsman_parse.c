@@ -265,6 +265,26 @@ struct parse_state {
 	bool	 body_child_seen;	/* its first element child has started */
 	bool	 in_enum;		/* ... is an Enumerate/PullResponse and open */
 	bool	 items_seen;		/* that response's first Items has started */
+	/*
+	 * The fast path (XML_PARSE_SAX1): the parser resolves no namespace, so the
+	 * streamed nodes are resolved here, from the declarations met below Items
+	 * and, above them, from the tree. Anything unusual (an undeclared prefix,
+	 * an odd QName or declaration, a repeated xsi:nil) sets odd and stops the
+	 * parse: the document is then read again by the exact namespace-aware path.
+	 */
+	bool	 odd;
+	xmlNodePtr items_node;		/* the streamed Items element in the tree */
+	struct ns_binding *ns;		/* declarations below Items, innermost last */
+	size_t	 nns, ns_cap;
+	char	**strs;			/* interned prefixes and URIs (stable pointers) */
+	size_t	 nstrs;
+};
+
+/* A namespace declared on a streamed element. */
+struct ns_binding {
+	const char *prefix;		/* NULL: the default namespace */
+	const char *uri;		/* NULL: no namespace (xmlns="") */
+	unsigned depth;
 };
 
 /* SAX hook: a DOCTYPE (internal subset or external ID) stops the parse at once. */
@@ -461,20 +481,229 @@ short_message(const char *msg)
 	return xstrndup(msg, n);
 }
 
+/* A copy of s kept until the end of the parse, one per distinct string. */
+static const char *
+fast_intern(struct parse_state *st, const char *s, size_t n)
+{
+	for (size_t i = 0; i < st->nstrs; i++)
+		if (strncmp(st->strs[i], s, n) == 0 && st->strs[i][n] == '\0')
+			return st->strs[i];
+	st->strs = xreallocarray(st->strs, st->nstrs + 1, sizeof(*st->strs));
+	return st->strs[st->nstrs++] = xstrndup(s, n);
+}
+
+/* Split a SAX1 QName; false for what only the namespace-aware parser judges
+ * (no or several colons in the wrong places). */
+static bool
+fast_split(const char *qname, const char **prefix, size_t *plen, const char **local)
+{
+	const char *colon = strchr(qname, ':');
+
+	if (colon == NULL) {
+		*prefix = NULL;
+		*plen = 0;
+		*local = qname;
+		return true;
+	}
+	if (colon == qname || colon[1] == '\0' || strchr(colon + 1, ':') != NULL)
+		return false;
+	*prefix = qname;
+	*plen = (size_t)(colon - qname);
+	*local = colon + 1;
+	return true;
+}
+
+/* The namespace a prefix (of plen bytes; NULL: default) is bound to at a streamed
+ * element; false when it is undeclared (the exact path reports that). */
+static bool
+fast_resolve(struct parse_state *st, const char *prefix, size_t plen, const char **uri)
+{
+	xmlNsPtr ns;
+	char *p;
+
+	if (prefix != NULL && plen == 3 && strncmp(prefix, "xml", 3) == 0) {
+		*uri = (const char *)XML_XML_NAMESPACE;
+		return true;
+	}
+	for (size_t i = st->nns; i-- > 0;) {
+		const char *bp = st->ns[i].prefix;
+
+		if (prefix == NULL ? bp == NULL :
+		    bp != NULL && strncmp(bp, prefix, plen) == 0 && bp[plen] == '\0') {
+			*uri = st->ns[i].uri;
+			return prefix == NULL || *uri != NULL;
+		}
+	}
+	p = prefix != NULL ? xstrndup(prefix, plen) : NULL;
+	ns = xmlSearchNs(st->items_node->doc, st->items_node, (const xmlChar *)p);
+	free(p);
+	if (ns == NULL || ns->href == NULL || ns->href[0] == '\0') {
+		*uri = NULL;
+		return prefix == NULL;
+	}
+	*uri = (const char *)ns->href;
+	return true;
+}
+
+/* The namespace declarations among SAX1 attributes, pushed for depth d. */
+static bool
+fast_declare(struct parse_state *st, const xmlChar **atts, unsigned d)
+{
+	for (size_t i = 0; atts != NULL && atts[i] != NULL; i += 2) {
+		const char *name = (const char *)atts[i], *val = (const char *)atts[i + 1];
+		const char *prefix = NULL, *uri = NULL;
+
+		if (strncmp(name, "xmlns", 5) != 0 || (name[5] != '\0' && name[5] != ':'))
+			continue;
+		if (strchr(val, '&') != NULL)
+			return false;	/* escaped text in a URI: the exact path decodes it */
+		if (name[5] == ':') {
+			prefix = name + 6;
+			if (*prefix == '\0' || strchr(prefix, ':') != NULL || *val == '\0' ||
+			    strcmp(prefix, "xml") == 0 || strcmp(prefix, "xmlns") == 0)
+				return false;
+			prefix = fast_intern(st, prefix, strlen(prefix));
+		}
+		if (*val != '\0')
+			uri = fast_intern(st, val, strlen(val));
+		if (st->nns == st->ns_cap) {
+			st->ns_cap = st->ns_cap == 0 ? 8 : st->ns_cap * 2;
+			st->ns = xreallocarray(st->ns, st->ns_cap, sizeof(*st->ns));
+		}
+		st->ns[st->nns++] = (struct ns_binding){ prefix, uri, d };
+	}
+	return true;
+}
+
+/* xsi:nil among SAX1 attributes; false when the exact path must judge them. */
+static bool
+fast_nil(struct parse_state *st, const xmlChar **atts, bool *nil)
+{
+	bool seen = false;
+
+	*nil = false;
+	for (size_t i = 0; atts != NULL && atts[i] != NULL; i += 2) {
+		const char *name = (const char *)atts[i], *v = (const char *)atts[i + 1];
+		const char *prefix, *local, *uri;
+		size_t plen;
+
+		if (strncmp(name, "xmlns", 5) == 0 && (name[5] == '\0' || name[5] == ':'))
+			continue;
+		if (!fast_split(name, &prefix, &plen, &local))
+			return false;
+		if (prefix == NULL)
+			continue;	/* unprefixed attributes are in no namespace */
+		if (!fast_resolve(st, prefix, plen, &uri))
+			return false;
+		if (strcmp(local, "nil") != 0 || uri == NULL || strcmp(uri, WSMAN_NS_XSI) != 0)
+			continue;
+		if (seen)
+			return false;	/* two xsi:nil through two prefixes */
+		seen = true;
+		while (is_xml_space(*v))
+			v++;
+		*nil = strncmp(v, "true", 4) == 0 || v[0] == '1';
+	}
+	return true;
+}
+
+/* Give up the fast path for this document. */
+static void
+fast_give_up(xmlParserCtxtPtr ctxt, struct parse_state *st)
+{
+	st->odd = true;
+	xmlStopParser(ctxt);
+}
+
+/* Is this tree node the element (ns, name)? */
+static bool
+fast_is(xmlNodePtr node, const char *ns, const char *name)
+{
+	return wsman_parse_xml_is(node, ns, name);
+}
+
+/* SAX1 hook: an element starts (fast path). */
+static void
+fast_start(void *ctx, const xmlChar *fullname, const xmlChar **atts)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+	unsigned d = st->depth + 1;
+	const char *prefix, *local, *uri;
+	size_t plen;
+	bool nil;
+
+	if (st->items_depth != 0 && d > st->items_depth) {
+		st->depth = d;
+		if (st->odd)
+			return;
+		if (!fast_declare(st, atts, d) ||
+		    !fast_split((const char *)fullname, &prefix, &plen, &local) ||
+		    !fast_resolve(st, prefix, plen, &uri) || !fast_nil(st, atts, &nil)) {
+			fast_give_up(ctxt, st);
+			return;
+		}
+		st->sink->start(st->sink->arg, local, uri, nil);
+		return;
+	}
+	xmlSAX2StartElement(ctx, fullname, atts);
+	st->depth = d;
+	if (ctxt->node == NULL || ctxt->node->type != XML_ELEMENT_NODE)
+		return;
+	if (d == 2 && !st->body_seen && fast_is(ctxt->node, WSMAN_NS_SOAP, "Body")) {
+		st->body_seen = st->in_body = true;
+	} else if (d == 3 && st->in_body && !st->body_child_seen) {
+		st->body_child_seen = true;
+		st->in_enum = fast_is(ctxt->node, WSMAN_NS_ENUMERATION, "EnumerateResponse") ||
+		    fast_is(ctxt->node, WSMAN_NS_ENUMERATION, "PullResponse");
+	} else if (d == 4 && st->in_enum && !st->items_seen &&
+	    (fast_is(ctxt->node, WSMAN_NS_WSMAN, "Items") ||
+	    fast_is(ctxt->node, WSMAN_NS_ENUMERATION, "Items"))) {
+		st->items_seen = true;
+		st->items_depth = d;
+		st->items_node = ctxt->node;
+	}
+}
+
+/* SAX1 hook: an element ends (fast path). */
+static void
+fast_end(void *ctx, const xmlChar *name)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (streaming(st)) {
+		while (st->nns > 0 && st->ns[st->nns - 1].depth == st->depth)
+			st->nns--;
+		st->depth--;
+		if (!st->odd)
+			st->sink->end(st->sink->arg);
+		return;
+	}
+	if (st->depth == st->items_depth)
+		st->items_depth = 0;
+	else if (st->depth == 3)
+		st->in_enum = false;
+	else if (st->depth == 2)
+		st->in_body = false;
+	st->depth--;
+	xmlSAX2EndElement(ctx, name);
+}
+
 /*
  * Parse data into a document with every safety option; NULL with *cause on
  * failure. With a sink, the items of an enumeration are streamed to it.
  */
 static xmlDocPtr
 safe_read(const char *data, size_t len, const char *content_type, size_t max_size,
-    const struct wsman_item_sink *sink, char **cause)
+    const struct wsman_item_sink *sink, bool fast, bool *odd, char **cause)
 {
 	struct parse_state st = { .sink = sink };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	char *charset;
 	const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING;
+	    XML_PARSE_NOWARNING | (fast ? XML_PARSE_SAX1 : 0);
 
 	if (max_size == 0)
 		max_size = WSMAN_PARSE_DEFAULT_MAX;
@@ -498,6 +727,8 @@ safe_read(const char *data, size_t len, const char *content_type, size_t max_siz
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	ctxt->sax->startElementNs = stream_start;
 	ctxt->sax->endElementNs = stream_end;
+	ctxt->sax->startElement = fast_start;
+	ctxt->sax->endElement = fast_end;
 	/* One hook for both keeps libxml2 from asking the tree whether blanks matter. */
 	ctxt->sax->characters = stream_text;
 	ctxt->sax->ignorableWhitespace = stream_text;
@@ -513,7 +744,17 @@ safe_read(const char *data, size_t len, const char *content_type, size_t max_siz
 		charset = NULL;
 	}
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, charset, options);
-	if (st.dtd) {
+	for (size_t i = 0; i < st.nstrs; i++)
+		free(st.strs[i]);
+	free(st.strs);
+	free(st.ns);
+	if (odd != NULL)
+		*odd = st.odd;
+	if (st.odd) {
+		*cause = xstrdup("left to the namespace-aware parser");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (st.dtd) {
 		*cause = xstrdup("response has a DOCTYPE (DTDs and entities are refused)");
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -581,12 +822,13 @@ read_body(struct wsman_response *r)
 /* Parse a response, streaming enumeration items to sink when there is one. */
 static int
 parse_response(struct wsman_response *r, const char *data, size_t len,
-    const char *content_type, size_t max_size, const struct wsman_item_sink *sink, char **cause)
+    const char *content_type, size_t max_size, const struct wsman_item_sink *sink, bool fast,
+    bool *odd, char **cause)
 {
 	xmlNodePtr root, c, body = NULL;
 
 	memset(r, 0, sizeof(*r));
-	r->doc = safe_read(data, len, content_type, max_size, sink, cause);
+	r->doc = safe_read(data, len, content_type, max_size, sink, fast, odd, cause);
 	if (r->doc == NULL)
 		return -1;
 	root = xmlDocGetRootElement(r->doc);
@@ -620,14 +862,33 @@ int
 wsman_parse_response(struct wsman_response *r, const char *data, size_t len,
     const char *content_type, size_t max_size, char **cause)
 {
-	return parse_response(r, data, len, content_type, max_size, NULL, cause);
+	return parse_response(r, data, len, content_type, max_size, NULL, false, NULL, cause);
 }
 
 int
 wsman_parse_enumeration(struct wsman_response *r, const char *data, size_t len,
     const char *content_type, size_t max_size, const struct wsman_item_sink *sink, char **cause)
 {
-	return parse_response(r, data, len, content_type, max_size, sink, cause);
+	bool odd = false;
+	int rc;
+
+	/*
+	 * First the fast path: a parser without namespace processing (a third
+	 * cheaper on job lists), whose few namespaces are resolved here. Unless
+	 * it read a clean enumeration, the exact path reads the document again,
+	 * so faults, errors and odd documents get exactly its answer and messages.
+	 */
+	rc = parse_response(r, data, len, content_type, max_size, sink, true, &odd, cause);
+	if (rc == 0 && (r->kind == WSMAN_BODY_ENUMERATE || r->kind == WSMAN_BODY_PULL))
+		return 0;
+	if (rc == 0)
+		wsman_response_done(r);
+	else {
+		free(*cause);
+		*cause = NULL;
+	}
+	sink->reset(sink->arg);
+	return parse_response(r, data, len, content_type, max_size, sink, false, NULL, cause);
 }
 
 void

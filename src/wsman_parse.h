@@ -69,6 +69,8 @@ struct wsman_item_sink {
 	void	(*text)(void *arg, const char *s, size_t len);
 	/* The end of the latest open element. */
 	void	(*end)(void *arg);
+	/* Forget every event so far: the document is read again from the start. */
+	void	(*reset)(void *arg);
 	void	*arg;
 };
 int wsman_parse_enumeration(struct wsman_response *r, const char *data, size_t len,

@@ -272,6 +272,21 @@ static const char *const shapes[] = {
 	PULL(JOB("<p:JobId>{A}</p:JobId>") "<p:BitsClientJob><p:JobId>{unclosed}</p:JobId>"),
 	"<!DOCTYPE s:Envelope [<!ENTITY e \"x\">]>" PULL(JOB("<p:JobId>&e;</p:JobId>")),
 	PULL(JOB("<p:JobId>&undefined;</p:JobId>")),
+	/* Namespaces the fast path resolves itself, or hands back to the exact one. */
+	PULL("<BitsClientJob xmlns=\"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/"
+	    "bits/BitsClientJob\"><JobId>{default ns}</JobId><State xmlns=\"\">4</State>"
+	    "<Owner xmlns=\"urn:other\">o</Owner></BitsClientJob>"),
+	PULL(JOB("<p:JobId xmlns:p=\"urn:redefined\">{x}</p:JobId><p:State>1</p:State>")),
+	PULL(JOB("<p:JobId xmlns:p=\"\">{empty}</p:JobId>")),
+	PULL(JOB("<p:Owner xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" i:nil=\"true\">o</p:Owner>")),
+	PULL(JOB("<p:Owner xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" i:nil=\"true\" "
+	    "xsi:nil=\"false\">o</p:Owner>")),
+	PULL(JOB("<p:Job:Id>{two colons}</p:Job:Id><p:State>2</p:State>")),
+	PULL(JOB("<p:JobId z:nil=\"true\">{undeclared attribute prefix}</p:JobId>")),
+	PULL(JOB("<p:JobId xml:lang=\"en\">{xml prefix}</p:JobId>")),
+	PULL(JOB("<p:JobId xmlns:q=\"urn:a&amp;b\">{escaped uri}</p:JobId>")),
+	PULL("<p:BitsClientJob xmlns:p=\"urn:inner\"><p:JobId>{inner}</p:JobId></p:BitsClientJob>"
+	    JOB("<p:JobId>{outer again}</p:JobId>")),
 };
 
 /* Each awkward shape, with a generous and a tight job limit. */
