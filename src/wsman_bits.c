@@ -118,6 +118,10 @@ items_fail(struct wsman_bits_items *it, char *msg)
 static const struct prop_desc *
 prop_find(const struct prop_desc *tab, size_t n, const char *local, size_t len)
 {
+	/* Windows writes the names exactly so: a plain compare first. */
+	for (size_t i = 0; i < n; i++)
+		if (tab[i].len == len && memcmp(tab[i].name, local, len) == 0)
+			return &tab[i];
 	for (size_t i = 0; i < n; i++)
 		if (tab[i].len == len && strcasecmp(tab[i].name, local) == 0)
 			return &tab[i];
@@ -258,7 +262,7 @@ job_prop_start(struct wsman_bits_items *it, const char *local, const char *uri, 
 		return;
 	}
 	len = strlen(local);
-	if (len == 5 && strcasecmp(local, "Files") == 0) {
+	if (len == 5 && (memcmp(local, "Files", 5) == 0 || strcasecmp(local, "Files") == 0)) {
 		struct bits_file *f;
 
 		if (nil) {

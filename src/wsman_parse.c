@@ -283,6 +283,7 @@ struct parse_state {
 /* A namespace declared on a streamed element. */
 struct ns_binding {
 	const char *prefix;		/* NULL: the default namespace */
+	size_t	 plen;
 	const char *uri;		/* NULL: no namespace (xmlns="") */
 	unsigned depth;
 };
@@ -486,7 +487,8 @@ static const char *
 fast_intern(struct parse_state *st, const char *s, size_t n)
 {
 	for (size_t i = 0; i < st->nstrs; i++)
-		if (strncmp(st->strs[i], s, n) == 0 && st->strs[i][n] == '\0')
+		if (st->strs[i][0] == s[0] && strncmp(st->strs[i], s, n) == 0 &&
+		    st->strs[i][n] == '\0')
 			return st->strs[i];
 	st->strs = xreallocarray(st->strs, st->nstrs + 1, sizeof(*st->strs));
 	return st->strs[st->nstrs++] = xstrndup(s, n);
@@ -529,7 +531,7 @@ fast_resolve(struct parse_state *st, const char *prefix, size_t plen, const char
 		const char *bp = st->ns[i].prefix;
 
 		if (prefix == NULL ? bp == NULL :
-		    bp != NULL && strncmp(bp, prefix, plen) == 0 && bp[plen] == '\0') {
+		    bp != NULL && st->ns[i].plen == plen && memcmp(bp, prefix, plen) == 0) {
 			*uri = st->ns[i].uri;
 			return prefix == NULL || *uri != NULL;
 		}
@@ -570,7 +572,8 @@ fast_declare(struct parse_state *st, const xmlChar **atts, unsigned d)
 			st->ns_cap = st->ns_cap == 0 ? 8 : st->ns_cap * 2;
 			st->ns = xreallocarray(st->ns, st->ns_cap, sizeof(*st->ns));
 		}
-		st->ns[st->nns++] = (struct ns_binding){ prefix, uri, d };
+		st->ns[st->nns++] = (struct ns_binding){ prefix, prefix != NULL ? strlen(prefix) : 0,
+		    uri, d };
 	}
 	return true;
 }
