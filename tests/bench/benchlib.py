@@ -137,11 +137,11 @@ def percentile(values, p):
 class Fleet:
     """One bitsim process simulating `hosts` hosts with `jobs` jobs each (time frozen)."""
 
-    def __init__(self, hosts, jobs, extra=()):
+    def __init__(self, hosts, jobs, extra=(), binary=None):
         self.dir = tempfile.mkdtemp(prefix="bitstop-bench-")
         ready = os.path.join(self.dir, "ready")
         env = dict(os.environ, BITSIM_PASSWORD=PASSWORD)
-        args = [BITSIM, "--hosts", str(hosts), "--base-port", "0", "--ready-file", ready,
+        args = [binary or BITSIM, "--hosts", str(hosts), "--base-port", "0", "--ready-file", ready,
                 "--jobs", str(jobs), "--seed", "42", "--speed", "0", "--user", USER,
                 "--die-with-parent"] + list(extra)
         self.log = open(os.path.join(self.dir, "bitsim.log"), "wb")
