@@ -1,12 +1,13 @@
 /*
  * fuzz_response: libFuzzer harness for everything a hostile server's answer
- * reaches: the envelope parser, enumeration items and BITS instances, method
- * outputs, fault decoding and its mapping to a host error, the operations'
- * state machines fed with the same body at each step (as 200 and as 500), and
- * the --once writers that print what was parsed.
+ * reaches: the envelope parser, enumeration items and BITS instances (from the
+ * tree and streamed), method outputs, fault decoding and its mapping to a host
+ * error, the operations' state machines fed with the same body at each step (as
+ * 200 and as 500), and the --once writers that print what was parsed.
  *
  * Protects: no input makes any of these crash, leak, read out of bounds or
- * hang (libFuzzer with ASan+UBSan; replayed by make check through fuzz_main.c).
+ * hang, and the streaming enumeration reader always agrees with the tree reader
+ * (libFuzzer with ASan+UBSan; replayed by make check through fuzz_main.c).
  */
 #include "config.h"
 
@@ -154,11 +155,80 @@ fuzz_instance(const struct wsman_response *r)
 	free(xml);
 }
 
-/* The parser and the readers of each body kind, called directly. */
+/* What the tree reader made of an input, for the streaming reader to match. */
+struct fuzz_tree {
+	bool	 parsed;
+	enum wsman_body_kind kind;
+	bool	 end_of_sequence;
+	int	 items_rc;		/* wsman_bits_take_items() */
+	size_t	 njobs;
+	char	**ids;			/* the jobs' ids (NULL when nil or absent) */
+};
+
+/* Free what a fuzz_tree holds. */
+static void
+fuzz_tree_done(struct fuzz_tree *t)
+{
+	for (size_t i = 0; i < t->njobs; i++)
+		free(t->ids[i]);
+	free(t->ids);
+}
+
+/*
+ * The streaming reader of enumerations (wsman_parse_enumeration with the BITS
+ * items sink) must agree with the tree reader on the same input: both parse it
+ * or neither, the same body kind and end of sequence, and, for Enumerate and Pull
+ * responses, both take the items or neither, with the same jobs in the same
+ * order. A difference would show a host differently depending on the path.
+ */
+static void
+fuzz_stream(const char *data, size_t size, const char *content_type, const struct fuzz_tree *t)
+{
+	struct wsman_response r;
+	struct wsman_item_sink sink;
+	struct wsman_bits_items *items = wsman_bits_items_new(FUZZ_MAX_JOBS, 0);
+	struct bits_job *jobs = NULL;
+	size_t njobs = 0;
+	char *cause = NULL;
+	int rc;
+
+	wsman_bits_items_sink(items, &sink);
+	rc = wsman_parse_enumeration(&r, data, size, content_type, 0, &sink, &cause);
+	if ((rc == 0) != t->parsed)
+		abort();
+	if (rc != 0) {
+		free(cause);
+		wsman_bits_items_free(items);
+		return;
+	}
+	if (r.kind != t->kind || r.end_of_sequence != t->end_of_sequence)
+		abort();
+	if (r.kind == WSMAN_BODY_ENUMERATE || r.kind == WSMAN_BODY_PULL) {
+		rc = wsman_bits_items_take(items, &jobs, &njobs, &cause);
+		if ((rc == 0) != (t->items_rc == 0))
+			abort();
+		free(cause);
+		if (rc == 0 && njobs != t->njobs)
+			abort();
+		for (size_t i = 0; rc == 0 && i < njobs; i++) {
+			const char *a = jobs[i].job_id.s, *b = t->ids[i];
+
+			if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))
+				abort();
+		}
+		bits_jobs_free(jobs, njobs);
+	}
+	wsman_bits_items_free(items);
+	wsman_response_done(&r);
+}
+
+/* The parser and the readers of each body kind, called directly; the streaming
+ * reader is checked against them. */
 static void
 fuzz_parse(const char *data, size_t size, const char *content_type)
 {
 	struct wsman_response r;
+	struct fuzz_tree t = { 0 };
 	char *cause = NULL;
 	struct bits_job *jobs = NULL;
 	size_t njobs = 0, nitems = 0;
@@ -166,8 +236,12 @@ fuzz_parse(const char *data, size_t size, const char *content_type)
 
 	if (wsman_parse_response(&r, data, size, content_type, 0, &cause) != 0) {
 		free(cause);
+		fuzz_stream(data, size, content_type, &t);
 		return;
 	}
+	t.parsed = true;
+	t.kind = r.kind;
+	t.end_of_sequence = r.end_of_sequence;
 	fputs(wsman_body_kind_name(r.kind), fuzz_sink);
 	items = wsman_response_items(&r, &nitems);
 	free(items);
@@ -177,8 +251,15 @@ fuzz_parse(const char *data, size_t size, const char *content_type)
 		break;
 	case WSMAN_BODY_ENUMERATE:
 	case WSMAN_BODY_PULL:
-		if (wsman_bits_take_items(&r, &jobs, &njobs, FUZZ_MAX_JOBS, &cause) != 0)
+		t.items_rc = wsman_bits_take_items(&r, &jobs, &njobs, FUZZ_MAX_JOBS, &cause);
+		if (t.items_rc != 0) {
 			free(cause);
+		} else {
+			t.njobs = njobs;
+			t.ids = xcalloc(njobs + 1, sizeof *t.ids);
+			for (size_t i = 0; i < njobs; i++)
+				t.ids[i] = jobs[i].job_id.s != NULL ? xstrdup(jobs[i].job_id.s) : NULL;
+		}
 		fuzz_write_jobs(jobs, njobs);
 		break;
 	case WSMAN_BODY_OUTPUT:
@@ -191,6 +272,8 @@ fuzz_parse(const char *data, size_t size, const char *content_type)
 		break;
 	}
 	wsman_response_done(&r);
+	fuzz_stream(data, size, content_type, &t);
+	fuzz_tree_done(&t);
 }
 
 /* Deterministic MessageIDs, so that a replayed input behaves the same. */
