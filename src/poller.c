@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -490,6 +491,13 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct poller *p = w->p;
+#ifdef SCHED_BATCH
+	struct sched_param batch = { 0 };
+
+	/* Same CPU share, but a key press wakes the UI thread ahead of a parse
+	 * (best effort: refused, the thread keeps the normal policy). */
+	pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
+#endif
 
 	while (!atomic_load(&p->stop)) {
 		bool busy = false;
