@@ -20,8 +20,11 @@ class Tmux:
     """bitstop in a private tmux server, driven through one control-mode client
     (commands answer in well under a millisecond, so they barely add to what is timed)."""
 
+    count = 0
+
     def __init__(self, work, args):
-        self.sock = "bitstop-bench-%d" % os.getpid()
+        Tmux.count += 1	# a fresh server each time: one being killed may linger
+        self.sock = "bitstop-bench-%d-%d" % (os.getpid(), Tmux.count)
         subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", "new-session", "-d",
                         "-s", "bench", "-x", str(WIDTH), "-y", str(HEIGHT),
                         "exec " + " ".join(args)], env=work.env, check=True)
