@@ -39,7 +39,7 @@ static void
 sim_usage(FILE *f)
 {
 	fputs("usage: bitsim [--hosts N --base-port P [--address ADDR] | --listen ADDR:PORT ...]\n"
-	    "              [--jobs M] [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none]\n"
+	    "              [--jobs M] [--max-jobs N] [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none]\n"
 	    "              [--tls-cert FILE --tls-key FILE] [--batching all|first-one]\n"
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
@@ -83,7 +83,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 {
 	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
 	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
-	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN };
+	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS };
 	static const struct option longopts[] = {
 		{ "hosts", required_argument, NULL, O_HOSTS },
 		{ "base-port", required_argument, NULL, O_BASE },
@@ -93,6 +93,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "speed", required_argument, NULL, O_SPEED },
 		{ "churn", required_argument, NULL, O_CHURN },
+		{ "max-jobs", required_argument, NULL, O_MAXJOBS },
 		{ "epoch", required_argument, NULL, O_EPOCH },
 		{ "user", required_argument, NULL, O_USER },
 		{ "auth", required_argument, NULL, O_AUTH },
@@ -125,7 +126,10 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 			o->listen = xreallocarray(o->listen, (size_t)o->nlisten + 1, sizeof *o->listen);
 			o->listen[o->nlisten++] = optarg;
 			break;
-		case O_JOBS: cfg->jobs = (int)sim_num("jobs", optarg, 0, SIM_MAX_JOBS); break;
+		case O_JOBS: cfg->jobs = (int)sim_num("jobs", optarg, 0, SIM_JOBS_LIMIT); break;
+		case O_MAXJOBS:
+			cfg->max_jobs = (int)sim_num("max-jobs", optarg, 1, SIM_JOBS_LIMIT);
+			break;
 		case O_SEED:
 			cfg->seed = strtoull(optarg, NULL, 0);
 			o->seed_given = 1;
@@ -235,6 +239,7 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 		snprintf(s->machine, sizeof s->machine, "SIM-%d", i);
 		sim_host_init(&s->host, i, cfg->seed, cfg->jobs, cfg->epoch);
 		s->host.create_suspended = cfg->create_suspended;
+		s->host.max_jobs = (size_t)cfg->max_jobs;
 		if (cfg->churn > 0)
 			sim_host_set_churn(&s->host, cfg->churn);
 		if (o->nlisten > 0) {
@@ -280,6 +285,7 @@ main(int argc, char **argv)
 	srv.epfd = srv.sigfd = srv.ctl_epfd = -1;
 	cfg->nhosts = 1;
 	cfg->jobs = 5;
+	cfg->max_jobs = SIM_MAX_JOBS;
 	cfg->speed = 1;
 	cfg->batching_all = 1;
 	cfg->create_suspended = 1;
@@ -289,6 +295,11 @@ main(int argc, char **argv)
 	cfg->max_timeout_ms = 60000;
 	cfg->pull_bytes = 75000;
 	sim_parse_args(argc, argv, cfg, &o);
+	if (cfg->jobs > cfg->max_jobs) {
+		fprintf(stderr, "bitsim: --jobs %d is more than MaxJobsPerMachine (--max-jobs %d)\n",
+		    cfg->jobs, cfg->max_jobs);
+		return 2;
+	}
 	if (o.die_with_parent) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() == 1)

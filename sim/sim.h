@@ -41,6 +41,7 @@ struct sim_fault_state {
 struct sim_config {
 	int		 nhosts;
 	int		 jobs;
+	int		 max_jobs;	/* MaxJobsPerMachine */
 	uint64_t	 seed;
 	double		 speed;
 	double		 churn;		/* mean seconds between new jobs per host; 0 = off */

@@ -584,7 +584,7 @@ sim_host_advance(struct sim_host *h, double t)
 		}
 		if (arrive == 0)
 			break;
-		if (h->njobs < h->target_jobs && h->njobs < SIM_MAX_JOBS)
+		if (h->njobs < h->target_jobs && h->njobs < h->max_jobs)
 			sim_host_arrive(h, arrive, t);
 		h->next_arrival = arrive + h->churn / 2 + (double)sim_rand_below(&h->rng,
 		    (uint64_t)h->churn + 1);
@@ -618,7 +618,8 @@ sim_host_init(struct sim_host *h, int index, uint64_t seed, int njobs, double no
 	(void)sim_rand_next(&h->rng);
 	h->now = now;
 	h->create_suspended = 1;
-	for (int i = 0; i < njobs && i < SIM_MAX_JOBS; i++)
+	h->max_jobs = (size_t)njobs > SIM_MAX_JOBS ? (size_t)njobs : SIM_MAX_JOBS;
+	for (int i = 0; i < njobs && i < SIM_JOBS_LIMIT; i++)
 		sim_host_push(h, sim_host_seed_job(h, i, now));
 }
 
@@ -715,7 +716,7 @@ sim_host_create_job(struct sim_host *h, const char *name, const char *remote,
 	if (name == NULL || strlen(name) > 256 || account < 0 || account > 2 ||
 	    type < 0 || type > 1 || (remote == NULL) != (local == NULL))
 		return SIM_E_INVALIDARG;
-	if (h->njobs >= SIM_MAX_JOBS)
+	if (h->njobs >= h->max_jobs)
 		return SIM_BG_E_TOO_MANY_JOBS;
 	j = sim_job_new(&h->rng, h->now);
 	j->display_name = xstrdup(name);

@@ -35,7 +35,8 @@ enum sim_action {
 #define SIM_BG_E_TOO_MANY_JOBS	0x80200050u	/* BG_E_TOO_MANY_JOBS_PER_MACHINE */
 #define SIM_BG_E_TOO_MANY_FILES_IN_JOB 0x80200051u
 #define SIM_E_INVALIDARG	0x80070057u
-#define SIM_MAX_JOBS		300	/* MaxJobsPerMachine */
+#define SIM_MAX_JOBS		300	/* MaxJobsPerMachine, BITS' default */
+#define SIM_JOBS_LIMIT		10000	/* the most --max-jobs allows */
 #define SIM_MAX_FILES		200	/* MaxFilesPerJob */
 
 struct sim_file {
@@ -85,6 +86,7 @@ struct sim_host {
 	uint64_t	  rng;
 	double		  now;		/* simulated Unix seconds reached so far */
 	int		  create_suspended;	/* CreateJob default when Suspend is absent */
+	size_t		  max_jobs;	/* MaxJobsPerMachine (CreateJob refuses past it) */
 	double		  churn;	/* mean simulated seconds between new jobs; 0 = off */
 	double		  next_arrival;	/* churn: simulated time of the next new job */
 	int		  arrivals;	/* churn: jobs created so far (names and patterns) */

@@ -134,6 +134,14 @@ test_create_job(void **state)
 	assert_int_equal(j->state, SIM_QUEUED);	/* Suspend=false */
 	assert_int_equal(sim_host_add_file(&h, j, "u2", "l2"), SIM_BG_E_TOO_MANY_FILES);
 	assert_ptr_equal(sim_host_find(&h, j->job_id), j);
+	/* MaxJobsPerMachine (--max-jobs): the next CreateJob is refused */
+	h.max_jobs = 2;
+	assert_int_equal(sim_host_create_job(&h, "z", "u", "l", 0, 0, 1, NULL, &j),
+	    SIM_BG_E_TOO_MANY_JOBS);
+	sim_host_done(&h);
+	/* a host seeded with more jobs than the BITS default keeps them all */
+	sim_host_init(&h, 0, 1, 2000, T0);
+	assert_int_equal(h.njobs, 2000);
 	sim_host_done(&h);
 }
 
