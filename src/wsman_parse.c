@@ -649,6 +649,12 @@ fast_start(void *ctx, const xmlChar *fullname, const xmlChar **atts)
 		st->sink->start(st->sink->arg, local, uri, nil);
 		return;
 	}
+	/* Outside the items too: a name the namespace-aware parser may refuse
+	 * ("w:a:0") is left to it, so that both paths accept the same documents. */
+	if (!fast_split((const char *)fullname, &prefix, &plen, &local)) {
+		fast_give_up(ctxt, st);
+		return;
+	}
 	xmlSAX2StartElement(ctx, fullname, atts);
 	st->depth = d;
 	if (ctxt->node == NULL || ctxt->node->type != XML_ELEMENT_NODE)
