@@ -706,6 +706,22 @@ poller_submit(struct poller *p, struct action_req *req)
 	return id;
 }
 
+/*
+ * An action still waiting for its answer when the poller stops: its outcome line
+ * says so, so that every intent in the audit log has an outcome.
+ */
+static void
+poller_audit_abandoned(struct poller *p, const struct host_rt *h)
+{
+	struct action_result *res = action_result_new(h->action);
+
+	res->ok = false;
+	hosterr_set(&res->error, HOSTERR_LOCAL, "bitstop stopped before the host answered: the "
+	    "request was sent and its effect is unknown until the next poll");
+	audit_outcome(p->opts.audit, res, h->cfg->name);
+	action_result_free(res);
+}
+
 void
 poller_free(struct poller *p)
 {
@@ -725,6 +741,8 @@ poller_free(struct poller *p)
 			curl_multi_remove_handle(w->multi, http_conn_easy(h->conn));
 			curl_easy_cleanup(http_conn_release(h->conn));
 		}
+		if (h->action != NULL && p->opts.audit != NULL && h->action->kind != ACTION_GET_ERROR)
+			poller_audit_abandoned(p, h);
 		wsman_op_free(h->op);
 		action_req_free(h->action);
 		for (size_t j = 0; j < h->npending; j++)
