@@ -7,7 +7,9 @@ After SIGKILL (on the screen and in --action), every request that reached a
 host has its intent line in the audit log, and the log holds only whole JSON
 lines. After SIGTERM, every answer sent before the signal has its outcome line
 (the intent line is paired by id), no request is sent after it, bitstop exits
-with 143, and the terminal is back in cooked mode with echo.
+with 143, and the terminal is back in cooked mode with echo; on the screen,
+the requests still in flight get an outcome line that says the answer never
+came, so every intent has its outcome.
 """
 import json
 import os
@@ -182,6 +184,11 @@ def test_sigterm_tui():
             intents, outcomes = read_audit(audit)
             check_intents(hosts, intents)
             check_outcomes(hosts, intents, outcomes, t_signal)
+            # On the way out the requests still in flight get an outcome saying so.
+            for i, rec in intents.items():
+                assert i in outcomes, "intent %d (job %s) has no outcome line" % (i, rec["job"])
+                if outcomes[i]["result"] != "ok":
+                    assert "before the host answered" in outcomes[i]["message"], outcomes[i]
             answered = sum(1 for e in hosts.entries() if e[4] is not None and e[4] < t_signal)
             print("     SIGTERM: %d answered before the signal, %d outcome lines, %d intents" %
                   (answered, len(outcomes), len(intents)))
