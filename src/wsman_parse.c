@@ -509,6 +509,10 @@ fast_split(const char *qname, const char **prefix, size_t *plen, const char **lo
 	}
 	if (colon == qname || colon[1] == '\0' || strchr(colon + 1, ':') != NULL)
 		return false;
+	/* A local part that is no NCName start ("w:0a", "w:-a") is reparsed by the
+	 * namespace-aware parser in its own way: leave those to it too. */
+	if (!(isalpha((unsigned char)colon[1]) || colon[1] == '_' || (unsigned char)colon[1] >= 0x80))
+		return false;
 	*prefix = qname;
 	*plen = (size_t)(colon - qname);
 	*local = colon + 1;

@@ -287,6 +287,16 @@ static const char *const shapes[] = {
 	PULL(JOB("<p:JobId xmlns:q=\"urn:a&amp;b\">{escaped uri}</p:JobId>")),
 	PULL("<p:BitsClientJob xmlns:p=\"urn:inner\"><p:JobId>{inner}</p:JobId></p:BitsClientJob>"
 	    JOB("<p:JobId>{outer again}</p:JobId>")),
+	/* Odd names outside the items: both paths must accept the same documents. */
+	ENV_HEAD "<n:PullResponse><w:EndOfSequencuuid:0>x</w:EndOfSequencuuid:0><n:Items>"
+	    JOB("<p:JobId>{a}</p:JobId>") "</n:Items></n:PullResponse></s:Body></s:Envelope>",
+	ENV_HEAD "<n:PullResponse><n:0a>x</n:0a><n:Items s:a:b=\"1\" :c=\"2\">"
+	    JOB("<p:JobId>{b}</p:JobId>") "</n:Items></n:PullResponse></s:Body></s:Envelope>",
+	PULL(JOB("<p:0a>x</p:0a><p:JobId>{c}</p:JobId>")),
+	"<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:t=\"http://www.w3.org/"
+	    "2003/05/soap-envelope\"><s:Body s:a=\"1\" t:a=\"2\"><n:PullResponse xmlns:n=\"http://"
+	    "schemas.xmlsoap.org/ws/2004/09/enumeration\"><n:Items>" JOB("<p:JobId>{dup attr}</p:JobId>")
+	    "</n:Items></n:PullResponse></s:Body></s:Envelope>",
 };
 
 /* Each awkward shape, with a generous and a tight job limit. */
