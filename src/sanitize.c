@@ -108,6 +108,34 @@ is_bidi_control(uint32_t cp)
 	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/*
+ * Length of the run at p of printable ASCII that needs no escaping: bytes 0x20..0x7E
+ * other than esc1 and esc2 (NUL for none). Such runs are copied in one piece.
+ */
+static size_t
+plain_run(const unsigned char *p, unsigned char esc1, unsigned char esc2)
+{
+	size_t n = 0;
+
+	while (p[n] >= 0x20 && p[n] < 0x7F && p[n] != esc1 && p[n] != esc2)
+		n++;
+	return n;
+}
+
+/*
+ * Append the code point just decoded from the n bytes at p: a valid character is
+ * copied as the original bytes (re-encoding would give the same), an ill-formed
+ * sequence becomes U+FFFD.
+ */
+static void
+put_decoded(struct strbuf *sb, const unsigned char *p, size_t n, uint32_t cp)
+{
+	if (cp == REPLACEMENT)
+		utf8_put(sb, REPLACEMENT);
+	else
+		strbuf_add(sb, p, n);
+}
+
 void
 sanitize_terminal_append(struct strbuf *sb, const char *s)
 {
@@ -115,10 +143,19 @@ sanitize_terminal_append(struct strbuf *sb, const char *s)
 	uint32_t cp;
 
 	while (*p != '\0') {
-		p += utf8_next(p, &cp);
+		size_t n = plain_run(p, 0, 0);
+
+		if (n > 0) {
+			strbuf_add(sb, p, n);
+			p += n;
+			continue;
+		}
+		n = utf8_next(p, &cp);
 		if (is_control(cp) || is_bidi_control(cp))
-			cp = REPLACEMENT;
-		utf8_put(sb, cp);
+			utf8_put(sb, REPLACEMENT);
+		else
+			put_decoded(sb, p, n, cp);
+		p += n;
 	}
 }
 
@@ -140,7 +177,16 @@ sanitize_json_append(struct strbuf *sb, const char *s)
 
 	strbuf_addc(sb, '"');
 	while (*p != '\0') {
-		p += utf8_next(p, &cp);
+		size_t n = plain_run(p, '"', '\\');
+		const unsigned char *start = p;
+
+		if (n > 0) {
+			strbuf_add(sb, p, n);
+			p += n;
+			continue;
+		}
+		n = utf8_next(p, &cp);
+		p += n;
 		switch (cp) {
 		case '"':
 			strbuf_adds(sb, "\\\"");
@@ -172,7 +218,7 @@ sanitize_json_append(struct strbuf *sb, const char *s)
 			if (is_control(cp) || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029)
 				strbuf_addf(sb, "\\u%04x", (unsigned)cp);
 			else
-				utf8_put(sb, cp);
+				put_decoded(sb, start, n, cp);
 			break;
 		}
 	}
@@ -186,7 +232,16 @@ sanitize_tsv_append(struct strbuf *sb, const char *s)
 	uint32_t cp;
 
 	while (*p != '\0') {
-		p += utf8_next(p, &cp);
+		size_t n = plain_run(p, '\\', 0);
+		const unsigned char *start = p;
+
+		if (n > 0) {
+			strbuf_add(sb, p, n);
+			p += n;
+			continue;
+		}
+		n = utf8_next(p, &cp);
+		p += n;
 		if (cp == '\t')
 			strbuf_adds(sb, "\\t");
 		else if (cp == '\n')
@@ -196,7 +251,7 @@ sanitize_tsv_append(struct strbuf *sb, const char *s)
 		else if (is_control(cp) || is_bidi_control(cp))
 			utf8_put(sb, REPLACEMENT);
 		else
-			utf8_put(sb, cp);
+			put_decoded(sb, start, n, cp);
 	}
 }
 

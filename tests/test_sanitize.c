@@ -6,6 +6,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -169,6 +170,158 @@ test_trim_right(void **state)
 	assert_string_equal(d, "keep");
 }
 
+/* True when s is well-formed UTF-8 holding no C0, DEL, C1 or bidi control. */
+static bool
+clean_utf8(const unsigned char *s)
+{
+	while (*s != '\0') {
+		uint32_t cp;
+		size_t n;
+
+		if (*s < 0x80) {
+			if (*s < 0x20 || *s == 0x7F)
+				return false;
+			s++;
+			continue;
+		}
+		if ((*s & 0xE0) == 0xC0) {
+			n = 2;
+			cp = *s & 0x1F;
+		} else if ((*s & 0xF0) == 0xE0) {
+			n = 3;
+			cp = *s & 0x0F;
+		} else if ((*s & 0xF8) == 0xF0) {
+			n = 4;
+			cp = *s & 0x07;
+		} else {
+			return false;
+		}
+		for (size_t i = 1; i < n; i++) {
+			if ((s[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+/* Append code point cp as UTF-8 (test's own encoder). */
+static size_t
+enc(unsigned char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state % n);
+}
+
+/*
+ * Protects the copy-runs-in-one-piece fast paths: on random bytes (biased towards
+ * controls, escapes and broken sequences) every mode gives clean UTF-8 with its
+ * escapes, and on random valid text without controls or escapes every mode gives
+ * the input back byte for byte.
+ */
+static void
+test_random_properties(void **state)
+{
+	static const unsigned char pool[] = { 'a', 'Z', ' ', '\t', '\n', '\\', '"', 0x1B, 0x7F,
+	    0x80, 0x9B, 0xC2, 0xC0, 0xE2, 0x80, 0xAE, 0xED, 0xA0, 0xF0, 0xF4, 0x90, 0xFF, 0x01 };
+	unsigned char in[256], exp[1100];
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t len = rnd(40), i;
+		struct strbuf sb;
+		char *t;
+
+		for (i = 0; i < len; i++)
+			in[i] = rnd(3) == 0 ? (unsigned char)(0x20 + rnd(95)) : pool[rnd(sizeof pool)];
+		for (i = 0; i < len; i++)
+			if (in[i] == 0)
+				in[i] = 'x';
+		in[len] = '\0';
+		t = sanitize_terminal((const char *)in);
+		assert_true(clean_utf8((unsigned char *)t));
+		free(t);
+		strbuf_init(&sb);
+		sanitize_tsv_append(&sb, (const char *)in);
+		assert_true(clean_utf8((unsigned char *)sb.s));
+		strbuf_reset(&sb);
+		sanitize_json_append(&sb, (const char *)in);
+		assert_true(clean_utf8((unsigned char *)sb.s));
+		/* every quote inside the literal is escaped */
+		for (size_t k = 1; k + 1 < sb.len; k++)
+			if (sb.s[k] == '"')
+				assert_int_equal(sb.s[k - 1], '\\');
+		strbuf_done(&sb);
+	}
+	for (int round = 0; round < 5000; round++) {
+		size_t len = 0;
+		struct strbuf sb;
+		char *t;
+
+		for (int k = (int)rnd(30); k > 0; k--) {
+			uint32_t cp;
+
+			do {
+				uint32_t r = rnd(4);
+
+				cp = r == 0 ? 0x20 + rnd(95) : r == 1 ? 0xA0 + rnd(0x700) :
+				    r == 2 ? 0x800 + rnd(0xF800) : 0x10000 + rnd(0x100000);
+			} while (cp == '\\' || cp == '"' || (cp >= 0xD800 && cp <= 0xDFFF) ||
+			    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+			    cp == 0x2028 || cp == 0x2029 || cp == 0x7F);
+			len += enc(exp + len, cp);
+		}
+		exp[len] = '\0';
+		t = sanitize_terminal((const char *)exp);
+		assert_string_equal(t, (const char *)exp);
+		free(t);
+		strbuf_init(&sb);
+		sanitize_tsv_append(&sb, (const char *)exp);
+		assert_string_equal(sb.s, (const char *)exp);
+		strbuf_reset(&sb);
+		sanitize_json_append(&sb, (const char *)exp);
+		assert_int_equal(sb.len, len + 2);
+		assert_memory_equal(sb.s + 1, exp, len);
+		strbuf_done(&sb);
+	}
+}
+
 int
 main(void)
 {
@@ -181,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_tsv),
 		cmocka_unit_test(test_trim_right),
+		cmocka_unit_test(test_random_properties),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
