@@ -15,7 +15,7 @@ start() {
 	mkdir -p "$work/tmp"
 	tmux -L "$sock" new-session -d -x 120 -y 30 \
 		"TMPDIR='$work/tmp' XDG_STATE_HOME='$work/state' exec '$BITSTOP' --demo=2"
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 300); do	# 30 s: the machine may be busy
 		tmux -L "$sock" capture-pane -p 2>/dev/null | grep -q 'hosts 2 ok' && return 0
 		sleep 0.1
 	done
@@ -24,7 +24,7 @@ start() {
 
 # Wait for the demo's directory to be gone; report what is left.
 check_clean() {
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 150); do	# 15 s
 		[ -z "$(ls -A "$work/tmp" 2>/dev/null)" ] && { echo "ok - $1"; return 0; }
 		sleep 0.1
 	done

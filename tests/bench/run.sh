@@ -7,8 +7,7 @@
 #
 # Binaries: $BITSTOP and $BITSIM when set, else ./bitstop and ./bitsim in the
 # current directory (an out-of-tree build), else those of the source tree.
-# $BITSIM_BIG may name a bitsim for the 2000-job host alone (bitsim itself
-# caps --jobs at 300, BITS' default MaxJobsPerMachine; then 300 is measured).
+# The 2000-job host raises bitsim's MaxJobsPerMachine with --max-jobs.
 # Needs /usr/bin/python3 with python3-winrm, tmux and curl (Debian packages;
 # ./setup.sh installs them); exits 77 when one is missing.
 set -u
