@@ -20,6 +20,7 @@ struct http_conn {
 	bool	 verbose;
 	bool	 https;
 	char	*name;		/* host name for messages */
+	bool	 has_cacert;	/* a CA bundle was given (changes the TLS advice) */
 	char	 errbuf[CURL_ERROR_SIZE];
 	const char *what;	/* operation being sent, for verbose logs */
 	int64_t	 started_ms;
@@ -60,6 +61,7 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	c->verbose = verbose;
 	c->https = h->https;
 	c->name = xstrdup(h->name);
+	c->has_cacert = h->cacert != NULL;
 	c->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
 	c->headers = curl_slist_append(c->headers, "Accept-Encoding: identity");
 	c->headers = curl_slist_append(c->headers, "Expect:");
@@ -171,8 +173,12 @@ http_map_error(struct http_conn *c, CURLcode rc, struct hosterr *err)
 		hosterr_set(err, HOSTERR_TIMEOUT, "no answer in time: %s", detail);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
-		hosterr_set(err, HOSTERR_TLS,
-		    "TLS certificate not trusted: %s (give the CA with --cacert FILE, or --insecure)", detail);
+		if (c->has_cacert)
+			hosterr_set(err, HOSTERR_TLS, "TLS certificate not trusted: %s (not signed by "
+			    "the given CA bundle, or issued for another name than the one used)", detail);
+		else
+			hosterr_set(err, HOSTERR_TLS, "TLS certificate not trusted: %s (give the CA "
+			    "with --cacert FILE, or --insecure)", detail);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:

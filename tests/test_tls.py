@@ -82,6 +82,9 @@ def test_wrong_name_refused_with_cacert():
     rc, doc, err = once("--cacert", OTHER_CERT, OTHER_URL)
     h = doc["hosts"][0]
     assert rc == 1 and h["error"]["kind"] == "tls", h
+    # a CA bundle was given: the advice must not be "give the CA with --cacert"
+    assert "--cacert" not in h["error"]["message"], h["error"]["message"]
+    assert "another name" in h["error"]["message"], h["error"]["message"]
     print("     other name: %s" % h["error"]["message"])
 
 
