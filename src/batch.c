@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,16 @@
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/xalloc.h"
+
+/* The signal that interrupted --action (0: none). */
+static volatile sig_atomic_t batch_signal;
+
+/* SIGINT/SIGTERM/SIGHUP during --action: stop waiting, let the clean-up log outcomes. */
+static void
+batch_on_signal(int signo)
+{
+	batch_signal = signo;
+}
 
 /* Extra time past the longest per-request timeout before --once gives up on a host. */
 #define BATCH_GRACE_MS 5000
@@ -132,13 +143,22 @@ batch_action(struct config *cfg, const struct batch_action *act, struct audit *a
 		poller_free(p);
 		return EXIT_FAILED;
 	}
+	{
+		/* No SA_RESTART: the signal interrupts the wait at once. */
+		struct sigaction sa = { .sa_handler = batch_on_signal };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
 	for (size_t i = 0; i < act->njobs; i++) {
 		struct action_req *req = action_req_new(act->kind, 0, act->jobs[i], NULL);
 
 		req->priority = act->priority;
 		poller_submit(p, req);
 	}
-	while (answered < act->njobs && time_mono_ms() < deadline) {
+	while (answered < act->njobs && time_mono_ms() < deadline && !batch_signal) {
 		struct poller_event *ev;
 
 		while ((ev = poller_next_event(p)) != NULL) {
@@ -167,10 +187,21 @@ batch_action(struct config *cfg, const struct batch_action *act, struct audit *a
 			}
 			poller_event_free(ev);
 		}
-		if (answered < act->njobs)
+		if (answered < act->njobs && !batch_signal)
 			batch_wait(p, deadline - time_mono_ms());
 	}
+	/* Stops the threads: requests still in flight get an outcome line saying that no
+	 * answer came; requests not yet sent are dropped (they have no intent line). */
 	poller_free(p);
+	if (batch_signal) {
+		int signo = batch_signal;
+
+		fflush(stdout);
+		fprintf(stderr, "bitstop: %s: interrupted (%s) with %zu of %zu actions unanswered; "
+		    "nothing more was sent, and the audit log says which answers never came\n",
+		    host, strsignal(signo), act->njobs - answered, act->njobs);
+		return signo == SIGINT ? 130 : 128 + signo;
+	}
 	if (answered < act->njobs) {
 		fprintf(stderr, "bitstop: %s: %zu of %zu actions got no answer before the deadline; "
 		    "they were not re-sent (the next poll shows the truth)\n", host,

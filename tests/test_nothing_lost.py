@@ -6,6 +6,8 @@ slowly so that the bulk action is still running when bitstop is interrupted.
 After SIGKILL (on the screen and in --action), every request that reached a
 host has its intent line in the audit log, and the log holds only whole JSON
 lines. After SIGTERM, every answer sent before the signal has its outcome line
+(and with --action, every intent has one: in-flight requests are logged as never
+answered)
 (the intent line is paired by id), no request is sent after it, bitstop exits
 with 143, and the terminal is back in cooked mode with echo; on the screen,
 the requests still in flight get an outcome line that says the answer never
@@ -213,7 +215,7 @@ def test_sigterm_action():
             wait_arrivals(hosts, 6)
             t_signal = time.monotonic()
             p.send_signal(signal.SIGTERM)
-            p.communicate(timeout=10)
+            out, err = p.communicate(timeout=10)
         finally:
             if p.poll() is None:
                 p.kill()
@@ -222,6 +224,13 @@ def test_sigterm_action():
         intents, outcomes = read_audit(audit)
         check_intents(hosts, intents)
         check_outcomes(hosts, intents, outcomes, t_signal)
+        # --action ends like the screen does: 143, and no intent is left without an
+        # outcome (requests in flight are logged as never answered)
+        assert p.returncode == 143, "exit code %d" % p.returncode
+        missing = [i for i in intents if i not in outcomes]
+        assert not missing, "intents without an outcome: %s" % missing
+        assert b"interrupted" in err, err
+        print("     --action SIGTERM: %d intents, %d outcomes" % (len(intents), len(outcomes)))
 
 
 try:
