@@ -49,7 +49,6 @@ struct host_rt {
 	atomic_bool refresh;		/* poll as soon as idle */
 	int64_t	 next_poll;		/* monotonic ms */
 	int64_t	 op_started;		/* monotonic ms */
-	unsigned op_requests;
 	unsigned op_connects;
 	unsigned failures;
 	int64_t	 last_ok_wall;
@@ -198,7 +197,7 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 
 	snap->seq = ++h->seq;
 	snap->latency_ms = (unsigned)(now - h->op_started);
-	snap->requests = h->op_requests;
+	snap->requests = wsman_op_requests(h->op);
 	snap->connects = h->op_connects;
 	snap->polled_at_ms = time_wall_ms();
 	if (wsman_op_ok(h->op)) {
@@ -360,7 +359,7 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 		h->op = op;
 		h->action = req;
 		h->op_started = now;
-		h->op_requests = h->op_connects = 0;
+		h->op_connects = 0;
 		w->inflight++;
 		if (body == NULL) {
 			worker_finish_op(w, h, now);
@@ -383,7 +382,7 @@ worker_start_poll(struct worker *w, struct host_rt *h, int64_t now)
 	h->op = wsman_op_new_list(&h->target);
 	h->action = NULL;
 	h->op_started = now;
-	h->op_requests = h->op_connects = 0;
+	h->op_connects = 0;
 	w->inflight++;
 	body = wsman_op_request(h->op, &len);
 	if (body == NULL) {
@@ -468,7 +467,6 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 		w->idle[w->nidle++] = http_conn_release(h->conn);
 		return;
 	}
-	h->op_requests++;
 	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
 		wsman_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
 	else
