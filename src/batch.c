@@ -58,6 +58,24 @@ batch_wait(struct poller *p, int64_t ms)
 		perror("bitstop: poll");
 }
 
+/* A started poller, or NULL after saying why. paused: no scheduled polls (actions only). */
+static struct poller *
+batch_start(const struct config *cfg, const struct poller_opts *opts, bool paused)
+{
+	struct poller *p = poller_new(cfg, opts);
+	char *cause = NULL;
+
+	if (paused)
+		poller_set_paused(p, true);
+	if (poller_start(p, &cause) != 0) {
+		fprintf(stderr, "bitstop: %s\n", cause);
+		free(cause);
+		poller_free(p);
+		return NULL;
+	}
+	return p;
+}
+
 int
 batch_once(struct config *cfg, enum output_format fmt, bool verbose)
 {
@@ -66,14 +84,10 @@ batch_once(struct config *cfg, enum output_format fmt, bool verbose)
 	struct poller *p;
 	size_t done = 0, failed = 0, auth_failed = 0;
 	int64_t deadline = time_mono_ms() + batch_deadline_ms(cfg, 3);
-	char *cause = NULL;
 	int rc;
 
-	p = poller_new(cfg, &opts);
-	if (poller_start(p, &cause) != 0) {
-		fprintf(stderr, "bitstop: %s\n", cause);
-		free(cause);
-		poller_free(p);
+	p = batch_start(cfg, &opts, false);
+	if (p == NULL) {
 		free(snaps);
 		return EXIT_FAILED;
 	}
@@ -131,18 +145,12 @@ batch_action(struct config *cfg, const struct batch_action *act, struct audit *a
 	struct poller *p;
 	size_t answered = 0, failed = 0, auth_failed = 0;
 	int64_t deadline = time_mono_ms() + batch_deadline_ms(cfg, 3) * (int64_t)act->njobs;
-	char *cause = NULL;
 	const char *host = cfg->hosts[0].name;
 
-	p = poller_new(cfg, &opts);
-	/* Actions only: the first scheduled poll is an hour away and never happens. */
-	poller_set_paused(p, true);
-	if (poller_start(p, &cause) != 0) {
-		fprintf(stderr, "bitstop: %s\n", cause);
-		free(cause);
-		poller_free(p);
+	/* Actions only: no poll is scheduled. */
+	p = batch_start(cfg, &opts, true);
+	if (p == NULL)
 		return EXIT_FAILED;
-	}
 	{
 		/* No SA_RESTART: the signal interrupts the wait at once. */
 		struct sigaction sa = { .sa_handler = batch_on_signal };
