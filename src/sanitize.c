@@ -136,14 +136,78 @@ put_decoded(struct strbuf *sb, const unsigned char *p, size_t n, uint32_t cp)
 		strbuf_add(sb, p, n);
 }
 
-void
-sanitize_terminal_append(struct strbuf *sb, const char *s)
+/* How one character that is not in a plain run is written, per output. */
+enum sanitize_mode {
+	SANITIZE_TERMINAL,
+	SANITIZE_JSON,
+	SANITIZE_TSV
+};
+
+/* Terminal: controls and bidi controls become U+FFFD. */
+static void
+put_terminal(struct strbuf *sb, const unsigned char *p, size_t n, uint32_t cp)
 {
+	if (is_control(cp) || is_bidi_control(cp))
+		utf8_put(sb, REPLACEMENT);
+	else
+		put_decoded(sb, p, n, cp);
+}
+
+/* JSON string content: the short escapes, \uXXXX for the rest of what is unsafe. */
+static void
+put_json(struct strbuf *sb, const unsigned char *p, size_t n, uint32_t cp)
+{
+	switch (cp) {
+	case '"': strbuf_adds(sb, "\\\""); break;
+	case '\\': strbuf_adds(sb, "\\\\"); break;
+	case '\n': strbuf_adds(sb, "\\n"); break;
+	case '\r': strbuf_adds(sb, "\\r"); break;
+	case '\t': strbuf_adds(sb, "\\t"); break;
+	case '\b': strbuf_adds(sb, "\\b"); break;
+	case '\f': strbuf_adds(sb, "\\f"); break;
+	default:
+		/*
+		 * Controls must be escaped; DEL, C1, bidi controls and the JavaScript
+		 * line separators are escaped too, so that the document is safe to cat
+		 * to a terminal and keeps the text.
+		 */
+		if (is_control(cp) || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029)
+			strbuf_addf(sb, "\\u%04x", (unsigned)cp);
+		else
+			put_decoded(sb, p, n, cp);
+		break;
+	}
+}
+
+/* TSV field: \t \n \\ escaped, other controls to U+FFFD. */
+static void
+put_tsv(struct strbuf *sb, const unsigned char *p, size_t n, uint32_t cp)
+{
+	if (cp == '\t')
+		strbuf_adds(sb, "\\t");
+	else if (cp == '\n')
+		strbuf_adds(sb, "\\n");
+	else if (cp == '\\')
+		strbuf_adds(sb, "\\\\");
+	else
+		put_terminal(sb, p, n, cp);
+}
+
+/* Append s for the given output: plain runs in one piece, every other character decoded. */
+static void
+sanitize_append(struct strbuf *sb, const char *s, enum sanitize_mode mode)
+{
+	/* Printable ASCII that still needs the mode's attention. */
+	static const unsigned char special[][2] = {
+		[SANITIZE_TERMINAL] = { 0, 0 },
+		[SANITIZE_JSON] = { '"', '\\' },
+		[SANITIZE_TSV] = { '\\', 0 },
+	};
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	uint32_t cp;
 
 	while (*p != '\0') {
-		size_t n = plain_run(p, 0, 0);
+		size_t n = plain_run(p, special[mode][0], special[mode][1]);
 
 		if (n > 0) {
 			strbuf_add(sb, p, n);
@@ -151,12 +215,20 @@ sanitize_terminal_append(struct strbuf *sb, const char *s)
 			continue;
 		}
 		n = utf8_next(p, &cp);
-		if (is_control(cp) || is_bidi_control(cp))
-			utf8_put(sb, REPLACEMENT);
+		if (mode == SANITIZE_JSON)
+			put_json(sb, p, n, cp);
+		else if (mode == SANITIZE_TSV)
+			put_tsv(sb, p, n, cp);
 		else
-			put_decoded(sb, p, n, cp);
+			put_terminal(sb, p, n, cp);
 		p += n;
 	}
+}
+
+void
+sanitize_terminal_append(struct strbuf *sb, const char *s)
+{
+	sanitize_append(sb, s, SANITIZE_TERMINAL);
 }
 
 char *
@@ -165,94 +237,22 @@ sanitize_terminal(const char *s)
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	sanitize_terminal_append(&sb, s);
+	sanitize_append(&sb, s, SANITIZE_TERMINAL);
 	return strbuf_detach(&sb, NULL);
 }
 
 void
 sanitize_json_append(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	uint32_t cp;
-
 	strbuf_addc(sb, '"');
-	while (*p != '\0') {
-		size_t n = plain_run(p, '"', '\\');
-		const unsigned char *start = p;
-
-		if (n > 0) {
-			strbuf_add(sb, p, n);
-			p += n;
-			continue;
-		}
-		n = utf8_next(p, &cp);
-		p += n;
-		switch (cp) {
-		case '"':
-			strbuf_adds(sb, "\\\"");
-			break;
-		case '\\':
-			strbuf_adds(sb, "\\\\");
-			break;
-		case '\n':
-			strbuf_adds(sb, "\\n");
-			break;
-		case '\r':
-			strbuf_adds(sb, "\\r");
-			break;
-		case '\t':
-			strbuf_adds(sb, "\\t");
-			break;
-		case '\b':
-			strbuf_adds(sb, "\\b");
-			break;
-		case '\f':
-			strbuf_adds(sb, "\\f");
-			break;
-		default:
-			/*
-			 * Controls must be escaped; DEL, C1, bidi controls and the
-			 * JavaScript line separators are escaped too, so that the
-			 * document is safe to cat to a terminal and keeps the text.
-			 */
-			if (is_control(cp) || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029)
-				strbuf_addf(sb, "\\u%04x", (unsigned)cp);
-			else
-				put_decoded(sb, start, n, cp);
-			break;
-		}
-	}
+	sanitize_append(sb, s, SANITIZE_JSON);
 	strbuf_addc(sb, '"');
 }
 
 void
 sanitize_tsv_append(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	uint32_t cp;
-
-	while (*p != '\0') {
-		size_t n = plain_run(p, '\\', 0);
-		const unsigned char *start = p;
-
-		if (n > 0) {
-			strbuf_add(sb, p, n);
-			p += n;
-			continue;
-		}
-		n = utf8_next(p, &cp);
-		p += n;
-		if (cp == '\t')
-			strbuf_adds(sb, "\\t");
-		else if (cp == '\n')
-			strbuf_adds(sb, "\\n");
-		else if (cp == '\\')
-			strbuf_adds(sb, "\\\\");
-		else if (is_control(cp) || is_bidi_control(cp))
-			utf8_put(sb, REPLACEMENT);
-		else
-			put_decoded(sb, start, n, cp);
-	}
+	sanitize_append(sb, s, SANITIZE_TSV);
 }
 
 void
