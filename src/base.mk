@@ -5,5 +5,5 @@ libbitstop_a_SOURCES += \
 	src/hosterr.c src/hosterr.h \
 	src/snapshot.c src/snapshot.h \
 	src/action.c src/action.h \
-	src/bits_job.h src/app.h src/poller.h src/cfg.h src/creds.h \
-	src/sanitize.h src/output.h src/audit.h
+	src/bits_job.h src/poller.h src/cfg.h src/creds.h \
+	src/sanitize.h src/audit.h

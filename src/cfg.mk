@@ -1,10 +1,9 @@
-## config, credentials, sanitizing, --once output, audit log.
+## config, credentials, sanitizing, audit log.
 libbitstop_a_SOURCES += \
 	src/sanitize.c \
 	src/cfg.c src/cfg_load.c src/cfg_hosts.c \
 	src/creds.c \
-	src/audit.c \
-	src/output.c
+	src/audit.c
 
 check_PROGRAMS += tests/test_sanitize
 TESTS += tests/test_sanitize
@@ -32,12 +31,6 @@ TESTS += tests/test_audit
 tests_test_audit_SOURCES = tests/test_audit.c
 tests_test_audit_CFLAGS = $(TEST_CFLAGS)
 tests_test_audit_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
-
-check_PROGRAMS += tests/test_output
-TESTS += tests/test_output
-tests_test_output_SOURCES = tests/test_output.c
-tests_test_output_CFLAGS = $(TEST_CFLAGS)
-tests_test_output_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/test_cfg_docs
 TESTS += tests/test_cfg_docs

@@ -24,7 +24,7 @@
 #include "src/bits_job.h"
 #include "src/cfg.h"
 #include "src/hosterr.h"
-#include "src/output.h"
+#include "cli/output.h"
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/wsman_bits.h"

@@ -8,7 +8,7 @@ TESTS += tests/fuzz_response_replay tests/fuzz_config_replay tests/fuzz_theme_re
 tests_fuzz_response_replay_SOURCES = tests/fuzz_response.c tests/fuzz_main.c
 tests_fuzz_response_replay_CFLAGS = $(TEST_CFLAGS) \
 	-DFUZZ_REPLAY -DFUZZ_CORPUS_DIRS='"tests/fuzz/response:tests/fixtures/bits:tests/fixtures/real"'
-tests_fuzz_response_replay_LDADD = libbitstop.a $(CORE_LIBS)
+tests_fuzz_response_replay_LDADD = libcli.a libbitstop.a $(CORE_LIBS)
 tests_fuzz_config_replay_SOURCES = tests/fuzz_config.c tests/fuzz_main.c
 tests_fuzz_config_replay_CFLAGS = $(TEST_CFLAGS) \
 	-DFUZZ_CORPUS_DIRS='"tests/fuzz/config:tests/fixtures/cfg"'
@@ -29,7 +29,7 @@ HARDEN_FUZZ_LINK = -fsanitize=fuzzer,address,undefined
 
 noinst_LIBRARIES += libfuzzcore.a
 libfuzzcore_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
-libfuzzcore_a_SOURCES = $(libbitstop_a_SOURCES) tui/theme.c
+libfuzzcore_a_SOURCES = $(libbitstop_a_SOURCES) cli/output.c tui/theme.c
 
 noinst_PROGRAMS += tests/fuzz_response tests/fuzz_config tests/fuzz_theme
 tests_fuzz_response_SOURCES = tests/fuzz_response.c

@@ -18,7 +18,7 @@
 
 #include "src/bits_job.h"
 #include "src/cfg.h"
-#include "src/output.h"
+#include "cli/output.h"
 #include "src/snapshot.h"
 #include "src/xalloc.h"
 

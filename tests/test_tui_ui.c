@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "src/app.h"
+#include "tui/app.h"
 #include "src/audit.h"
 #include "src/cfg.h"
 #include "tests/tui_fixture.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "src/app.h"
+#include "tui/app.h"
 #include "src/poller.h"
 #include "tui/keymap.h"
 #include "tui/term.h"

@@ -20,7 +20,7 @@ libtui_a_SOURCES = \
 	tui/help.c tui/help.h \
 	tui/ui.c tui/ui.h \
 	tui/term.c tui/term.h \
-	tui/run.c
+	tui/run.c tui/app.h
 
 dist_themes_DATA += \
 	themes/default.theme \

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/app.h"
+#include "tui/app.h"
 #include "src/audit.h"
 #include "src/cfg.h"
 #include "src/sanitize.h"

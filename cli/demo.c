@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "src/demo.h"
+#include "cli/demo.h"
 
 #include <errno.h>
 #include <fcntl.h>

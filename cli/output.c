@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "src/output.h"
+#include "cli/output.h"
 
 #include <inttypes.h>
 #include <stdbool.h>

@@ -16,12 +16,12 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
-#include "src/app.h"
+#include "tui/app.h"
 #include "src/audit.h"
-#include "src/batch.h"
+#include "cli/batch.h"
 #include "src/cfg.h"
 #include "src/creds.h"
-#include "src/demo.h"
+#include "cli/demo.h"
 #include "src/poller.h"
 #include "src/xalloc.h"
 

@@ -1,6 +1,6 @@
 /*
- * app: what main hands the interactive front end. The TUI (tui/) implements
- * app_run_tui(); src/ only declares it, so src/ never sees curses.
+ * app: what main() (bitstop.c) hands the interactive front end, and the
+ * front end's entry point. The core (src/) knows nothing of it.
  */
 #ifndef BITSTOP_APP_H
 #define BITSTOP_APP_H

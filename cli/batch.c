@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "src/batch.h"
+#include "cli/batch.h"
 
 #include <errno.h>
 #include <poll.h>

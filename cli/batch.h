@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "src/action.h"
-#include "src/output.h"
+#include "cli/output.h"
 
 struct config;
 struct audit;
