@@ -242,6 +242,10 @@ json_host(struct strbuf *sb, const struct host_cfg *h, struct host_snapshot *sna
 		strbuf_adds(sb, ",\n      \"latency_ms\": null");
 	else
 		strbuf_addf(sb, ",\n      \"latency_ms\": %u", snap->latency_ms);
+	if (host_backend_name(snap->backend) != NULL)
+		strbuf_addf(sb, ",\n      \"backend\": \"%s\"", host_backend_name(snap->backend));
+	else
+		strbuf_adds(sb, ",\n      \"backend\": null");
 	strbuf_adds(sb, ",\n      \"jobs\": [");
 	if (snap->state == HOST_STATE_OK) {
 		host_snapshot_sort_jobs(snap);

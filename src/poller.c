@@ -202,6 +202,7 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 	snap->polled_at_ms = time_wall_ms();
 	if (wsman_op_ok(h->op)) {
 		snap->state = HOST_STATE_OK;
+		snap->backend = HOST_BACKEND_WMI;
 		snap->jobs = wsman_op_take_jobs(h->op, &snap->njobs);
 		host_snapshot_sort_jobs(snap);
 		h->failures = 0;

@@ -64,3 +64,18 @@ time_mono_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* "wmi", "shell", or NULL for HOST_BACKEND_NONE. */
+const char *
+host_backend_name(enum host_backend b)
+{
+	switch (b) {
+	case HOST_BACKEND_WMI:
+		return "wmi";
+	case HOST_BACKEND_SHELL:
+		return "shell";
+	case HOST_BACKEND_NONE:
+		break;
+	}
+	return NULL;
+}

@@ -19,6 +19,14 @@ enum host_state {
 	HOST_STATE_ERROR
 };
 
+/* Which way a host was reached: the BITS WMI provider over WS-Man, or the
+ * BitsTransfer cmdlets in a WinRS shell. NONE until a poll reached the host. */
+enum host_backend {
+	HOST_BACKEND_NONE = 0,
+	HOST_BACKEND_WMI,
+	HOST_BACKEND_SHELL
+};
+
 struct host_snapshot {
 	size_t	 host;		/* index into config->hosts */
 	uint64_t seq;		/* poll number for this host, from 1 */
@@ -30,6 +38,7 @@ struct host_snapshot {
 	int64_t	 polled_at_ms;	/* wall clock (ms since epoch) when the poll finished */
 	int64_t	 last_ok_ms;	/* wall clock of the last successful poll; 0 = never */
 	unsigned failures;	/* consecutive failed polls (0 when ok) */
+	enum host_backend backend; /* how this poll reached the host */
 	int64_t	 next_poll_ms;	/* wall clock of the next scheduled poll (backoff shown to users) */
 	struct bits_job *jobs;	/* owned; sorted by creation time; empty on error */
 	size_t	 njobs;
@@ -40,6 +49,9 @@ struct host_snapshot *host_snapshot_new(size_t host);
 void host_snapshot_free(struct host_snapshot *snap);
 /* Sort jobs by creation time (then JobId), the order of product.md §2.2. */
 void host_snapshot_sort_jobs(struct host_snapshot *snap);
+
+/* "wmi", "shell", or NULL for HOST_BACKEND_NONE. */
+const char *host_backend_name(enum host_backend b);
 
 /* Wall clock in milliseconds since the epoch; monotonic clock in milliseconds. */
 int64_t time_wall_ms(void);

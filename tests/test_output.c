@@ -95,6 +95,7 @@ fleet_setup(void **state)
 
 	f->snaps[0]->state = HOST_STATE_OK;
 	f->snaps[0]->latency_ms = 12;
+	f->snaps[0]->backend = HOST_BACKEND_WMI;
 	f->snaps[0]->jobs = xcalloc(2, sizeof *f->snaps[0]->jobs);
 	f->snaps[0]->njobs = 2;
 	j = &f->snaps[0]->jobs[0];	/* the example job of §2.2 */
