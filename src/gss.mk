@@ -1,0 +1,9 @@
+## GSS-API security contexts and WinRM message encryption (MS-WSMV 2.2.9.1).
+libbitstop_a_SOURCES += \
+	src/wsman_crypt.c src/wsman_crypt.h
+
+check_PROGRAMS += tests/test_wsman_crypt
+TESTS += tests/test_wsman_crypt
+tests_test_wsman_crypt_SOURCES = tests/test_wsman_crypt.c
+tests_test_wsman_crypt_CFLAGS = $(TEST_CFLAGS)
+tests_test_wsman_crypt_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
