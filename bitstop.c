@@ -91,7 +91,9 @@ usage(FILE *f)
 "Watch and control the BITS transfer jobs of many Windows hosts over WinRM.\n"
 "\n"
 "HOST is name, name:port, or http[s]://name[:port][/wsman]; a bare name means\n"
-"https://name:5986/wsman. Hosts also come from the config file and --hosts-file.\n"
+"http://name:5985/wsman, WinRM's default listener, every message encrypted\n"
+"(https://name:5986/wsman with --auth basic). Hosts also come from the config\n"
+"file and --hosts-file.\n"
 "\n"
 "Options:\n"
 "  -c, --config FILE      config file (default: $BITSTOP_CONFIG,\n"
@@ -99,7 +101,8 @@ usage(FILE *f)
 "  -f, --hosts-file FILE  one host per line, # comments; - is standard input\n"
 "  -u, --user USER        user for hosts that have none configured\n"
 "                         (DOMAIN\\user or user@REALM)\n"
-"  -a, --auth SCHEME      basic or negotiate (Kerberos through GSS-API)\n"
+"  -a, --auth SCHEME      negotiate (default: Kerberos when a ticket can be had,\n"
+"                         else NTLM), kerberos, ntlm, or basic\n"
 "  -d, --delay SECONDS    refresh interval (default 5, minimum 0.5)\n"
 "  -r, --readonly         send no action; action keys explain why\n"
 "  -k, --insecure         do not verify TLS certificates\n"
@@ -186,8 +189,13 @@ parse_options(int argc, char **argv, struct options *o)
 				o->auth = AUTH_BASIC;
 			else if (strcasecmp(optarg, "negotiate") == 0)
 				o->auth = AUTH_NEGOTIATE;
+			else if (strcasecmp(optarg, "kerberos") == 0)
+				o->auth = AUTH_KERBEROS;
+			else if (strcasecmp(optarg, "ntlm") == 0)
+				o->auth = AUTH_NTLM;
 			else
-				usage_error("--auth: '%s' is not basic or negotiate", optarg);
+				usage_error("--auth: '%s' is not negotiate, kerberos, ntlm or basic",
+				    optarg);
 			break;
 		case 'd':
 			o->delay = parse_seconds(optarg, "--delay");
@@ -405,6 +413,9 @@ main(int argc, char **argv)
 		}
 		free(path);
 	}
+	/* before hosts are added: the scheme decides what a bare name means */
+	if (o.auth >= 0)
+		cfg->defaults.auth = (enum auth_scheme)o.auth;
 	for (size_t i = 0; i < o.nhosts_files; i++)
 		if (config_add_hosts_file(cfg, o.hosts_files[i], &cause) != 0)
 			config_error(cause);

@@ -18,8 +18,8 @@ void
 host_settings_init(struct host_settings *s)
 {
 	memset(s, 0, sizeof *s);
-	s->auth = AUTH_BASIC;
-	s->scheme = xstrdup("https");
+	s->auth = AUTH_NEGOTIATE;	/* as PowerShell remoting: WinRM's default listener */
+	s->scheme = NULL;
 	s->verify_tls = true;
 	s->timeout = 15.0;
 }
@@ -30,6 +30,7 @@ host_settings_copy(struct host_settings *dst, const struct host_settings *src)
 	*dst = *src;
 	dst->user = xstrdup_or_null(src->user);
 	dst->scheme = xstrdup_or_null(src->scheme);
+	dst->spn = xstrdup_or_null(src->spn);
 	dst->cacert = xstrdup_or_null(src->cacert);
 	dst->password_command = xstrdup_or_null(src->password_command);
 	dst->password = xstrdup_or_null(src->password);
@@ -40,6 +41,7 @@ host_settings_done(struct host_settings *s)
 {
 	free(s->user);
 	free(s->scheme);
+	free(s->spn);
 	free(s->cacert);
 	free(s->password_command);
 	xfree_secret(s->password);

@@ -13,14 +13,17 @@
 
 enum auth_scheme {
 	AUTH_BASIC = 0,
-	AUTH_NEGOTIATE
+	AUTH_NEGOTIATE,		/* SPNEGO: Kerberos when a ticket can be had, else NTLM */
+	AUTH_KERBEROS,
+	AUTH_NTLM		/* through gss-ntlmssp, under the HTTP Negotiate scheme */
 };
 
 /* Settings a host inherits: built-in, then `defaults`, then its group, then the host. */
 struct host_settings {
 	char	*user;			/* NULL: none */
-	enum auth_scheme auth;		/* default: basic over https (see cfg.c) */
-	char	*scheme;		/* "https" or "http" */
+	enum auth_scheme auth;		/* default: negotiate (see cfg.c) */
+	char	*scheme;		/* "https", "http", or NULL: https for basic, else http */
+	char	*spn;			/* Kerberos service principal; NULL: HTTP/<host> */
 	unsigned port;			/* 0: 5986 for https, 5985 for http */
 	bool	 verify_tls;
 	char	*cacert;		/* NULL: system store */
@@ -39,6 +42,7 @@ struct host_cfg {
 	char	*group;		/* NULL when not from a group */
 	char	*user;		/* NULL: none */
 	enum auth_scheme auth;
+	char	*spn;		/* NULL: HTTP/<hostname> */
 	bool	 verify_tls;
 	char	*cacert;
 	double	 timeout;
@@ -100,12 +104,13 @@ int config_check(const struct config *cfg, char **cause);
 
 /*
  * Parse a host spec into scheme/host/port/path and the normalised URL.
- * A bare name means https://name:5986/wsman; name:5985 means http. -1 with *cause.
+ * A bare name means http://name:5985/wsman (https://name:5986/wsman with basic
+ * authentication or scheme "https"); name:5985 means http. -1 with *cause.
  */
 int host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause);
 
-/* Built-in host settings (https, basic, verify TLS, 15 s timeout), into s. */
+/* Built-in host settings (negotiate, so plain HTTP sealed; verify TLS, 15 s timeout), into s. */
 void host_settings_init(struct host_settings *s);
 /* Deep copy of src into dst (dst uninitialised). */
 void host_settings_copy(struct host_settings *dst, const struct host_settings *src);

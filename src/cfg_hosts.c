@@ -166,7 +166,8 @@ host_spec_parse(const char *spec, const struct host_settings *s, char **url, cha
 		else if (has_port && port == WINRM_HTTPS_PORT)
 			is_https = true;
 		else
-			is_https = s == NULL || s->scheme == NULL || strcmp(s->scheme, "http") != 0;
+			is_https = s != NULL && (s->scheme != NULL ? strcmp(s->scheme, "https") == 0 :
+			    s->auth == AUTH_BASIC);
 	}
 	if (!has_port)
 		port = s != NULL && s->port != 0 ? s->port :
@@ -188,6 +189,7 @@ host_cfg_done(struct host_cfg *h)
 	free(h->url);
 	free(h->group);
 	free(h->user);
+	free(h->spn);
 	free(h->cacert);
 	free(h->password_command);
 	xfree_secret(h->password);
@@ -276,6 +278,7 @@ config_add_host_with(struct config *cfg, const char *spec, const struct host_set
 	h->group = xstrdup_or_null(group);
 	h->user = xstrdup_or_null(s->user);
 	h->auth = s->auth;
+	h->spn = xstrdup_or_null(s->spn);
 	h->verify_tls = s->verify_tls;
 	h->cacert = xstrdup_or_null(s->cacert);
 	h->timeout = s->timeout;

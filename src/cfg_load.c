@@ -46,7 +46,7 @@ static const char *const key_type_expect[] = {
 	[KEY_BOOL] = "true or false",
 	[KEY_PORT] = "a port number from 1 to 65535",
 	[KEY_SECONDS] = "a number of seconds greater than 0",
-	[KEY_AUTH] = "\"basic\" or \"negotiate\"",
+	[KEY_AUTH] = "\"negotiate\", \"kerberos\", \"ntlm\" or \"basic\"",
 	[KEY_SCHEME] = "\"https\" or \"http\"",
 };
 
@@ -58,6 +58,7 @@ static const char *const key_type_expect[] = {
 	X(user, KEY_STRING) \
 	X(auth, KEY_AUTH) \
 	X(scheme, KEY_SCHEME) \
+	X(spn, KEY_STRING) \
 	X(port, KEY_PORT) \
 	X(verify_tls, KEY_BOOL) \
 	X(cacert, KEY_PATH) \
@@ -322,6 +323,12 @@ apply_setting(struct cfg_ctx *ctx, const config_setting_t *s, const struct setti
 		else if (config_setting_type(s) == CONFIG_TYPE_STRING &&
 		    strcasecmp(config_setting_get_string(s), "negotiate") == 0)
 			*(enum auth_scheme *)field = AUTH_NEGOTIATE;
+		else if (config_setting_type(s) == CONFIG_TYPE_STRING &&
+		    strcasecmp(config_setting_get_string(s), "kerberos") == 0)
+			*(enum auth_scheme *)field = AUTH_KERBEROS;
+		else if (config_setting_type(s) == CONFIG_TYPE_STRING &&
+		    strcasecmp(config_setting_get_string(s), "ntlm") == 0)
+			*(enum auth_scheme *)field = AUTH_NTLM;
 		else
 			ctx_bad_value(ctx, s, expect, false);
 		break;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "src/cfg.h"
+#include "src/gssauth.h"
 #include "src/sanitize.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -485,11 +486,18 @@ creds_prompt(const char *user, const char *host, size_t nhosts, char **out, char
 	return *out != NULL ? 0 : -1;
 }
 
-/* True when h still needs a password (basic auth, none yet). */
+/*
+ * True when h still needs a password: basic always; Kerberos and Negotiate only
+ * for a configured user without a ticket; NTLM for a configured user.
+ */
 static bool
 creds_needed(const struct host_cfg *h)
 {
-	return h->auth == AUTH_BASIC && h->password == NULL;
+	if (h->password != NULL)
+		return false;
+	if (h->auth == AUTH_BASIC)
+		return true;
+	return h->user != NULL && (h->auth == AUTH_NTLM || !gssauth_have_ticket());
 }
 
 /* The non-interactive sources for host h: its command, the environment, ~/.netrc. */
@@ -539,6 +547,8 @@ creds_prompt_all(struct creds_state *st, struct config *cfg, bool interactive, c
 
 		if (!creds_needed(h))
 			continue;
+		if (!interactive && h->auth != AUTH_BASIC)
+			continue;	/* the host says why when it authenticates */
 		if (h->user == NULL) {
 			*cause = xasprintf("%s: basic authentication needs a user (set 'user' in the "
 			    "config or use -u)", h->name);

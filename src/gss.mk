@@ -1,6 +1,7 @@
 ## GSS-API security contexts and WinRM message encryption (MS-WSMV 2.2.9.1).
 libbitstop_a_SOURCES += \
-	src/wsman_crypt.c src/wsman_crypt.h
+	src/wsman_crypt.c src/wsman_crypt.h \
+	src/gssauth.c src/gssauth.h
 
 check_PROGRAMS += tests/test_wsman_crypt
 TESTS += tests/test_wsman_crypt

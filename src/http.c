@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "src/cfg.h"
+#include "src/gssauth.h"
 #include "src/snapshot.h"
 #include "src/strbuf.h"
+#include "src/wsman_crypt.h"
 #include "src/xalloc.h"
 
 struct http_conn {
@@ -24,7 +27,59 @@ struct http_conn {
 	char	 errbuf[CURL_ERROR_SIZE];
 	const char *what;	/* operation being sent, for verbose logs */
 	int64_t	 started_ms;
+	/* Negotiate (Kerberos, NTLM): our own GSS-API loop, the context bound to the
+	 * connection libcurl keeps to the host */
+	struct gssauth *gss;	/* NULL for basic */
+	bool	 seal;		/* plain HTTP: every body sealed (MS-WSMV 2.2.9.1) */
+	bool	 leg;		/* the transfer in flight is a handshake leg */
+	bool	 retried;	/* the request was sent again once after a 401 */
+	unsigned legs;		/* handshake legs of the current handshake */
+	unsigned handshakes;	/* handshakes completed (for -v) */
+	char	*auth_line;	/* "Authorization: Negotiate ..." of the next leg */
+	struct curl_slist *leg_headers;
+	char	*peer_token;	/* token of the last WWW-Authenticate: Negotiate, or NULL */
+	bool	 offers_negotiate;
+	char	 offers[96];	/* schemes the server offered, for messages */
+	const char *req_body;	/* the plain request, sent after authentication */
+	size_t	 req_len;
+	struct strbuf wire;	/* the sealed request */
+	struct strbuf plain;	/* the unsealed response */
 };
+
+/* libcurl header callback: collect the WWW-Authenticate challenges. */
+static size_t
+http_header_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_conn *c = arg;
+	size_t n = size * nmemb, k = strlen("WWW-Authenticate:"), i;
+	const char *v;
+	size_t vlen, slen;
+
+	if (n < k || strncasecmp(data, "WWW-Authenticate:", k) != 0)
+		return n;
+	v = data + k;
+	vlen = n - k;
+	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+		vlen--;
+	slen = 0;
+	while (slen < vlen && v[slen] != ' ')
+		slen++;
+	i = strlen(c->offers);
+	if (i + slen + 3 < sizeof c->offers && slen > 0)
+		snprintf(c->offers + i, sizeof c->offers - i, "%s%.*s", i ? ", " : "", (int)slen, v);
+	if (slen == strlen("Negotiate") && strncasecmp(v, "Negotiate", slen) == 0) {
+		c->offers_negotiate = true;
+		while (slen < vlen && v[slen] == ' ')
+			slen++;
+		free(c->peer_token);
+		c->peer_token = slen < vlen ? xstrndup(v + slen, vlen - slen) : NULL;
+	}
+	return n;
+}
 
 /* libcurl write callback: append to the body, refusing past the cap. */
 static size_t
@@ -66,7 +121,37 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	c->headers = curl_slist_append(c->headers, "Accept-Encoding: identity");
 	c->headers = curl_slist_append(c->headers, "Expect:");
 	c->headers = curl_slist_append(c->headers, "User-Agent: bitstop/" PACKAGE_VERSION);
+	strbuf_init(&c->wire);
+	strbuf_init(&c->plain);
+	if (h->auth != AUTH_BASIC) {
+		struct gssauth_opts o = {
+			.mech = h->auth == AUTH_KERBEROS ? GSSAUTH_KERBEROS :
+			    h->auth == AUTH_NTLM ? GSSAUTH_NTLM : GSSAUTH_NEGOTIATE,
+			.host = h->hostname, .spn = h->spn, .user = h->user, .password = h->password,
+		};
+
+		c->gss = gssauth_client_new(&o);
+		c->seal = !h->https;
+	}
 	return c;
+}
+
+/* Headers of a request: the host's, with the sealed Content-Type and a token as needed. */
+static struct curl_slist *
+http_conn_headers(struct http_conn *c, bool sealed)
+{
+	curl_slist_free_all(c->leg_headers);
+	c->leg_headers = NULL;
+	if (!sealed && c->auth_line == NULL)
+		return c->headers;
+	c->leg_headers = curl_slist_append(NULL, sealed ? "Content-Type: " WSMAN_CRYPT_CTYPE :
+	    "Content-Type: application/soap+xml;charset=UTF-8");
+	c->leg_headers = curl_slist_append(c->leg_headers, "Accept-Encoding: identity");
+	c->leg_headers = curl_slist_append(c->leg_headers, "Expect:");
+	c->leg_headers = curl_slist_append(c->leg_headers, "User-Agent: bitstop/" PACKAGE_VERSION);
+	if (c->auth_line != NULL)
+		c->leg_headers = curl_slist_append(c->leg_headers, c->auth_line);
+	return c->leg_headers;
 }
 
 /* Give a (reset) easy handle every setting of this host. */
@@ -99,10 +184,10 @@ http_conn_setup(struct http_conn *c, CURL *e)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->verify_tls ? 2L : 0L);
 	if (h->cacert != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, h->cacert);
-	if (h->auth == AUTH_NEGOTIATE) {
-		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_NEGOTIATE);
-		/* GSS-API uses the Kerberos ticket; the user name is only informative. */
-		curl_easy_setopt(e, CURLOPT_USERPWD, ":");
+	if (c->gss != NULL) {
+		/* our own Negotiate loop: libcurl's hides the context, which cannot seal */
+		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+		curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
 	} else if (h->user != NULL) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(e, CURLOPT_USERNAME, h->user);
@@ -118,7 +203,13 @@ http_conn_free(struct http_conn *c)
 	if (c->easy != NULL)
 		curl_easy_cleanup(c->easy);
 	curl_slist_free_all(c->headers);
+	curl_slist_free_all(c->leg_headers);
 	strbuf_done(&c->body);
+	strbuf_done(&c->wire);
+	strbuf_done(&c->plain);
+	gssauth_free(c->gss);
+	free(c->auth_line);
+	free(c->peer_token);
 	free(c->name);
 	free(c);
 }
@@ -129,19 +220,84 @@ http_conn_easy(struct http_conn *c)
 	return c->easy;
 }
 
-void
-http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len, const char *what)
+/* Start the next handshake leg: a token for the server, sent on an empty POST. */
+static int
+http_conn_leg(struct http_conn *c, const char *in, struct hosterr *err)
 {
+	char *tok = NULL;
+	int rc = gssauth_step(c->gss, in, &tok, err);
+
+	free(c->auth_line);
+	c->auth_line = NULL;
+	if (rc < 0)
+		return -1;
+	if (tok == NULL) {
+		hosterr_set(err, HOSTERR_AUTH, "%s authentication produced no token for the server",
+		    gssauth_mech_name(c->gss));
+		return -1;
+	}
+	c->auth_line = xasprintf("Authorization: Negotiate %s", tok);
+	free(tok);
+	c->leg = true;
+	c->legs++;
+	return 0;
+}
+
+int
+http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len, const char *what,
+    struct hosterr *err)
+{
+	const char *send = body;
+	size_t n = len;
+	bool sealed = false;
+
+	if (body != NULL) {
+		c->req_body = body;
+		c->req_len = len;
+		c->what = what;
+		c->retried = false;
+	}
 	c->easy = easy;
 	curl_easy_reset(easy);
 	http_conn_setup(c, easy);
 	strbuf_reset(&c->body);
 	c->overflow = false;
 	c->errbuf[0] = '\0';
-	c->what = what;
 	c->started_ms = time_mono_ms();
-	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	c->offers[0] = '\0';
+	c->offers_negotiate = false;
+	free(c->peer_token);
+	c->peer_token = NULL;
+	send = c->req_body;
+	n = c->req_len;
+	if (c->gss != NULL && !gssauth_ready(c->gss) && !c->leg) {
+		/* a new handshake: its first leg is an empty POST carrying our token */
+		gssauth_reset(c->gss);
+		c->legs = 0;
+		if (http_conn_leg(c, NULL, err) != 0)
+			return -1;
+	}
+	if (c->gss != NULL && c->leg) {
+		send = "";
+		n = 0;
+	} else if (c->gss != NULL) {
+		free(c->auth_line);
+		c->auth_line = NULL;
+		if (c->seal) {
+			strbuf_reset(&c->wire);
+			if (gssauth_seal(c->gss, c->req_body, c->req_len, "UTF-8", &c->wire, err) != 0) {
+				gssauth_reset(c->gss);
+				return -1;
+			}
+			send = c->wire.s;
+			n = c->wire.len;
+			sealed = true;
+		}
+	}
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, http_conn_headers(c, sealed));
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, send);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
+	return 0;
 }
 
 CURL *
@@ -152,6 +308,10 @@ http_conn_release(struct http_conn *c)
 	c->easy = NULL;
 	strbuf_done(&c->body);
 	strbuf_init(&c->body);
+	strbuf_done(&c->wire);
+	strbuf_init(&c->wire);
+	strbuf_done(&c->plain);
+	strbuf_init(&c->plain);
 	return easy;
 }
 
@@ -216,12 +376,139 @@ http_map_error(struct http_conn *c, CURLcode rc, struct hosterr *err)
 	}
 }
 
+/* A handshake leg got its answer: 1 to send the next leg or the request, -1 with err. */
+static int
+http_conn_leg_done(struct http_conn *c, long status, unsigned nconn, struct hosterr *err)
+{
+	const char *mech = gssauth_mech_name(c->gss);
+
+	if (c->legs > 1 && nconn > 0) {
+		gssauth_reset(c->gss);
+		c->leg = false;
+		hosterr_set(err, HOSTERR_AUTH, "the connection closed in the middle of the %s "
+		    "handshake: the server or a proxy does not keep connections alive", mech);
+		return -1;
+	}
+	if (status == 401 && c->peer_token != NULL && !gssauth_ready(c->gss)) {
+		if (http_conn_leg(c, c->peer_token, err) != 0) {
+			c->leg = false;
+			return -1;
+		}
+		return 1;
+	}
+	c->leg = false;
+	if (status == 401) {
+		gssauth_reset(c->gss);
+		if (!c->offers_negotiate)
+			hosterr_set_code(err, HOSTERR_AUTH, 401, "the server does not offer Negotiate "
+			    "authentication (it offers: %s): enable it on the host, or use --auth basic "
+			    "over HTTPS", c->offers[0] != '\0' ? c->offers : "nothing");
+		else if (strcmp(mech, "NTLM") == 0)
+			hosterr_set_code(err, HOSTERR_AUTH, 401, "the server refused the NTLM "
+			    "credentials: check the user name (DOMAIN\\user) and the password");
+		else
+			hosterr_set_code(err, HOSTERR_AUTH, 401, "the server refused the %s "
+			    "authentication: check the user, the host's service principal (spn) and "
+			    "that both clocks agree", mech);
+		return -1;
+	}
+	if (status != 200) {
+		gssauth_reset(c->gss);
+		hosterr_set_code(err, HOSTERR_AUTH, (uint32_t)status, "the server answered HTTP %ld "
+		    "to the %s authentication request", status, mech);
+		return -1;
+	}
+	if (!gssauth_ready(c->gss)) {
+		char *tok = NULL;
+		int rc;
+
+		if (c->peer_token == NULL) {
+			gssauth_reset(c->gss);
+			hosterr_set(err, HOSTERR_AUTH, "the server accepted the %s authentication but "
+			    "sent no mutual authentication token: it cannot be trusted to be the host",
+			    mech);
+			return -1;
+		}
+		rc = gssauth_step(c->gss, c->peer_token, &tok, err);
+		free(tok);
+		if (rc != 0) {
+			if (rc > 0)
+				hosterr_set(err, HOSTERR_AUTH, "the server's mutual authentication token "
+				    "does not complete the %s handshake", mech);
+			gssauth_reset(c->gss);
+			return -1;
+		}
+	}
+	c->handshakes++;
+	if (c->verbose)
+		fprintf(stderr, "bitstop: %s: %s authentication complete after %u legs\n", c->name,
+		    gssauth_mech_name(c->gss), c->legs);
+	return 1;
+}
+
+/*
+ * The answer to a request sent under a GSS context: 0 with *resp unsealed, 1 to
+ * authenticate again and resend (a 401: the server did not run the request), or
+ * -1 with err.
+ */
+static int
+http_conn_gss_done(struct http_conn *c, long status, const char *ctype,
+    struct http_response *resp, struct hosterr *err)
+{
+	bool utf16 = false;
+
+	if (status == 401) {
+		/* the server has no context for this connection (a new one, or it dropped
+		 * ours): it refused the request unread, so sending it again is safe */
+		gssauth_reset(c->gss);
+		if (c->retried) {
+			hosterr_set_code(err, HOSTERR_AUTH, 401, "the server refused the request "
+			    "right after a successful %s authentication", gssauth_mech_name(c->gss));
+			return -1;
+		}
+		c->retried = true;
+		return 1;
+	}
+	resp->status = status;
+	if (!c->seal) {
+		resp->content_type = ctype;
+		resp->body = c->body.s;
+		resp->len = c->body.len;
+		return 0;
+	}
+	if (!wsman_crypt_is_encrypted(ctype)) {
+		if (status == 200 && c->body.len > 0) {
+			gssauth_reset(c->gss);
+			hosterr_set(err, HOSTERR_PROTOCOL, "the server answered an encrypted request "
+			    "without encryption: refused");
+			return -1;
+		}
+		/* errors without a body (or a plain fault) carry nothing to decrypt */
+		resp->content_type = ctype;
+		resp->body = c->body.s;
+		resp->len = c->body.len;
+		if (status == 500 && c->body.len == 0)
+			gssauth_reset(c->gss);
+		return 0;
+	}
+	if (gssauth_unseal(c->gss, c->body.s, c->body.len, &c->plain, &utf16, err) != 0) {
+		gssauth_reset(c->gss);
+		return -1;
+	}
+	resp->content_type = utf16 ? "application/soap+xml;charset=UTF-16" :
+	    "application/soap+xml;charset=UTF-8";
+	resp->body = c->plain.s;
+	resp->len = c->plain.len;
+	return 0;
+}
+
 int
 http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, struct hosterr *err)
 {
 	long status = 0, nconn = 0;
 	char *ctype = NULL;
 	int64_t elapsed = time_mono_ms() - c->started_ms;
+	bool leg = c->leg;
 
 	memset(resp, 0, sizeof *resp);
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -230,15 +517,20 @@ http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, s
 	resp->elapsed_ms = (unsigned)elapsed;
 	if (rc != CURLE_OK) {
 		http_map_error(c, rc, err);
+		if (c->gss != NULL) {
+			/* the context lives with the connection, which is gone or out of step */
+			gssauth_reset(c->gss);
+			c->leg = false;
+		}
 		if (c->verbose)
 			fprintf(stderr, "bitstop: %s: %s -> failed after %lld ms: %s\n", c->name,
-			    c->what, (long long)elapsed, err->message);
+			    leg ? "authentication" : c->what, (long long)elapsed, err->message);
 		return -1;
 	}
 	curl_easy_getinfo(c->easy, CURLINFO_CONTENT_TYPE, &ctype);
 	if (c->verbose)
-		fprintf(stderr, "bitstop: %s: %s -> HTTP %ld, %zu bytes, %lld ms\n", c->name, c->what,
-		    status, c->body.len, (long long)elapsed);
+		fprintf(stderr, "bitstop: %s: %s -> HTTP %ld, %zu bytes, %lld ms\n", c->name,
+		    leg ? "authentication" : c->what, status, c->body.len, (long long)elapsed);
 	if (status >= 300 && status < 400) {
 		char *loc = NULL;
 
@@ -246,8 +538,16 @@ http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, s
 		hosterr_set_code(err, HOSTERR_HTTP, (uint32_t)status,
 		    "HTTP %ld redirect%s%s refused: credentials are never sent to another address",
 		    status, loc != NULL ? " to " : "", loc != NULL ? loc : "");
+		if (c->gss != NULL) {
+			gssauth_reset(c->gss);
+			c->leg = false;
+		}
 		return -1;
 	}
+	if (c->gss != NULL && leg)
+		return http_conn_leg_done(c, status, (unsigned)nconn, err);
+	if (c->gss != NULL)
+		return http_conn_gss_done(c, status, ctype, resp, err);
 	resp->status = status;
 	resp->content_type = ctype;
 	resp->body = c->body.s;

@@ -39,15 +39,20 @@ void http_conn_free(struct http_conn *c);
 /* The easy handle of the request in flight, or NULL. */
 CURL *http_conn_easy(struct http_conn *c);
 /*
- * Set up a POST of body (which must stay valid until the transfer ends) on easy,
+ * Set up a POST of body (which must stay valid until the request is over) on easy,
  * which is reset and given every setting of the host; the conn uses it until
- * http_conn_release().
+ * http_conn_release(). body NULL sends the last request again (after
+ * http_conn_finish returned 1). Under Negotiate, Kerberos or NTLM the transfer may
+ * be a handshake leg instead, and on plain HTTP the body goes out sealed. -1 with
+ * err when nothing can be sent (no credentials, ...).
  */
-void http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len,
-    const char *what);
+int http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len,
+    const char *what, struct hosterr *err);
 /*
- * Collect the outcome of the transfer that ended with rc: 0 and *resp filled (valid
- * until the next prepare or release), or -1 and err set for a transport failure.
+ * Collect the outcome of the transfer that ended with rc: 0 and *resp filled with
+ * the plain answer (valid until the next prepare or release); 1 when the transfer
+ * was an authentication step and the request must be prepared again (body NULL),
+ * never after the server may have run it; -1 and err set for a failure.
  */
 int http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, struct hosterr *err);
 /* The response has been read: free its body and give back the easy handle (NULL if

@@ -173,17 +173,25 @@ worker_easy(struct worker *w)
 	return easy;
 }
 
-/* Send the op's current request on an easy handle of the worker. */
-static void
-worker_send(struct worker *w, struct host_rt *h, const char *body, size_t len)
+/*
+ * Send the op's current request (body NULL: the same one again, after an
+ * authentication step) on an easy handle of the worker; -1 with err when it
+ * cannot be sent (no credentials, ...).
+ */
+static int
+worker_send(struct worker *w, struct host_rt *h, const char *body, size_t len, struct hosterr *err)
 {
 	const char *what = h->action != NULL ? action_kind_name(h->action->kind) : "poll";
 	CURL *easy = worker_easy(w);
 
-	http_conn_prepare(h->conn, easy, body, len, what);
+	if (http_conn_prepare(h->conn, easy, body, len, what, err) != 0) {
+		w->idle[w->nidle++] = http_conn_release(h->conn);
+		return -1;
+	}
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)h);
 	curl_easy_setopt(easy, CURLOPT_SHARE, w->share);
 	curl_multi_add_handle(w->multi, easy);
+	return 0;
 }
 
 /* The poll of h is over: build its snapshot and schedule the next one. */
@@ -279,6 +287,32 @@ worker_finish_op(struct worker *w, struct host_rt *h, int64_t now)
 	w->inflight--;
 }
 
+/*
+ * Send the op's next request (again: the same one, after an authentication
+ * step), or finish the op
+ * when none is left; a request that cannot be sent fails the op's step.
+ */
+static void
+worker_advance(struct worker *w, struct host_rt *h, bool again)
+{
+	struct hosterr err = { 0 };
+	const char *body = NULL;
+	size_t len = 0;
+
+	for (;;) {
+		if (!again && (body = wsman_op_request(h->op, &len)) == NULL)
+			break;
+		if (atomic_load(&w->p->stop))
+			break;
+		if (worker_send(w, h, body, len, &err) == 0)
+			return;
+		wsman_op_fail(h->op, &err);
+		hosterr_clear(&err);
+		again = false;
+	}
+	worker_finish_op(w, h, time_mono_ms());
+}
+
 /* Fail an action before anything was sent (audit log unusable, bad request). */
 static void
 worker_refuse_action(struct worker *w, struct action_req *req, const char *why)
@@ -335,8 +369,6 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 	while (h->npending > 0) {
 		struct action_req *req = ptr_shift(h->pending, &h->npending);
 		struct wsman_op *op = worker_action_op(h, req);
-		const char *body;
-		size_t len;
 
 		if (op == NULL) {
 			worker_refuse_action(w, req, "malformed action request");
@@ -356,17 +388,14 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 				continue;
 			}
 		}
-		body = wsman_op_request(op, &len);
 		h->op = op;
 		h->action = req;
 		h->op_started = now;
 		h->op_connects = 0;
 		w->inflight++;
-		if (body == NULL) {
-			worker_finish_op(w, h, now);
+		worker_advance(w, h, false);
+		if (h->op == NULL)
 			continue;
-		}
-		worker_send(w, h, body, len);
 		return true;
 	}
 	return false;
@@ -376,21 +405,13 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 static void
 worker_start_poll(struct worker *w, struct host_rt *h, int64_t now)
 {
-	const char *body;
-	size_t len;
-
 	atomic_store(&h->refresh, false);
 	h->op = wsman_op_new_list(&h->target);
 	h->action = NULL;
 	h->op_started = now;
 	h->op_connects = 0;
 	w->inflight++;
-	body = wsman_op_request(h->op, &len);
-	if (body == NULL) {
-		worker_finish_op(w, h, now);
-		return;
-	}
-	worker_send(w, h, body, len);
+	worker_advance(w, h, false);
 }
 
 /* Move queued action requests to their hosts. */
@@ -453,9 +474,7 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 	struct host_rt *h = NULL;
 	struct http_response resp;
 	struct hosterr err = { 0 };
-	const char *next;
-	size_t len;
-	int64_t now;
+	int rc2;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&h);
 	curl_multi_remove_handle(w->multi, easy);
@@ -468,20 +487,16 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 		w->idle[w->nidle++] = http_conn_release(h->conn);
 		return;
 	}
-	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
+	rc2 = http_conn_finish(h->conn, rc, &resp, &err);
+	if (rc2 == 0)
 		wsman_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
-	else
+	else if (rc2 < 0)
 		wsman_op_fail(h->op, &err);
 	h->op_connects += resp.connects;
 	w->idle[w->nidle++] = http_conn_release(h->conn);
 	hosterr_clear(&err);
-	now = time_mono_ms();
-	next = wsman_op_request(h->op, &len);
-	if (next != NULL && !atomic_load(&w->p->stop)) {
-		worker_send(w, h, next, len);
-		return;
-	}
-	worker_finish_op(w, h, now);
+	/* 1: an authentication step; the request itself goes (again) next */
+	worker_advance(w, h, rc2 > 0);
 }
 
 /* A poller thread: schedule, run transfers, hand results over. */
