@@ -39,7 +39,8 @@ static void
 sim_usage(FILE *f)
 {
 	fputs("usage: bitsim [--hosts N --base-port P [--address ADDR] | --listen ADDR:PORT ...]\n"
-	    "              [--jobs M] [--max-jobs N] [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none]\n"
+	    "              [--jobs M] [--max-jobs N] [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none|basic|negotiate]\n"
+	    "              [--require-encryption]\n"
 	    "              [--tls-cert FILE --tls-key FILE] [--batching all|first-one]\n"
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
@@ -83,7 +84,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 {
 	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
 	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
-	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS };
+	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS, O_REQENC };
 	static const struct option longopts[] = {
 		{ "hosts", required_argument, NULL, O_HOSTS },
 		{ "base-port", required_argument, NULL, O_BASE },
@@ -97,6 +98,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 		{ "epoch", required_argument, NULL, O_EPOCH },
 		{ "user", required_argument, NULL, O_USER },
 		{ "auth", required_argument, NULL, O_AUTH },
+		{ "require-encryption", no_argument, NULL, O_REQENC },
 		{ "tls-cert", required_argument, NULL, O_CERT },
 		{ "tls-key", required_argument, NULL, O_KEY },
 		{ "batching", required_argument, NULL, O_BATCH },
@@ -141,7 +143,12 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 			o->epoch_given = 1;
 			break;
 		case O_USER: cfg->user = optarg; break;
-		case O_AUTH: cfg->auth_none = sim_choice("auth", optarg, "none", "basic"); break;
+		case O_AUTH:
+			cfg->auth_negotiate = strcmp(optarg, "negotiate") == 0;
+			if (!cfg->auth_negotiate)
+				cfg->auth_none = sim_choice("auth", optarg, "none", "basic");
+			break;
+		case O_REQENC: cfg->require_encryption = 1; break;
 		case O_CERT: cfg->tls_cert = optarg; break;
 		case O_KEY: cfg->tls_key = optarg; break;
 		case O_BATCH: cfg->batching_all = sim_choice("batching", optarg, "all", "first-one"); break;
@@ -309,7 +316,12 @@ main(int argc, char **argv)
 		cfg->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	if (!o.epoch_given)
 		cfg->epoch = (double)time(NULL);
-	if (!cfg->auth_none) {
+	if (cfg->require_encryption && !cfg->auth_negotiate) {
+		fputs("bitsim: --require-encryption needs --auth negotiate (only Negotiate "
+		    "can encrypt)\n", stderr);
+		return 2;
+	}
+	if (!cfg->auth_none && !cfg->auth_negotiate) {
 		const char *pw = getenv("BITSIM_PASSWORD");
 
 		if (cfg->user == NULL || pw == NULL) {

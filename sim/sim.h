@@ -47,6 +47,8 @@ struct sim_config {
 	double		 churn;		/* mean seconds between new jobs per host; 0 = off */
 	double		 epoch;		/* simulated Unix time at start */
 	int		 auth_none;
+	int		 auth_negotiate;	/* Kerberos and NTLM through GSS-API */
+	int		 require_encryption;	/* plain bodies on HTTP refused */
 	const char	*user;
 	char		*password;	/* from $BITSIM_PASSWORD */
 	const char	*tls_cert;
@@ -87,6 +89,8 @@ struct sim_site {
 	struct sim_fault_state fault;
 	uint64_t	 requests;
 	uint64_t	 connections;
+	uint64_t	 handshakes;	/* Negotiate handshakes completed */
+	uint64_t	 encrypted;	/* requests that arrived sealed */
 	/* network */
 	struct sockaddr_storage addr;
 	socklen_t	 addrlen;

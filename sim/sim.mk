@@ -9,10 +9,14 @@ bitsim_SOURCES = \
 	sim/sim_http.c sim/sim_http.h \
 	sim/sim_net.c sim/sim_net.h \
 	sim/sim_fault.c sim/sim_fault.h \
+	sim/sim_gss.c sim/sim_gss.h \
 	src/xalloc.c src/xalloc.h \
-	src/strbuf.c src/strbuf.h
-bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
-bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS)
+	src/strbuf.c src/strbuf.h \
+	src/hosterr.c src/hosterr.h \
+	src/wsman_crypt.c src/wsman_crypt.h \
+	src/gssauth.c src/gssauth.h
+bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(GSS_CFLAGS)
+bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS) $(GSS_LIBS)
 
 # Shell library for tests that drive bitsim.
 EXTRA_DIST += tests/lib/sim.sh

@@ -354,8 +354,9 @@ sim_control_handle(struct sim_server *srv, struct MHD_Connection *conn,
 		else if (path[1] == 'j')
 			sim_control_jobs(srv, s, out);
 		else
-			strbuf_addf(out, "requests %" PRIu64 "\nconnections %" PRIu64 "\n",
-			    s->requests, s->connections);
+			strbuf_addf(out, "requests %" PRIu64 "\nconnections %" PRIu64 "\n"
+			    "handshakes %" PRIu64 "\nencrypted %" PRIu64 "\n",
+			    s->requests, s->connections, s->handshakes, s->encrypted);
 	} else if (strcmp(path, "/advance") == 0) {
 		const char *v = sim_arg(&a, "sec");
 		char *end = NULL;

@@ -2,7 +2,9 @@
 
 #include "sim/sim_http.h"
 #include "sim/sim_fault.h"
+#include "sim/sim_gss.h"
 #include "sim/sim_wsman.h"
+#include "src/wsman_crypt.h"
 #include "src/xalloc.h"
 
 #include <ctype.h>
@@ -65,7 +67,9 @@ sim_http_simple(struct sim_pending *p, unsigned status, const char *body, const 
 		return MHD_NO;
 	if (type != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (status == MHD_HTTP_UNAUTHORIZED) {
+	if (p->srv->cfg.auth_negotiate)
+		sim_gss_headers(p, r, (int)status);
+	else if (status == MHD_HTTP_UNAUTHORIZED) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Negotiate");
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"WSMAN\"");
 	} else if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
@@ -118,6 +122,8 @@ sim_http_auth(struct sim_pending *p)
 		strcpy(p->user, "anonymous");
 		return 0;
 	}
+	if (cfg->auth_negotiate)
+		return sim_gss_auth(p);
 	h = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
 		return -1;
@@ -256,7 +262,10 @@ sim_http_build(struct sim_pending *p, struct sim_reply *rep)
 	char *data = strbuf_detach(&rep->body, NULL);
 	const struct sim_fault_state *fs = &p->site->fault;
 
-	if (p->kind == SIM_FK_MALFORMED && len > 0) {
+	if (p->kind == SIM_FK_MALFORMED && p->sealed && len > 40) {
+		/* an encrypted answer keeps its framing, one sealed byte flipped */
+		data[len - strlen("--Encrypted Boundary--\r\n") - 1] ^= 0x5a;
+	} else if (p->kind == SIM_FK_MALFORMED && len > 0) {
 		/* cut the envelope and leave unbalanced, badly formed markup */
 		size_t keep = len * 3 / 5;
 		struct strbuf sb;
@@ -292,7 +301,8 @@ sim_http_build(struct sim_pending *p, struct sim_reply *rep)
 	if (r == NULL)
 		return NULL;
 	if (len > 0)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, SIM_SOAP_TYPE);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    p->sealed ? WSMAN_CRYPT_CTYPE : SIM_SOAP_TYPE);
 	return r;
 }
 
@@ -309,9 +319,31 @@ sim_http_finish(struct sim_pending *p)
 		strbuf_done(&rep.body);
 		return sim_http_simple(p, 413, NULL, NULL);
 	}
+	if (p->refuse != 0) {
+		strbuf_done(&rep.body);
+		return sim_http_simple(p, (unsigned)p->refuse, NULL, NULL);
+	}
+	if (p->handshake && p->body.len == 0) {
+		/* the empty POST that completed a handshake: 200 with the final token */
+		strbuf_done(&rep.body);
+		return sim_http_simple(p, MHD_HTTP_OK, NULL, NULL);
+	}
+	if (p->sealed && sim_gss_unseal(p) != 0) {
+		strbuf_done(&rep.body);
+		return sim_http_simple(p, MHD_HTTP_BAD_REQUEST, NULL, NULL);
+	}
+	if (!p->sealed && p->srv->cfg.require_encryption && p->srv->tls_cert_pem == NULL) {
+		/* WinRM with AllowUnencrypted=false: 500 and an empty body */
+		strbuf_done(&rep.body);
+		return sim_http_simple(p, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, NULL);
+	}
 	sim_site_touch(p->srv, p->site);
 	sim_wsman_handle(p->srv, p->site, p->user, p->body.s, p->body.len, p->encoding,
 	    p->kind, &rep);
+	if (p->sealed && rep.body.len > 0 && sim_gss_seal(p, &rep.body) != 0) {
+		strbuf_done(&rep.body);
+		return sim_http_simple(p, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, NULL);
+	}
 	if (rep.status == 413) {
 		strbuf_done(&rep.body);
 		return sim_http_simple(p, 413, NULL, NULL);
@@ -323,6 +355,8 @@ sim_http_finish(struct sim_pending *p)
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_SERVER, SIM_SERVER_HEADER);
+	if (p->srv->cfg.auth_negotiate)
+		sim_gss_headers(p, r, (int)p->status);
 	if (delay > 0) {
 		p->resp = r;
 		p->phase = SIM_PH_WAITING;
@@ -355,11 +389,22 @@ sim_http_begin(struct sim_pending *p, const char *url, const char *method)
 		    "text/html; charset=us-ascii");
 	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
 		return sim_http_simple(p, MHD_HTTP_METHOD_NOT_ALLOWED, NULL, NULL);
-	if (sim_http_auth(p) != 0)
-		return sim_http_simple(p, MHD_HTTP_UNAUTHORIZED, NULL, NULL);
-	if (sim_http_content_type(p) != 0)
-		return sim_http_simple(p, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
+	if (sim_http_auth(p) != 0) {
+		if (!p->srv->cfg.auth_negotiate)
+			return sim_http_simple(p, MHD_HTTP_UNAUTHORIZED, NULL, NULL);
+		/* answered after the body, so that the connection (and with it the
+		 * handshake under way) stays open */
+		p->refuse = MHD_HTTP_UNAUTHORIZED;
+		return MHD_YES;
+	}
 	cl = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (p->srv->cfg.auth_negotiate && wsman_crypt_is_encrypted(MHD_lookup_connection_value(
+	    p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+		p->sealed = 1;
+	else if (p->handshake && (cl == NULL || strtoull(cl, NULL, 10) == 0))
+		;	/* the handshake's empty POST: any Content-Type */
+	else if (sim_http_content_type(p) != 0)
+		return sim_http_simple(p, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
 	if (cl != NULL && strtoull(cl, NULL, 10) > p->srv->cfg.max_envelope)
 		return sim_http_simple(p, 413, NULL, NULL);
 	return MHD_YES;
@@ -442,6 +487,8 @@ sim_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (p->resp != NULL)
 		MHD_destroy_response(p->resp);
 	strbuf_done(&p->body);
+	free(p->challenge);
+	free(p->mutual);
 	free(p);
 	*con_cls = NULL;
 }
@@ -453,8 +500,14 @@ sim_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 {
 	struct sim_site *site = cls;
 
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		site->connections++;
+		if (site->srv->cfg.auth_negotiate)
+			*socket_ctx = sim_gss_conn_new();
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx != NULL) {
+		sim_gss_conn_free(*socket_ctx);
+		*socket_ctx = NULL;
+	}
 }
 
 /* Resume a suspended request whose time has come. */

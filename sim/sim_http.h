@@ -29,6 +29,11 @@ struct sim_pending {
 	size_t			 heap_idx;	/* SIZE_MAX when not scheduled */
 	const char		*encoding;
 	char			 user[128];
+	int			 sealed;	/* the body came (and the answer goes) encrypted */
+	int			 refuse;	/* status to answer once the body is read */
+	int			 handshake;	/* a Negotiate handshake finished with this request */
+	char			*challenge;	/* token of a 401 that continues the handshake */
+	char			*mutual;	/* token of the final answer (mutual authentication) */
 };
 
 /* MHD callbacks for site daemons (cls is the site). */

@@ -176,9 +176,19 @@ gssauth_explain(struct gssauth *g, const char *stage, OM_uint32 maj, OM_uint32 m
 	else if (maj == GSS_S_NO_CRED || gssauth_minor_is(min, ntxt, KRB5_FCC_NOFILE,
 	    "No credentials cache found") || gssauth_minor_is(min, ntxt, KRB5_CC_NOTFOUND,
 	    "No Kerberos credentials available") || strcasestr(ntxt, "credentials cache") != NULL)
-		hosterr_set(err, HOSTERR_AUTH, "no %s credentials for %s and no password: run kinit, "
-		    "or give a user and a password (password_command, $BITSTOP_PASSWORD or ~/.netrc)",
-		    g->mech == GSSAUTH_NTLM ? "NTLM" : "Kerberos", who);
+	{
+		if (g->password != NULL)
+			hosterr_set(err, HOSTERR_AUTH, "no %s credentials for %s from its password (%s): "
+			    "check the user name (DOMAIN\\user or user@REALM) and the password",
+			    g->mech == GSSAUTH_NTLM ? "NTLM" : "Kerberos", who, detail);
+		else if (g->mech == GSSAUTH_NTLM)
+			hosterr_set(err, HOSTERR_AUTH, "NTLM needs a user and a password: give them "
+			    "(-u DOMAIN\\user, and password_command, $BITSTOP_PASSWORD or ~/.netrc)");
+		else
+			hosterr_set(err, HOSTERR_AUTH, "no Kerberos ticket for %s and no password: run "
+			    "kinit, or give a user and a password (password_command, $BITSTOP_PASSWORD "
+			    "or ~/.netrc)", who);
+	}
 	else if (strcmp(stage, "mutual") == 0)
 		hosterr_set(err, HOSTERR_AUTH, "the server's mutual authentication token does not "
 		    "verify (%s): the host may not hold the key of %s (check spn) or someone is in "
@@ -377,7 +387,7 @@ gssauth_krb5_user(const char *user)
 static int
 gssauth_client_prepare(struct gssauth *g, enum gssauth_mech eff, struct hosterr *err)
 {
-	OM_uint32 maj, min;
+	OM_uint32 maj, min, rmin;
 	gss_buffer_desc nb;
 	gss_OID_set_desc set;
 	char *svc;
@@ -430,9 +440,14 @@ gssauth_client_prepare(struct gssauth *g, enum gssauth_mech eff, struct hosterr 
 			    "DOMAIN\\user or user@REALM", g->user);
 			return -1;
 		}
-		maj = gss_acquire_cred_with_password(&min, uname, &pw, GSS_C_INDEFINITE, &set,
-		    GSS_C_INITIATE, &g->cred, NULL, NULL);
-		gss_release_name(&min, &uname);
+		if (eff == GSSAUTH_NEGOTIATE)
+			maj = gss_acquire_cred_with_password(&min, uname, &pw, GSS_C_INDEFINITE, &set,
+			    GSS_C_INITIATE, &g->cred, NULL, NULL);
+		else	/* one mechanism: its own minor code reaches the message */
+			maj = gss_add_cred_with_password(&min, GSS_C_NO_CREDENTIAL, uname,
+			    set.elements, &pw, GSS_C_INITIATE, GSS_C_INDEFINITE, 0, &g->cred, NULL,
+			    NULL, NULL);
+		gss_release_name(&rmin, &uname);
 		if (GSS_ERROR(maj)) {
 			g->cred = GSS_C_NO_CREDENTIAL;
 			gssauth_explain(g, "acquiring credentials", maj, min, err);
@@ -487,7 +502,7 @@ gssauth_learn_peer(struct gssauth *g, gss_name_t src)
 int
 gssauth_step(struct gssauth *g, const char *in_b64, char **out_b64, struct hosterr *err)
 {
-	OM_uint32 maj, min, flags = 0;
+	OM_uint32 maj, min, rmin, flags = 0;
 	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
 	unsigned char *tok = NULL;
 	size_t toklen = 0;
@@ -518,10 +533,10 @@ gssauth_step(struct gssauth *g, const char *in_b64, char **out_b64, struct hoste
 		g->started = true;
 		if (out.length > 0)
 			*out_b64 = gssauth_b64_encode(out.value, out.length);
-		gss_release_buffer(&min, &out);
+		gss_release_buffer(&rmin, &out);
 		if (GSS_ERROR(maj)) {
 			if (src != GSS_C_NO_NAME)
-				gss_release_name(&min, &src);
+				gss_release_name(&rmin, &src);
 			gssauth_explain(g, "accepting the client's token", maj, min, err);
 			return -1;
 		}
@@ -567,7 +582,7 @@ gssauth_step(struct gssauth *g, const char *in_b64, char **out_b64, struct hoste
 	free(tok);
 	g->started = true;
 	if (GSS_ERROR(maj)) {
-		gss_release_buffer(&min, &out);
+		gss_release_buffer(&rmin, &out);
 		gssauth_explain(g, stage, maj, min, err);
 		return -1;
 	}
@@ -592,7 +607,7 @@ int
 gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *charset,
     struct strbuf *out, struct hosterr *err)
 {
-	OM_uint32 maj, min;
+	OM_uint32 maj, min, rmin;
 	int conf = 0;
 
 	if (!g->complete) {
@@ -625,7 +640,7 @@ gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *chars
 			free(data);
 			return 0;
 		}
-		gss_release_iov_buffer(&min, iov, 3);
+		gss_release_iov_buffer(&rmin, iov, 3);
 		free(data);
 		if (maj != GSS_S_UNAVAILABLE) {
 			gssauth_explain(g, "encrypting", GSS_ERROR(maj) ? maj : GSS_S_FAILURE, min, err);
@@ -638,7 +653,7 @@ gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *chars
 
 		maj = gss_wrap(&min, g->ctx, 1, GSS_C_QOP_DEFAULT, &in, &conf, &w);
 		if (GSS_ERROR(maj) || !conf || w.length < GSSAUTH_NTLM_SIG) {
-			gss_release_buffer(&min, &w);
+			gss_release_buffer(&rmin, &w);
 			gssauth_explain(g, "encrypting", GSS_ERROR(maj) ? maj : GSS_S_FAILURE, min, err);
 			return -1;
 		}
