@@ -321,7 +321,7 @@ main(int argc, char **argv)
 		    "can encrypt)\n", stderr);
 		return 2;
 	}
-	if (!cfg->auth_none && !cfg->auth_negotiate) {
+	if (!cfg->auth_none && (!cfg->auth_negotiate || cfg->user != NULL)) {
 		const char *pw = getenv("BITSIM_PASSWORD");
 
 		if (cfg->user == NULL || pw == NULL) {

@@ -74,6 +74,10 @@ sim_gss_auth(struct sim_pending *p)
 		p->challenge = out;
 		return -1;
 	}
+	if (out != NULL && p->kind == SIM_FK_MALFORMED && strlen(out) > 24) {
+		/* a corrupted answer: the mutual authentication token does not verify */
+		out[strlen(out) - 20] = out[strlen(out) - 20] == 'A' ? 'B' : 'A';
+	}
 	p->mutual = out;
 	p->handshake = 1;
 	p->site->handshakes++;

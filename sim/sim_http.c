@@ -122,7 +122,9 @@ sim_http_auth(struct sim_pending *p)
 		strcpy(p->user, "anonymous");
 		return 0;
 	}
-	if (cfg->auth_negotiate)
+	h = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	/* Negotiate; Basic too when --user is given (WinRM with both schemes on) */
+	if (cfg->auth_negotiate && (cfg->user == NULL || h == NULL || strncasecmp(h, "Basic ", 6) != 0))
 		return sim_gss_auth(p);
 	h = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)

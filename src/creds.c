@@ -497,7 +497,13 @@ creds_needed(const struct host_cfg *h)
 		return false;
 	if (h->auth == AUTH_BASIC)
 		return true;
-	return h->user != NULL && (h->auth == AUTH_NTLM || !gssauth_have_ticket());
+	if (h->user == NULL)
+		return false;
+	/* an IP address means NTLM under negotiate: Kerberos cannot target one */
+	if (h->auth == AUTH_NTLM || (h->auth == AUTH_NEGOTIATE && h->spn == NULL &&
+	    gssauth_is_ip(h->hostname)))
+		return true;
+	return !gssauth_have_ticket();
 }
 
 /* The non-interactive sources for host h: its command, the environment, ~/.netrc. */

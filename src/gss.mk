@@ -8,3 +8,9 @@ TESTS += tests/test_wsman_crypt
 tests_test_wsman_crypt_SOURCES = tests/test_wsman_crypt.c
 tests_test_wsman_crypt_CFLAGS = $(TEST_CFLAGS)
 tests_test_wsman_crypt_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+# bitstop <-> bitsim with Negotiate, Kerberos and NTLM against a throw-away MIT realm
+# (real KDC, real GSS-API), and python3-winrm's NTLM encryption against bitsim.
+TESTS += tests/test_gss.py tests/test_gss_pywinrm.py
+EXTRA_DIST += tests/test_gss.py tests/test_gss_pywinrm.py tests/lib/krb5realm.py \
+	tests/lib/gss_client.py

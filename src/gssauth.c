@@ -43,6 +43,7 @@ struct gssauth {
 	bool	 ntlm;		/* the context's mechanism is NTLM */
 	bool	 known;		/* ntlm is known */
 	bool	 used_password;	/* credentials came from the password */
+	bool	 final;		/* the token being read is the final (mutual) one */
 	char	*peer;
 };
 
@@ -146,7 +147,11 @@ gssauth_explain(struct gssauth *g, const char *stage, OM_uint32 maj, OM_uint32 m
 	const char *who = g->user != NULL ? g->user : "the current user";
 	const char *detail = ntxt[0] != '\0' ? ntxt : mtxt;
 
-	if (gssauth_minor_is(min, ntxt, KRB5_KDC_UNREACH, "Cannot contact any KDC") ||
+	if (strcmp(stage, "mutual") == 0)
+		hosterr_set(err, HOSTERR_AUTH, "the server's mutual authentication token does not "
+		    "verify (%s): the host may not hold the key of %s (check spn), or someone is in "
+		    "between", detail, g->spn);
+	else if (gssauth_minor_is(min, ntxt, KRB5_KDC_UNREACH, "Cannot contact any KDC") ||
 	    gssauth_minor_is(min, ntxt, KRB5_REALM_UNKNOWN, "Cannot find KDC"))
 		hosterr_set(err, HOSTERR_AUTH, "cannot reach a Kerberos KDC (%s): check the kdc "
 		    "entries of krb5.conf or the DNS SRV records, and the network", detail);
@@ -189,10 +194,10 @@ gssauth_explain(struct gssauth *g, const char *stage, OM_uint32 maj, OM_uint32 m
 			    "kinit, or give a user and a password (password_command, $BITSTOP_PASSWORD "
 			    "or ~/.netrc)", who);
 	}
-	else if (strcmp(stage, "mutual") == 0)
-		hosterr_set(err, HOSTERR_AUTH, "the server's mutual authentication token does not "
-		    "verify (%s): the host may not hold the key of %s (check spn) or someone is in "
-		    "between", detail, g->spn);
+	else if (!g->server && g->mech == GSSAUTH_NTLM && g->password == NULL &&
+	    strcmp(stage, "start") == 0)
+		hosterr_set(err, HOSTERR_AUTH, "NTLM needs a user and a password: give them "
+		    "(-u DOMAIN\\user, and password_command, $BITSTOP_PASSWORD or ~/.netrc)");
 	else
 		hosterr_set(err, HOSTERR_AUTH, "%s authentication failed at %s: %s%s%s",
 		    gssauth_mech_name(g), stage, mtxt, ntxt[0] != '\0' ? ": " : "", ntxt);
@@ -508,7 +513,7 @@ gssauth_step(struct gssauth *g, const char *in_b64, char **out_b64, struct hoste
 	size_t toklen = 0;
 	gss_OID mech = GSS_C_NO_OID;
 	struct gss_channel_bindings_struct cbs;
-	const char *stage = g->started ? "mutual" : "start";
+	const char *stage = g->final ? "mutual" : g->started ? "the server's challenge" : "start";
 
 	*out_b64 = NULL;
 	if (in_b64 != NULL && in_b64[0] != '\0') {
@@ -601,6 +606,24 @@ gssauth_step(struct gssauth *g, const char *in_b64, char **out_b64, struct hoste
 	gssauth_learn_mech(g, mech);
 	g->complete = true;
 	return 0;
+}
+
+int
+gssauth_step_final(struct gssauth *g, const char *in_b64, struct hosterr *err)
+{
+	char *out = NULL;
+	int rc;
+
+	g->final = true;
+	rc = gssauth_step(g, in_b64, &out, err);
+	g->final = false;
+	free(out);
+	if (rc > 0) {
+		hosterr_set(err, HOSTERR_AUTH, "the server's mutual authentication token does not "
+		    "complete the %s handshake", gssauth_mech_name(g));
+		return -1;
+	}
+	return rc;
 }
 
 int

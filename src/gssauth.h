@@ -61,6 +61,8 @@ const char *gssauth_peer(const struct gssauth *g);
  * handshake goes on, 0 when the context is complete, -1 with err set.
  */
 int gssauth_step(struct gssauth *g, const char *in_b64, char **out_b64, struct hosterr *err);
+/* The final token (on the server's 200): it must complete the context. 0, or -1 with err. */
+int gssauth_step_final(struct gssauth *g, const char *in_b64, struct hosterr *err);
 /* Seal plain[0..len) (a SOAP text in charset) into a whole encrypted body in out. */
 int gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *charset,
     struct strbuf *out, struct hosterr *err);

@@ -419,9 +419,6 @@ http_conn_leg_done(struct http_conn *c, long status, unsigned nconn, struct host
 		return -1;
 	}
 	if (!gssauth_ready(c->gss)) {
-		char *tok = NULL;
-		int rc;
-
 		if (c->peer_token == NULL) {
 			gssauth_reset(c->gss);
 			hosterr_set(err, HOSTERR_AUTH, "the server accepted the %s authentication but "
@@ -429,12 +426,7 @@ http_conn_leg_done(struct http_conn *c, long status, unsigned nconn, struct host
 			    mech);
 			return -1;
 		}
-		rc = gssauth_step(c->gss, c->peer_token, &tok, err);
-		free(tok);
-		if (rc != 0) {
-			if (rc > 0)
-				hosterr_set(err, HOSTERR_AUTH, "the server's mutual authentication token "
-				    "does not complete the %s handshake", mech);
+		if (gssauth_step_final(c->gss, c->peer_token, err) != 0) {
 			gssauth_reset(c->gss);
 			return -1;
 		}

@@ -698,7 +698,8 @@ on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
 		    "the server answered HTTP 200 with Content-Type %.*s, not a SOAP envelope", QUOTE_MAX, ct);
 	else if (status == 500 && len == 0 && !op->https)
 		hosterr_set_code(&op->err, HOSTERR_ENCRYPTION_REQUIRED, code,
-		    "server requires encryption: use HTTPS or enable AllowUnencrypted");
+		    "server requires encryption: use --auth negotiate, kerberos or ntlm (they "
+		    "encrypt every message on plain HTTP), or HTTPS");
 	else if (status == 500 && len == 0)
 		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "500 Internal Server Error with an empty body");
 	else if (status == 200 || status == 500)

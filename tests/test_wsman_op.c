@@ -356,7 +356,7 @@ test_http_statuses(void **state)
 		{ 413, &target, HOSTERR_HTTP, "413 Request Entity Too Large: request larger than the server's MaxEnvelopeSize" },
 		{ 415, &target, HOSTERR_HTTP, "415 Unsupported Media Type: the server refused the request's content type" },
 		{ 503, &target, HOSTERR_HTTP, "503 Service Unavailable: the server is overloaded" },
-		{ 500, &target, HOSTERR_ENCRYPTION_REQUIRED, "server requires encryption: use HTTPS or enable AllowUnencrypted" },
+		{ 500, &target, HOSTERR_ENCRYPTION_REQUIRED, "server requires encryption: use --auth negotiate, kerberos or ntlm (they encrypt every message on plain HTTP), or HTTPS" },
 		{ 500, &target_tls, HOSTERR_HTTP, "500 Internal Server Error with an empty body" },
 		{ 404, &target, HOSTERR_HTTP, "unexpected HTTP status 404 from the server" },
 		{ 405, &target, HOSTERR_HTTP, "unexpected HTTP status 405 from the server" },

@@ -20,14 +20,16 @@ PASSWORD = "s3cret-Pa55"
 class Sim:
     """A running bitsim with `hosts` simulated hosts."""
 
-    def __init__(self, hosts, jobs=6, seed=7, speed="0", auth=True, extra=()):
+    def __init__(self, hosts, jobs=6, seed=7, speed="0", auth=True, extra=(), env=None):
         self.dir = tempfile.TemporaryDirectory(prefix="bitsim-test-")
         ready = os.path.join(self.dir.name, "ready")
         args = [BITSIM, "--hosts", str(hosts), "--base-port", "0", "--ready-file", ready,
                 "--jobs", str(jobs), "--seed", str(seed), "--speed", str(speed),
                 "--die-with-parent"]
-        env = dict(os.environ)
-        if auth:
+        env = dict(os.environ if env is None else env)
+        if auth == "negotiate":
+            args += ["--auth", "negotiate"]
+        elif auth:
             args += ["--user", USER]
             env["BITSIM_PASSWORD"] = PASSWORD
         else:
