@@ -78,8 +78,9 @@ test_builtin_defaults(void **state)
 	assert_false(cfg->readonly);
 	assert_non_null(cfg->audit_log);
 	assert_contains(cfg->audit_log, "/bitstop/audit.log");
-	assert_int_equal(cfg->defaults.auth, AUTH_BASIC);
-	assert_string_equal(cfg->defaults.scheme, "https");
+	/* negotiate, as PowerShell remoting; the scheme then follows it (plain HTTP, sealed) */
+	assert_int_equal(cfg->defaults.auth, AUTH_NEGOTIATE);
+	assert_null(cfg->defaults.scheme);
 	assert_true(cfg->defaults.verify_tls);
 	assert_true(cfg->defaults.timeout == 15.0);
 	assert_int_equal(cfg->nhosts, 0);
@@ -196,9 +197,9 @@ test_bad_value(void **state)
 	char *cause;
 
 	(void)state;
-	cause = load_err("defaults = {\n auth = \"ntlm\";\n};\n");
+	cause = load_err("defaults = {\n auth = \"digest\";\n};\n");
 	assert_string_equal(cause,
-	    "t.conf:2: 'auth' must be \"basic\" or \"negotiate\" (got \"ntlm\")");
+	    "t.conf:2: 'auth' must be \"negotiate\", \"kerberos\", \"ntlm\" or \"basic\" (got \"digest\")");
 	free(cause);
 	cause = load_err("refresh = 0.1;\n");
 	assert_string_equal(cause,
@@ -240,7 +241,7 @@ test_unknown_key_warning(void **state)
 	assert_string_equal(cfg->warnings[0], "t.conf:2: unknown key 'colour' (expected one of "
 	    "version, refresh, theme, readonly, audit_log, defaults, groups, hosts)");
 	assert_string_equal(cfg->warnings[1], "t.conf:4: unknown key 'timout' (expected one of "
-	    "user, auth, scheme, port, verify_tls, cacert, timeout, password_command, password, "
+	    "user, auth, scheme, spn, port, verify_tls, cacert, timeout, password_command, password, "
 	    "allow_unencrypted, readonly)");
 	assert_contains(cfg->warnings[2], "t.conf:6: unknown key 'color' (expected one of name, "
 	    "hosts, user, ");

@@ -42,18 +42,18 @@ static void
 test_spec_forms(void **state)
 {
 	static const struct spec_case cases[] = {
-		{ "ws01", "https://ws01:5986/wsman", "ws01", true },
+		{ "ws01", "http://ws01:5985/wsman", "ws01", false },	/* negotiate: sealed HTTP */
 		{ "ws01:5985", "http://ws01:5985/wsman", "ws01", false },
 		{ "ws01:5986", "https://ws01:5986/wsman", "ws01", true },
-		{ "ws01.corp.example:8443", "https://ws01.corp.example:8443/wsman",
-		    "ws01.corp.example", true },
-		{ "10.1.2.3", "https://10.1.2.3:5986/wsman", "10.1.2.3", true },
+		{ "ws01.corp.example:8443", "http://ws01.corp.example:8443/wsman",
+		    "ws01.corp.example", false },
+		{ "10.1.2.3", "http://10.1.2.3:5985/wsman", "10.1.2.3", false },
 		{ "http://lab1", "http://lab1:5985/wsman", "lab1", false },
 		{ "https://lab1", "https://lab1:5986/wsman", "lab1", true },
 		{ "http://lab1:5985/wsman", "http://lab1:5985/wsman", "lab1", false },
 		{ "HTTPS://lab1:443/", "https://lab1:443/wsman", "lab1", true },
 		{ "https://lab1/custom", "https://lab1:5986/custom", "lab1", true },
-		{ "[::1]", "https://[::1]:5986/wsman", "::1", true },
+		{ "[::1]", "http://[::1]:5985/wsman", "::1", false },
 		{ "[fe80::1]:5985", "http://[fe80::1]:5985/wsman", "fe80::1", false },
 		{ "http://[2001:db8::7]:8080/wsman", "http://[2001:db8::7]:8080/wsman",
 		    "2001:db8::7", false },
@@ -127,6 +127,19 @@ test_spec_settings(void **state)
 	free(url);
 	free(hostname);
 	host_settings_done(&s);
+	/* no scheme set: negotiate means WinRM's default listener, basic means HTTPS */
+	host_settings_init(&s);
+	assert_int_equal(host_spec_parse("ws01", &s, &url, &hostname, &https, &cause), 0);
+	assert_string_equal(url, "http://ws01:5985/wsman");
+	free(url);
+	free(hostname);
+	s.auth = AUTH_BASIC;
+	assert_int_equal(host_spec_parse("ws01", &s, &url, &hostname, &https, &cause), 0);
+	assert_string_equal(url, "https://ws01:5986/wsman");
+	assert_true(https);
+	free(url);
+	free(hostname);
+	host_settings_done(&s);
 }
 
 /* Protects: the same endpoint listed twice is polled once, with a warning naming both places. */
@@ -139,11 +152,11 @@ test_duplicates(void **state)
 
 	(void)state;
 	assert_int_equal(config_add_host(cfg, "ws01", NULL, &cause), 0);
-	assert_int_equal(config_add_host(cfg, "https://WS01:5986/wsman", "x.conf:3", &cause), 0);
-	assert_int_equal(config_add_host(cfg, "ws01:5985", NULL, &cause), 0);
+	assert_int_equal(config_add_host(cfg, "http://WS01:5985/wsman", "x.conf:3", &cause), 0);
+	assert_int_equal(config_add_host(cfg, "ws01:5986", NULL, &cause), 0);
 	assert_int_equal(cfg->nhosts, 2);
 	assert_int_equal(cfg->nwarnings, 1);
-	assert_contains(cfg->warnings[0], "x.conf:3: duplicate host 'https://WS01:5986/wsman'");
+	assert_contains(cfg->warnings[0], "x.conf:3: duplicate host 'http://WS01:5985/wsman'");
 	assert_contains(cfg->warnings[0], "already listed at command line");
 	assert_int_equal(config_add_host(cfg, "bad:port", NULL, &cause), -1);
 	assert_contains(cause, "bad host 'bad:port'");
@@ -180,7 +193,7 @@ test_hosts_file(void **state)
 	if (config_add_hosts_file(cfg, FIXTURES "/hosts.txt", &cause) != 0)
 		fail_msg("%s", cause);
 	assert_int_equal(cfg->nhosts, 5);
-	assert_string_equal(cfg->hosts[0].url, "https://ws01:5986/wsman");
+	assert_string_equal(cfg->hosts[0].url, "http://ws01:5985/wsman");
 	assert_string_equal(cfg->hosts[0].origin, FIXTURES "/hosts.txt:2");
 	assert_string_equal(cfg->hosts[1].url, "http://ws02:5985/wsman");
 	assert_string_equal(cfg->hosts[1].name, "ws02:5985");

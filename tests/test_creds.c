@@ -89,6 +89,8 @@ cfg_from(const char *text)
 	struct config *cfg = config_new();
 	char *cause = NULL;
 
+	/* these tests are about where passwords come from: basic needs one always */
+	cfg->defaults.auth = AUTH_BASIC;
 	if (config_load_string(cfg, text, "t.conf", &cause) != 0)
 		fail_msg("%s", cause);
 	return cfg;
@@ -283,6 +285,18 @@ test_negotiate_and_missing_user(void **state)
 	assert_int_equal(creds_resolve(cfg, false, &cause), -1);
 	assert_contains(cause, "b1: basic authentication needs a user");
 	free(cause);
+	config_free(cfg);
+	/* NTLM with a user takes the password from the usual sources; without one,
+	 * not on a terminal, it is no global error: that host says what is missing */
+	setenv("BITSTOP_PASSWORD", "ntlm-pw", 1);
+	cfg = cfg_from("defaults = { auth = \"ntlm\"; user = \"DOM\\\\u\"; };\nhosts = [ \"n1\" ];\n");
+	assert_int_equal(creds_resolve(cfg, false, &cause), 0);
+	assert_string_equal(cfg->hosts[0].password, "ntlm-pw");
+	config_free(cfg);
+	unsetenv("BITSTOP_PASSWORD");
+	cfg = cfg_from("defaults = { auth = \"ntlm\"; user = \"DOM\\\\u\"; };\nhosts = [ \"n1\" ];\n");
+	assert_int_equal(creds_resolve(cfg, false, &cause), 0);
+	assert_null(cfg->hosts[0].password);
 	config_free(cfg);
 }
 

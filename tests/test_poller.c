@@ -165,6 +165,7 @@ fleet_config(struct fleet *f)
 	char *cause = NULL;
 
 	f->cfg = config_new();
+	f->cfg->defaults.auth = AUTH_BASIC;	/* bitsim --auth none: no handshake */
 	for (size_t i = 0; i < NHOSTS; i++) {
 		char *url = xasprintf("http://127.0.0.1:%u/wsman", f->ports[i]);
 		struct host_cfg *h;
