@@ -66,8 +66,8 @@ sim_gss_auth(struct sim_pending *p)
 		fprintf(stderr, "bitsim: %s: authentication refused: %s\n", p->site->machine,
 		    err.message);
 		hosterr_clear(&err);
-		free(out);
 		gssauth_reset(g);
+		p->challenge = out;	/* an error token (KRB-ERROR), as Windows sends */
 		return -1;
 	}
 	if (rc > 0) {

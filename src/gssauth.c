@@ -162,8 +162,9 @@ gssauth_explain(struct gssauth *g, const char *stage, OM_uint32 maj, OM_uint32 m
 		    "name the host registered (e.g. HTTP/host.domain or WSMAN/host.domain)", g->spn);
 	else if (gssauth_minor_is(min, ntxt, KRB5KRB_AP_ERR_SKEW, "Clock skew too great") ||
 	    gssauth_minor_is(min, ntxt, KRB5_KDCREP_SKEW, "Clock skew too great"))
-		hosterr_set(err, HOSTERR_AUTH, "clock skew: this machine's clock and the KDC's differ "
-		    "by more than Kerberos allows (5 minutes by default); synchronise the clocks with NTP");
+		hosterr_set(err, HOSTERR_AUTH, "clock skew: the clocks of this machine, the KDC and the "
+		    "host differ by more than Kerberos allows (5 minutes by default); synchronise "
+		    "them with NTP");
 	else if (maj == GSS_S_CREDENTIALS_EXPIRED ||
 	    gssauth_minor_is(min, ntxt, KRB5KRB_AP_ERR_TKT_EXPIRED, "Ticket expired"))
 		hosterr_set(err, HOSTERR_AUTH, "the Kerberos ticket has expired: run kinit%s",

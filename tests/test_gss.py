@@ -269,6 +269,24 @@ def test_clear_errors():
         assert "negotiate" in host["error"]["message"], host
 
 
+FAKETIME = next((p for p in ("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                              "/usr/lib/faketime/libfaketime.so.1") if os.path.exists(p)), None)
+
+
+def test_clock_skew():
+    """The host's clock is an hour ahead (bitsim under libfaketime): it refuses the
+    ticket with a KRB-ERROR token, which bitstop turns into the clock advice."""
+    if FAKETIME is None:
+        print("skip test_clock_skew: libfaketime (package faketime) is not installed")
+        return
+    REALM.kinit()
+    env = dict(REALM.server_env(), LD_PRELOAD=FAKETIME, FAKETIME="+1h", DONT_FAKE_MONOTONIC="1")
+    with Sim(1, jobs=2, auth="negotiate", extra=["--require-encryption"], env=env) as sim:
+        url = "http://localhost:%s/wsman" % sim.addrs[0].split(":")[1]
+        kind, msg = error_of(url, "-a", "kerberos")
+        assert kind == "auth" and "clock skew" in msg and "NTP" in msg, msg
+
+
 def test_expired_ticket():
     REALM.kinit(ccache="short", lifetime="3s")
     time.sleep(4.5)
@@ -355,7 +373,7 @@ def test_steady_state_and_dropped_connection():
 try:
     for t in (test_kerberos_http_sealed, test_ntlm_http_sealed,
               test_negotiate_picks_kerberos_or_ntlm, test_https_authenticates_without_sealing,
-              test_clear_errors, test_expired_ticket, test_tampered_and_mutual,
+              test_clear_errors, test_clock_skew, test_expired_ticket, test_tampered_and_mutual,
               test_bitsim_refuses_plain_and_tampered, test_steady_state_and_dropped_connection):
         R.run(t)
 finally:
