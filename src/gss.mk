@@ -11,6 +11,6 @@ tests_test_wsman_crypt_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
 # bitstop <-> bitsim with Negotiate, Kerberos and NTLM against a throw-away MIT realm
 # (real KDC, real GSS-API), and python3-winrm's NTLM encryption against bitsim.
-TESTS += tests/test_gss.py tests/test_gss_pywinrm.py
-EXTRA_DIST += tests/test_gss.py tests/test_gss_pywinrm.py tests/lib/krb5realm.py \
+TESTS += tests/test_gss.py tests/test_gss_pywinrm.py tests/test_gss_secrets.py
+EXTRA_DIST += tests/test_gss.py tests/test_gss_pywinrm.py tests/test_gss_secrets.py tests/lib/krb5realm.py \
 	tests/lib/gss_client.py

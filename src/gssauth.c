@@ -145,7 +145,11 @@ gssauth_explain(struct gssauth *g, const char *stage, OM_uint32 maj, OM_uint32 m
 	char *mtxt = gssauth_status_text(maj, GSS_C_GSS_CODE, GSS_C_NO_OID);
 	char *ntxt = gssauth_status_text(min, GSS_C_MECH_CODE, GSS_C_NO_OID);
 	const char *who = g->user != NULL ? g->user : "the current user";
-	const char *detail = ntxt[0] != '\0' ? ntxt : mtxt;
+	const char *detail;
+
+	if (strcmp(ntxt, "Unknown error") == 0)
+		ntxt[0] = '\0';	/* no minor code: the major status says it all */
+	detail = ntxt[0] != '\0' ? ntxt : mtxt;
 
 	if (strcmp(stage, "mutual") == 0)
 		hosterr_set(err, HOSTERR_AUTH, "the server's mutual authentication token does not "
@@ -199,6 +203,10 @@ gssauth_explain(struct gssauth *g, const char *stage, OM_uint32 maj, OM_uint32 m
 	    strcmp(stage, "start") == 0)
 		hosterr_set(err, HOSTERR_AUTH, "NTLM needs a user and a password: give them "
 		    "(-u DOMAIN\\user, and password_command, $BITSTOP_PASSWORD or ~/.netrc)");
+	else if (!g->server && strcmp(stage, "the server's challenge") == 0)
+		hosterr_set(err, HOSTERR_AUTH, "the server refused the %s authentication (%s): check "
+		    "the user name (DOMAIN\\user or user@REALM) and the password, and for Kerberos "
+		    "the host's service principal (spn)", gssauth_mech_name(g), detail);
 	else
 		hosterr_set(err, HOSTERR_AUTH, "%s authentication failed at %s: %s%s%s",
 		    gssauth_mech_name(g), stage, mtxt, ntxt[0] != '\0' ? ": " : "", ntxt);
