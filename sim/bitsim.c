@@ -2,6 +2,7 @@
 
 #include "sim/sim.h"
 #include "sim/sim_fault.h"
+#include "sim/sim_gss.h"
 #include "sim/sim_net.h"
 #include "sim/sim_render.h"
 #include "sim/sim_wsman.h"
@@ -342,6 +343,12 @@ main(int argc, char **argv)
 	if (sim_net_init(&srv, &cause) != 0 || sim_setup(&srv, &o, &cause) != 0) {
 		fprintf(stderr, "bitsim: %s\n", cause);
 		free(cause);
+		sim_net_done(&srv);
+		return 1;
+	}
+	if (cfg->auth_negotiate && srv.tls_cert_pem != NULL &&
+	    sim_gss_setup_tls(srv.tls_cert_pem) != 0) {
+		fputs("bitsim: cannot read the TLS certificate for channel bindings\n", stderr);
 		sim_net_done(&srv);
 		return 1;
 	}

@@ -15,8 +15,8 @@ bitsim_SOURCES = \
 	src/hosterr.c src/hosterr.h \
 	src/wsman_crypt.c src/wsman_crypt.h \
 	src/gssauth.c src/gssauth.h
-bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(GSS_CFLAGS)
-bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS) $(GSS_LIBS)
+bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(GSS_CFLAGS) $(CRYPTO_CFLAGS)
+bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS) $(GSS_LIBS) $(CRYPTO_LIBS)
 
 # Shell library for tests that drive bitsim.
 EXTRA_DIST += tests/lib/sim.sh

@@ -11,10 +11,25 @@
 #include "src/wsman_crypt.h"
 #include "src/xalloc.h"
 
+/* The channel binding data of the server's certificate (bitsim is one thread). */
+static unsigned char *sim_gss_cb;
+static size_t sim_gss_cb_len;
+
+int
+sim_gss_setup_tls(const char *cert_pem)
+{
+	free(sim_gss_cb);
+	sim_gss_cb = NULL;
+	return gssauth_tls_endpoint(cert_pem, strlen(cert_pem), &sim_gss_cb, &sim_gss_cb_len);
+}
+
 void *
 sim_gss_conn_new(void)
 {
-	return gssauth_server_new();
+	struct gssauth *g = gssauth_server_new();
+
+	gssauth_set_channel_binding(g, sim_gss_cb, sim_gss_cb_len);
+	return g;
 }
 
 void

@@ -11,6 +11,12 @@
 
 #include "sim/sim_http.h"
 
+/*
+ * Over TLS: bind every context to the server certificate (RFC 5929
+ * tls-server-end-point), so that a client whose channel binding differs is
+ * refused. -1 when the certificate cannot be read.
+ */
+int sim_gss_setup_tls(const char *cert_pem);
 /* A new connection: its (empty) security context for the socket context. */
 void *sim_gss_conn_new(void);
 /* The connection closed: free its context. */

@@ -12,6 +12,10 @@
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
 #include <krb5/krb5.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "src/wsman_crypt.h"
 #include "src/xalloc.h"
@@ -169,6 +173,10 @@ gssauth_explain(struct gssauth *g, const char *stage, OM_uint32 maj, OM_uint32 m
 		hosterr_set(err, HOSTERR_AUTH, "clock skew: the clocks of this machine, the KDC and the "
 		    "host differ by more than Kerberos allows (5 minutes by default); synchronise "
 		    "them with NTP");
+	else if (maj == GSS_S_BAD_BINDINGS)
+		hosterr_set(err, HOSTERR_AUTH, "the channel binding does not match the TLS "
+		    "certificate: something between this machine and the host (a TLS inspecting "
+		    "proxy) presents another certificate");
 	else if (maj == GSS_S_CREDENTIALS_EXPIRED ||
 	    gssauth_minor_is(min, ntxt, KRB5KRB_AP_ERR_TKT_EXPIRED, "Ticket expired"))
 		hosterr_set(err, HOSTERR_AUTH, "the Kerberos ticket has expired: run kinit%s",
@@ -364,6 +372,35 @@ gssauth_peer(const struct gssauth *g)
 	return g->peer;
 }
 
+int
+gssauth_tls_endpoint(const char *pem, size_t pem_len, unsigned char **out, size_t *out_len)
+{
+	static const char prefix[] = "tls-server-end-point:";
+	BIO *bio = BIO_new_mem_buf(pem, (int)pem_len);
+	X509 *cert = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	int md_nid = NID_undef, pk_nid = NID_undef;
+	const EVP_MD *md;
+	unsigned char hash[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	int rc = -1;
+
+	if (cert != NULL && OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md_nid, &pk_nid) == 1) {
+		if (md_nid == NID_md5 || md_nid == NID_sha1 || md_nid == NID_undef)
+			md_nid = NID_sha256;
+		md = EVP_get_digestbynid(md_nid);
+		if (md != NULL && X509_digest(cert, md, hash, &n) == 1) {
+			*out_len = sizeof prefix - 1 + n;
+			*out = xmalloc(*out_len);
+			memcpy(*out, prefix, sizeof prefix - 1);
+			memcpy(*out + sizeof prefix - 1, hash, n);
+			rc = 0;
+		}
+	}
+	X509_free(cert);
+	BIO_free(bio);
+	return rc;
+}
+
 bool
 gssauth_have_ticket(void)
 {
@@ -541,8 +578,14 @@ gssauth_step(struct gssauth *g, const char *in_b64, char **out_b64, struct hoste
 			hosterr_set(err, HOSTERR_AUTH, "no Negotiate token");
 			return -1;
 		}
+		memset(&cbs, 0, sizeof cbs);
+		if (g->cb != NULL) {
+			cbs.application_data.value = g->cb;
+			cbs.application_data.length = g->cb_len;
+		}
 		maj = gss_accept_sec_context(&min, &g->ctx, GSS_C_NO_CREDENTIAL, &in,
-		    GSS_C_NO_CHANNEL_BINDINGS, &src, &mech, &out, &flags, NULL, NULL);
+		    g->cb != NULL ? &cbs : GSS_C_NO_CHANNEL_BINDINGS, &src, &mech, &out, &flags,
+		    NULL, NULL);
 		free(tok);
 		g->started = true;
 		if (out.length > 0)

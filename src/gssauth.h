@@ -74,6 +74,13 @@ int gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *c
 int gssauth_unseal(struct gssauth *g, const void *body, size_t len, struct strbuf *plain,
     bool *utf16, struct hosterr *err);
 
+/*
+ * TLS channel binding data (RFC 5929 tls-server-end-point) for a PEM certificate:
+ * "tls-server-end-point:" and the certificate's hash (SHA-256 when it is signed
+ * with MD5 or SHA-1, else its signature's hash). malloc'd into *out; -1 when the
+ * certificate cannot be read.
+ */
+int gssauth_tls_endpoint(const char *pem, size_t pem_len, unsigned char **out, size_t *out_len);
 /* True when a usable Kerberos ticket (not expired) is in the default cache. */
 bool gssauth_have_ticket(void);
 /* True when s is an IPv4 or IPv6 address literal (Kerberos cannot target one). */

@@ -32,6 +32,8 @@ struct http_conn {
 	struct gssauth *gss;	/* NULL for basic */
 	bool	 seal;		/* plain HTTP: every body sealed (MS-WSMV 2.2.9.1) */
 	bool	 leg;		/* the transfer in flight is a handshake leg */
+	bool	 probe;		/* ... its first one on HTTPS, without a token: it fetches
+				 * the certificate for the channel binding */
 	bool	 retried;	/* the request was sent again once after a 401 */
 	unsigned legs;		/* handshake legs of the current handshake */
 	unsigned handshakes;	/* handshakes completed (for -v) */
@@ -188,6 +190,8 @@ http_conn_setup(struct http_conn *c, CURL *e)
 		/* our own Negotiate loop: libcurl's hides the context, which cannot seal */
 		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
 		curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
+		if (c->https && c->probe)
+			curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
 	} else if (h->user != NULL) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(e, CURLOPT_USERNAME, h->user);
@@ -259,7 +263,6 @@ http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len,
 	}
 	c->easy = easy;
 	curl_easy_reset(easy);
-	http_conn_setup(c, easy);
 	strbuf_reset(&c->body);
 	c->overflow = false;
 	c->errbuf[0] = '\0';
@@ -271,10 +274,15 @@ http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len,
 	send = c->req_body;
 	n = c->req_len;
 	if (c->gss != NULL && !gssauth_ready(c->gss) && !c->leg) {
-		/* a new handshake: its first leg is an empty POST carrying our token */
+		/* a new handshake: its first leg is an empty POST carrying our token; on
+		 * HTTPS an empty POST without one comes first, for the certificate */
 		gssauth_reset(c->gss);
 		c->legs = 0;
-		if (http_conn_leg(c, NULL, err) != 0)
+		free(c->auth_line);
+		c->auth_line = NULL;
+		if (c->https) {
+			c->probe = c->leg = true;
+		} else if (http_conn_leg(c, NULL, err) != 0)
 			return -1;
 	}
 	if (c->gss != NULL && c->leg) {
@@ -294,6 +302,7 @@ http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len,
 			sealed = true;
 		}
 	}
+	http_conn_setup(c, easy);
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, http_conn_headers(c, sealed));
 	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, send);
 	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
@@ -374,6 +383,38 @@ http_map_error(struct http_conn *c, CURLcode rc, struct hosterr *err)
 		hosterr_set(err, HOSTERR_CONNECT, "transfer failed: %s", detail);
 		break;
 	}
+}
+
+/*
+ * The certificate probe of an HTTPS handshake is answered: bind the context to the
+ * server's certificate (RFC 5929 tls-server-end-point), then send the first leg.
+ */
+static int
+http_conn_probe_done(struct http_conn *c, struct hosterr *err)
+{
+	struct curl_certinfo *ci = NULL;
+	unsigned char *cb = NULL;
+	size_t cblen = 0;
+
+	c->probe = false;
+	if (curl_easy_getinfo(c->easy, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci != NULL &&
+	    ci->num_of_certs > 0) {
+		for (struct curl_slist *l = ci->certinfo[0]; l != NULL; l = l->next)
+			if (strncmp(l->data, "Cert:", 5) == 0 &&
+			    gssauth_tls_endpoint(l->data + 5, strlen(l->data + 5), &cb, &cblen) == 0)
+				break;
+	}
+	gssauth_set_channel_binding(c->gss, cb, cblen);
+	if (c->verbose)
+		fprintf(stderr, "bitstop: %s: channel binding %s\n", c->name, cb != NULL ?
+		    "to the server's certificate (tls-server-end-point)" :
+		    "not possible: no certificate seen on this connection");
+	free(cb);
+	if (http_conn_leg(c, NULL, err) != 0) {
+		c->leg = false;
+		return -1;
+	}
+	return 1;
 }
 
 /* A handshake leg got its answer: 1 to send the next leg or the request, -1 with err. */
@@ -536,6 +577,8 @@ http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, s
 		}
 		return -1;
 	}
+	if (c->gss != NULL && leg && c->probe)
+		return http_conn_probe_done(c, err);
 	if (c->gss != NULL && leg)
 		return http_conn_leg_done(c, status, (unsigned)nconn, err);
 	if (c->gss != NULL)

@@ -210,8 +210,21 @@ def test_https_authenticates_without_sealing():
         assert rc == 0, "%s: %s" % (args, err)
         check_jobs(TLS, host)
         assert "%s authentication complete" % mech in err, err
+        assert "channel binding to the server's certificate" in err, err
         d = {k: v - before[k] for k, v in stats(TLS).items()}
         assert d["encrypted"] == 0 and d["handshakes"] == d["connections"] >= 1, d
+
+
+def test_https_channel_binding_is_checked():
+    """bitsim binds its contexts to its certificate: a wrong binding is refused (so the
+    bitstop runs above that passed sent the right one)."""
+    REALM.kinit()
+    helper = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib", "gss_client.py")
+    p = subprocess.run([sys.executable, helper, "--tls", "localhost", TLS_URL.split(":")[2]
+                        .split("/")[0], CERT], env=REALM.env(), capture_output=True, timeout=60)
+    out = p.stdout.decode()
+    assert p.returncode == 0, out + p.stderr.decode()
+    assert "cb-right 200" in out and "cb-wrong 401" in out, out
 
 
 def error_of(url, *args, **kw):
@@ -373,6 +386,7 @@ def test_steady_state_and_dropped_connection():
 try:
     for t in (test_kerberos_http_sealed, test_ntlm_http_sealed,
               test_negotiate_picks_kerberos_or_ntlm, test_https_authenticates_without_sealing,
+              test_https_channel_binding_is_checked,
               test_clear_errors, test_clock_skew, test_expired_ticket, test_tampered_and_mutual,
               test_bitsim_refuses_plain_and_tampered, test_steady_state_and_dropped_connection):
         R.run(t)

@@ -6,6 +6,8 @@ connection: the Negotiate handshake (mutual authentication checked), an encrypte
 Enumerate (its answer decrypted, Length checked), then a plain body; on a second
 connection a sealed request with one ciphertext byte flipped. Prints one line per
 step: "sealed STATUS", "plain STATUS BODYLEN", "tampered STATUS".
+gss_client.py --tls HOST PORT CERT: over HTTPS, a handshake with the right channel
+binding and one with a wrong one: "cb-right STATUS", "cb-wrong STATUS".
 """
 import base64
 import http.client
@@ -21,7 +23,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "sim"))
 from simlib import ENUM, envelope  # noqa: E402
 
-HOST, PORT = sys.argv[1], int(sys.argv[2])
 BOUNDARY = b"--Encrypted Boundary"
 CTYPE = ('multipart/encrypted;protocol="application/HTTP-SPNEGO-session-encrypted";'
          'boundary="Encrypted Boundary"')
@@ -72,6 +73,30 @@ def unseal(ctx, body):
     return plain[:length]
 
 
+if len(sys.argv) > 3 and sys.argv[1] == "--tls":
+    # HTTPS: a handshake bound to the certificate is accepted, one bound to another
+    # certificate (what a TLS-intercepting proxy would cause) is refused
+    import hashlib
+    import ssl
+    HOST, PORT, CAFILE = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    der = ssl.PEM_cert_to_DER_cert(open(CAFILE).read())
+    sslctx = ssl.create_default_context(cafile=CAFILE)
+    for label, digest in (("right", hashlib.sha256(der).digest()),
+                          ("wrong", hashlib.sha256(der + b"x").digest())):
+        cb = gssapi.raw.ChannelBindings(application_data=b"tls-server-end-point:" + digest)
+        name = gssapi.Name("HTTP@" + HOST, gssapi.NameType.hostbased_service)
+        ctx = gssapi.SecurityContext(name=name, mech=KRB5, usage="initiate", channel_bindings=cb,
+                                     flags=[gssapi.RequirementFlag.mutual_authentication])
+        conn = http.client.HTTPSConnection(HOST, PORT, context=sslctx, timeout=20)
+        conn.request("POST", "/wsman", body=b"", headers={
+            "Authorization": "Negotiate " + base64.b64encode(ctx.step()).decode(),
+            "Content-Length": "0"})
+        r = conn.getresponse()
+        r.read()
+        print("cb-%s %d" % (label, r.status))
+        conn.close()
+    sys.exit(0)
+HOST, PORT = sys.argv[1], int(sys.argv[2])
 req = envelope(ENUM + "Enumerate", body='<n:Enumerate><w:OptimizeEnumeration/>'
                '<w:MaxElements>20</w:MaxElements></n:Enumerate>').encode()
 c = http.client.HTTPConnection(HOST, PORT, timeout=20)
