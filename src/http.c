@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "src/cfg.h"
+#include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -216,6 +217,46 @@ http_map_error(struct http_conn *c, CURLcode rc, struct hosterr *err)
 	}
 }
 
+/*
+ * The Location header as the server sent it, for messages: userinfo removed,
+ * sanitized, cut to 200 bytes; NULL without one. Never libcurl's redirect URL,
+ * which libcurl composes with our credentials in it. Returns a malloc'd string.
+ */
+static char *
+http_location(struct http_conn *c)
+{
+	char *raw = NULL, *s, *auth, *end, *at, *out;
+
+#if LIBCURL_VERSION_NUM >= 0x075400
+	struct curl_header *hd = NULL;
+
+	if (curl_easy_header(c->easy, "Location", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK &&
+	    hd != NULL && hd->value != NULL)
+		raw = xstrdup(hd->value);
+#else
+	(void)c;
+#endif
+	if (raw == NULL)
+		return NULL;
+	if (strlen(raw) > 200)
+		raw[200] = '\0';
+	/* The authority follows "//" (after a scheme or at the start) up to / ? or #. */
+	s = strstr(raw, "//");
+	if (s != NULL && (s == raw || (s[-1] == ':' && strcspn(raw, "/?#") == (size_t)(s - raw)))) {
+		auth = s + 2;
+		end = auth + strcspn(auth, "/?#");
+		at = NULL;
+		for (char *p = auth; p < end; p++)
+			if (*p == '@')
+				at = p;
+		if (at != NULL)
+			memmove(auth, at + 1, strlen(at + 1) + 1);
+	}
+	out = sanitize_terminal(raw);
+	free(raw);
+	return out;
+}
+
 int
 http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, struct hosterr *err)
 {
@@ -240,12 +281,12 @@ http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, s
 		fprintf(stderr, "bitstop: %s: %s -> HTTP %ld, %zu bytes, %lld ms\n", c->name, c->what,
 		    status, c->body.len, (long long)elapsed);
 	if (status >= 300 && status < 400) {
-		char *loc = NULL;
+		char *loc = http_location(c);
 
-		curl_easy_getinfo(c->easy, CURLINFO_REDIRECT_URL, &loc);
 		hosterr_set_code(err, HOSTERR_HTTP, (uint32_t)status,
 		    "HTTP %ld redirect%s%s refused: credentials are never sent to another address",
 		    status, loc != NULL ? " to " : "", loc != NULL ? loc : "");
+		free(loc);
 		return -1;
 	}
 	resp->status = status;

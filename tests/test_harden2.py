@@ -1,0 +1,173 @@
+"""Hardening, second round: what a hostile server, filesystem or command line
+must not get out of bitstop (each check names the behaviour it protects).
+
+- redirect_*: a 301/307 with a relative Location over HTTP and HTTPS never
+  puts the password (nor user:password@) in stdout (json, tsv, table), stderr,
+  --action output or the audit log; the message names the Location as sent.
+"""
+import json
+import os
+import shutil
+import socket
+import socketserver
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in distcheck)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from bitsim import PASSWORD, USER, Sim, Results, write_config  # noqa: E402
+from hostile import Hostile, run_bitstop_raw  # noqa: E402
+
+BITSTOP = os.environ.get("BITSTOP") or os.path.join(os.environ.get("top_builddir", "."), "bitstop")
+TMP = tempfile.TemporaryDirectory(prefix="bitstop-harden2-")
+R = Results()
+
+
+def conf(name, extra="", mode=0o600):
+    """A private config in its own directory (its own audit log and HOME)."""
+    d = os.path.join(TMP.name, name)
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "bitstop.conf")
+    write_config(path, extra)
+    os.chmod(path, mode)
+    return path
+
+
+class Canned:
+    """A loopback server answering every request with the same raw bytes
+    (optionally over TLS); counts the requests."""
+
+    def __init__(self, reply, tls=None):
+        self.reply = reply
+        self.count = 0
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                sock = self.request
+                sock.settimeout(10)
+                try:
+                    if tls is not None:
+                        sock = tls.wrap_socket(sock, server_side=True)
+                    if Hostile._read_request(sock) is None:
+                        return
+                    outer.count += 1
+                    sock.sendall(outer.reply)
+                    if tls is not None:
+                        sock.unwrap()
+                except (OSError, ssl.SSLError):
+                    pass
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.srv = Server(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.1},
+                         daemon=True).start()
+        self.port = self.srv.server_address[1]
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def redirect_reply(status, loc=b"/wsman/"):
+    reason = {301: b"Moved Permanently", 307: b"Temporary Redirect"}[status]
+    body = b"<html>moved</html>"
+    return (b"HTTP/1.1 %d %s\r\nLocation: %s\r\nContent-Type: text/html\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+            % (status, reason, loc, len(body), body))
+
+
+def make_cert():
+    cert = os.path.join(TMP.name, "cert.pem")
+    key = os.path.join(TMP.name, "cert.key")
+    if not os.path.exists(cert):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-keyout", key, "-out", cert, "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                       check=True, capture_output=True)
+    return cert, key
+
+
+def assert_no_password(what, *blobs):
+    for b in blobs:
+        assert PASSWORD.encode() not in b, "%s: the password shows: %r" % (what, b[-400:])
+        assert b"@127.0.0.1" not in b, "%s: a URL with userinfo shows: %r" % (what, b[-400:])
+        assert b"leaked-userinfo" not in b, "%s: the Location's userinfo shows" % what
+
+
+def check_redirects(scheme):
+    tls = None
+    extra_args = []
+    if scheme == "https":
+        cert, key = make_cert()
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(cert, key)
+        extra_args = ["--cacert", cert]
+    for status in (301, 307):
+        with Canned(redirect_reply(status), tls) as srv:
+            url = "%s://127.0.0.1:%d/wsman" % (scheme, srv.port)
+            c = conf("redir-%s-%d" % (scheme, status))
+            audit = os.path.join(os.path.dirname(c), "audit.log")
+            for fmt in ("json", "tsv", "table"):
+                rc, out, err, _ = run_bitstop_raw(extra_args + ["--once", "--format", fmt, url],
+                                                  c, PASSWORD)
+                what = "%s %d --once %s" % (scheme, status, fmt)
+                assert rc == 1, "%s: exit %d: %r" % (what, rc, err)
+                assert_no_password(what, out, err)
+                if fmt == "json":
+                    msg = json.loads(out)["hosts"][0]["error"]["message"]
+                    assert "/wsman/" in msg and "redirect" in msg, "%s: %r" % (what, msg)
+            rc, out, err, _ = run_bitstop_raw(extra_args + [
+                "--action", "suspend", "--job", "{0BAD0001-1111-4222-8333-000000000001}", url],
+                c, PASSWORD)
+            assert_no_password("%s %d --action" % (scheme, status), out, err)
+            if os.path.exists(audit):
+                with open(audit, "rb") as f:
+                    assert_no_password("%s %d audit log" % (scheme, status), f.read())
+            assert srv.count > 0, "the redirect server was never asked"
+        # An absolute Location carrying userinfo of its own: shown without it.
+        loc = b"http://someone:leaked-userinfo@127.0.0.9:1/wsman/\x1b[2J"
+        with Canned(redirect_reply(status, loc), tls) as srv:
+            url = "%s://127.0.0.1:%d/wsman" % (scheme, srv.port)
+            rc, out, err, _ = run_bitstop_raw(extra_args + ["--once", "--format", "json", url],
+                                              c, PASSWORD)
+            assert_no_password("%s %d absolute Location" % (scheme, status), out, err)
+            msg = json.loads(out)["hosts"][0]["error"]["message"]
+            assert "127.0.0.9:1/wsman/" in msg and "\x1b" not in msg, msg
+
+
+def test_redirect_http():
+    check_redirects("http")
+
+
+def test_redirect_https():
+    if shutil.which("openssl") is None:
+        print("     (no openssl: HTTPS part skipped)")
+        return
+    check_redirects("https")
+
+
+TESTS = [test_redirect_http, test_redirect_https]
+
+if __name__ == "__main__":
+    try:
+        only = sys.argv[1:]
+        for t in TESTS:
+            if not only or t.__name__ in only:
+                R.run(t)
+    finally:
+        TMP.cleanup()
+    sys.exit(R.finish())
