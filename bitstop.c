@@ -100,7 +100,7 @@ usage(FILE *f)
 "  -u, --user USER        user for hosts that have none configured\n"
 "                         (DOMAIN\\user or user@REALM)\n"
 "  -a, --auth SCHEME      basic or negotiate (Kerberos through GSS-API)\n"
-"  -d, --delay SECONDS    refresh interval (default 5, minimum 0.5)\n"
+"  -d, --delay SECONDS    refresh interval (default 5, from 0.5 to 86400)\n"
 "  -r, --readonly         send no action; action keys explain why\n"
 "  -k, --insecure         do not verify TLS certificates\n"
 "      --cacert FILE      CA bundle for TLS verification\n"
@@ -146,7 +146,7 @@ config_error(char *cause)
 	exit(EXIT_USAGE);
 }
 
-/* Parse a decimal number of seconds. */
+/* Parse a refresh interval in seconds (the config's range) or exit with a usage error. */
 static double
 parse_seconds(const char *s, const char *what)
 {
@@ -155,8 +155,8 @@ parse_seconds(const char *s, const char *what)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v != v)
-		usage_error("%s: '%s' is not a number of seconds", what, s);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= CFG_REFRESH_MIN) || v > CFG_REFRESH_MAX)
+		usage_error("%s: '%s': expected %s", what, s, CFG_REFRESH_EXPECT);
 	return v;
 }
 
@@ -191,8 +191,6 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'd':
 			o->delay = parse_seconds(optarg, "--delay");
-			if (o->delay < 0.5)
-				usage_error("--delay: %s s is below the minimum of 0.5 s", optarg);
 			break;
 		case 'r':
 			o->readonly = true;

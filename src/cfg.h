@@ -49,6 +49,11 @@ struct host_cfg {
 	char	*origin;	/* "file:line" or "command line" or "hosts-file:line", for messages */
 };
 
+/* The refresh interval's range, for the config, the command line and the screen alike. */
+#define CFG_REFRESH_MIN 0.5
+#define CFG_REFRESH_MAX 86400.0
+#define CFG_REFRESH_EXPECT "a number of seconds from 0.5 to 86400"
+
 struct config {
 	char	*path;		/* file loaded, NULL when none */
 	double	 refresh;	/* seconds, >= 0.5 */

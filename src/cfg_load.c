@@ -501,7 +501,7 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 		else if (config_setting_get_int64(s) != 1)
 			ctx_bad_value(ctx, s, "1 (this bitstop reads version 1 files)", false);
 	} else if (strcmp(name, "refresh") == 0) {
-		if (get_seconds(ctx, s, "a number of seconds, at least 0.5", 0.5, true, &d))
+		if (get_seconds(ctx, s, CFG_REFRESH_EXPECT, CFG_REFRESH_MIN, true, &d))
 			cfg->refresh = d;
 	} else if (strcmp(name, "theme") == 0) {
 		if (get_string(ctx, s, "a theme name (a non-empty string)", false, &str))

@@ -202,7 +202,7 @@ test_bad_value(void **state)
 	free(cause);
 	cause = load_err("refresh = 0.1;\n");
 	assert_string_equal(cause,
-	    "t.conf:1: 'refresh' must be a number of seconds, at least 0.5 (got 0.1)");
+	    "t.conf:1: 'refresh' must be a number of seconds from 0.5 to 86400 (got 0.1)");
 	free(cause);
 	cause = load_err("defaults = { port = 70000; };\n");
 	assert_string_equal(cause,

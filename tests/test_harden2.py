@@ -4,6 +4,7 @@ must not get out of bitstop (each check names the behaviour it protects).
 - redirect_*: a 301/307 with a relative Location over HTTP and HTTPS never
   puts the password (nor user:password@) in stdout (json, tsv, table), stderr,
   --action output or the audit log; the message names the Location as sent.
+- delay_range: --delay accepts exactly the config's range.
 """
 import json
 import os
@@ -25,6 +26,7 @@ from hostile import Hostile, run_bitstop_raw  # noqa: E402
 BITSTOP = os.environ.get("BITSTOP") or os.path.join(os.environ.get("top_builddir", "."), "bitstop")
 TMP = tempfile.TemporaryDirectory(prefix="bitstop-harden2-")
 R = Results()
+SIM = Sim(2, jobs=4, seed=14)
 
 
 def conf(name, extra="", mode=0o600):
@@ -160,7 +162,24 @@ def test_redirect_https():
     check_redirects("https")
 
 
-TESTS = [test_redirect_http, test_redirect_https]
+def test_delay_range():
+    """--delay takes the config's and the d prompt's range (0.5 to 86400), with
+    the same words; inf, 1e9 and 4294967.3 (past the millisecond counter) are
+    usage errors instead of a screen polling every 100 ms."""
+    c = conf("delay")
+    for bad in ("inf", "-inf", "nan", "1e9", "4294967.3", "86400.5", "0.4", "0x1p-2"):
+        rc, out, err, _ = run_bitstop_raw(["--once", "--delay", bad, SIM.url(0)], c)
+        assert rc == 2, "--delay %s: exit %d, expected a usage error: %r" % (bad, rc, err)
+        assert b"from 0.5 to 86400" in err and bad.encode() in err, err
+    for good in ("0.5", "86400", "5"):
+        rc, out, err, _ = run_bitstop_raw(["--once", "--delay", good, SIM.url(0)], c)
+        assert rc == 0, "--delay %s: exit %d: %r" % (good, rc, err)
+    c = conf("refresh", "refresh = 0.1;\n")
+    rc, out, err, _ = run_bitstop_raw(["--once", SIM.url(0)], c)
+    assert rc == 2 and b"from 0.5 to 86400" in err, (rc, err)
+
+
+TESTS = [test_redirect_http, test_redirect_https, test_delay_range]
 
 if __name__ == "__main__":
     try:
@@ -169,5 +188,6 @@ if __name__ == "__main__":
             if not only or t.__name__ in only:
                 R.run(t)
     finally:
+        SIM.close()
         TMP.cleanup()
     sys.exit(R.finish())
