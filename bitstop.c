@@ -441,7 +441,9 @@ main(int argc, char **argv)
 		config_error(cause);
 	}
 	interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	if (creds_resolve(cfg, interactive, &cause) != 0) {
+	/* A password_command gets the batch modes' deadline, or 30 s before the screen. */
+	if (creds_resolve_timed(cfg, interactive, o.once || o.action != NULL ?
+	    batch_deadline_ms(cfg, 3) : CREDS_COMMAND_TIMEOUT_MS, &cause) != 0) {
 		demo_stop(demo);
 		config_error(cause);
 	}

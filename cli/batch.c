@@ -30,8 +30,7 @@ batch_on_signal(int signo)
 /* Extra time past the longest per-request timeout before --once gives up on a host. */
 #define BATCH_GRACE_MS 5000
 
-/* The overall deadline: the longest host timeout, a few exchanges' worth, capped. */
-static int64_t
+int64_t
 batch_deadline_ms(const struct config *cfg, unsigned exchanges)
 {
 	double longest = 0;

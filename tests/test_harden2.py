@@ -5,6 +5,8 @@ must not get out of bitstop (each check names the behaviour it protects).
   puts the password (nor user:password@) in stdout (json, tsv, table), stderr,
   --action output or the audit log; the message names the Location as sent.
 - delay_range: --delay accepts exactly the config's range.
+- password_command_*: a hanging command is stopped (with its process group) at
+  the batch deadline or on SIGTERM, and the message names it.
 """
 import json
 import os
@@ -179,7 +181,100 @@ def test_delay_range():
     assert rc == 2 and b"from 0.5 to 86400" in err, (rc, err)
 
 
-TESTS = [test_redirect_http, test_redirect_https, test_delay_range]
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is gone for our purpose
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_file(path, timeout=20):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def hanging_command_conf(name):
+    """A config whose host's password_command starts a background sleep (its pid
+    in a file) and then waits for ever; per-request timeout 1 s."""
+    d = os.path.join(TMP.name, name)
+    os.makedirs(d, exist_ok=True)
+    pidfile = os.path.join(d, "child.pid")
+    cmd = "sleep 1000 & echo $! > %s; wait" % pidfile
+    c = conf(name, 'groups = ( { name = "g"; hosts = [ "%s" ]; timeout = 1; '
+             'password_command = "%s"; } );\n' % (SIM.url(0), cmd))
+    return c, pidfile
+
+
+def kill_leftover(pidfile):
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().strip())
+        if pid_alive(pid):
+            os.kill(pid, 9)
+    except (OSError, ValueError):
+        pass
+
+
+def test_password_command_deadline():
+    """A password_command that never ends is stopped at --once's and --action's
+    deadline (1 s requests: 3 * 1 + 5 = 8 s), its whole process group killed,
+    and the message names the command."""
+    for mode in (["--once"], ["--action", "suspend", "--job",
+                              "{0BAD0001-1111-4222-8333-000000000001}", SIM.url(0)]):
+        c, pidfile = hanging_command_conf("hang-" + mode[0].strip("-"))
+        try:
+            rc, out, err, secs = run_bitstop_raw(mode, c, timeout=40)
+            assert rc == 2, "%s: exit %d: %r" % (mode[0], rc, err)
+            assert b"timed out" in err and b"sleep 1000" in err, err
+            assert secs < 8 + 5, "%s: %.1f s for an 8 s deadline" % (mode[0], secs)
+            assert wait_file(pidfile, 1)
+            with open(pidfile) as f:
+                child = int(f.read())
+            end = time.monotonic() + 5
+            while pid_alive(child) and time.monotonic() < end:
+                time.sleep(0.05)
+            assert not pid_alive(child), "%s: the command's child outlived bitstop" % mode[0]
+        finally:
+            kill_leftover(pidfile)
+
+
+def test_password_command_sigterm():
+    """SIGTERM while a password_command runs ends bitstop at once and takes the
+    command's process group with it."""
+    c, pidfile = hanging_command_conf("hang-term")
+    env = dict(os.environ, HOME=os.path.dirname(c), BITSTOP_PASSWORD="unused")
+    p = subprocess.Popen([BITSTOP, "-c", c, "--once"], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert wait_file(pidfile), "the password_command did not start"
+        with open(pidfile) as f:
+            child = int(f.read())
+        p.send_signal(15)
+        out, err = p.communicate(timeout=10)
+        assert p.returncode == -15 or p.returncode == 143, (p.returncode, err)
+        end = time.monotonic() + 5
+        while pid_alive(child) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not pid_alive(child), "SIGTERM left the password_command's child running"
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        kill_leftover(pidfile)
+
+
+TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
+         test_password_command_deadline, test_password_command_sigterm]
 
 if __name__ == "__main__":
     try:
