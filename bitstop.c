@@ -298,18 +298,14 @@ valid_job_id(const char *s)
 	return true;
 }
 
-/* Keep only the host named spec (adding it when not configured). */
+/* Keep only the host spec names, in any spelling of its URL (adding it when not configured). */
 static void
 keep_one_host(struct config *cfg, const char *spec)
 {
-	size_t keep = cfg->nhosts;
+	struct host_cfg *h = config_find_host(cfg, spec);
+	size_t keep = h != NULL ? (size_t)(h - cfg->hosts) : cfg->nhosts;
 	char *cause = NULL;
 
-	for (size_t i = 0; i < cfg->nhosts; i++)
-		if (strcmp(cfg->hosts[i].name, spec) == 0) {
-			keep = i;
-			break;
-		}
 	if (keep == cfg->nhosts) {
 		if (config_add_host(cfg, spec, "command line", &cause) != 0)
 			config_error(cause);

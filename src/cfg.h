@@ -96,6 +96,11 @@ int config_load_file(struct config *cfg, const char *path, char **cause);
 int config_load_string(struct config *cfg, const char *text, const char *name, char **cause);
 /* Add one host given as name, name:port or URL, with the defaults. origin for messages. */
 int config_add_host(struct config *cfg, const char *spec, const char *origin, char **cause);
+/*
+ * The configured host that spec names: the same spelling, else the same endpoint
+ * (normalised URL, read with the defaults), or NULL.
+ */
+struct host_cfg *config_find_host(struct config *cfg, const char *spec);
 /* Add hosts from a file (one per line, # comments); "-" is standard input. */
 int config_add_hosts_file(struct config *cfg, const char *path, char **cause);
 /* Apply command-line overrides to every host. */
@@ -105,7 +110,9 @@ int config_check(const struct config *cfg, char **cause);
 
 /*
  * Parse a host spec into scheme/host/port/path and the normalised URL.
- * A bare name means https://name:5986/wsman; name:5985 means http. -1 with *cause.
+ * A bare name means https://name:5986/wsman; name:5985 means http. One URL per
+ * endpoint: scheme and host in lower case, the port always written, no final
+ * slash, IP addresses in their canonical form. -1 with *cause.
  */
 int host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause);

@@ -5,6 +5,7 @@ must not get out of bitstop (each check names the behaviour it protects).
   puts the password (nor user:password@) in stdout (json, tsv, table), stderr,
   --action output or the audit log; the message names the Location as sent.
 - delay_range: --delay accepts exactly the config's range.
+- readonly_any_spelling: no spelling of a read-only host's URL lets an action through.
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -273,8 +274,30 @@ def test_password_command_sigterm():
         kill_leftover(pidfile)
 
 
+def test_readonly_any_spelling():
+    """A host read-only in the config stays read-only when --action names it in
+    another spelling (final slash, upper case, bare name:port, 127.1): no action
+    is sent, and the job keeps its state."""
+    addr, port = SIM.addrs[1].rsplit(":", 1)
+    c = conf("readonly", 'groups = ( { name = "ro"; hosts = [ "%s" ]; readonly = true; } );\n'
+             % SIM.addrs[1])
+    job = sorted(SIM.jobs(1))[0]
+    before = SIM.jobs(1)[job]["state"]
+    for spelling in ("http://%s:%s/wsman/" % (addr, port), "HTTP://%s:%s/WSMAN" % (addr, port),
+                     "%s:%s" % (addr, port), "http://127.1:%s/wsman" % port,
+                     "http://%s:%s/wsman" % (addr, port)):
+        rc, out, err, _ = run_bitstop_raw(["--action", "suspend", "--job", job, spelling], c)
+        assert rc == 2 and b"read-only" in err, "%s: exit %d: %r" % (spelling, rc, err)
+    assert SIM.jobs(1)[job]["state"] == before, "an action reached the read-only host"
+    # --once lists the host once, however often it is named
+    rc, out, err, _ = run_bitstop_raw(["--once", "--format", "json",
+                                       "http://%s:%s/wsman/" % (addr, port)], c)
+    assert rc == 0 and len(json.loads(out)["hosts"]) == 1, (rc, out[:300], err)
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
-         test_password_command_deadline, test_password_command_sigterm]
+         test_password_command_deadline, test_password_command_sigterm,
+         test_readonly_any_spelling]
 
 if __name__ == "__main__":
     try:
