@@ -137,10 +137,23 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* The config whose warnings print_warnings() shows, and how many it has shown. */
+static const struct config *warn_cfg;
+static size_t warn_shown;
+
+/* Print the config's warnings not shown yet: before any error, so that none is lost. */
+static void
+print_warnings(void)
+{
+	for (; warn_cfg != NULL && warn_shown < warn_cfg->nwarnings; warn_shown++)
+		fprintf(stderr, "bitstop: warning: %s\n", warn_cfg->warnings[warn_shown]);
+}
+
 /* Print a configuration error (consuming cause) and exit 2. */
 static void __attribute__((noreturn))
 config_error(char *cause)
 {
+	print_warnings();
 	fprintf(stderr, "bitstop: %s\n", cause);
 	free(cause);
 	exit(EXIT_USAGE);
@@ -389,6 +402,7 @@ main(int argc, char **argv)
 	raise_nofile_limit();
 
 	cfg = config_new();
+	warn_cfg = cfg;
 	if (!o.demo) {
 		path = config_find(o.config, &cause);
 		if (path == NULL && cause != NULL)
@@ -428,6 +442,8 @@ main(int argc, char **argv)
 		demo_add_hosts(demo, cfg);
 	}
 	if (cfg->nhosts == 0) {
+		print_warnings();
+		warn_cfg = NULL;
 		config_free(cfg);
 		usage_error("no hosts: name some on the command line, in the config file or with "
 		    "--hosts-file, or try --demo");
@@ -444,8 +460,7 @@ main(int argc, char **argv)
 		config_error(cause);
 	}
 	/* After creds_resolve: it adds warnings of its own (e.g. a readable ~/.netrc). */
-	for (size_t i = 0; i < cfg->nwarnings; i++)
-		fprintf(stderr, "bitstop: warning: %s\n", cfg->warnings[i]);
+	print_warnings();
 
 	if (o.once) {
 		rc = batch_once(cfg, (enum output_format)o.format, o.verbose);

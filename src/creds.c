@@ -433,7 +433,10 @@ netrc_parse(struct creds_state *st, const char *text)
 	}
 }
 
-/* Read ~/.netrc once; one that group or others can read is ignored with a warning. */
+/*
+ * Read ~/.netrc once; one that group or others can read, or that is not a regular
+ * file (a FIFO would block), is ignored with a warning.
+ */
 static void
 netrc_load(struct creds_state *st, struct config *cfg)
 {
@@ -448,11 +451,14 @@ netrc_load(struct creds_state *st, struct config *cfg)
 		return;
 	path = xasprintf("%s/.netrc", home);
 	free(home);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	/* Non-blocking open: a FIFO must not hold us up; only a regular file is read. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		free(path);
 		return;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		config_add_warning(cfg, "%s: not a regular file, so its passwords are not used",
+		    path);
 		close(fd);
 		free(path);
 		return;

@@ -6,6 +6,8 @@ must not get out of bitstop (each check names the behaviour it protects).
   --action output or the audit log; the message names the Location as sent.
 - delay_range: --delay accepts exactly the config's range.
 - readonly_any_spelling: no spelling of a read-only host's URL lets an action through.
+- warnings_before_credential_error, netrc_fifo: config and ~/.netrc warnings
+  are never lost, and a FIFO as ~/.netrc does not block.
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -295,9 +297,48 @@ def test_readonly_any_spelling():
     assert rc == 0 and len(json.loads(out)["hosts"]) == 1, (rc, out[:300], err)
 
 
+def no_password_run(name, netrc=None, fifo=False, extra=""):
+    """--once on a basic-auth host with no password source (no $BITSTOP_PASSWORD,
+    no terminal); ~/.netrc as given."""
+    c = conf(name, extra)
+    home = os.path.dirname(c)
+    if fifo:
+        os.mkfifo(os.path.join(home, ".netrc"), 0o600)
+    elif netrc is not None:
+        with open(os.path.join(home, ".netrc"), "w") as f:
+            f.write(netrc)
+        os.chmod(os.path.join(home, ".netrc"), 0o644)
+    env = dict(os.environ, HOME=home, XDG_STATE_HOME=os.path.join(home, "state"))
+    env.pop("BITSTOP_PASSWORD", None)
+    env.pop("BITSTOP_CONFIG", None)
+    t0 = time.monotonic()
+    p = subprocess.run([BITSTOP, "-c", c, "--once", SIM.url(0)], env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+    return p.returncode, p.stderr.decode("utf-8", "replace"), time.monotonic() - t0
+
+
+def test_warnings_before_credential_error():
+    """Config warnings (an unknown key 'pasword', a 0644 ~/.netrc) are printed
+    even when the credential lookup then fails."""
+    rc, err, _ = no_password_run("warn", "machine 127.0.0.1 login tester password x\n",
+                                 extra='pasword = "x";\n')
+    assert rc == 2 and "no password" in err, (rc, err)
+    assert "unknown key 'pasword'" in err, "the unknown key's warning was lost: %r" % err
+    assert ".netrc: permissions 0644" in err, "the .netrc warning was lost: %r" % err
+    assert err.index("warning") < err.index("no password"), err
+
+
+def test_netrc_fifo():
+    """A FIFO as ~/.netrc does not block --once: it is skipped with a warning."""
+    rc, err, secs = no_password_run("netrc-fifo", fifo=True)
+    assert rc == 2 and "no password" in err, (rc, err)
+    assert ".netrc: not a regular file" in err, err
+    assert secs < 10, secs
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
          test_password_command_deadline, test_password_command_sigterm,
-         test_readonly_any_spelling]
+         test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo]
 
 if __name__ == "__main__":
     try:
