@@ -92,6 +92,12 @@ void config_free(struct config *cfg);
 char *config_find(const char *explicit_path, char **cause);
 /* Load a file into cfg (settings, defaults, groups, hosts). -1 with *cause. */
 int config_load_file(struct config *cfg, const char *path, char **cause);
+/*
+ * A copy of a config text in which every integer literal past 32 bits carries
+ * libconfig's 64-bit suffix L (libconfig 1.5 wraps it otherwise). NULL with
+ * *cause "name:LINE: ..." for one past 64 bits.
+ */
+char *config_widen_integers(const char *text, const char *name, char **cause);
 /* Load from a string (for tests and fuzzing); name is used in messages. */
 int config_load_string(struct config *cfg, const char *text, const char *name, char **cause);
 /* Add one host given as name, name:port or URL, with the defaults. origin for messages. */

@@ -1,7 +1,7 @@
 ## config, credentials, sanitizing, audit log.
 libbitstop_a_SOURCES += \
 	src/sanitize.c \
-	src/cfg.c src/cfg_load.c src/cfg_hosts.c \
+	src/cfg.c src/cfg_load.c src/cfg_hosts.c src/cfg_int.c \
 	src/creds.c \
 	src/audit.c
 
