@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -452,6 +453,10 @@ main(int argc, char **argv)
 		demo_stop(demo);
 		config_error(cause);
 	}
+	/* No core file, and no ptrace by the user's other processes, once passwords are in
+	 * memory (debuggers: BITSTOP_ALLOW_CORE=1). */
+	if (getenv("BITSTOP_ALLOW_CORE") == NULL || strcmp(getenv("BITSTOP_ALLOW_CORE"), "1") != 0)
+		prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
 	interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
 	/* A password_command gets the batch modes' deadline, or 30 s before the screen. */
 	if (creds_resolve_timed(cfg, interactive, o.once || o.action != NULL ?

@@ -701,6 +701,18 @@ creds_prompt_all(struct creds_state *st, struct config *cfg, bool interactive, c
 	return 0;
 }
 
+/* Overwrite $BITSTOP_PASSWORD's value where it lies (what /proc/PID/environ shows) and drop it. */
+static void
+creds_forget_environment(void)
+{
+	char *env = getenv("BITSTOP_PASSWORD");
+
+	if (env == NULL)
+		return;
+	creds_scrub(env, strlen(env));
+	unsetenv("BITSTOP_PASSWORD");
+}
+
 int
 creds_resolve(struct config *cfg, bool interactive, char **cause)
 {
@@ -724,5 +736,6 @@ creds_resolve_timed(struct config *cfg, bool interactive, int64_t command_timeou
 	if (rc == 0)
 		rc = creds_prompt_all(&st, cfg, interactive, cause);
 	creds_state_done(&st);
+	creds_forget_environment();
 	return rc;
 }

@@ -15,6 +15,8 @@ struct config;
  * line of stdout), $BITSTOP_PASSWORD, ~/.netrc (machine = host name), and, when
  * interactive, one prompt per distinct user on the terminal with echo off.
  * Hosts using negotiate need none. -1 with *cause (which never holds a secret).
+ * Afterwards $BITSTOP_PASSWORD is gone from the environment, its value overwritten
+ * (call it before any thread starts).
  */
 int creds_resolve(struct config *cfg, bool interactive, char **cause);
 /*

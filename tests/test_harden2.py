@@ -8,6 +8,7 @@ must not get out of bitstop (each check names the behaviour it protects).
 - readonly_any_spelling: no spelling of a read-only host's URL lets an action through.
 - warnings_before_credential_error, netrc_fifo: config and ~/.netrc warnings
   are never lost, and a FIFO as ~/.netrc does not block.
+- no_password_in_core_or_environ: not dumpable, $BITSTOP_PASSWORD scrubbed.
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -336,9 +337,79 @@ def test_netrc_fifo():
     assert secs < 10, secs
 
 
+def silent_server():
+    """A listener that reads a request and never answers (closed on exit)."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    conns = []
+    stop = threading.Event()
+
+    def loop():
+        srv.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                c, _ = srv.accept()
+                conns.append(c)
+            except OSError:
+                pass
+
+    threading.Thread(target=loop, daemon=True).start()
+
+    def close():
+        stop.set()
+        for c in conns:
+            c.close()
+        srv.close()
+    return srv.getsockname()[1], conns, close
+
+
+def test_no_password_in_core_or_environ():
+    """Once passwords are read, bitstop is not dumpable (its /proc files turn
+    root-owned, so no core and no ptrace by the user), and $BITSTOP_PASSWORD is
+    gone from /proc/PID/environ; BITSTOP_ALLOW_CORE=1 keeps it dumpable."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        print("     (needs root and setpriv to run bitstop as another user: skipped)")
+        return
+    port, conns, close = silent_server()
+    d = tempfile.mkdtemp(prefix="dump-", dir=TMP.name)
+    os.chmod(TMP.name, 0o755)
+    os.chmod(d, 0o755)
+    c = os.path.join(d, "bitstop.conf")
+    write_config(c)
+    os.chown(c, 65534, 65534)
+    try:
+        for allow, want_uid in ((None, 0), ("1", 65534)):
+            env = {"PATH": "/usr/bin:/bin", "HOME": d, "BITSTOP_PASSWORD": PASSWORD}
+            if allow:
+                env["BITSTOP_ALLOW_CORE"] = allow
+            n = len(conns)
+            p = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                  BITSTOP, "-c", c, "--once", "http://127.0.0.1:%d/wsman" % port],
+                                 env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            try:
+                end = time.monotonic() + 15
+                while len(conns) == n and time.monotonic() < end and p.poll() is None:
+                    time.sleep(0.05)
+                assert len(conns) > n, "bitstop never connected: %r" % (p.communicate()[1],)
+                with open("/proc/%d/environ" % p.pid, "rb") as f:
+                    environ = f.read()
+                uid = os.stat("/proc/%d/environ" % p.pid).st_uid
+            finally:
+                p.kill()
+                p.wait()
+            assert PASSWORD.encode() not in environ, "the password is still in /proc/PID/environ"
+            assert uid == want_uid, "BITSTOP_ALLOW_CORE=%s: /proc/PID owned by %d, expected %d " \
+                "(dumpable flag)" % (allow, uid, want_uid)
+    finally:
+        close()
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
          test_password_command_deadline, test_password_command_sigterm,
-         test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo]
+         test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo,
+         test_no_password_in_core_or_environ]
 
 if __name__ == "__main__":
     try:
