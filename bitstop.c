@@ -378,7 +378,7 @@ main(int argc, char **argv)
 	struct demo *demo = NULL;
 	char *cause = NULL, *path;
 	int first, rc;
-	bool interactive;
+	bool interactive, insecure = false;
 
 	first = parse_options(argc, argv, &o);
 	if (o.action != NULL && o.once)
@@ -466,6 +466,12 @@ main(int argc, char **argv)
 	}
 	/* After creds_resolve: it adds warnings of its own (e.g. a readable ~/.netrc). */
 	print_warnings();
+	/* -k warns once in every mode (the screen also shows a marker). */
+	for (size_t i = 0; i < cfg->nhosts && !insecure; i++)
+		insecure = !cfg->hosts[i].verify_tls && cfg->hosts[i].https;
+	if (insecure)
+		fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
+		    "(--insecure or verify_tls = false)\n");
 
 	if (o.once) {
 		rc = batch_once(cfg, (enum output_format)o.format, o.verbose);
@@ -498,12 +504,7 @@ main(int argc, char **argv)
 		app.readonly = cfg->readonly;
 		app.demo = demo != NULL;
 		app.refresh = cfg->refresh;
-		for (size_t i = 0; i < cfg->nhosts; i++)
-			if (!cfg->hosts[i].verify_tls && cfg->hosts[i].https)
-				app.insecure = true;
-		if (app.insecure)
-			fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
-			    "(--insecure or verify_tls = false)\n");
+		app.insecure = insecure;
 		popts.interval_ms = (unsigned)(cfg->refresh * 1000.0);
 		popts.audit = app.audit;
 		app.poller = poller_new(cfg, &popts);

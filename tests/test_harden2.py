@@ -9,6 +9,7 @@ must not get out of bitstop (each check names the behaviour it protects).
 - warnings_before_credential_error, netrc_fifo: config and ~/.netrc warnings
   are never lost, and a FIFO as ~/.netrc does not block.
 - no_password_in_core_or_environ: not dumpable, $BITSTOP_PASSWORD scrubbed.
+- insecure_warns_in_batch: -k warns on stderr in --once and --action.
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -406,10 +407,32 @@ def test_no_password_in_core_or_environ():
         close()
 
 
+def test_insecure_warns_in_batch():
+    """-k prints its warning on stderr in --once (every format) and --action too,
+    once, and JSON on stdout stays clean."""
+    if shutil.which("openssl") is None:
+        print("     (no openssl: skipped)")
+        return
+    cert, key = make_cert()
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    c = conf("insecure")
+    with Canned(redirect_reply(307), tls) as srv:
+        url = "https://127.0.0.1:%d/wsman" % srv.port
+        for args in (["--once", "--format", "json"], ["--once", "--format", "tsv"],
+                     ["--action", "resume", "--job", "{0BAD0001-1111-4222-8333-000000000001}"]):
+            rc, out, err, _ = run_bitstop_raw(["-k"] + args + [url], c)
+            assert err.count(b"not verified") == 1, "%s: %r" % (args[0], err)
+            if "json" in args:
+                json.loads(out)
+        rc, out, err, _ = run_bitstop_raw(["--cacert", cert, "--once", url], c)
+        assert b"not verified" not in err, err
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
          test_password_command_deadline, test_password_command_sigterm,
          test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo,
-         test_no_password_in_core_or_environ]
+         test_no_password_in_core_or_environ, test_insecure_warns_in_batch]
 
 if __name__ == "__main__":
     try:
