@@ -10,6 +10,7 @@ must not get out of bitstop (each check names the behaviour it protects).
   are never lost, and a FIFO as ~/.netrc does not block.
 - no_password_in_core_or_environ: not dumpable, $BITSTOP_PASSWORD scrubbed.
 - insecure_warns_in_batch: -k warns on stderr in --once and --action.
+- term_dumb_refused: TERM=dumb is refused like an unknown terminal.
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -429,10 +430,54 @@ def test_insecure_warns_in_batch():
         assert b"not verified" not in err, err
 
 
+def run_on_pty(args, term, c, seconds=10):
+    """bitstop on a new pseudo-terminal with TERM=term: (exit code or None if it
+    was still running after seconds, everything it wrote)."""
+    import pty
+    master, slave = pty.openpty()
+    env = dict(os.environ, TERM=term, HOME=os.path.dirname(c), BITSTOP_PASSWORD=PASSWORD)
+    env.pop("BITSTOP_CONFIG", None)
+    p = subprocess.Popen([BITSTOP, "-c", c] + args, env=env, stdin=slave, stdout=slave,
+                         stderr=slave, start_new_session=True)
+    os.close(slave)
+    out = b""
+    end = time.monotonic() + seconds
+    rc = None
+    try:
+        while time.monotonic() < end:
+            import select
+            r, _, _ = select.select([master], [], [], 0.1)
+            if r:
+                try:
+                    out += os.read(master, 65536)
+                except OSError:
+                    pass
+            if p.poll() is not None:
+                rc = p.returncode
+                break
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        os.close(master)
+    return rc, out
+
+
+def test_term_dumb_refused():
+    """TERM=dumb (a terminal that cannot move the cursor) is refused with a
+    message, as an unknown terminal type is, instead of drawing garbage."""
+    c = conf("dumb")
+    for term in ("dumb", "no-such-terminal-x"):
+        rc, out = run_on_pty([SIM.url(0)], term, c)
+        assert rc is not None, "TERM=%s: the screen started (%r)" % (term, out[-200:])
+        assert rc != 0 and b"terminal type '%s'" % term.encode() in out, (term, rc, out)
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
          test_password_command_deadline, test_password_command_sigterm,
          test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo,
-         test_no_password_in_core_or_environ, test_insecure_warns_in_batch]
+         test_no_password_in_core_or_environ, test_insecure_warns_in_batch,
+         test_term_dumb_refused]
 
 if __name__ == "__main__":
     try:
