@@ -193,6 +193,8 @@ parse_options(int argc, char **argv, struct options *o)
 			o->hosts_files[o->nhosts_files++] = optarg;
 			break;
 		case 'u':
+			if (optarg[0] == '\0')
+				usage_error("-u: the user name is empty");
 			o->user = optarg;
 			break;
 		case 'a':

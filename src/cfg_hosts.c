@@ -391,6 +391,7 @@ config_add_hosts_file(struct config *cfg, const char *path, char **cause)
 	struct strbuf errors;
 	char *line = NULL, *origin, *lcause = NULL;
 	size_t cap = 0;
+	ssize_t len;
 	unsigned long lineno = 0;
 	unsigned nerrors = 0;
 
@@ -399,9 +400,16 @@ config_add_hosts_file(struct config *cfg, const char *path, char **cause)
 		return -1;
 	}
 	strbuf_init(&errors);
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		char *start = line;
+
 		origin = xasprintf("%s:%lu", name, ++lineno);
-		if (hosts_file_line(cfg, line, origin, &lcause) != 0) {
+		/* A byte order mark (editors on Windows write one) is not part of the host. */
+		if (lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
+			start += 3;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			lcause = xasprintf("%s: a NUL byte in the line (is this a text file?)", origin);
+		if (lcause != NULL || hosts_file_line(cfg, start, origin, &lcause) != 0) {
 			if (nerrors++ < HOSTS_FILE_MAX_ERRORS)
 				strbuf_addf(&errors, "%s%s", errors.len > 0 ? "\n" : "", lcause);
 			free(lcause);

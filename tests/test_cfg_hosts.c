@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -275,6 +276,40 @@ test_hosts_file_errors(void **state)
 	config_free(cfg);
 }
 
+/*
+ * Protects (issue 14, item 14): a hosts file starting with a UTF-8 byte order
+ * mark reads as without it; a NUL byte is an error naming its line, not a line
+ * silently cut at the NUL.
+ */
+static void
+test_hosts_file_bom_nul(void **state)
+{
+	char path[] = "/tmp/test_cfg_hosts.XXXXXX";
+	struct config *cfg = config_new();
+	char *cause = NULL;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_true(write(fd, "\xEF\xBB\xBFws01\nws02\n", 13) == 13);
+	close(fd);
+	if (config_add_hosts_file(cfg, path, &cause) != 0)
+		fail_msg("a BOM was refused: %s", cause);
+	assert_int_equal(cfg->nhosts, 2);
+	assert_string_equal(cfg->hosts[0].name, "ws01");
+	config_free(cfg);
+
+	cfg = config_new();
+	assert_true((fd = open(path, O_WRONLY | O_TRUNC)) >= 0);
+	assert_true(write(fd, "ws01\nws03\0evil\nws04\n", 21) == 21);
+	close(fd);
+	assert_int_equal(config_add_hosts_file(cfg, path, &cause), -1);
+	assert_contains(cause, ":2: a NUL byte in the line");
+	free(cause);
+	unlink(path);
+	config_free(cfg);
+}
+
 /* Protects: "-" reads the hosts from standard input. */
 static void
 test_hosts_file_stdin(void **state)
@@ -421,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_one_spelling),
 		cmocka_unit_test(test_hosts_file),
 		cmocka_unit_test(test_hosts_file_errors),
+		cmocka_unit_test(test_hosts_file_bom_nul),
 		cmocka_unit_test(test_hosts_file_stdin),
 		cmocka_unit_test(test_apply_cli),
 		cmocka_unit_test(test_search_order),

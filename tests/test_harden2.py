@@ -11,6 +11,7 @@ must not get out of bitstop (each check names the behaviour it protects).
 - no_password_in_core_or_environ: not dumpable, $BITSTOP_PASSWORD scrubbed.
 - insecure_warns_in_batch: -k warns on stderr in --once and --action.
 - term_dumb_refused: TERM=dumb is refused like an unknown terminal.
+- empty_user_refused: -u "" is a usage error.
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -473,11 +474,19 @@ def test_term_dumb_refused():
         assert rc != 0 and b"terminal type '%s'" % term.encode() in out, (term, rc, out)
 
 
+def test_empty_user_refused():
+    """-u "" is a usage error, not an empty user name sent to the hosts."""
+    c = conf("empty-user")
+    for args in (["-u", ""], ["--user="]):
+        rc, out, err, _ = run_bitstop_raw(args + ["--once", SIM.url(0)], c)
+        assert rc == 2 and b"user name is empty" in err, (args, rc, err)
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
          test_password_command_deadline, test_password_command_sigterm,
          test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo,
          test_no_password_in_core_or_environ, test_insecure_warns_in_batch,
-         test_term_dumb_refused]
+         test_term_dumb_refused, test_empty_user_refused]
 
 if __name__ == "__main__":
     try:
