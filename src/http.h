@@ -19,6 +19,8 @@ struct host_cfg;
 
 /* Largest response body accepted (bytes). */
 #define HTTP_MAX_RESPONSE (64u * 1024 * 1024)
+/* Largest response header accepted (real WinRM headers are well under 1 KiB). */
+#define HTTP_MAX_HEADER (64u * 1024u)
 
 struct http_response {
 	long	 status;
