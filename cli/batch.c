@@ -184,8 +184,8 @@ batch_action(struct config *cfg, const struct batch_action *act, struct audit *a
 					failed++;
 					if (r->error.kind == HOSTERR_AUTH)
 						auth_failed++;
-					printf("%s\t%s\t%s\terror\t%s\n", host, job, action_kind_name(r->kind),
-					    msg);
+					printf("%s\t%s\t%s\t%s\t%s\n", host, job, action_kind_name(r->kind),
+					    r->unknown ? "unknown" : "error", msg);
 					fprintf(stderr, "bitstop: %s: %s %s: %s\n", host,
 					    action_kind_name(r->kind), job, msg);
 					free(msg);

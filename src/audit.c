@@ -349,7 +349,8 @@ audit_outcome(struct audit *a, const struct action_result *res, const char *host
 	audit_add_str(&sb, "host", host);
 	audit_add_str(&sb, "job", res->job_id);
 	audit_add_str(&sb, "action", action_kind_name(res->kind));
-	audit_add_str(&sb, "result", res->ok ? "ok" : "error");
+	/* A request that left without an answer: the next poll tells, not the log. */
+	audit_add_str(&sb, "result", res->ok ? "ok" : res->unknown ? "unknown" : "error");
 	if (!res->ok && res->error.has_code)
 		strbuf_addf(&sb, ",\"code\":%" PRIu32, res->error.code);
 	else

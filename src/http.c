@@ -301,14 +301,16 @@ http_location(struct http_conn *c)
 int
 http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, struct hosterr *err)
 {
-	long status = 0, nconn = 0;
+	long status = 0, nconn = 0, reqsize = 0;
 	char *ctype = NULL;
 	int64_t elapsed = time_mono_ms() - c->started_ms;
 
 	memset(resp, 0, sizeof *resp);
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
 	resp->connects = (unsigned)nconn;
+	resp->sent = reqsize > 0;
 	resp->elapsed_ms = (unsigned)elapsed;
 	if (rc != CURLE_OK) {
 		http_map_error(c, rc, err);

@@ -28,6 +28,7 @@ struct http_response {
 	const char *body;		/* NUL-terminated */
 	size_t	 len;
 	unsigned connects;		/* new connections this request opened */
+	bool	 sent;			/* the request left (also set when it then failed) */
 	unsigned elapsed_ms;
 };
 

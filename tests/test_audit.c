@@ -115,6 +115,10 @@ test_lines(void **state)
 	hosterr_set_code(&res->error, HOSTERR_FAULT, 0x80200017, "the job is in the wrong "
 	    "state for this action (BG_E_INVALID_STATE)");
 	assert_int_equal(audit_outcome(a, res, "ws01"), 0);
+	/* issue 14, item 16: sent, answer lost: "unknown", not "error" */
+	res->unknown = true;
+	hosterr_set(&res->error, HOSTERR_TIMEOUT, "no answer in time");
+	assert_int_equal(audit_outcome(a, res, "ws01"), 0);
 	action_result_free(res);
 	action_req_free(req);
 
@@ -148,6 +152,9 @@ test_lines(void **state)
 	p = check_line(p, "\"event\":\"outcome\",\"id\":7,\"host\":\"ws01\",\"job\":\"" GUID "\","
 	    "\"action\":\"cancel\",\"result\":\"error\",\"code\":2149580823,\"message\":\"the job "
 	    "is in the wrong state for this action (BG_E_INVALID_STATE)\"}");
+	p = check_line(p, "\"event\":\"outcome\",\"id\":7,\"host\":\"ws01\",\"job\":\"" GUID "\","
+	    "\"action\":\"cancel\",\"result\":\"unknown\",\"code\":null,\"message\":\"no answer "
+	    "in time\"}");
 	assert_contains(p, "\"event\":\"intent\",\"id\":8,");
 	assert_contains(p, "\"job\":\"" GUID "\",\"name\":null,\"action\":\"priority\","
 	    "\"params\":{\"priority\":\"HIGH\"}}\n");

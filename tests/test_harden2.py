@@ -12,6 +12,7 @@ must not get out of bitstop (each check names the behaviour it protects).
 - insecure_warns_in_batch: -k warns on stderr in --once and --action.
 - term_dumb_refused: TERM=dumb is refused like an unknown terminal.
 - empty_user_refused: -u "" is a usage error.
+- lost_answer_is_unknown: an action sent without an answer is "unknown" in the audit log.
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -482,11 +483,88 @@ def test_empty_user_refused():
         assert rc == 2 and b"user name is empty" in err, (args, rc, err)
 
 
+class Swallow:
+    """A BITS host that lists one job and reads each SetJobState without ever
+    answering it (the answer is lost); closes the connection after `hold` s."""
+
+    JOB = "{0BAD0001-1111-4222-8333-000000000001}"
+
+    def __init__(self, hold):
+        from hostile import envelope, enum_response, http_head, job_xml, SOAP_CT
+        outer = self
+        self.count = 0
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                sock = self.request
+                sock.settimeout(10)
+                try:
+                    req = Hostile._read_request(sock)
+                    if req is None:
+                        return
+                    if "SetJobState" in req.action:
+                        outer.count += 1
+                        time.sleep(hold)
+                        return
+                    body = enum_response(req.message_id, job_xml(1))
+                    sock.sendall(http_head(200, SOAP_CT, len(body)) + body)
+                except OSError:
+                    pass
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.srv = Server(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.1},
+                         daemon=True).start()
+        self.url = "http://127.0.0.1:%d/wsman" % self.srv.server_address[1]
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+def outcomes(audit):
+    with open(audit) as f:
+        return [json.loads(ln) for ln in f if '"outcome"' in ln]
+
+
+def test_lost_answer_is_unknown():
+    """An action whose request left but whose answer was lost (the connection
+    closed, or no answer in time) is logged as result "unknown", and shown so;
+    one that never left (connection refused) stays "error"."""
+    for hold in (0.0, 5.0):
+        c = conf("lost-%d" % hold)
+        audit = os.path.join(os.path.dirname(c), "audit.log")
+        s = Swallow(hold)
+        try:
+            rc, out, err, _ = run_bitstop_raw(["--action", "suspend", "--job", Swallow.JOB,
+                                               s.url], c)
+        finally:
+            s.close()
+        assert s.count == 1, "the request did not arrive (%d)" % s.count
+        assert rc == 1, (rc, err)
+        res = outcomes(audit)
+        assert len(res) == 1 and res[0]["result"] == "unknown", res
+        assert b"\tunknown\t" in out, out
+    sk = socket.socket()
+    sk.bind(("127.0.0.1", 0))
+    port = sk.getsockname()[1]
+    sk.close()   # nothing listens there: refused
+    c = conf("lost-refused")
+    rc, out, err, _ = run_bitstop_raw(["--action", "suspend", "--job", Swallow.JOB,
+                                       "http://127.0.0.1:%d/wsman" % port], c)
+    res = outcomes(os.path.join(os.path.dirname(c), "audit.log"))
+    assert len(res) == 1 and res[0]["result"] == "error", res
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
          test_password_command_deadline, test_password_command_sigterm,
          test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo,
          test_no_password_in_core_or_environ, test_insecure_warns_in_batch,
-         test_term_dumb_refused, test_empty_user_refused]
+         test_term_dumb_refused, test_empty_user_refused,
+         test_lost_answer_is_unknown]
 
 if __name__ == "__main__":
     try:
