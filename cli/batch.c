@@ -120,6 +120,12 @@ batch_once(struct config *cfg, enum output_format fmt, bool verbose)
 			failed++;
 			if (snaps[i]->error.kind == HOSTERR_AUTH)
 				auth_failed++;
+		} else if (snaps[i]->warning != NULL) {
+			/* The screen shows the same in its host view. */
+			char *host = sanitize_terminal(cfg->hosts[i].name);
+
+			fprintf(stderr, "bitstop: warning: %s: %s\n", host, snaps[i]->warning);
+			free(host);
 		}
 	}
 	rc = output_write(stdout, stderr, fmt, cfg, snaps, cfg->nhosts, time(NULL));

@@ -13,6 +13,7 @@ must not get out of bitstop (each check names the behaviour it protects).
 - term_dumb_refused: TERM=dumb is refused like an unknown terminal.
 - empty_user_refused: -u "" is a usage error.
 - lost_answer_is_unknown: an action sent without an answer is "unknown" in the audit log.
+- jobs_without_or_repeating_ids: --once and the screen agree (dropped / first kept, warned).
 - password_command_*: a hanging command is stopped (with its process group) at
   the batch deadline or on SIGTERM, and the message names it.
 """
@@ -559,12 +560,91 @@ def test_lost_answer_is_unknown():
     assert len(res) == 1 and res[0]["result"] == "error", res
 
 
+class Listing:
+    """A BITS host whose every Enumerate lists: job 1 "first-of-two", a job
+    without a JobId "no-id-job", job 1 again "second-of-two", job 3 "third-job"."""
+
+    def __init__(self):
+        from hostile import enum_response, http_head, job_xml, envelope, \
+            RELEASE_RESPONSE, SOAP_CT
+        import re as _re
+        noid = _re.sub(rb"<p:JobId>[^<]*</p:JobId>", b"", job_xml(2, "no-id-job"))
+        items = job_xml(1, "first-of-two") + noid + job_xml(1, "second-of-two") + \
+            job_xml(3, "third-job")
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                sock = self.request
+                sock.settimeout(10)
+                try:
+                    req = Hostile._read_request(sock)
+                    if req is None:
+                        return
+                    if "Release" in req.action:
+                        body = envelope(RELEASE_RESPONSE, req.message_id, b"")
+                    else:
+                        body = enum_response(req.message_id, items)
+                    sock.sendall(http_head(200, SOAP_CT, len(body)) + body)
+                except OSError:
+                    pass
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.srv = Server(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.1},
+                         daemon=True).start()
+        self.addr = "127.0.0.1:%d" % self.srv.server_address[1]
+        self.url = "http://%s/wsman" % self.addr
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+def test_jobs_without_or_repeating_ids():
+    """--once and the screen show the same jobs when a host lists one without a
+    JobId (dropped) or a JobId twice (the first kept), each with a host warning."""
+    from hostile import Tmux
+    srv = Listing()
+    c = conf("ids")
+    try:
+        for fmt in ("json", "tsv", "table"):
+            rc, out, err, _ = run_bitstop_raw(["--once", "--format", fmt, srv.url], c)
+            assert rc == 0, (fmt, rc, err)
+            text = out.decode()
+            assert "first-of-two" in text and "third-job" in text, (fmt, text)
+            assert "second-of-two" not in text and "no-id-job" not in text, (fmt, text)
+            assert b"1 job without a JobId and 1 repeated JobId ignored" in err, (fmt, err)
+        doc = json.loads(run_bitstop_raw(["--once", "--format", "json", srv.url], c)[1])
+        assert [j["name"] for j in doc["hosts"][0]["jobs"]] == ["first-of-two", "third-job"]
+        if shutil.which("tmux") is None:
+            print("     (no tmux: the screen half skipped)")
+            return
+        tmux = Tmux({"HOME": os.path.dirname(c), "BITSTOP_PASSWORD": PASSWORD})
+        try:
+            tmux.type("%s -c %s %s; echo rc=$?" % (BITSTOP, c, srv.url))
+            screen = tmux.wait_for(lambda s: "first-of-two" in s and "third-job" in s, 20)
+            assert screen is not None, "the jobs did not show:\n" + tmux.screen()
+            assert "second-of-two" not in screen and "no-id-job" not in screen, screen
+            tmux.keys("h")
+            screen = tmux.wait_text("repeated JobId", 10)
+            assert screen is not None, "no host warning in the host view:\n" + tmux.screen()
+            tmux.keys("q")
+            assert tmux.wait_text("rc=0", 10) is not None, tmux.screen()
+        finally:
+            tmux.close()
+    finally:
+        srv.close()
+
+
 TESTS = [test_redirect_http, test_redirect_https, test_delay_range,
          test_password_command_deadline, test_password_command_sigterm,
          test_readonly_any_spelling, test_warnings_before_credential_error, test_netrc_fifo,
          test_no_password_in_core_or_environ, test_insecure_warns_in_batch,
          test_term_dumb_refused, test_empty_user_refused,
-         test_lost_answer_is_unknown]
+         test_lost_answer_is_unknown, test_jobs_without_or_repeating_ids]
 
 if __name__ == "__main__":
     try:
