@@ -105,22 +105,22 @@ sim_gss_unseal(struct sim_pending *p)
 {
 	struct gssauth *g = sim_gss_ctx(p);
 	struct hosterr err = { 0 };
-	struct strbuf plain;
+	const char *plain;
+	size_t n;
 	bool utf16 = false;
 
 	if (g == NULL || !gssauth_ready(g))
 		return -1;
-	strbuf_init(&plain);
-	if (gssauth_unseal(g, p->body.s, p->body.len, &plain, &utf16, &err) != 0) {
+	if (gssauth_unseal(g, p->body.s, p->body.len, &plain, &n, &utf16, &err) != 0) {
 		fprintf(stderr, "bitsim: %s: encrypted request refused: %s\n", p->site->machine,
 		    err.message);
 		hosterr_clear(&err);
-		strbuf_done(&plain);
 		gssauth_reset(g);
 		return -1;
 	}
-	strbuf_done(&p->body);
-	p->body = plain;
+	/* the plain text sits inside the body: move it to the front */
+	memmove(p->body.s, plain, n + 1);
+	p->body.len = n;
 	p->encoding = utf16 ? "UTF-16" : "UTF-8";
 	p->site->encrypted++;
 	return 0;

@@ -739,18 +739,58 @@ gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *chars
 	return 0;
 }
 
+/* The sealed message does not decrypt: say so (protocol error). */
+static int
+gssauth_unseal_failed(OM_uint32 maj, struct hosterr *err)
+{
+	char *t = gssauth_status_text(GSS_ERROR(maj) ? maj : GSS_S_BAD_SIG, GSS_C_GSS_CODE,
+	    GSS_C_NO_OID);
+
+	hosterr_set(err, HOSTERR_PROTOCOL, "the encrypted message does not decrypt (%s): "
+	    "it was altered, or the security context is out of step", t);
+	free(t);
+	return -1;
+}
+
+/*
+ * Kerberos: decrypt the sealed data in place (gss_unwrap_iov, HEADER then DATA:
+ * the layout Windows and we send), no copy. 1 when the mechanism has no IOV
+ * unwrap (NTLM), 0 with *n the decrypted length, -1 with err.
+ */
+static int
+gssauth_unseal_iov(struct gssauth *g, const struct wsman_crypt_msg *m, size_t *n,
+    struct hosterr *err)
+{
+	gss_iov_buffer_desc iov[3];
+	OM_uint32 maj, min;
+	int conf = 0;
+
+	memset(iov, 0, sizeof iov);
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[0].buffer.value = (void *)m->header;
+	iov[0].buffer.length = m->header_len;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.value = (void *)m->data;
+	iov[1].buffer.length = m->data_len;
+	iov[2].type = GSS_IOV_BUFFER_TYPE_DATA;
+	maj = gss_unwrap_iov(&min, g->ctx, &conf, NULL, iov, 3);
+	if (maj == GSS_S_UNAVAILABLE)
+		return 1;
+	if (GSS_ERROR(maj) || !conf)
+		return gssauth_unseal_failed(maj, err);
+	*n = iov[1].buffer.length;
+	return 0;
+}
+
 int
-gssauth_unseal(struct gssauth *g, const void *body, size_t len, struct strbuf *plain,
+gssauth_unseal(struct gssauth *g, void *body, size_t len, const char **plain, size_t *plain_len,
     bool *utf16, struct hosterr *err)
 {
 	struct wsman_crypt_msg m;
 	char *cause = NULL;
-	OM_uint32 maj, min;
-	gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
-	unsigned char *tok;
-	int conf = 0;
+	size_t n = 0;
+	int rc = 1;
 
-	strbuf_reset(plain);
 	if (!g->complete) {
 		hosterr_set(err, HOSTERR_PROTOCOL, "an encrypted message arrived before the "
 		    "security context was complete");
@@ -761,32 +801,40 @@ gssauth_unseal(struct gssauth *g, const void *body, size_t len, struct strbuf *p
 		free(cause);
 		return -1;
 	}
-	/* header || data is the whole token for both mechanisms (MIT reads RRC itself) */
-	tok = xmalloc(m.header_len + m.data_len);
-	memcpy(tok, m.header, m.header_len);
-	memcpy(tok + m.header_len, m.data, m.data_len);
-	in.value = tok;
-	in.length = m.header_len + m.data_len;
-	maj = gss_unwrap(&min, g->ctx, &in, &out, &conf, NULL);
-	free(tok);
-	if (GSS_ERROR(maj) || !conf) {
-		char *t = gssauth_status_text(GSS_ERROR(maj) ? maj : GSS_S_BAD_SIG, GSS_C_GSS_CODE,
-		    GSS_C_NO_OID);
+	if (!g->ntlm && (rc = gssauth_unseal_iov(g, &m, &n, err)) < 0)
+		return -1;
+	if (rc > 0) {
+		/* NTLM (gss-ntlmssp has no IOV unwrap): signature || sealed data is the
+		 * token, decrypted into a new buffer, copied back over the sealed data */
+		OM_uint32 maj, min;
+		gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
+		unsigned char *tok = xmalloc(m.header_len + m.data_len);
+		int conf = 0;
 
+		g->ntlm = true;
+		memcpy(tok, m.header, m.header_len);
+		memcpy(tok + m.header_len, m.data, m.data_len);
+		in.value = tok;
+		in.length = m.header_len + m.data_len;
+		maj = gss_unwrap(&min, g->ctx, &in, &out, &conf, NULL);
+		free(tok);
+		if (GSS_ERROR(maj) || !conf || out.length > m.data_len) {
+			gss_release_buffer(&min, &out);
+			return gssauth_unseal_failed(GSS_ERROR(maj) ? maj : GSS_S_BAD_SIG, err);
+		}
+		n = out.length;
+		memcpy((void *)m.data, out.value, n);
 		gss_release_buffer(&min, &out);
-		hosterr_set(err, HOSTERR_PROTOCOL, "the encrypted message does not decrypt (%s): "
-		    "it was altered, or the security context is out of step", t);
-		free(t);
-		return -1;
 	}
-	if (out.length < m.plain_len || out.length - m.plain_len > GSSAUTH_MAX_PAD) {
+	if (n < m.plain_len || n - m.plain_len > GSSAUTH_MAX_PAD) {
 		hosterr_set(err, HOSTERR_PROTOCOL, "the decrypted message has %zu bytes where its "
-		    "header announced %zu: refused", (size_t)out.length, m.plain_len);
-		gss_release_buffer(&min, &out);
+		    "header announced %zu: refused", n, m.plain_len);
 		return -1;
 	}
-	strbuf_add(plain, out.value, m.plain_len);	/* RC4 padding is cut here */
-	gss_release_buffer(&min, &out);
+	/* RC4 padding is cut here; the text ends with a NUL inside the body buffer */
+	((char *)m.data)[m.plain_len] = '\0';
+	*plain = (const char *)m.data;
+	*plain_len = m.plain_len;
 	*utf16 = m.utf16;
 	return 0;
 }

@@ -67,12 +67,12 @@ int gssauth_step_final(struct gssauth *g, const char *in_b64, struct hosterr *er
 int gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *charset,
     struct strbuf *out, struct hosterr *err);
 /*
- * Unseal an encrypted body into plain (reset first) after checking its framing
- * and its length; *utf16 tells the charset of the plain text. -1 with err
- * (protocol) when the body does not unseal.
+ * Unseal an encrypted body in place, after checking its framing and its length:
+ * *plain points into body (NUL-terminated there), *utf16 tells its charset.
+ * -1 with err (protocol) when the body does not unseal.
  */
-int gssauth_unseal(struct gssauth *g, const void *body, size_t len, struct strbuf *plain,
-    bool *utf16, struct hosterr *err);
+int gssauth_unseal(struct gssauth *g, void *body, size_t len, const char **plain,
+    size_t *plain_len, bool *utf16, struct hosterr *err);
 
 /*
  * TLS channel binding data (RFC 5929 tls-server-end-point) for a PEM certificate:

@@ -47,8 +47,7 @@ struct http_conn {
 	char	 offers[96];	/* schemes the server offered, for messages */
 	const char *req_body;	/* the plain request, sent after authentication */
 	size_t	 req_len;
-	struct strbuf wire;	/* the sealed request */
-	struct strbuf plain;	/* the unsealed response */
+	struct strbuf wire;	/* the sealed request (answers are unsealed in place) */
 };
 
 /* One header line: collect the WWW-Authenticate challenges (Negotiate's token). */
@@ -144,7 +143,6 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	c->headers = curl_slist_append(c->headers, "Expect:");
 	c->headers = curl_slist_append(c->headers, "User-Agent: bitstop/" PACKAGE_VERSION);
 	strbuf_init(&c->wire);
-	strbuf_init(&c->plain);
 	if (h->auth != AUTH_BASIC) {
 		struct gssauth_opts o = {
 			.mech = h->auth == AUTH_KERBEROS ? GSSAUTH_KERBEROS :
@@ -231,7 +229,6 @@ http_conn_free(struct http_conn *c)
 	curl_slist_free_all(c->leg_headers);
 	strbuf_done(&c->body);
 	strbuf_done(&c->wire);
-	strbuf_done(&c->plain);
 	gssauth_free(c->gss);
 	free(c->auth_line);
 	free(c->peer_token);
@@ -342,8 +339,6 @@ http_conn_release(struct http_conn *c)
 	strbuf_init(&c->body);
 	strbuf_done(&c->wire);
 	strbuf_init(&c->wire);
-	strbuf_done(&c->plain);
-	strbuf_init(&c->plain);
 	return easy;
 }
 
@@ -565,14 +560,13 @@ http_conn_gss_done(struct http_conn *c, long status, const char *ctype,
 			gssauth_reset(c->gss);
 		return 0;
 	}
-	if (gssauth_unseal(c->gss, c->body.s, c->body.len, &c->plain, &utf16, err) != 0) {
+	if (gssauth_unseal(c->gss, c->body.s, c->body.len, &resp->body, &resp->len, &utf16,
+	    err) != 0) {
 		gssauth_reset(c->gss);
 		return -1;
 	}
 	resp->content_type = utf16 ? "application/soap+xml;charset=UTF-16" :
 	    "application/soap+xml;charset=UTF-8";
-	resp->body = c->plain.s;
-	resp->len = c->plain.len;
 	return 0;
 }
 

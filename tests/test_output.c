@@ -86,6 +86,7 @@ fleet_setup(void **state)
 	size_t i;
 
 	f->cfg = config_new();
+	f->cfg->defaults.auth = AUTH_BASIC;	/* bare names as https://NAME:5986/wsman */
 	for (i = 0; i < 4; i++) {
 		if (config_add_host(f->cfg, names[i], NULL, &cause) != 0)
 			return -1;
