@@ -14,7 +14,8 @@ bitsim_SOURCES = \
 	src/strbuf.c src/strbuf.h \
 	src/hosterr.c src/hosterr.h \
 	src/wsman_crypt.c src/wsman_crypt.h \
-	src/gssauth.c src/gssauth.h
+	src/gssauth.c src/gssauth.h \
+	src/cfx.c src/cfx.h
 bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(GSS_CFLAGS) $(CRYPTO_CFLAGS)
 bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS) $(GSS_LIBS) $(CRYPTO_LIBS)
 

@@ -17,6 +17,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "src/cfx.h"
 #include "src/wsman_crypt.h"
 #include "src/xalloc.h"
 
@@ -27,6 +28,9 @@ static gss_OID_desc gssauth_oid_krb5 = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x0
 
 /* Largest padding a sealed message may carry past its OriginalContent Length. */
 #define GSSAUTH_MAX_PAD	16
+/* Supplementary statuses that mean a replayed, reordered or missing message. */
+#define GSSAUTH_OUT_OF_SEQUENCE \
+	(GSS_S_DUPLICATE_TOKEN | GSS_S_OLD_TOKEN | GSS_S_UNSEQ_TOKEN | GSS_S_GAP_TOKEN)
 /* NTLM's message signature, first in gss_wrap's output (gss-ntlmssp has no wrap_iov). */
 #define GSSAUTH_NTLM_SIG 16
 
@@ -48,6 +52,10 @@ struct gssauth {
 	bool	 known;		/* ntlm is known */
 	bool	 used_password;	/* credentials came from the password */
 	bool	 final;		/* the token being read is the final (mutual) one */
+	struct cfx_key *cfx;	/* AES keys for unsealing with OpenSSL, or NULL */
+	bool	 cfx_tried;	/* set up (or found impossible) after the first message */
+	uint64_t cfx_next;	/* sequence number the next sealed answer must carry */
+	const char *unseal_path; /* how the last answer was unsealed, for -v */
 	char	*peer;
 };
 
@@ -314,6 +322,9 @@ gssauth_reset(struct gssauth *g)
 		gss_delete_sec_context(&min, &g->ctx, GSS_C_NO_BUFFER);
 	g->ctx = GSS_C_NO_CONTEXT;
 	g->started = g->complete = g->known = g->ntlm = false;
+	cfx_key_free(g->cfx);
+	g->cfx = NULL;
+	g->cfx_tried = false;
 	free(g->peer);
 	g->peer = NULL;
 }
@@ -364,6 +375,12 @@ gssauth_mech_name(const struct gssauth *g)
 		break;
 	}
 	return "Negotiate";
+}
+
+const char *
+gssauth_unseal_path(const struct gssauth *g)
+{
+	return g->unseal_path != NULL ? g->unseal_path : "GSS-API";
 }
 
 const char *
@@ -776,10 +793,36 @@ gssauth_unseal_iov(struct gssauth *g, const struct wsman_crypt_msg *m, size_t *n
 	maj = gss_unwrap_iov(&min, g->ctx, &conf, NULL, iov, 3);
 	if (maj == GSS_S_UNAVAILABLE)
 		return 1;
-	if (GSS_ERROR(maj) || !conf)
-		return gssauth_unseal_failed(maj, err);
+	if (GSS_ERROR(maj) || !conf || (maj & GSSAUTH_OUT_OF_SEQUENCE))
+		return gssauth_unseal_failed(GSS_ERROR(maj) ? maj : GSS_S_FAILURE, err);
 	*n = iov[1].buffer.length;
 	return 0;
+}
+
+/*
+ * After the first answer GSS-API unsealed (sequence number seq): take the session
+ * key for the OpenSSL path when it is AES with HMAC-SHA1 (enctypes 17 and 18).
+ */
+static void
+gssauth_cfx_setup(struct gssauth *g, uint64_t seq)
+{
+	OM_uint32 min;
+	gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
+
+	g->cfx_tried = true;
+	if (GSS_ERROR(gss_inquire_sec_context_by_oid(&min, g->ctx, GSS_C_INQ_SSPI_SESSION_KEY,
+	    &set)) || set == GSS_C_NO_BUFFER_SET)
+		return;
+	if (set->count >= 2 && set->elements[1].length > 0) {
+		const unsigned char *oid = set->elements[1].value;
+		unsigned etype = oid[set->elements[1].length - 1];
+
+		if (etype == 17 || etype == 18)
+			g->cfx = cfx_key_new(set->elements[0].value, set->elements[0].length,
+			    CFX_USAGE_ACCEPTOR_SEAL);
+		g->cfx_next = seq + 1;
+	}
+	gss_release_buffer_set(&min, &set);
 }
 
 int
@@ -801,8 +844,33 @@ gssauth_unseal(struct gssauth *g, void *body, size_t len, const char **plain, si
 		free(cause);
 		return -1;
 	}
-	if (!g->ntlm && (rc = gssauth_unseal_iov(g, &m, &n, err)) < 0)
-		return -1;
+	g->unseal_path = "GSS-API";
+	if (!g->server && g->cfx != NULL && m.header_len >= 16) {
+		uint64_t seq = 0;
+
+		/* the OpenSSL path; a token it does not verify goes to GSS-API, which then
+		 * refuses it (or finds it in sequence when this path is what failed) */
+		if (cfx_unseal(g->cfx, m.header, m.header_len, (unsigned char *)m.data, m.data_len,
+		    &n, &seq) == 0 && seq == g->cfx_next) {
+			g->cfx_next++;
+			g->unseal_path = "OpenSSL";
+			rc = 0;
+		} else {
+			cfx_key_free(g->cfx);
+			g->cfx = NULL;
+		}
+	}
+	if (rc > 0 && !g->ntlm) {
+		uint64_t seq = 0;
+
+		for (size_t i = 8; i < 16 && m.header_len >= 16; i++)
+			seq = seq << 8 | m.header[i];
+		if ((rc = gssauth_unseal_iov(g, &m, &n, err)) < 0)
+			return -1;
+		if (rc == 0 && !g->server && !g->cfx_tried && m.header_len >= 16 &&
+		    m.header[0] == 0x05 && m.header[1] == 0x04)
+			gssauth_cfx_setup(g, seq);
+	}
 	if (rc > 0) {
 		/* NTLM (gss-ntlmssp has no IOV unwrap): signature || sealed data is the
 		 * token, decrypted into a new buffer, copied back over the sealed data */
@@ -818,7 +886,8 @@ gssauth_unseal(struct gssauth *g, void *body, size_t len, const char **plain, si
 		in.length = m.header_len + m.data_len;
 		maj = gss_unwrap(&min, g->ctx, &in, &out, &conf, NULL);
 		free(tok);
-		if (GSS_ERROR(maj) || !conf || out.length > m.data_len) {
+		if (GSS_ERROR(maj) || !conf || (maj & GSSAUTH_OUT_OF_SEQUENCE) ||
+		    out.length > m.data_len) {
 			gss_release_buffer(&min, &out);
 			return gssauth_unseal_failed(GSS_ERROR(maj) ? maj : GSS_S_BAD_SIG, err);
 		}

@@ -167,6 +167,22 @@ def test_kerberos_http_sealed():
     run_actions(["-a", "kerberos"])
 
 
+def test_kerberos_openssl_path():
+    """After the first answer, AES answers are unsealed with OpenSSL (src/cfx.c), and
+    what they hold is exactly bitsim's jobs (an Enumerate and many Pulls)."""
+    REALM.kinit()
+    with Sim(1, jobs=40, seed=33, auth="negotiate", env=REALM.server_env(),
+             extra=["--require-encryption", "--batching", "first-one", "--pull-bytes",
+                    "4000"]) as sim:
+        url = "http://localhost:%s/wsman" % sim.addrs[0].split(":")[1]
+        rc, host, err = once(url, "-a", "kerberos")
+        assert rc == 0, err
+        check_jobs(sim, host)
+        paths = re.findall(r"decrypted \((\w+(?:-\w+)?)\)", err)
+        assert len(paths) >= 5 and paths[0] == "GSS-API" and \
+            all(p == "OpenSSL" for p in paths[1:]), paths
+
+
 def test_ntlm_http_sealed():
     before = stats(SIM)
     rc, host, err = once(URL, "-a", "ntlm", "-u", NTLM_USER, ccache="none",
@@ -362,6 +378,18 @@ def test_steady_state_and_dropped_connection():
         assert d["encrypted"] >= 8, "not refreshing: %s\n%s" % (d, tm.screen())
         assert d["handshakes"] == 1 and d["connections"] == 1, \
             "handshakes or connections per refresh: %s" % d
+        # one answer with a flipped sealed byte (unsealed by the OpenSSL path): refused,
+        # the context dropped, a new handshake, and the host polled again
+        before = stats(SIM)
+        SIM.ctl("/fault?host=0&kind=malformed&count=1")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            d = {k: v - before[k] for k, v in stats(SIM).items()}
+            if d["handshakes"] >= 1 and d["encrypted"] >= 3:
+                break
+            time.sleep(0.2)
+        assert d["handshakes"] == 1 and d["encrypted"] >= 3, \
+            "a tampered answer was not refused (no new handshake): %s" % d
         # the host drops every connection and refuses new ones, then comes back
         SIM.ctl("/fault?host=0&kind=refused")
         time.sleep(1.5)
@@ -384,7 +412,7 @@ def test_steady_state_and_dropped_connection():
 
 
 try:
-    for t in (test_kerberos_http_sealed, test_ntlm_http_sealed,
+    for t in (test_kerberos_http_sealed, test_kerberos_openssl_path, test_ntlm_http_sealed,
               test_negotiate_picks_kerberos_or_ntlm, test_https_authenticates_without_sealing,
               test_https_channel_binding_is_checked,
               test_clear_errors, test_clock_skew, test_expired_ticket, test_tampered_and_mutual,

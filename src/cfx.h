@@ -1,0 +1,42 @@
+/*
+ * cfx: the receiving half of RFC 4121 wrap tokens ("CFX") sealed with
+ * aes128/aes256-cts-hmac-sha1-96 (RFC 3962), done with OpenSSL so that AES-NI
+ * and the SHA extensions do the work: MIT's own crypto (Debian builds it without
+ * either) costs about 0.1 ms per 15 KB answer, more than parsing it.
+ *
+ * Only used once GSS-API has established the context and unsealed its first
+ * message; anything this module does not verify is handed back to GSS-API, so
+ * it can only make unsealing faster, never more permissive.
+ */
+#ifndef BITSTOP_CFX_H
+#define BITSTOP_CFX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* RFC 4121 key usage of tokens sealed by the acceptor (the server). */
+#define CFX_USAGE_ACCEPTOR_SEAL	22
+
+struct cfx_key;
+
+/* Keys derived from a 16- or 32-byte AES session key for usage; NULL otherwise. */
+struct cfx_key *cfx_key_new(const void *key, size_t len, unsigned usage);
+void cfx_key_free(struct cfx_key *k);
+/*
+ * Unseal a token sent by the acceptor: its first 16 bytes in hdr (with what the
+ * RRC rotation put after them, hlen bytes in all), the rest in data, which
+ * receives the plain text (*n bytes) in place. *seq gets the token's sequence
+ * number. 0 when the token verifies, -1 otherwise (nothing is trusted then).
+ */
+int cfx_unseal(const struct cfx_key *k, const unsigned char *hdr, size_t hlen,
+    unsigned char *data, size_t dlen, size_t *n, uint64_t *seq);
+/*
+ * RFC 3961 DK for AES (len 16 or 32): the constant n-folded to a block and
+ * encrypted in a chain to len bytes into out. -1 on an OpenSSL failure.
+ */
+int cfx_derive(const unsigned char *key, size_t len, const unsigned char *cst, size_t cstlen,
+    unsigned char *out);
+/* RFC 3961 n-fold of in into out (outlen bytes). */
+void cfx_nfold(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen);
+
+#endif
