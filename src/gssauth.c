@@ -55,9 +55,15 @@ struct gssauth {
 	struct cfx_key *cfx;	/* AES keys for unsealing with OpenSSL, or NULL */
 	bool	 cfx_tried;	/* set up (or found impossible) after the first message */
 	uint64_t cfx_next;	/* sequence number the next sealed answer must carry */
+	struct cfx_key *cfx_tx;	/* AES keys for sealing with OpenSSL, or NULL */
+	bool	 cfx_tx_tried;
+	uint64_t cfx_tx_next;	/* sequence number of our next sealed request */
+	unsigned char cfx_tx_flags; /* token flags as GSS-API set them */
 	const char *unseal_path; /* how the last answer was unsealed, for -v */
 	char	*peer;
 };
+
+static struct cfx_key *gssauth_cfx_key(struct gssauth *g, unsigned usage);
 
 static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -325,6 +331,9 @@ gssauth_reset(struct gssauth *g)
 	cfx_key_free(g->cfx);
 	g->cfx = NULL;
 	g->cfx_tried = false;
+	cfx_key_free(g->cfx_tx);
+	g->cfx_tx = NULL;
+	g->cfx_tx_tried = false;
 	free(g->peer);
 	g->peer = NULL;
 }
@@ -695,6 +704,27 @@ gssauth_step_final(struct gssauth *g, const char *in_b64, struct hosterr *err)
 	return rc;
 }
 
+/*
+ * After GSS-API sealed our first request (its token header in hdr): seal the next
+ * ones with OpenSSL when the layout is the one cfx writes (AES, RRC 28, no
+ * padding), from the next sequence number on.
+ */
+static void
+gssauth_cfx_tx_setup(struct gssauth *g, const unsigned char *hdr, size_t hlen, size_t padlen)
+{
+	uint64_t seq = 0;
+
+	g->cfx_tx_tried = true;
+	if (hlen != CFX_SEAL_HEADER || padlen != 0 || hdr[0] != 0x05 || hdr[1] != 0x04 ||
+	    hdr[4] != 0 || hdr[5] != 0 || hdr[6] != 0 || hdr[7] != CFX_SEAL_RRC)
+		return;
+	for (size_t i = 8; i < 16; i++)
+		seq = seq << 8 | hdr[i];
+	g->cfx_tx = gssauth_cfx_key(g, CFX_USAGE_INITIATOR_SEAL);
+	g->cfx_tx_next = seq + 1;
+	g->cfx_tx_flags = hdr[2];
+}
+
 int
 gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *charset,
     struct strbuf *out, struct hosterr *err)
@@ -704,6 +734,19 @@ gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *chars
 
 	if (!g->complete) {
 		hosterr_set(err, HOSTERR_LOCAL, "no security context to encrypt with");
+		return -1;
+	}
+	if (!g->ntlm && g->cfx_tx != NULL && !g->server) {
+		unsigned char hdr[CFX_SEAL_HEADER], *data = xmalloc(len ? len : 1);
+
+		if (cfx_seal(g->cfx_tx, g->cfx_tx_flags, g->cfx_tx_next, plain, len, hdr, data) == 0) {
+			g->cfx_tx_next++;
+			wsman_crypt_frame(out, len, charset, hdr, sizeof hdr, data, len);
+			free(data);
+			return 0;
+		}
+		free(data);
+		hosterr_set(err, HOSTERR_LOCAL, "cannot encrypt the request (OpenSSL failed)");
 		return -1;
 	}
 	if (!g->ntlm) {
@@ -727,6 +770,9 @@ gssauth_seal(struct gssauth *g, const void *plain, size_t len, const char *chars
 			strbuf_add(&sealed, iov[2].buffer.value, iov[2].buffer.length);
 			wsman_crypt_frame(out, len, charset, iov[0].buffer.value, iov[0].buffer.length,
 			    sealed.s, sealed.len);
+			if (!g->server && !g->cfx_tx_tried)
+				gssauth_cfx_tx_setup(g, iov[0].buffer.value, iov[0].buffer.length,
+				    iov[2].buffer.length);
 			strbuf_done(&sealed);
 			gss_release_iov_buffer(&min, iov, 3);
 			free(data);
@@ -803,26 +849,35 @@ gssauth_unseal_iov(struct gssauth *g, const struct wsman_crypt_msg *m, size_t *n
  * After the first answer GSS-API unsealed (sequence number seq): take the session
  * key for the OpenSSL path when it is AES with HMAC-SHA1 (enctypes 17 and 18).
  */
-static void
-gssauth_cfx_setup(struct gssauth *g, uint64_t seq)
+/* Keys for the OpenSSL path from the context's session key when it is AES-SHA1, else NULL. */
+static struct cfx_key *
+gssauth_cfx_key(struct gssauth *g, unsigned usage)
 {
 	OM_uint32 min;
 	gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
+	struct cfx_key *k = NULL;
 
-	g->cfx_tried = true;
 	if (GSS_ERROR(gss_inquire_sec_context_by_oid(&min, g->ctx, GSS_C_INQ_SSPI_SESSION_KEY,
 	    &set)) || set == GSS_C_NO_BUFFER_SET)
-		return;
+		return NULL;
 	if (set->count >= 2 && set->elements[1].length > 0) {
 		const unsigned char *oid = set->elements[1].value;
 		unsigned etype = oid[set->elements[1].length - 1];
 
 		if (etype == 17 || etype == 18)
-			g->cfx = cfx_key_new(set->elements[0].value, set->elements[0].length,
-			    CFX_USAGE_ACCEPTOR_SEAL);
-		g->cfx_next = seq + 1;
+			k = cfx_key_new(set->elements[0].value, set->elements[0].length, usage);
 	}
 	gss_release_buffer_set(&min, &set);
+	return k;
+}
+
+/* After the first answer GSS-API unsealed (sequence number seq): the OpenSSL path. */
+static void
+gssauth_cfx_setup(struct gssauth *g, uint64_t seq)
+{
+	g->cfx_tried = true;
+	g->cfx = gssauth_cfx_key(g, CFX_USAGE_ACCEPTOR_SEAL);
+	g->cfx_next = seq + 1;
 }
 
 int

@@ -126,7 +126,7 @@ seal(const unsigned char *key, size_t klen, const char *plain, uint64_t seq, siz
 
 /* Unseal tok split as WinRM frames it (60-byte header part); 0 when it verifies. */
 static int
-unseal(const struct cfx_key *k, const unsigned char *tok, size_t tlen, char *out, size_t *n,
+unseal(struct cfx_key *k, const unsigned char *tok, size_t tlen, char *out, size_t *n,
     uint64_t *seq)
 {
 	unsigned char *data = xmalloc(tlen - 60 + 1);
@@ -191,12 +191,45 @@ test_unseal_and_tamper(void **state)
 	cfx_key_free(NULL);
 }
 
+/* What cfx_seal writes unseals with the initiator's usage, and only with it. */
+static void
+test_seal_round_trip(void **state)
+{
+	static const char plain[] = "<s:Envelope>a request</s:Envelope>";
+	unsigned char key[32], hdr[CFX_SEAL_HEADER], data[sizeof plain], *tok;
+	char out[128];
+	size_t n, plen = strlen(plain);
+	uint64_t seq = 0;
+	struct cfx_key *tx, *rx, *wrong;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof key; i++)
+		key[i] = (unsigned char)(i * 7 + 3);
+	tx = cfx_key_new(key, 32, CFX_USAGE_INITIATOR_SEAL);
+	rx = cfx_key_new(key, 32, CFX_USAGE_INITIATOR_SEAL);
+	wrong = cfx_key_new(key, 32, CFX_USAGE_ACCEPTOR_SEAL);
+	assert_int_equal(cfx_seal(tx, 0x06, 77, plain, plen, hdr, data), 0);
+	assert_int_equal(hdr[7], CFX_SEAL_RRC);
+	tok = xmalloc(CFX_SEAL_HEADER + plen);
+	memcpy(tok, hdr, CFX_SEAL_HEADER);
+	memcpy(tok + CFX_SEAL_HEADER, data, plen);
+	assert_int_equal(unseal(rx, tok, CFX_SEAL_HEADER + plen, out, &n, &seq), 0);
+	assert_string_equal(out, plain);
+	assert_true(seq == 77);
+	assert_int_equal(unseal(wrong, tok, CFX_SEAL_HEADER + plen, out, &n, &seq), -1);
+	free(tok);
+	cfx_key_free(tx);
+	cfx_key_free(rx);
+	cfx_key_free(wrong);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nfold_vectors),
 		cmocka_unit_test(test_unseal_and_tamper),
+		cmocka_unit_test(test_seal_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
