@@ -42,6 +42,7 @@ struct http_conn {
 	unsigned handshakes;	/* handshakes completed (for -v) */
 	char	*auth_line;	/* "Authorization: Negotiate ..." of the next leg */
 	struct curl_slist *leg_headers;
+	struct curl_slist *sealed_headers;
 	char	*peer_token;	/* token of the last WWW-Authenticate: Negotiate, or NULL */
 	bool	 offers_negotiate;
 	char	 offers[96];	/* schemes the server offered, for messages */
@@ -164,6 +165,18 @@ http_conn_headers(struct http_conn *c, bool sealed)
 	c->leg_headers = NULL;
 	if (!sealed && c->auth_line == NULL)
 		return c->headers;
+	if (sealed && c->auth_line == NULL) {
+		/* the same for every sealed request: made once */
+		if (c->sealed_headers == NULL) {
+			c->sealed_headers = curl_slist_append(NULL, "Content-Type: " WSMAN_CRYPT_CTYPE);
+			c->sealed_headers = curl_slist_append(c->sealed_headers,
+			    "Accept-Encoding: identity");
+			c->sealed_headers = curl_slist_append(c->sealed_headers, "Expect:");
+			c->sealed_headers = curl_slist_append(c->sealed_headers,
+			    "User-Agent: bitstop/" PACKAGE_VERSION);
+		}
+		return c->sealed_headers;
+	}
 	c->leg_headers = curl_slist_append(NULL, sealed ? "Content-Type: " WSMAN_CRYPT_CTYPE :
 	    "Content-Type: application/soap+xml;charset=UTF-8");
 	c->leg_headers = curl_slist_append(c->leg_headers, "Accept-Encoding: identity");
@@ -227,6 +240,7 @@ http_conn_free(struct http_conn *c)
 		curl_easy_cleanup(c->easy);
 	curl_slist_free_all(c->headers);
 	curl_slist_free_all(c->leg_headers);
+	curl_slist_free_all(c->sealed_headers);
 	strbuf_done(&c->body);
 	strbuf_done(&c->wire);
 	gssauth_free(c->gss);
