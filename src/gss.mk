@@ -21,3 +21,4 @@ TESTS += tests/test_cfx
 tests_test_cfx_SOURCES = tests/test_cfx.c
 tests_test_cfx_CFLAGS = $(TEST_CFLAGS) -Wno-deprecated-declarations
 tests_test_cfx_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/bench/bench_gss.py
