@@ -36,7 +36,8 @@ enum {
 	OPT_ONCE,
 	OPT_FORMAT,
 	OPT_ACTION,
-	OPT_JOB
+	OPT_JOB,
+	OPT_BACKEND
 };
 
 static const struct option long_options[] = {
@@ -55,6 +56,7 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "job", required_argument, NULL, OPT_JOB },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -67,6 +69,7 @@ struct options {
 	size_t	 nhosts_files;
 	const char *user;
 	int	 auth;
+	int	 backend;	/* -1: as configured */
 	double	 delay;
 	bool	 readonly;
 	bool	 insecure;
@@ -100,6 +103,8 @@ usage(FILE *f)
 "  -u, --user USER        user for hosts that have none configured\n"
 "                         (DOMAIN\\user or user@REALM)\n"
 "  -a, --auth SCHEME      basic or negotiate (Kerberos through GSS-API)\n"
+"      --backend KIND     auto (default: the BITS WMI provider where it exists,\n"
+"                         else PowerShell in a WinRS shell), wmi or shell\n"
 "  -d, --delay SECONDS    refresh interval (default 5, minimum 0.5)\n"
 "  -r, --readonly         send no action; action keys explain why\n"
 "  -k, --insecure         do not verify TLS certificates\n"
@@ -167,6 +172,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	o->auth = -1;
+	o->backend = -1;
 	o->format = OUTPUT_TABLE;
 	while ((c = getopt_long(argc, argv, "c:f:u:a:d:rkvhV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -188,6 +194,10 @@ parse_options(int argc, char **argv, struct options *o)
 				o->auth = AUTH_NEGOTIATE;
 			else
 				usage_error("--auth: '%s' is not basic or negotiate", optarg);
+			break;
+		case OPT_BACKEND:
+			if ((o->backend = config_backend_parse(optarg)) < 0)
+				usage_error("--backend: '%s' is not auto, wmi or shell", optarg);
 			break;
 		case 'd':
 			o->delay = parse_seconds(optarg, "--delay");
@@ -417,6 +427,8 @@ main(int argc, char **argv)
 	}
 	cli.user = o.user;
 	cli.auth = o.auth;
+	cli.set_backend = o.backend >= 0;
+	cli.backend = o.backend >= 0 ? (enum backend_choice)o.backend : BACKEND_AUTO;
 	cli.insecure = o.insecure;
 	cli.cacert = o.cacert;
 	cli.readonly = o.readonly;

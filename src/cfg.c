@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +23,26 @@ host_settings_init(struct host_settings *s)
 	s->scheme = xstrdup("https");
 	s->verify_tls = true;
 	s->timeout = 15.0;
+}
+
+/* Backend choice names, indexed by enum backend_choice. */
+static const char *const backend_names[] = {
+	[BACKEND_AUTO] = "auto", [BACKEND_WMI] = "wmi", [BACKEND_SHELL] = "shell",
+};
+
+int
+config_backend_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof backend_names / sizeof backend_names[0]; i++)
+		if (name != NULL && strcasecmp(name, backend_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+config_backend_name(enum backend_choice b)
+{
+	return (size_t)b < sizeof backend_names / sizeof backend_names[0] ? backend_names[b] : "?";
 }
 
 void

@@ -16,6 +16,13 @@ enum auth_scheme {
 	AUTH_NEGOTIATE
 };
 
+/* How a host is reached (`backend`, --backend): decided per host, or forced. */
+enum backend_choice {
+	BACKEND_AUTO = 0,	/* the BITS WMI provider where it exists, else the shell */
+	BACKEND_WMI,		/* BitsClientJob over WS-Man only */
+	BACKEND_SHELL		/* PowerShell BitsTransfer in a WinRS shell only */
+};
+
 /* Settings a host inherits: built-in, then `defaults`, then its group, then the host. */
 struct host_settings {
 	char	*user;			/* NULL: none */
@@ -29,6 +36,8 @@ struct host_settings {
 	char	*password;		/* secret, only from a 0600 config */
 	bool	 allow_unencrypted;
 	bool	 readonly;
+	enum backend_choice backend;
+	bool	 system_task;		/* act on LocalSystem's jobs through a SYSTEM task */
 };
 
 struct host_cfg {
@@ -44,6 +53,8 @@ struct host_cfg {
 	double	 timeout;
 	bool	 allow_unencrypted;
 	bool	 readonly;
+	enum backend_choice backend;
+	bool	 system_task;
 	char	*password_command;
 	char	*password;	/* secret; set by creds_resolve(); freed with xfree_secret() */
 	char	*origin;	/* "file:line" or "command line" or "hosts-file:line", for messages */
@@ -74,6 +85,8 @@ struct config_cli {
 	const char *cacert;
 	bool	 readonly;
 	double	 refresh;	/* 0: keep */
+	bool	 set_backend;	/* false: keep each host's backend */
+	enum backend_choice backend;
 };
 
 /* A config with built-in defaults and no hosts. */
@@ -104,6 +117,11 @@ int config_check(const struct config *cfg, char **cause);
  */
 int host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause);
+
+/* "auto", "wmi", "shell" (any case) as an enum backend_choice; -1 when unknown. */
+int config_backend_parse(const char *name);
+/* The name of a backend choice ("auto", "wmi", "shell"). */
+const char *config_backend_name(enum backend_choice b);
 
 /* Built-in host settings (https, basic, verify TLS, 15 s timeout), into s. */
 void host_settings_init(struct host_settings *s);

@@ -280,6 +280,8 @@ config_add_host_with(struct config *cfg, const char *spec, const struct host_set
 	h->cacert = xstrdup_or_null(s->cacert);
 	h->timeout = s->timeout;
 	h->allow_unencrypted = s->allow_unencrypted;
+	h->backend = s->backend;
+	h->system_task = s->system_task;
 	h->readonly = s->readonly || cfg->readonly;
 	h->password_command = xstrdup_or_null(s->password_command);
 	h->password = xstrdup_or_null(s->password);
@@ -395,6 +397,8 @@ config_apply_cli(struct config *cfg, const struct config_cli *cli)
 		cfg->defaults.verify_tls = false;
 	if (cli->cacert != NULL)
 		replace_string(&cfg->defaults.cacert, cli->cacert);
+	if (cli->set_backend)
+		cfg->defaults.backend = cli->backend;
 	for (i = 0; i < cfg->nhosts; i++) {
 		struct host_cfg *h = &cfg->hosts[i];
 
@@ -408,6 +412,8 @@ config_apply_cli(struct config *cfg, const struct config_cli *cli)
 			replace_string(&h->cacert, cli->cacert);
 		if (cli->readonly)
 			h->readonly = true;
+		if (cli->set_backend)
+			h->backend = cli->backend;
 	}
 }
 

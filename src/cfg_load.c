@@ -35,7 +35,8 @@ enum key_type {
 	KEY_PORT,
 	KEY_SECONDS,
 	KEY_AUTH,
-	KEY_SCHEME
+	KEY_SCHEME,
+	KEY_BACKEND
 };
 
 /* What each key type expects, for messages. */
@@ -48,6 +49,7 @@ static const char *const key_type_expect[] = {
 	[KEY_SECONDS] = "a number of seconds greater than 0",
 	[KEY_AUTH] = "\"basic\" or \"negotiate\"",
 	[KEY_SCHEME] = "\"https\" or \"http\"",
+	[KEY_BACKEND] = "\"auto\", \"wmi\" or \"shell\"",
 };
 
 /*
@@ -65,7 +67,9 @@ static const char *const key_type_expect[] = {
 	X(password_command, KEY_STRING) \
 	X(password, KEY_SECRET) \
 	X(allow_unencrypted, KEY_BOOL) \
-	X(readonly, KEY_BOOL)
+	X(readonly, KEY_BOOL) \
+	X(backend, KEY_BACKEND) \
+	X(system_task, KEY_BOOL)
 
 struct settings_key {
 	const char *name;
@@ -335,6 +339,16 @@ apply_setting(struct cfg_ctx *ctx, const config_setting_t *s, const struct setti
 		} else
 			ctx_bad_value(ctx, s, expect, false);
 		break;
+	case KEY_BACKEND: {
+		int b = config_setting_type(s) == CONFIG_TYPE_STRING ?
+		    config_backend_parse(config_setting_get_string(s)) : -1;
+
+		if (b < 0)
+			ctx_bad_value(ctx, s, expect, false);
+		else
+			*(enum backend_choice *)field = (enum backend_choice)b;
+		break;
+	}
 	}
 }
 

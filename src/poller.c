@@ -16,6 +16,7 @@
 #include "src/cfg.h"
 #include "src/http.h"
 #include "src/queue.h"
+#include "src/backend.h"
 #include "src/wsman_op.h"
 #include "src/xalloc.h"
 
@@ -41,8 +42,8 @@ struct host_rt {
 	size_t	 idx;
 	const struct host_cfg *cfg;
 	struct http_conn *conn;
-	struct wsman_target target;
-	struct wsman_op *op;		/* in flight, or NULL when idle */
+	struct backend_host *backend;	/* how the host is reached; owned */
+	struct backend_op *op;		/* in flight, or NULL when idle */
 	struct action_req *action;	/* the action op runs, NULL for a poll */
 	struct action_req **pending;	/* FIFO of actions waiting for the host */
 	size_t	 npending;
@@ -197,13 +198,13 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 
 	snap->seq = ++h->seq;
 	snap->latency_ms = (unsigned)(now - h->op_started);
-	snap->requests = wsman_op_requests(h->op);
+	snap->requests = backend_op_requests(h->op);
 	snap->connects = h->op_connects;
 	snap->polled_at_ms = time_wall_ms();
-	if (wsman_op_ok(h->op)) {
+	if (backend_op_ok(h->op)) {
 		snap->state = HOST_STATE_OK;
-		snap->backend = HOST_BACKEND_WMI;
-		snap->jobs = wsman_op_take_jobs(h->op, &snap->njobs);
+		snap->backend = backend_op_backend(h->op);
+		snap->jobs = backend_op_take_jobs(h->op, &snap->njobs);
 		host_snapshot_sort_jobs(snap);
 		h->failures = 0;
 		h->last_ok_wall = snap->polled_at_ms;
@@ -211,7 +212,7 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 		if (delay < 0)
 			delay = 0;
 	} else {
-		const struct hosterr *e = wsman_op_error(h->op);
+		const struct hosterr *e = backend_op_error(h->op);
 
 		snap->state = HOST_STATE_ERROR;
 		if (e != NULL && e->kind != HOSTERR_NONE)
@@ -236,25 +237,25 @@ worker_finish_action(struct worker *w, struct host_rt *h)
 	struct action_req *req = h->action;
 	struct action_result *res = action_result_new(req);
 
-	res->ok = wsman_op_ok(h->op);
+	res->ok = backend_op_ok(h->op);
 	if (res->ok) {
-		res->already_gone = wsman_op_already_gone(h->op);
-		if (req->kind == ACTION_CREATE && wsman_op_job_id(h->op) != NULL) {
+		res->already_gone = backend_op_already_gone(h->op);
+		if (req->kind == ACTION_CREATE && backend_op_job_id(h->op) != NULL) {
 			free(res->job_id);
-			res->job_id = xstrdup(wsman_op_job_id(h->op));
+			res->job_id = xstrdup(backend_op_job_id(h->op));
 		}
 		if (req->kind == ACTION_GET_ERROR)
-			res->has_error_info = wsman_op_take_error_info(h->op, &res->error_info);
+			res->has_error_info = backend_op_take_error_info(h->op, &res->error_info);
 	} else {
-		const struct hosterr *e = wsman_op_error(h->op);
+		const struct hosterr *e = backend_op_error(h->op);
 
 		if (e != NULL && e->kind != HOSTERR_NONE)
 			hosterr_copy(&res->error, e);
 		else
 			hosterr_set(&res->error, HOSTERR_PROTOCOL, "the action failed for an unknown reason");
-		if (req->kind == ACTION_CREATE && wsman_op_job_id(h->op) != NULL) {
+		if (req->kind == ACTION_CREATE && backend_op_job_id(h->op) != NULL) {
 			free(res->job_id);
-			res->job_id = xstrdup(wsman_op_job_id(h->op));
+			res->job_id = xstrdup(backend_op_job_id(h->op));
 		}
 	}
 	if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR)
@@ -274,7 +275,7 @@ worker_finish_op(struct worker *w, struct host_rt *h, int64_t now)
 		worker_finish_action(w, h);
 	else
 		worker_finish_poll(w, h, now);
-	wsman_op_free(h->op);
+	backend_op_free(h->op);
 	h->op = NULL;
 	w->inflight--;
 }
@@ -292,40 +293,6 @@ worker_refuse_action(struct worker *w, struct action_req *req, const char *why)
 	poller_emit(w->p, NULL, res);
 }
 
-/* Build the wsman operation for an action request; NULL when the request is malformed. */
-static struct wsman_op *
-worker_action_op(const struct host_rt *h, const struct action_req *req)
-{
-	const struct wsman_target *t = &h->target;
-
-	if (req->kind != ACTION_CREATE && req->job_id == NULL)
-		return NULL;
-	switch (req->kind) {
-	case ACTION_CANCEL:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_CANCEL);
-	case ACTION_COMPLETE:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_COMPLETE);
-	case ACTION_RESUME:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_RESUME);
-	case ACTION_SUSPEND:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_SUSPEND);
-	case ACTION_PRIORITY:
-		if (req->priority >= BITS_PRIORITY_COUNT)
-			return NULL;
-		return wsman_op_new_set_priority(t, req->job_id, req->priority);
-	case ACTION_CREATE:
-		if (req->display_name == NULL || req->remote_url == NULL || req->local_file == NULL)
-			return NULL;
-		return wsman_op_new_create(t, req->display_name, req->remote_url, req->local_file,
-		    req->type);
-	case ACTION_GET_ERROR:
-		return wsman_op_new_get_error(t, req->job_id);
-	case ACTION_COUNT:
-		break;
-	}
-	return NULL;
-}
-
 /* Start the next pending action of an idle host; true when something was sent. */
 static bool
 worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
@@ -334,7 +301,7 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 
 	while (h->npending > 0) {
 		struct action_req *req = ptr_shift(h->pending, &h->npending);
-		struct wsman_op *op = worker_action_op(h, req);
+		struct backend_op *op = backend_op_action(h->backend, req);
 		const char *body;
 		size_t len;
 
@@ -350,13 +317,13 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 				char *msg = xasprintf("audit log unusable, action refused: %s",
 				    why != NULL ? why : "write failed");
 
-				wsman_op_free(op);
+				backend_op_free(op);
 				worker_refuse_action(w, req, msg);
 				free(msg);
 				continue;
 			}
 		}
-		body = wsman_op_request(op, &len);
+		body = backend_op_request(op, &len);
 		h->op = op;
 		h->action = req;
 		h->op_started = now;
@@ -380,12 +347,12 @@ worker_start_poll(struct worker *w, struct host_rt *h, int64_t now)
 	size_t len;
 
 	atomic_store(&h->refresh, false);
-	h->op = wsman_op_new_list(&h->target);
+	h->op = backend_op_list(h->backend);
 	h->action = NULL;
 	h->op_started = now;
 	h->op_connects = 0;
 	w->inflight++;
-	body = wsman_op_request(h->op, &len);
+	body = backend_op_request(h->op, &len);
 	if (body == NULL) {
 		worker_finish_op(w, h, now);
 		return;
@@ -469,14 +436,14 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 		return;
 	}
 	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
-		wsman_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
+		backend_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
 	else
-		wsman_op_fail(h->op, &err);
+		backend_op_fail(h->op, &err);
 	h->op_connects += resp.connects;
 	w->idle[w->nidle++] = http_conn_release(h->conn);
 	hosterr_clear(&err);
 	now = time_mono_ms();
-	next = wsman_op_request(h->op, &len);
+	next = backend_op_request(h->op, &len);
 	if (next != NULL && !atomic_load(&w->p->stop)) {
 		worker_send(w, h, next, len);
 		return;
@@ -580,16 +547,18 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 		struct host_rt *h = &p->hosts[i];
 		struct worker *w = &p->workers[i % p->nworkers];
 		unsigned tmo = (unsigned)(cfg->hosts[i].timeout * 1000.0);
+		struct wsman_target target = { 0 };
 
 		h->idx = i;
 		h->cfg = &cfg->hosts[i];
 		h->conn = http_conn_new(h->cfg, p->opts.verbose);
-		h->target.url = h->cfg->url;
-		h->target.https = h->cfg->https;
+		target.url = h->cfg->url;
+		target.https = h->cfg->https;
 		/* Ask the server to answer a little before our own transport timeout. */
-		h->target.timeout_ms = tmo > 2000 ? tmo - 1000 : tmo;
-		h->target.max_envelope = POLLER_MAX_ENVELOPE;
-		h->target.max_elements = POLLER_MAX_ELEMENTS;
+		target.timeout_ms = tmo > 2000 ? tmo - 1000 : tmo;
+		target.max_envelope = POLLER_MAX_ENVELOPE;
+		target.max_elements = POLLER_MAX_ELEMENTS;
+		h->backend = backend_host_new(&target, h->cfg->backend, h->cfg->system_task);
 		h->next_poll = now;
 		atomic_init(&h->refresh, false);
 		w->hosts[w->nhosts++] = h;
@@ -742,12 +711,13 @@ poller_free(struct poller *p)
 		}
 		if (h->action != NULL && p->opts.audit != NULL && h->action->kind != ACTION_GET_ERROR)
 			poller_audit_abandoned(p, h);
-		wsman_op_free(h->op);
+		backend_op_free(h->op);
 		action_req_free(h->action);
 		for (size_t j = 0; j < h->npending; j++)
 			action_req_free(h->pending[j]);
 		free(h->pending);
 		http_conn_free(h->conn);
+		backend_host_free(h->backend);
 	}
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];

@@ -681,9 +681,8 @@ static const struct {
 	{ 503, HOSTERR_HTTP, "503 Service Unavailable: the server is overloaded" },
 };
 
-/* HTTP statuses that carry no SOAP to read; true when handled (op finished). */
-static bool
-on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
+bool
+wsman_status_error(long status, const char *ct, size_t len, bool https, struct hosterr *err)
 {
 	uint32_t code = (uint32_t)status;
 	size_t i;
@@ -692,20 +691,29 @@ on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
 		if (status == plain_statuses[i].status)
 			break;
 	if (i < sizeof(plain_statuses) / sizeof(plain_statuses[0]))
-		hosterr_set_code(&op->err, plain_statuses[i].kind, code, "%s", plain_statuses[i].msg);
+		hosterr_set_code(err, plain_statuses[i].kind, code, "%s", plain_statuses[i].msg);
 	else if (status == 200 && !wsman_parse_is_xml_type(ct))
-		hosterr_set(&op->err, HOSTERR_PROTOCOL,
+		hosterr_set(err, HOSTERR_PROTOCOL,
 		    "the server answered HTTP 200 with Content-Type %.*s, not a SOAP envelope", QUOTE_MAX, ct);
-	else if (status == 500 && len == 0 && !op->https)
-		hosterr_set_code(&op->err, HOSTERR_ENCRYPTION_REQUIRED, code,
+	else if (status == 500 && len == 0 && !https)
+		hosterr_set_code(err, HOSTERR_ENCRYPTION_REQUIRED, code,
 		    "server requires encryption: use HTTPS or enable AllowUnencrypted");
 	else if (status == 500 && len == 0)
-		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "500 Internal Server Error with an empty body");
+		hosterr_set_code(err, HOSTERR_HTTP, code, "500 Internal Server Error with an empty body");
 	else if (status == 200 || status == 500)
 		return false;
 	else
-		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "unexpected HTTP status %ld from the server",
+		hosterr_set_code(err, HOSTERR_HTTP, code, "unexpected HTTP status %ld from the server",
 		    status);
+	return true;
+}
+
+/* HTTP statuses that carry no SOAP to read; true when handled (op finished). */
+static bool
+on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
+{
+	if (!wsman_status_error(status, ct, len, op->https, &op->err))
+		return false;
 	finish_error(op, true);
 	return true;
 }

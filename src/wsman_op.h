@@ -79,4 +79,11 @@ void wsman_op_set_max_response(struct wsman_op *op, size_t max);
  * first wsman_op_request. */
 void wsman_op_set_uuid_source(struct wsman_op *op, void (*fn)(char *out, void *arg), void *arg);
 
+/*
+ * The error of an HTTP status that carries no SOAP to read (401, 503, a 500 with
+ * an empty body, a 200 that is not XML): true and err set; false for a 200 or
+ * 500 whose body is to be parsed. Shared by every backend.
+ */
+bool wsman_status_error(long status, const char *ct, size_t len, bool https, struct hosterr *err);
+
 #endif

@@ -241,7 +241,7 @@ test_unknown_key_warning(void **state)
 	    "version, refresh, theme, readonly, audit_log, defaults, groups, hosts)");
 	assert_string_equal(cfg->warnings[1], "t.conf:4: unknown key 'timout' (expected one of "
 	    "user, auth, scheme, port, verify_tls, cacert, timeout, password_command, password, "
-	    "allow_unencrypted, readonly)");
+	    "allow_unencrypted, readonly, backend, system_task)");
 	assert_contains(cfg->warnings[2], "t.conf:6: unknown key 'color' (expected one of name, "
 	    "hosts, user, ");
 	/* the known keys around the unknown ones still apply */
