@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "sim/sim.h"
+#include "sim/sim_shell.h"
 #include "sim/sim_fault.h"
 #include "sim/sim_net.h"
 #include "sim/sim_render.h"
@@ -44,6 +45,7 @@ sim_usage(FILE *f)
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
 	    "              [--max-timeout-ms N] [--pull-bytes N] [--fault SPEC ...]\n"
+	    "              [--client-hosts K] [--max-shells N] [--shell-idle SEC] [--shell-chunk BYTES]\n"
 	    "              [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
 	    "              [--help] [--version]\n"
 	    "See bitsim(1).\n", f);
@@ -83,7 +85,8 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 {
 	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
 	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
-	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS };
+	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS,
+	    O_CLIENTS, O_MAXSHELLS, O_SHELLIDLE, O_SHELLCHUNK };
 	static const struct option longopts[] = {
 		{ "hosts", required_argument, NULL, O_HOSTS },
 		{ "base-port", required_argument, NULL, O_BASE },
@@ -108,6 +111,10 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 		{ "max-timeout-ms", required_argument, NULL, O_MAXTO },
 		{ "pull-bytes", required_argument, NULL, O_PULL },
 		{ "fault", required_argument, NULL, O_FAULT },
+		{ "client-hosts", required_argument, NULL, O_CLIENTS },
+		{ "max-shells", required_argument, NULL, O_MAXSHELLS },
+		{ "shell-idle", required_argument, NULL, O_SHELLIDLE },
+		{ "shell-chunk", required_argument, NULL, O_SHELLCHUNK },
 		{ "control", required_argument, NULL, O_CONTROL },
 		{ "ready-file", required_argument, NULL, O_READY },
 		{ "die-with-parent", no_argument, NULL, O_DIE },
@@ -162,6 +169,14 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 			cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", optarg, 1, 86400000);
 			break;
 		case O_PULL: cfg->pull_bytes = (size_t)sim_num("pull-bytes", optarg, 1, 1e8); break;
+		case O_CLIENTS:
+			cfg->client_hosts = (int)sim_num("client-hosts", optarg, 0, SIM_MAX_HOSTS);
+			break;
+		case O_MAXSHELLS: cfg->max_shells = (unsigned)sim_num("max-shells", optarg, 1, 1e6); break;
+		case O_SHELLIDLE: cfg->shell_idle_max = sim_num("shell-idle", optarg, 0.1, 86400); break;
+		case O_SHELLCHUNK:
+			cfg->shell_chunk = (size_t)sim_num("shell-chunk", optarg, 0, 1e8);
+			break;
 		case O_FAULT:
 			o->faults = xreallocarray(o->faults, (size_t)o->nfaults + 1, sizeof *o->faults);
 			o->faults[o->nfaults++] = optarg;
@@ -237,6 +252,7 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 		s->epfd = -1;
 		s->fault.prob = 1.0;
 		snprintf(s->machine, sizeof s->machine, "SIM-%d", i);
+		s->client = i >= srv->nsites - cfg->client_hosts;
 		sim_host_init(&s->host, i, cfg->seed, cfg->jobs, cfg->epoch);
 		s->host.create_suspended = cfg->create_suspended;
 		s->host.max_jobs = (size_t)cfg->max_jobs;
@@ -294,6 +310,9 @@ main(int argc, char **argv)
 	cfg->max_enum_per_user = 1500;
 	cfg->max_timeout_ms = 60000;
 	cfg->pull_bytes = 75000;
+	cfg->max_shells = 30;		/* MaxShellsPerUser of 2012 R2's quota example */
+	cfg->shell_idle_max = 7200;	/* Winrs IdleTimeout */
+	cfg->shell_chunk = 65536;
 	sim_parse_args(argc, argv, cfg, &o);
 	if (cfg->jobs > cfg->max_jobs) {
 		fprintf(stderr, "bitsim: --jobs %d is more than MaxJobsPerMachine (--max-jobs %d)\n",
@@ -341,6 +360,7 @@ main(int argc, char **argv)
 	sim_net_done(&srv);
 	for (int i = 0; i < srv.nsites; i++) {
 		sim_enum_sweep(&srv.sites[i], 0, 0);
+		sim_shell_sweep(&srv.sites[i], 0);
 		sim_host_done(&srv.sites[i].host);
 	}
 	free(srv.sites);

@@ -59,6 +59,10 @@ struct sim_config {
 	unsigned	 max_enum_per_user;
 	unsigned	 max_timeout_ms;
 	size_t		 pull_bytes;	/* about this much item data per Pull */
+	int		 client_hosts;	/* the last K hosts are clients */
+	unsigned	 max_shells;	/* MaxShellsPerUser */
+	double		 shell_idle_max; /* Winrs IdleTimeout, seconds */
+	size_t		 shell_chunk;	/* most stdout bytes per ReceiveResponse */
 };
 
 /* An open enumeration: the rendered items still to be pulled. */
@@ -74,6 +78,7 @@ struct sim_enum {
 
 struct MHD_Daemon;
 struct sim_pending;
+struct sim_shell;
 
 /* One simulated Windows host: its jobs, enumerations, faults and listener. */
 struct sim_server;
@@ -95,6 +100,10 @@ struct sim_site {
 	int		 epfd;		/* the daemon's epoll fd, or -1 */
 	int		 listening;
 	struct sim_pending *pending;	/* delayed requests of this host */
+	/* Windows 10/11 client (no BITS provider) and its WinRS shells */
+	int		 client;
+	struct sim_shell *shells;
+	int		 not_logged_on;	/* create/resume from a shell: 0x800704DD */
 };
 
 /* The whole simulator. */

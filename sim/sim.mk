@@ -9,10 +9,11 @@ bitsim_SOURCES = \
 	sim/sim_http.c sim/sim_http.h \
 	sim/sim_net.c sim/sim_net.h \
 	sim/sim_fault.c sim/sim_fault.h \
+	sim/sim_shell.c sim/sim_shell.h sim/sim_agent.c \
 	src/xalloc.c src/xalloc.h \
 	src/strbuf.c src/strbuf.h
-bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
-bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS)
+bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(JSONC_CFLAGS)
+bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS) $(JSONC_LIBS)
 
 # Shell library for tests that drive bitsim.
 EXTRA_DIST += tests/lib/sim.sh

@@ -3,6 +3,7 @@
 #include "sim/sim_fault.h"
 #include "sim/sim_net.h"
 #include "sim/sim_render.h"
+#include "sim/sim_shell.h"
 #include "src/xalloc.h"
 
 #include <inttypes.h>
@@ -332,6 +333,33 @@ sim_control_jobs(struct sim_server *srv, struct sim_site *s, struct strbuf *out)
 	}
 }
 
+/* /shells?host=N&do=kill|expire|not-logged-on|logged-on: the shells of a client. */
+static int
+sim_control_shells(struct sim_server *srv, const struct sim_args *a, struct strbuf *out,
+    char **cause)
+{
+	struct sim_site *s = sim_control_site(srv, a, cause);
+	const char *what = sim_arg(a, "do");
+
+	if (s == NULL)
+		return -1;
+	if (what == NULL) {
+		strbuf_addf(out, "shells %u\n", sim_shell_count(s));
+	} else if (strcmp(what, "kill") == 0) {
+		sim_shell_kill_agents(s);	/* powershell.exe ends: Receive reports Done */
+	} else if (strcmp(what, "expire") == 0) {
+		sim_shell_sweep(s, 0);		/* as after the idle timeout or a WinRM restart */
+	} else if (strcmp(what, "not-logged-on") == 0 || strcmp(what, "logged-on") == 0) {
+		s->not_logged_on = what[0] == 'n';
+	} else {
+		*cause = xasprintf("do= takes kill, expire, not-logged-on or logged-on");
+		return -1;
+	}
+	if (what != NULL)
+		strbuf_addf(out, "host %d %s\n", s->index, what);
+	return 0;
+}
+
 /* Answer a control request: set *status and put the text answer in out. */
 void
 sim_control_handle(struct sim_server *srv, struct MHD_Connection *conn,
@@ -354,8 +382,10 @@ sim_control_handle(struct sim_server *srv, struct MHD_Connection *conn,
 		else if (path[1] == 'j')
 			sim_control_jobs(srv, s, out);
 		else
-			strbuf_addf(out, "requests %" PRIu64 "\nconnections %" PRIu64 "\n",
-			    s->requests, s->connections);
+			strbuf_addf(out, "requests %" PRIu64 "\nconnections %" PRIu64 "\nshells %u\n",
+			    s->requests, s->connections, sim_shell_count(s));
+	} else if (strcmp(path, "/shells") == 0) {
+		rc = sim_control_shells(srv, &a, out, &cause);
 	} else if (strcmp(path, "/advance") == 0) {
 		const char *v = sim_arg(&a, "sec");
 		char *end = NULL;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "sim/sim_wsman.h"
+#include "sim/sim_shell.h"
 #include "src/xalloc.h"
 
 #include <ctype.h>
@@ -198,7 +199,7 @@ sim_wsman_fault_header(struct sim_req *rq, struct sim_reply *out, const char *su
 }
 
 /* Parse an xs:duration; seconds into *out. Negative or malformed: -1. */
-static int
+int
 sim_parse_duration(const char *s, double *out)
 {
 	double total = 0;
@@ -478,7 +479,9 @@ sim_route(struct sim_req *rq, struct sim_reply *out)
 {
 	const char *a = rq->action;
 
-	if (strcmp(a, SIM_ACT_ENUM "Enumerate") == 0)
+	if (strcmp(rq->resource_uri, SIM_SHELL_URI) == 0)
+		sim_shell_handle(rq, out);
+	else if (strcmp(a, SIM_ACT_ENUM "Enumerate") == 0)
 		sim_op_enumerate(rq, out);
 	else if (strcmp(a, SIM_ACT_ENUM "Pull") == 0)
 		sim_op_pull(rq, out);
@@ -545,7 +548,8 @@ sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char *user
 		};
 
 		sim_wsman_fault(&rq, out, &f);
-	} else if (sim_check_headers(&rq, out) == 0 && !sim_injected(&rq, out, inject)) {
+	} else if (sim_check_headers(&rq, out) == 0 && !sim_injected(&rq, out,
+	    site->client && inject == SIM_FK_NONE ? SIM_FK_NOPROVIDER : inject)) {
 		if (rq.bad_selectors)
 			sim_wsman_fault_selectors(&rq, out, 0);
 		else

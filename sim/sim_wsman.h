@@ -67,6 +67,9 @@ char *sim_xml_text(xmlNodePtr n);
 /* True when n has xsi:nil="true". */
 int sim_xml_is_nil(xmlNodePtr n);
 
+/* An xs:duration ("PT60.000S") in seconds; -1 when malformed. */
+int sim_parse_duration(const char *s, double *out);
+
 /* Operations (sim_enum.c, sim_ops.c). */
 void sim_op_enumerate(struct sim_req *rq, struct sim_reply *out);
 void sim_op_pull(struct sim_req *rq, struct sim_reply *out);

@@ -22,6 +22,7 @@ struct backend_op {
 	enum host_backend kind;
 	const struct action_req *req;	/* NULL for a list or a close */
 	bool	 may_switch;		/* auto, provider not yet ruled out */
+	bool	 probing;		/* an action's list, asked first to decide the host */
 	unsigned earlier_requests;	/* exchanges of a provider attempt given up */
 };
 
@@ -95,12 +96,29 @@ wmi_state(struct backend_host *b, const struct action_req *req)
 	    (void *)backend_wmi_action(&b->target, req);
 }
 
-/* An op through the backend the host is on (the provider first while undecided). */
+/*
+ * An op through the backend the host is on (the provider first while undecided).
+ * An action on an undecided auto host first lists the jobs through the provider:
+ * on one job, "not found" would not tell a missing provider from a missing job.
+ */
 static struct backend_op *
 op_start(struct backend_host *b, const struct action_req *req)
 {
+	struct backend_op *op;
+
 	if (b->current == HOST_BACKEND_SHELL)
 		return op_wrap(b, &backend_shell_impl, shell_state(b, req), HOST_BACKEND_SHELL, req);
+	if (req != NULL && b->choice == BACKEND_AUTO && b->current == HOST_BACKEND_NONE) {
+		struct wsman_op *check = backend_wmi_action(&b->target, req);
+
+		if (check == NULL)
+			return NULL;	/* malformed: refused before anything is sent */
+		wsman_op_free(check);
+		op = op_wrap(b, &backend_wmi_impl, wmi_state(b, NULL), HOST_BACKEND_WMI, req);
+		if (op != NULL)
+			op->probing = true;
+		return op;
+	}
 	return op_wrap(b, &backend_wmi_impl, wmi_state(b, req), HOST_BACKEND_WMI, req);
 }
 
@@ -148,6 +166,13 @@ op_settle(struct backend_op *op)
 	op->may_switch = false;
 	if (op->impl->ok(op->state)) {
 		op->host->current = HOST_BACKEND_WMI;
+		if (op->probing && (st = wmi_state(op->host, op->req)) != NULL) {
+			/* the provider is there: now the action itself */
+			op->earlier_requests += op->impl->requests(op->state);
+			op->impl->free(op->state);
+			op->state = st;
+			op->probing = false;
+		}
 		return;
 	}
 	e = op->impl->error(op->state);

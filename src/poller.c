@@ -33,6 +33,8 @@
  * once per host. Action results are never held.
  */
 #define POLLER_BATCH_MS		200
+/* Longest wait for the remote shells to be deleted when the poller stops. */
+#define POLLER_CLOSE_MS		4000
 
 /*
  * Per-host run-time state. Owned and touched only by the host's worker thread,
@@ -690,6 +692,88 @@ poller_audit_abandoned(struct poller *p, const struct host_rt *h)
 	action_result_free(res);
 }
 
+/*
+ * Delete every remote shell the hosts hold (Signal, then Delete), all hosts at
+ * once on one multi handle, within POLLER_CLOSE_MS: shells left behind would
+ * count against the user's MaxShellsPerUser until they idle out.
+ */
+static void
+poller_close_shells(struct poller *p)
+{
+	CURLM *multi = NULL;
+	CURLSH *share = p->nworkers > 0 ? p->workers[0].share : NULL;
+	int64_t deadline = time_mono_ms() + POLLER_CLOSE_MS;
+	unsigned running = 0;
+
+	for (size_t i = 0; i < p->cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+		const char *body;
+		size_t len;
+		CURL *easy;
+
+		if (!backend_host_has_shell(h->backend) ||
+		    (h->op = backend_op_close(h->backend)) == NULL)
+			continue;
+		if ((body = backend_op_request(h->op, &len)) == NULL || (easy = curl_easy_init()) == NULL)
+			continue;
+		if (multi == NULL)
+			multi = curl_multi_init();
+		http_conn_prepare(h->conn, easy, body, len, "close");
+		curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)h);
+		curl_easy_setopt(easy, CURLOPT_SHARE, share);
+		curl_multi_add_handle(multi, easy);
+		running++;
+	}
+	while (running > 0 && time_mono_ms() < deadline) {
+		int still, left;
+		CURLMsg *msg;
+
+		curl_multi_perform(multi, &still);
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+			struct host_rt *h = NULL;
+			struct http_response resp;
+			struct hosterr err = { 0 };
+			CURL *easy = msg->easy_handle;
+			const char *next;
+			size_t len;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&h);
+			curl_multi_remove_handle(multi, easy);
+			if (http_conn_finish(h->conn, msg->data.result, &resp, &err) == 0)
+				backend_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
+			else
+				backend_op_fail(h->op, &err);
+			hosterr_clear(&err);
+			easy = http_conn_release(h->conn);
+			if ((next = backend_op_request(h->op, &len)) != NULL) {
+				http_conn_prepare(h->conn, easy, next, len, "close");
+				curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)h);
+				curl_multi_add_handle(multi, easy);
+			} else {
+				curl_easy_cleanup(easy);
+				running--;
+			}
+		}
+		if (running > 0)
+			curl_multi_poll(multi, NULL, 0, 100, NULL);
+	}
+	for (size_t i = 0; i < p->cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+		CURL *easy = http_conn_easy(h->conn);
+
+		if (easy != NULL) {
+			curl_multi_remove_handle(multi, easy);
+			curl_easy_cleanup(http_conn_release(h->conn));
+		}
+		backend_op_free(h->op);
+		h->op = NULL;
+	}
+	if (multi != NULL)
+		curl_multi_cleanup(multi);
+}
+
 void
 poller_free(struct poller *p)
 {
@@ -712,7 +796,14 @@ poller_free(struct poller *p)
 		if (h->action != NULL && p->opts.audit != NULL && h->action->kind != ACTION_GET_ERROR)
 			poller_audit_abandoned(p, h);
 		backend_op_free(h->op);
+		h->op = NULL;
 		action_req_free(h->action);
+		h->action = NULL;
+	}
+	poller_close_shells(p);
+	for (size_t i = 0; i < p->cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+
 		for (size_t j = 0; j < h->npending; j++)
 			action_req_free(h->pending[j]);
 		free(h->pending);
