@@ -495,15 +495,26 @@ agent_stderr_text(const char *data, size_t len, struct strbuf *out)
 		goto trim;
 	}
 	while ((p = memmem(p, (size_t)(end - p), open, sizeof open - 1)) != NULL) {
-		const char *q;
+		struct strbuf piece;
+		const char *q, *t;
 
 		p += sizeof open - 1;
 		q = memmem(p, (size_t)(end - p), "</S>", 4);
 		if (q == NULL)
 			break;
-		if (out->len > start && out->s[out->len - 1] != ' ')
-			strbuf_addc(out, ' ');
-		clixml_text(p, (size_t)(q - p), out);
+		/* one line of the error record; its position lines ("At line:1 char:1",
+		 * "+ ...", "    + CategoryInfo ...") are dropped */
+		strbuf_init(&piece);
+		clixml_text(p, (size_t)(q - p), &piece);
+		for (t = piece.s; *t == ' '; t++)
+			;
+		if (*t != '\0' && *t != '+' && strncmp(t, "At line:", 8) != 0 &&
+		    strncmp(t, "At char:", 8) != 0) {
+			if (out->len > start)
+				strbuf_addc(out, ' ');
+			strbuf_adds(out, t);
+		}
+		strbuf_done(&piece);
 		p = q + 4;
 	}
 trim:

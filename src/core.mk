@@ -60,3 +60,9 @@ CLEANFILES += src/agent_script.c
 EXTRA_DIST += agent/bitstop-agent.ps1 agent/embed.sh
 src/agent_script.c: $(srcdir)/agent/bitstop-agent.ps1 $(srcdir)/agent/embed.sh
 	$(AM_V_GEN)$(MKDIR_P) src && $(SHELL) $(srcdir)/agent/embed.sh $(srcdir)/agent/bitstop-agent.ps1 > $@.tmp && mv $@.tmp $@
+
+check_PROGRAMS += tests/test_shell_proto
+TESTS += tests/test_shell_proto
+tests_test_shell_proto_SOURCES = tests/test_shell_proto.c tests/wsman_test_util.h
+tests_test_shell_proto_CFLAGS = $(TEST_CFLAGS)
+tests_test_shell_proto_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
