@@ -37,3 +37,7 @@ EXTRA_DIST += tests/test_sim_wsl.sh tests/test_sim_pywinrm.py tests/test_sim_pro
 EXTRA_DIST += tests/bench/bitsim_bench.sh
 
 dist_man_MANS += man/bitsim.1
+
+# WinRS shells of client hosts: shapes against real captures, a third-party client.
+TESTS += tests/test_sim_shell_shape.py tests/test_sim_shell_pywinrm.py
+EXTRA_DIST += tests/test_sim_shell_shape.py tests/test_sim_shell_pywinrm.py
