@@ -178,7 +178,8 @@ batch_action(struct config *cfg, const struct batch_action *act, struct audit *a
 				answered++;
 				if (r->ok) {
 					printf("%s\t%s\t%s\tok%s\n", host, job, action_kind_name(r->kind),
-					    r->already_gone ? " (job had already left the queue)" : "");
+					    r->already_gone ? " (job had already left the queue)" :
+					    r->via_system_task ? " (as SYSTEM, through a scheduled task)" : "");
 				} else {
 					char *msg = sanitize_terminal(r->error.message);
 

@@ -344,7 +344,7 @@ sim_control_shells(struct sim_server *srv, const struct sim_args *a, struct strb
 	if (s == NULL)
 		return -1;
 	if (what == NULL) {
-		strbuf_addf(out, "shells %u\n", sim_shell_count(s));
+		strbuf_addf(out, "shells %u\nagents %u\n", sim_shell_count(s), sim_shell_agents(s));
 	} else if (strcmp(what, "kill") == 0) {
 		sim_shell_kill_agents(s);	/* powershell.exe ends: Receive reports Done */
 	} else if (strcmp(what, "expire") == 0) {

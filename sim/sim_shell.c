@@ -122,6 +122,17 @@ sim_shell_count(struct sim_site *site)
 	return n;
 }
 
+unsigned
+sim_shell_agents(struct sim_site *site)
+{
+	unsigned n = 0;
+
+	for (struct sim_shell *sh = site->shells; sh != NULL; sh = sh->next)
+		for (struct sim_cmd *c = sh->cmds; c != NULL; c = c->next)
+			n += c->agent && !c->done;
+	return n;
+}
+
 void
 sim_shell_kill_agents(struct sim_site *site)
 {

@@ -41,6 +41,8 @@ struct sim_shell {
 void sim_shell_handle(struct sim_req *rq, struct sim_reply *out);
 /* Shells open on a site (expired ones are dropped first). */
 unsigned sim_shell_count(struct sim_site *site);
+/* Agent processes running on a site. */
+unsigned sim_shell_agents(struct sim_site *site);
 /* Drop every shell of a site (all, or only the idle-expired ones). */
 void sim_shell_sweep(struct sim_site *site, int expired_only);
 /* End the agent processes of a site's shells as if they had crashed. */

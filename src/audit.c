@@ -306,7 +306,8 @@ audit_outcome(struct audit *a, const struct action_result *res, const char *host
 		strbuf_adds(&sb, ",\"code\":null");
 	if (res->ok)
 		audit_add_str(&sb, "message", res->already_gone ?
-		    "the job had already left the queue" : NULL);
+		    "the job had already left the queue" : res->via_system_task ?
+		    "done as SYSTEM through a one-shot scheduled task (system_task)" : NULL);
 	else
 		audit_add_str(&sb, "message", res->error.message != NULL ? res->error.message :
 		    hosterr_kind_status(res->error.kind));

@@ -244,6 +244,12 @@ backend_op_take_error_info(struct backend_op *op, struct bits_error_info *out)
 	return op->impl->take_error_info(op->state, out);
 }
 
+bool
+backend_op_via_system_task(const struct backend_op *op)
+{
+	return op->impl->via_system_task != NULL && op->impl->via_system_task(op->state);
+}
+
 unsigned
 backend_op_requests(const struct backend_op *op)
 {

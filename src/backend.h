@@ -47,6 +47,7 @@ struct backend_impl {
 	bool	 (*already_gone)(const void *impl);
 	bool	 (*take_error_info)(void *impl, struct bits_error_info *out);
 	unsigned (*requests)(const void *impl);
+	bool	 (*via_system_task)(const void *impl);
 	void	 (*free)(void *impl);
 };
 
@@ -81,6 +82,8 @@ struct bits_job *backend_op_take_jobs(struct backend_op *op, size_t *n);
 const char *backend_op_job_id(const struct backend_op *op);
 bool backend_op_already_gone(const struct backend_op *op);
 bool backend_op_take_error_info(struct backend_op *op, struct bits_error_info *out);
+/* The action was done as SYSTEM through a one-shot scheduled task (system_task). */
+bool backend_op_via_system_task(const struct backend_op *op);
 /* HTTP exchanges so far, across a switch from the provider to the shell. */
 unsigned backend_op_requests(const struct backend_op *op);
 /* The backend that answered (or is answering) this op. */

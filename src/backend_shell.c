@@ -574,6 +574,15 @@ sh_take_error_info(void *impl, struct bits_error_info *out)
 	return true;
 }
 
+/* interface: the action ran as SYSTEM. */
+static bool
+sh_via_system_task(const void *impl)
+{
+	const struct shell_op *op = impl;
+
+	return op->ok && op->ans.via_system_task;
+}
+
 /* interface: exchanges so far. */
 static unsigned
 sh_requests(const void *impl)
@@ -602,4 +611,5 @@ const struct backend_impl backend_shell_impl = {
 	.request = sh_request, .feed = sh_feed, .fail = sh_fail, .ok = sh_ok, .error = sh_error,
 	.take_jobs = sh_take_jobs, .job_id = sh_job_id, .already_gone = sh_already_gone,
 	.take_error_info = sh_take_error_info, .requests = sh_requests, .free = sh_free,
+	.via_system_task = sh_via_system_task,
 };

@@ -66,3 +66,7 @@ TESTS += tests/test_shell_proto
 tests_test_shell_proto_SOURCES = tests/test_shell_proto.c tests/wsman_test_util.h
 tests_test_shell_proto_CFLAGS = $(TEST_CFLAGS)
 tests_test_shell_proto_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+# The shell backend end to end against bitsim's clients.
+TESTS += tests/test_shell.py
+EXTRA_DIST += tests/test_shell.py

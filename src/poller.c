@@ -242,6 +242,7 @@ worker_finish_action(struct worker *w, struct host_rt *h)
 	res->ok = backend_op_ok(h->op);
 	if (res->ok) {
 		res->already_gone = backend_op_already_gone(h->op);
+		res->via_system_task = backend_op_via_system_task(h->op);
 		if (req->kind == ACTION_CREATE && backend_op_job_id(h->op) != NULL) {
 			free(res->job_id);
 			res->job_id = xstrdup(backend_op_job_id(h->op));
