@@ -217,6 +217,8 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 		const struct hosterr *e = backend_op_error(h->op);
 
 		snap->state = HOST_STATE_ERROR;
+		/* the way the host answered before, if it ever did */
+		snap->backend = h->last_ok_wall > 0 ? backend_host_current(h->backend) : HOST_BACKEND_NONE;
 		if (e != NULL && e->kind != HOSTERR_NONE)
 			hosterr_copy(&snap->error, e);
 		else

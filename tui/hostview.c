@@ -21,6 +21,7 @@
 #define HOSTVIEW_COLUMNS(X) \
 	X(HV_HOST, "HOST", 0, TEXT_LEFT) \
 	X(HV_STATUS, "STATUS", 20, TEXT_LEFT) \
+	X(HV_BACKEND, "BACKEND", 7, TEXT_LEFT) \
 	X(HV_LAST_OK, "LAST OK", 8, TEXT_LEFT) \
 	X(HV_LATENCY, "LATENCY", 7, TEXT_RIGHT) \
 	X(HV_JOBS, "JOBS", 5, TEXT_RIGHT) \
@@ -76,6 +77,10 @@ hostview_cell(char *buf, size_t len, enum hostview_col c, const struct model *m,
 		}
 		snprintf(buf, len, "%s", hosterr_kind_status(s->state == HOST_STATE_OK ? HOSTERR_NONE : s->error.kind));
 		return s->state == HOST_STATE_OK ? THEME_HOST_OK : THEME_HOST_DOWN;
+	case HV_BACKEND:
+		if (s != NULL && host_backend_name(s->backend) != NULL)
+			snprintf(buf, len, "%s", host_backend_name(s->backend));
+		break;
 	case HV_LAST_OK:
 		snprintf(buf, len, "%s", fmt_clock(t, sizeof t, s != NULL ? s->last_ok_ms : 0));
 		break;
