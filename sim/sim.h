@@ -104,6 +104,7 @@ struct sim_site {
 	int		 client;
 	struct sim_shell *shells;
 	int		 not_logged_on;	/* create/resume from a shell: 0x800704DD */
+	uint64_t	 shells_created;	/* WinRS shells ever created */
 };
 
 /* The whole simulator. */

@@ -382,8 +382,9 @@ sim_control_handle(struct sim_server *srv, struct MHD_Connection *conn,
 		else if (path[1] == 'j')
 			sim_control_jobs(srv, s, out);
 		else
-			strbuf_addf(out, "requests %" PRIu64 "\nconnections %" PRIu64 "\nshells %u\n",
-			    s->requests, s->connections, sim_shell_count(s));
+			strbuf_addf(out, "requests %" PRIu64 "\nconnections %" PRIu64 "\nshells %u\n"
+			    "shells_created %" PRIu64 "\n", s->requests, s->connections,
+			    sim_shell_count(s), s->shells_created);
 	} else if (strcmp(path, "/shells") == 0) {
 		rc = sim_control_shells(srv, &a, out, &cause);
 	} else if (strcmp(path, "/advance") == 0) {

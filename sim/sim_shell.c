@@ -299,6 +299,7 @@ sim_shell_create(struct sim_req *rq, struct sim_reply *out)
 	sh->created = sh->last_used = sim_mono();
 	sh->next = site->shells;
 	site->shells = sh;
+	site->shells_created++;
 	sim_shell_head(&out->body, SIM_NS_X "/CreateResponse", rq->message_id, 1);
 	strbuf_adds(&out->body, "<x:ResourceCreated><a:Address>");
 	sim_render_text(&out->body, "http://");
