@@ -8,6 +8,9 @@
 #include "src/backend_shell.h"
 #include "src/xalloc.h"
 
+/* 0x8033801A: "The specified class does not exist in the given namespace." */
+#define CODE_CANNOT_PROCESS_FILTER 0x8033801Au
+
 struct backend_host {
 	struct wsman_target target;	/* url owned */
 	enum backend_choice choice;
@@ -176,7 +179,8 @@ op_settle(struct backend_op *op)
 		return;
 	}
 	e = op->impl->error(op->state);
-	if (e == NULL || e->kind != HOSTERR_PROVIDER_MISSING)
+	if (e == NULL || (e->kind != HOSTERR_PROVIDER_MISSING &&
+	    !(e->has_code && e->code == CODE_CANNOT_PROCESS_FILTER)))
 		return;
 	if ((st = shell_state(op->host, op->req)) == NULL)
 		return;

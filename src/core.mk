@@ -70,3 +70,9 @@ tests_test_shell_proto_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 # The shell backend end to end against bitsim's clients.
 TESTS += tests/test_shell.py
 EXTRA_DIST += tests/test_shell.py
+
+check_PROGRAMS += tests/test_shell_poller
+TESTS += tests/test_shell_poller
+tests_test_shell_poller_SOURCES = tests/test_shell_poller.c
+tests_test_shell_poller_CFLAGS = $(TEST_CFLAGS)
+tests_test_shell_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
