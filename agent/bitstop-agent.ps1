@@ -26,19 +26,22 @@ function J($j) {
     InternalErrorCode = $j.InternalErrorCode; RetryInterval = $j.RetryInterval
     RetryTimeout = $j.RetryTimeout; TransientErrorCount = $j.TransientErrorCount; FileList = $f }
 }
+# Throw an error carrying this HRESULT (COMException keeps it; Win32Exception would not).
+function E($h, $m) { throw (New-Object Runtime.InteropServices.COMException $m, $h) }
 # The job with this id among every user's jobs (-JobId alone may not see other users' jobs).
 function G($id) {
   $j = Get-BitsTransfer -AllUsers | Where-Object { $_.JobId.ToString('B') -eq $id }
-  if ($j -eq $null) { throw (New-Object ComponentModel.Win32Exception 0x80200001, "no job $id") }
+  if ($j -eq $null) { E 0x80200001 "no job $id" }
   $j
 }
 # Run one mutation as SYSTEM through a one-shot scheduled task; its result comes back in a file.
 function S($r) {
-  $o = "$env:TEMP\bitstop-$($r.seq).txt"
-  $c = "Import-Module BitsTransfer; try { `$j = Get-BitsTransfer -AllUsers | Where-Object { `$_.JobId.ToString('B') -eq '$($r.id)' }; " +
+  # a folder both this session and SYSTEM can reach
+  $o = "$env:windir\Temp\bitstop-$PID-$($r.seq).txt"
+  $c = "Import-Module BitsTransfer; & { try { `$j = Get-BitsTransfer -AllUsers | Where-Object { `$_.JobId.ToString('B') -eq '$($r.id)' }; " +
     "switch ('$($r.op)') { 'suspend' { Suspend-BitsTransfer `$j } 'resume' { Resume-BitsTransfer -BitsJob `$j -Asynchronous } " +
-    "'complete' { Complete-BitsTransfer `$j } 'cancel' { Remove-BitsTransfer `$j } 'priority' { Set-BitsTransfer `$j -Priority '$($r.priority)' } }; 'ok' } " +
-    "catch { '0x{0:X8} {1}' -f `$_.Exception.HResult, `$_.Exception.Message } | Set-Content '$o'"
+    "'complete' { Complete-BitsTransfer `$j } 'cancel' { Remove-BitsTransfer `$j } 'priority' { Set-BitsTransfer `$j -Priority '$($r.priority)' } } | Out-Null; 'ok' } " +
+    "catch { '0x{0:X8} {1}' -f `$_.Exception.HResult, `$_.Exception.Message } } | Set-Content '$o'"
   $n = "bitstop-$PID-$($r.seq)"
   $a = New-ScheduledTaskAction -Execute powershell.exe -Argument "-NoProfile -NonInteractive -EncodedCommand $([Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($c)))"
   Register-ScheduledTask -TaskName $n -Action $a -User 'NT AUTHORITY\SYSTEM' -RunLevel Highest | Out-Null
@@ -47,7 +50,7 @@ function S($r) {
     $t = 0; while (-not (Test-Path $o) -and $t -lt 120) { Start-Sleep -Milliseconds 250; $t++ }
     $m = if (Test-Path $o) { (Get-Content $o -Raw).Trim() } else { '0x800705B4 the SYSTEM task did not finish in 30 s' }
   } finally { Unregister-ScheduledTask -TaskName $n -Confirm:$false; Remove-Item $o -ErrorAction SilentlyContinue }
-  if ($m -ne 'ok') { throw (New-Object ComponentModel.Win32Exception ([Convert]::ToInt32($m.Substring(2, 8), 16)), $m.Substring(11)) }
+  if ($m -ne 'ok') { E ([Convert]::ToInt32($m.Substring(2, 8), 16)) $m.Substring(11) }
   @{ via = 'system_task' }
 }
 # Answer one request.
@@ -56,8 +59,10 @@ function A($r) {
     'hello' { @{ agent = $Agent; ps = "$($PSVersionTable.PSVersion)" } }
     'list' { @{ jobs = @(Get-BitsTransfer -AllUsers | ForEach-Object { J $_ }) } }
     'create' {
-      $t = if ($r.type -eq 'upload') { 'Upload' } else { 'Download' }
-      $j = Start-BitsTransfer -Source $r.url -Destination $r.local -DisplayName $r.name -TransferType $t -Asynchronous
+      # an upload's source is the local file, its destination the URL
+      $u = $r.type -eq 'upload'
+      $a = if ($u) { $r.local, $r.url, 'Upload' } else { $r.url, $r.local, 'Download' }
+      $j = Start-BitsTransfer -Source $a[0] -Destination $a[1] -TransferType $a[2] -DisplayName $r.name -Asynchronous
       @{ id = $j.JobId.ToString('B').ToUpper() } }
     default {
       $j = G $r.id
@@ -69,14 +74,14 @@ function A($r) {
           'complete' { Complete-BitsTransfer $j }
           'cancel' { Remove-BitsTransfer $j }
           'priority' { Set-BitsTransfer $j -Priority $r.priority | Out-Null }
-          default { throw (New-Object ComponentModel.Win32Exception 0x80070057, "unknown op $($r.op)") }
+          default { E 0x80070057 "unknown op $($r.op)" }
         }
         @{}
       } catch {
         # LocalSystem's jobs are out of an administrator's reach; a SYSTEM task may act.
         if ($_.Exception.HResult -eq -2147024891 -and $j.OwnerAccount -eq 'NT AUTHORITY\SYSTEM') {
           if ($r.system) { return S $r }
-          throw (New-Object ComponentModel.Win32Exception 0x80070005, 'owned by LocalSystem')
+          E 0x80070005 'owned by LocalSystem'
         }
         throw
       }
@@ -90,7 +95,10 @@ while (($l = [Console]::In.ReadLine()) -ne $null) {
     $r = ConvertFrom-Json $l; $s = [int]$r.seq
     $o = A $r; $o.ok = $true
   } catch {
-    $o = @{ ok = $false; hresult = '0x{0:X8}' -f $_.Exception.HResult; message = "$($_.Exception.Message)" }
+    # a generic wrapper (0x80131500, 0x80004005) hides the cmdlet's own HRESULT one level down
+    $e = $_.Exception
+    if ($e.InnerException -and $e.HResult -in -2146233088, -2147467259) { $e = $e.InnerException }
+    $o = @{ ok = $false; hresult = '0x{0:X8}' -f $e.HResult; message = "$($e.Message)" }
   }
   $o.v = 1; $o.seq = $s
   [Console]::Out.WriteLine((ConvertTo-Json $o -Compress -Depth 5))
