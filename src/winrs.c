@@ -252,28 +252,51 @@ winrs_base64_encode(struct strbuf *out, const unsigned char *d, size_t len)
 	}
 }
 
+/* Value + 1 of each base64 character; 0 for any other byte. */
+static const unsigned char b64_plus1[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+	['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15,
+	['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
+	['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29,
+	['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43,
+	['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50,
+	['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
 int
 winrs_base64_decode(const char *s, struct strbuf *out)
 {
 	unsigned acc = 0, bits = 0, pad = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char chunk[3072];
+	size_t n = 0;
 
-	for (; *s != '\0'; s++) {
-		const char *p;
+	for (; *p != '\0'; p++) {
+		int v = (int)b64_plus1[*p] - 1;
 
-		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-			continue;
-		if (*s == '=') {
+		if (v < 0) {
+			if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+				continue;
+			if (*p != '=')
+				return -1;
 			pad++;
 			continue;
 		}
-		if (pad > 0 || (p = strchr(b64, *s)) == NULL)
+		if (pad > 0)
 			return -1;
-		acc = (acc << 6) | (unsigned)(p - b64);
+		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			strbuf_addc(out, (char)((acc >> bits) & 0xFF));
+			chunk[n++] = (unsigned char)((acc >> bits) & 0xFF);
+			if (n == sizeof chunk) {
+				strbuf_add(out, chunk, n);
+				n = 0;
+			}
 		}
 	}
+	strbuf_add(out, chunk, n);
 	return pad > 2 ? -1 : 0;
 }
