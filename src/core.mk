@@ -76,3 +76,4 @@ TESTS += tests/test_shell_poller
 tests_test_shell_poller_SOURCES = tests/test_shell_poller.c
 tests_test_shell_poller_CFLAGS = $(TEST_CFLAGS)
 tests_test_shell_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/bench/bench_shell.py
