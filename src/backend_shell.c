@@ -20,6 +20,8 @@
 #define SHELL_IDLE_TIMEOUT_S	600
 /* Receives answered w:TimedOut in a row before the op gives up. */
 #define SHELL_MAX_TIMEOUTS	8
+/* Receives one op may take (a 64 MiB answer in Windows' 500 KB envelopes needs 130). */
+#define SHELL_MAX_RECEIVES	1024
 /* Shells or PowerShells replaced within one op before it gives up. */
 #define SHELL_MAX_RESTARTS	3
 /* Largest stderr kept for messages. */
@@ -67,6 +69,7 @@ struct shell_op {
 	bool	 have_body;
 	unsigned requests;
 	unsigned timeouts;
+	unsigned receives;
 	unsigned restarts;
 	bool	 ok;
 	bool	 already_gone;
@@ -334,7 +337,22 @@ on_receive(struct shell_op *op, const struct wsman_response *r)
 		free(cause);
 		goto done;
 	}
-	op->timeouts = 0;
+	if (++op->receives > SHELL_MAX_RECEIVES) {
+		op_error(op, HOSTERR_PROTOCOL, "no whole answer from the agent after %u Receives",
+		    SHELL_MAX_RECEIVES);
+		goto done;
+	}
+	/* Windows holds a Receive until output comes or OperationTimeout passes: an
+	 * empty answer, like a w:TimedOut, counts towards giving up. */
+	if (out.len == 0 && err.len == 0 && !o.done) {
+		if (++op->timeouts > SHELL_MAX_TIMEOUTS) {
+			op_error(op, HOSTERR_TIMEOUT, "the agent did not answer within %u Receives",
+			    SHELL_MAX_TIMEOUTS);
+			goto done;
+		}
+	} else {
+		op->timeouts = 0;
+	}
 	if (err.len > 0 && s->err.len < SHELL_MAX_STDERR)
 		strbuf_add(&s->err, err.s, err.len);
 	if (agent_reader_feed(&s->rd, out.s, out.len) != 0) {

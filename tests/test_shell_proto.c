@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "src/agent_proto.h"
+#include "src/backend_shell.h"
 #include "src/strbuf.h"
 #include "src/winrs.h"
 #include "src/wsman_msg.h"
@@ -379,6 +380,102 @@ test_request_line(void **state)
 	action_req_free(req);
 }
 
+/* A ReceiveResponse for the pypsrp capture's command carrying stdout (base64) or nothing. */
+static char *
+receive_body(const char *stdout_text)
+{
+	struct strbuf sb, b64;
+
+	strbuf_init(&sb);
+	strbuf_init(&b64);
+	winrs_base64_encode(&b64, (const unsigned char *)stdout_text, strlen(stdout_text));
+	strbuf_addf(&sb, "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+	    "xmlns:rsp=\"%s\"><s:Header/><s:Body><rsp:ReceiveResponse>", WINRS_NS_SHELL);
+	if (b64.len > 0)
+		strbuf_addf(&sb, "<rsp:Stream Name=\"stdout\" "
+		    "CommandId=\"CF84C20A-0A35-43FA-AF78-0B4711DA5F30\">%s</rsp:Stream>", b64.s);
+	strbuf_addf(&sb, "<rsp:CommandState CommandId=\"CF84C20A-0A35-43FA-AF78-0B4711DA5F30\" "
+	    "State=\"%s/CommandState/Running\"/></rsp:ReceiveResponse></s:Body></s:Envelope>",
+	    WINRS_NS_SHELL);
+	strbuf_done(&b64);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Feed a real fixture as the answer to the op's current request. */
+static void
+feed_fixture(void *op, const char *name)
+{
+	size_t len;
+	char *data = test_fixture(WINRS_DIR, name, &len);
+
+	backend_shell_impl.feed(op, 200, NULL, data, len);
+	free(data);
+}
+
+/* The shell op: Create, Command, Send, Receive the first time; only Send and Receive
+ * once the shell and the PowerShell are up; empty Receives end in a timeout, not a loop. */
+static void
+test_shell_state_machine(void **state)
+{
+	static const struct wsman_target t = { .url = "http://ws01:5985/wsman", .timeout_ms = 5000,
+		.max_envelope = 512000 };
+	struct shell_session *s = shell_session_new(&t, false);
+	void *op = shell_op_list(s);
+	char *body;
+	size_t len, n;
+	struct bits_job *jobs;
+
+	(void)state;
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/transfer/Create<"));
+	feed_fixture(op, "winrs-create-response-2019.xml");
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/shell/Command<"));
+	feed_fixture(op, "winrs-command-response-pypsrp.xml");
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/shell/Send<"));
+	feed_fixture(op, "winrs-send-response-pypsrp.xml");
+	body = receive_body("");
+	for (int i = 0; i < 20 && backend_shell_impl.request(op, &len) != NULL; i++) {
+		assert_non_null(strstr(backend_shell_impl.request(op, &len), "/shell/Receive<"));
+		backend_shell_impl.feed(op, 200, NULL, body, strlen(body));
+	}
+	free(body);
+	assert_null(backend_shell_impl.request(op, &len));
+	assert_false(backend_shell_impl.ok(op));
+	assert_int_equal(backend_shell_impl.error(op)->kind, HOSTERR_TIMEOUT);
+	assert_int_equal(backend_shell_impl.requests(op), 3 + 9);
+	backend_shell_impl.free(op);
+	assert_true(shell_session_open(s));
+
+	/* steady state: the shell and its PowerShell are kept; a stale answer is skipped */
+	op = shell_op_list(s);
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/shell/Send<"));
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "eyJ2IjoxLCJzZXEiOjIsIm9wIjoibGlzdCJ9Cg=="));
+	feed_fixture(op, "winrs-send-response-pypsrp.xml");
+	body = receive_body("{\"v\":1,\"seq\":1,\"ok\":true,\"jobs\":[]}\r\n@@BITSTOP-END 1@@\r\n"
+	    "{\"v\":1,\"seq\":2,\"ok\":true,\"jobs\":[{\"JobId\":\"{A}\"}]}\r\n@@BITSTOP-END 2@@\r\n");
+	backend_shell_impl.feed(op, 200, NULL, body, strlen(body));
+	free(body);
+	assert_null(backend_shell_impl.request(op, &len));
+	assert_true(backend_shell_impl.ok(op));
+	assert_int_equal(backend_shell_impl.requests(op), 2);
+	jobs = backend_shell_impl.take_jobs(op, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(jobs[0].job_id.s, "{A}");
+	bits_jobs_free(jobs, n);
+	backend_shell_impl.free(op);
+
+	/* closing: Signal terminate, then Delete; the session has no shell after */
+	op = shell_op_close(s);
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "signal/terminate"));
+	feed_fixture(op, "winrs-signal-ctrlc-response-pypsrp.xml");
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/transfer/Delete<"));
+	feed_fixture(op, "winrs-delete-response-pypsrp.xml");
+	assert_true(backend_shell_impl.ok(op));
+	backend_shell_impl.free(op);
+	assert_false(shell_session_open(s));
+	assert_null(shell_op_close(s));
+	shell_session_free(s);
+}
+
 int
 main(void)
 {
@@ -394,6 +491,7 @@ main(void)
 		cmocka_unit_test(test_answer_list),
 		cmocka_unit_test(test_answer_failures),
 		cmocka_unit_test(test_request_line),
+		cmocka_unit_test(test_shell_state_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
