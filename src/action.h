@@ -53,6 +53,7 @@ struct action_result {
 	bool	 ok;
 	bool	 already_gone;	/* cancel/complete: the job had already left the queue */
 	bool	 via_system_task; /* done as SYSTEM through a scheduled task (shell backend) */
+	bool	 unknown;	/* !ok: the request left but its answer was lost */
 	struct hosterr error;	/* when !ok */
 	bool	 has_error_info;
 	struct bits_error_info error_info;	/* ACTION_GET_ERROR */

@@ -207,9 +207,9 @@ backend_op_feed(struct backend_op *op, long status, const char *content_type, co
 }
 
 void
-backend_op_fail(struct backend_op *op, const struct hosterr *err)
+backend_op_fail(struct backend_op *op, const struct hosterr *err, bool sent)
 {
-	op->impl->fail(op->state, err);
+	op->impl->fail(op->state, err, sent);
 }
 
 bool
@@ -240,6 +240,12 @@ bool
 backend_op_already_gone(const struct backend_op *op)
 {
 	return op->impl->already_gone(op->state);
+}
+
+bool
+backend_op_outcome_unknown(const struct backend_op *op)
+{
+	return op->impl->outcome_unknown(op->state);
 }
 
 bool

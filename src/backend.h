@@ -39,12 +39,13 @@ struct backend_op;
 struct backend_impl {
 	const char *(*request)(void *impl, size_t *len);
 	void	 (*feed)(void *impl, long status, const char *ct, const char *body, size_t len);
-	void	 (*fail)(void *impl, const struct hosterr *err);
+	void	 (*fail)(void *impl, const struct hosterr *err, bool sent);
 	bool	 (*ok)(const void *impl);
 	const struct hosterr *(*error)(const void *impl);
 	struct bits_job *(*take_jobs)(void *impl, size_t *n);
 	const char *(*job_id)(const void *impl);
 	bool	 (*already_gone)(const void *impl);
+	bool	 (*outcome_unknown)(const void *impl);
 	bool	 (*take_error_info)(void *impl, struct bits_error_info *out);
 	unsigned (*requests)(const void *impl);
 	bool	 (*via_system_task)(const void *impl);
@@ -73,14 +74,16 @@ const char *backend_op_request(struct backend_op *op, size_t *len);
 /* The answer to the request just sent. */
 void backend_op_feed(struct backend_op *op, long status, const char *content_type,
     const char *body, size_t len);
-/* The request just sent got no answer (transport error). */
-void backend_op_fail(struct backend_op *op, const struct hosterr *err);
+/* The request just sent got no answer (transport error); sent: it left completely. */
+void backend_op_fail(struct backend_op *op, const struct hosterr *err, bool sent);
 
 bool backend_op_ok(const struct backend_op *op);
 const struct hosterr *backend_op_error(const struct backend_op *op);
 struct bits_job *backend_op_take_jobs(struct backend_op *op, size_t *n);
 const char *backend_op_job_id(const struct backend_op *op);
 bool backend_op_already_gone(const struct backend_op *op);
+/* A change left and its answer was lost: its effect is unknown until the next poll. */
+bool backend_op_outcome_unknown(const struct backend_op *op);
 bool backend_op_take_error_info(struct backend_op *op, struct bits_error_info *out);
 /* The action was done as SYSTEM through a one-shot scheduled task (system_task). */
 bool backend_op_via_system_task(const struct backend_op *op);

@@ -73,6 +73,7 @@ struct shell_op {
 	unsigned restarts;
 	bool	 ok;
 	bool	 already_gone;
+	bool	 unknown;		/* an action line reached the agent, its answer did not come */
 	struct hosterr err;
 	struct agent_answer ans;
 };
@@ -271,6 +272,14 @@ restart(struct shell_op *op, const char *why)
 	go(op, first_step(op->s));
 }
 
+/* True when the op is an action whose request line has reached the agent. */
+static bool
+line_delivered(const struct shell_op *op, bool sent)
+{
+	return op->req != NULL && op->req->kind != ACTION_GET_ERROR &&
+	    (op->step == SH_RECEIVE || (op->step == SH_SEND && sent));
+}
+
 /* A one-line message for a failed agent answer, and its kind. */
 static void
 answer_error(struct shell_op *op)
@@ -399,10 +408,11 @@ on_fault(struct shell_op *op, const struct wsman_response *r)
 	}
 	if (op->step == SH_RECEIVE && wsman_fault_is_timeout(&f)) {
 		/* No output within OperationTimeout: normal, ask again. */
-		if (++op->timeouts > SHELL_MAX_TIMEOUTS)
+		if (++op->timeouts > SHELL_MAX_TIMEOUTS) {
+			op->unknown = line_delivered(op, true);
 			op_error(op, HOSTERR_TIMEOUT, "the agent did not answer within %u Receives",
 			    SHELL_MAX_TIMEOUTS);
-		else
+		} else
 			go(op, SH_RECEIVE);
 	} else if (op->close) {
 		/* Best effort: the shell is forgotten whatever the answer. */
@@ -509,13 +519,14 @@ sh_feed(void *impl, long status, const char *ct, const char *body, size_t len)
 
 /* interface: no answer to the request just sent. */
 static void
-sh_fail(void *impl, const struct hosterr *err)
+sh_fail(void *impl, const struct hosterr *err, bool sent)
 {
 	struct shell_op *op = impl;
 
 	if (op->step == SH_DONE)
 		return;
 	op->requests++;
+	op->unknown = line_delivered(op, sent);
 	if (op->close) {
 		/* The host is unreachable: its shell idles out by itself. */
 		session_lose_shell(op->s);
@@ -578,6 +589,15 @@ sh_already_gone(const void *impl)
 	return op->already_gone;
 }
 
+/* interface: an action's effect is unknown (its line left, no answer came). */
+static bool
+sh_outcome_unknown(const void *impl)
+{
+	const struct shell_op *op = impl;
+
+	return !op->ok && op->unknown;
+}
+
 /* interface: the error block of get_error. */
 static bool
 sh_take_error_info(void *impl, struct bits_error_info *out)
@@ -628,6 +648,7 @@ sh_free(void *impl)
 const struct backend_impl backend_shell_impl = {
 	.request = sh_request, .feed = sh_feed, .fail = sh_fail, .ok = sh_ok, .error = sh_error,
 	.take_jobs = sh_take_jobs, .job_id = sh_job_id, .already_gone = sh_already_gone,
+	.outcome_unknown = sh_outcome_unknown,
 	.take_error_info = sh_take_error_info, .requests = sh_requests, .free = sh_free,
 	.via_system_task = sh_via_system_task,
 };

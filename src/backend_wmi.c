@@ -21,11 +21,11 @@ wmi_feed(void *impl, long status, const char *ct, const char *body, size_t len)
 	wsman_op_feed(impl, status, ct, body, len);
 }
 
-/* wsman_op_fail through the interface. */
+/* wsman_op_fail_sent through the interface. */
 static void
-wmi_fail(void *impl, const struct hosterr *err)
+wmi_fail(void *impl, const struct hosterr *err, bool sent)
 {
-	wsman_op_fail(impl, err);
+	wsman_op_fail_sent(impl, err, sent);
 }
 
 /* wsman_op_ok through the interface. */
@@ -63,6 +63,13 @@ wmi_already_gone(const void *impl)
 	return wsman_op_already_gone(impl);
 }
 
+/* wsman_op_outcome_unknown through the interface. */
+static bool
+wmi_outcome_unknown(const void *impl)
+{
+	return wsman_op_outcome_unknown(impl);
+}
+
 /* wsman_op_take_error_info through the interface. */
 static bool
 wmi_take_error_info(void *impl, struct bits_error_info *out)
@@ -87,7 +94,7 @@ wmi_free(void *impl)
 const struct backend_impl backend_wmi_impl = {
 	.request = wmi_request, .feed = wmi_feed, .fail = wmi_fail, .ok = wmi_ok,
 	.error = wmi_error, .take_jobs = wmi_take_jobs, .job_id = wmi_job_id,
-	.already_gone = wmi_already_gone, .take_error_info = wmi_take_error_info,
+	.already_gone = wmi_already_gone, .outcome_unknown = wmi_outcome_unknown, .take_error_info = wmi_take_error_info,
 	.requests = wmi_requests, .free = wmi_free,
 };
 

@@ -254,6 +254,7 @@ worker_finish_action(struct worker *w, struct host_rt *h)
 	} else {
 		const struct hosterr *e = backend_op_error(h->op);
 
+		res->unknown = backend_op_outcome_unknown(h->op);
 		if (e != NULL && e->kind != HOSTERR_NONE)
 			hosterr_copy(&res->error, e);
 		else
@@ -443,7 +444,7 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
 		backend_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
 	else
-		backend_op_fail(h->op, &err);
+		backend_op_fail(h->op, &err, resp.sent);
 	h->op_connects += resp.connects;
 	w->idle[w->nidle++] = http_conn_release(h->conn);
 	hosterr_clear(&err);
@@ -689,6 +690,7 @@ poller_audit_abandoned(struct poller *p, const struct host_rt *h)
 	struct action_result *res = action_result_new(h->action);
 
 	res->ok = false;
+	res->unknown = true;
 	hosterr_set(&res->error, HOSTERR_LOCAL, "bitstop stopped before the host answered: the "
 	    "request was sent and its effect is unknown until the next poll");
 	audit_outcome(p->opts.audit, res, h->cfg->name);
@@ -747,7 +749,7 @@ poller_close_shells(struct poller *p)
 			if (http_conn_finish(h->conn, msg->data.result, &resp, &err) == 0)
 				backend_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
 			else
-				backend_op_fail(h->op, &err);
+				backend_op_fail(h->op, &err, resp.sent);
 			hosterr_clear(&err);
 			easy = http_conn_release(h->conn);
 			if ((next = backend_op_request(h->op, &len)) != NULL) {
