@@ -430,6 +430,15 @@ on_fault(struct shell_op *op, const struct wsman_response *r)
 		else
 			session_lose_command(op->s);
 		restart(op, "the shell or its command was not found");
+	} else if (op->step == SH_CREATE && wsman_fault_is_access_denied(&f)) {
+		/* Group policy can switch WinRS off while WMI over WinRM still works. */
+		wsman_fault_to_hosterr(&f, WSMAN_FAULT_CTX_INSTANCE, &e);
+		hosterr_set_code(&op->err, HOSTERR_ACCESS_DENIED, e.code, "remote shells are refused "
+		    "on this host (WinRS AllowRemoteShellAccess off, or the user may not open "
+		    "shells): %s", e.message);
+		op->err.has_code = e.has_code;
+		hosterr_clear(&e);
+		op->step = SH_DONE;
 	} else {
 		wsman_fault_to_hosterr(&f, WSMAN_FAULT_CTX_INSTANCE, &e);
 		hosterr_set_code(&op->err, e.kind, e.code, "WinRS %s refused: %s",

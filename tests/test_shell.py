@@ -7,7 +7,7 @@ Windows 10/11 clients through the PowerShell agent in a WinRS shell, chosen by
 backends show identical jobs for the same host; every action through the
 shell changes bitsim's job; LocalSystem's jobs are refused with the
 system_task hint unless system_task is on (then done and audited as SYSTEM);
-0x800704DD is explained; stdout cut into small Receives still parses; a
+0x800704DD is explained; a host refusing shells says so; stdout cut into small Receives still parses; a
 shell quota fault is shown as such; a PowerShell that died and a shell that
 expired are replaced; and no shell is left on bitsim after --once, --action,
 q, SIGTERM and SIGINT."""
@@ -196,6 +196,14 @@ def test_quota():
         assert rc == 1 and "maximum number of 1 concurrent shells" in e["message"], e
 
 
+def test_shells_refused():
+    with Sim(1, jobs=2, extra=("--client-hosts", "1", "--fault", "host=0&kind=denied")) as sim:
+        rc, doc, _ = once(sim, [0], "--backend", "shell")
+        e = doc["hosts"][0]["error"]
+        assert rc == 1 and e["kind"] == "access-denied" and \
+            "remote shells are refused" in e["message"], e
+
+
 class Tui:
     """bitstop's screen on a pseudo-terminal."""
 
@@ -285,7 +293,7 @@ def test_replaced_after_death_and_expiry():
 
 for fn in [test_mixed_fleet, test_backends_agree, test_wmi_only_on_client,
            test_actions_change_bitsim, test_localsystem_and_system_task, test_not_logged_on,
-           test_small_receives, test_quota, test_exit_q, test_exit_sigterm, test_exit_sigint,
+           test_small_receives, test_quota, test_shells_refused, test_exit_q, test_exit_sigterm, test_exit_sigint,
            test_replaced_after_death_and_expiry]:
     R.run(fn)
 TMP.cleanup()
