@@ -42,6 +42,7 @@
 	X(0x80070057, "E_INVALIDARG", "an argument is not valid (e.g. a display name over 256 characters)") \
 	X(0x800700CE, "ERROR_FILENAME_EXCED_RANGE", "the file name or extension is too long") \
 	X(0x80070490, "ERROR_NOT_FOUND", "element not found") \
+	X(0x800704DD, "ERROR_NOT_LOGGED_ON", "the user has not logged on to the network (BITS from a remote session)") \
 	X(0x800706BA, "RPC_S_SERVER_UNAVAILABLE", "the RPC server is unavailable") \
 	X(0x80072EE2, "ERROR_INTERNET_TIMEOUT", "the remote server did not answer in time") \
 	X(0x80072EE7, "ERROR_INTERNET_NAME_NOT_RESOLVED", "the remote server name could not be resolved") \
