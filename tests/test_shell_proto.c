@@ -102,6 +102,13 @@ test_receive_chunks_done(void **state)
 	    &o, &cause), 0);
 	assert_int_equal(out.len, 0);
 	wsman_response_done(&r);
+	/* code page 65001: UTF-8 bytes arrive as they are */
+	load("winrs-receive-utf8-codepage-65001-2016.xml", &r);
+	strbuf_reset(&out);
+	assert_int_equal(winrs_parse_receive(&r, "1B922CC0-CE49-4A7E-AC46-B01C472B49A9", &out, &err,
+	    &o, &cause), 0);
+	assert_string_equal(out.s, "\xe3\x81\x93\xe3\x82\x93\xe3\x81\xab\xe3\x81\xa1\xe3\x81\xaf\n");
+	wsman_response_done(&r);
 	load("winrs-receive-stdout-running-pypsrp.xml", &r);
 	strbuf_reset(&out);
 	assert_int_equal(winrs_parse_receive(&r, NULL, &out, &err, &o, &cause), 0);
@@ -167,6 +174,11 @@ test_receive_faults(void **state)
 	load("winrs-receive-timedout-fault-pypsrp.xml", &r);
 	assert_int_equal(wsman_fault_parse(&r, &f, &cause), 0);
 	assert_true(wsman_fault_is_timeout(&f));
+	wsman_fault_done(&f);
+	wsman_response_done(&r);
+	load("winrs-receive-fault-invalid-selectors-unknown-commandid-2016.xml", &r);
+	assert_int_equal(wsman_fault_parse(&r, &f, &cause), 0);
+	assert_true(wsman_fault_subcode_is(&f, WSMAN_NS_WSMAN, "InvalidSelectors"));
 	wsman_fault_done(&f);
 	wsman_response_done(&r);
 	load("winrs-delete-fault-invalid-selectors-shell-not-found-pretty.xml", &r);
@@ -461,6 +473,31 @@ test_shell_state_machine(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(jobs[0].job_id.s, "{A}");
 	bits_jobs_free(jobs, n);
+	backend_shell_impl.free(op);
+
+	/* the command is gone (Send: unknown CommandId), then the shell (Command: not found):
+	 * a new PowerShell is tried first, then a new shell, and the request still answered */
+	op = shell_op_list(s);
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/shell/Send<"));
+	body = test_fixture(WINRS_DIR, "winrs-receive-fault-invalid-selectors-unknown-commandid-2016.xml",
+	    &len);
+	backend_shell_impl.feed(op, 500, NULL, body, len);
+	free(body);
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/shell/Command<"));
+	body = test_fixture(WINRS_DIR, "winrs-delete-fault-invalid-selectors-shell-not-found-pretty.xml",
+	    &len);
+	backend_shell_impl.feed(op, 500, NULL, body, len);
+	free(body);
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/transfer/Create<"));
+	feed_fixture(op, "winrs-create-response-2019.xml");
+	feed_fixture(op, "winrs-command-response-pypsrp.xml");
+	assert_non_null(strstr(backend_shell_impl.request(op, &len), "/shell/Send<"));
+	feed_fixture(op, "winrs-send-response-pypsrp.xml");
+	body = receive_body("{\"v\":1,\"seq\":3,\"ok\":true,\"jobs\":[]}\n@@BITSTOP-END 3@@\n");
+	backend_shell_impl.feed(op, 200, NULL, body, strlen(body));
+	free(body);
+	assert_true(backend_shell_impl.ok(op));
+	assert_int_equal(backend_shell_impl.requests(op), 6);
 	backend_shell_impl.free(op);
 
 	/* closing: Signal terminate, then Delete; the session has no shell after */
