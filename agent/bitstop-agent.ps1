@@ -66,7 +66,7 @@ function A($r) {
       @{ id = $j.JobId.ToString('B').ToUpper() } }
     default {
       $j = G $r.id
-      if ($r.op -eq 'get_error') { return @{ jobs = @(J $j) } }
+      if ($r.op -in 'get', 'get_error') { return @{ jobs = @(J $j) } }
       try {
         switch ($r.op) {
           'suspend' { Suspend-BitsTransfer $j | Out-Null }

@@ -176,7 +176,7 @@ act(struct sim_req *rq, json_object *r, const char *op, json_object *o)
 		fail(o, HR_NOT_FOUND, "Cannot find the job: it is not in the BITS queue.");
 		return;
 	}
-	if (strcmp(op, "get_error") == 0) {
+	if (strcmp(op, "get") == 0 || strcmp(op, "get_error") == 0) {
 		json_object *jobs = json_object_new_array();
 
 		json_object_array_add(jobs, job_json(j));

@@ -87,6 +87,24 @@ agent_request_line(unsigned seq, const struct action_req *req, bool system)
 	return line;
 }
 
+char *
+agent_request_get_line(unsigned seq, const char *job_id)
+{
+	json_object *o;
+	char *line;
+
+	if (job_id == NULL)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "v", json_object_new_int(AGENT_PROTO_VERSION));
+	json_object_object_add(o, "seq", json_object_new_int64(seq));
+	json_object_object_add(o, "op", json_object_new_string("get"));
+	json_object_object_add(o, "id", json_object_new_string(job_id));
+	line = xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return line;
+}
+
 void
 agent_reader_init(struct agent_reader *r)
 {

@@ -33,6 +33,9 @@ extern const char agent_arguments[];
  * NULL when req is malformed. system: the host allows a SYSTEM task. */
 char *agent_request_line(unsigned seq, const struct action_req *req, bool system);
 
+/* The request line for one job ({"op":"get","id":...}); NULL when job_id is NULL. */
+char *agent_request_get_line(unsigned seq, const char *job_id);
+
 struct agent_reader {
 	struct strbuf buf;	/* stdout not yet consumed */
 };

@@ -132,6 +132,23 @@ backend_op_list(struct backend_host *b)
 }
 
 struct backend_op *
+backend_op_get(struct backend_host *b, const char *job_id)
+{
+	struct backend_op *op;
+
+	if (job_id == NULL)
+		return NULL;
+	if (b->current == HOST_BACKEND_SHELL)
+		return op_wrap(b, &backend_shell_impl, shell_op_get(b->shell, job_id),
+		    HOST_BACKEND_SHELL, NULL);
+	op = op_wrap(b, &backend_wmi_impl, wsman_op_new_get(&b->target, job_id), HOST_BACKEND_WMI,
+	    NULL);
+	if (op != NULL)
+		op->may_switch = false;	/* "not found" on one job decides nothing */
+	return op;
+}
+
+struct backend_op *
 backend_op_action(struct backend_host *b, const struct action_req *req)
 {
 	return req != NULL ? op_start(b, req) : NULL;

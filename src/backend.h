@@ -63,6 +63,8 @@ bool backend_host_has_shell(const struct backend_host *b);
 
 /* List every job. */
 struct backend_op *backend_op_list(struct backend_host *b);
+/* Get one job (job_id is copied); NULL when it is. */
+struct backend_op *backend_op_get(struct backend_host *b, const char *job_id);
 /* Perform an action (req must outlive the op); NULL when req is malformed. */
 struct backend_op *backend_op_action(struct backend_host *b, const struct action_req *req);
 /* Delete the host's shell (bounded, best effort); NULL when there is none. */

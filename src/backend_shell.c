@@ -161,6 +161,17 @@ shell_op_list(struct shell_session *s)
 }
 
 void *
+shell_op_get(struct shell_session *s, const char *job_id)
+{
+	char *line;
+
+	if (s == NULL || (line = agent_request_get_line(s->seq + 1, job_id)) == NULL)
+		return NULL;
+	s->seq++;
+	return op_new(s, NULL, line, s->seq);
+}
+
+void *
 shell_op_action(struct shell_session *s, const struct action_req *req)
 {
 	char *line;

@@ -27,6 +27,8 @@ bool shell_session_open(const struct shell_session *s);
 
 /* Operations; the returned state is driven through backend_shell_impl. */
 void *shell_op_list(struct shell_session *s);
+/* One job (job_id copied); NULL when job_id is. */
+void *shell_op_get(struct shell_session *s, const char *job_id);
 /* NULL when req is malformed. */
 void *shell_op_action(struct shell_session *s, const struct action_req *req);
 /* Signal the agent to end and delete the shell; NULL when no shell is open. */

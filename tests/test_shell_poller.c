@@ -7,7 +7,9 @@
  * job is then in bitsim's /jobs and in the next snapshot, owned by the
  * connecting user; ACTION_GET_ERROR on a job in ERROR returns its error block
  * (context and HRESULT) through the agent; the snapshots of a client say
- * backend shell; poller_free deletes the shell (bitsim counts none).
+ * backend shell; poller_free deletes the shell (bitsim counts none); "get one
+ * job" through the shell returns that job, and the provider's Get on a client
+ * fails as a fault, with the shell closed afterwards.
  */
 #include "config.h"
 
@@ -29,6 +31,7 @@
 #include <libxml/parser.h>
 
 #include "src/action.h"
+#include "src/backend.h"
 #include "src/cfg.h"
 #include "src/poller.h"
 #include "src/strbuf.h"
@@ -219,11 +222,88 @@ test_create_and_geterror(void **state)
 	config_free(cfg);
 }
 
+/* Run a backend op to its end over plain HTTP (bitsim without authentication). */
+static void
+drive(struct backend_op *op, const char *url)
+{
+	const char *body;
+	size_t len;
+	CURL *e = curl_easy_init();
+	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
+
+	while ((body = backend_op_request(op, &len)) != NULL) {
+		struct strbuf sb;
+		long status = 0;
+
+		strbuf_init(&sb);
+		curl_easy_setopt(e, CURLOPT_URL, url);
+		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, &sb);
+		assert_int_equal(curl_easy_perform(e), CURLE_OK);
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+		backend_op_feed(op, status, "application/soap+xml;charset=UTF-8", sb.s != NULL ? sb.s : "",
+		    sb.len);
+		strbuf_done(&sb);
+	}
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(e);
+}
+
+/* "Get one job" answers the same job through either backend (a server answers both ways). */
+static void
+test_get_one(void **state)
+{
+	static const enum backend_choice kinds[] = { BACKEND_WMI, BACKEND_SHELL };
+	char *url = xasprintf("http://127.0.0.1:%u/wsman", port), *jobs = sim_ctl("/jobs?host=0");
+	char *id = xstrndup(jobs, strcspn(jobs, "\t"));
+	struct wsman_target t = { .url = url, .timeout_ms = 5000, .max_envelope = 512000,
+		.max_elements = 32000 };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		struct backend_host *b = backend_host_new(&t, kinds[k], false);
+		struct backend_op *op = backend_op_get(b, id);
+		struct bits_job *j;
+		size_t n;
+
+		drive(op, url);
+		if (kinds[k] == BACKEND_WMI) {
+			/* the client host has no provider: that is the answer */
+			assert_false(backend_op_ok(op));
+			assert_int_equal(backend_op_error(op)->kind, HOSTERR_FAULT);
+		} else {
+			assert_true(backend_op_ok(op));
+			j = backend_op_take_jobs(op, &n);
+			assert_int_equal(n, 1);
+			assert_string_equal(j[0].job_id.s, id);
+			bits_jobs_free(j, n);
+		}
+		backend_op_free(op);
+		if ((op = backend_op_close(b)) != NULL) {
+			drive(op, url);
+			assert_true(backend_op_ok(op));
+			backend_op_free(op);
+		}
+		assert_false(backend_host_has_shell(b));
+		backend_host_free(b);
+	}
+	assert_null(backend_op_get(NULL, NULL));
+	free(id);
+	free(jobs);
+	free(url);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_and_geterror),
+		cmocka_unit_test(test_get_one),
 	};
 	int rc;
 
