@@ -18,6 +18,7 @@
 
 #include "tui/app.h"
 #include "src/audit.h"
+#include "src/paths.h"
 #include "cli/batch.h"
 #include "src/cfg.h"
 #include "src/creds.h"
@@ -329,7 +330,7 @@ keep_one_host(struct config *cfg, const char *spec)
 static struct audit *
 open_audit(const struct config *cfg, char **why)
 {
-	char *path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : audit_default_path();
+	char *path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : paths_audit_log();
 	char *cause = NULL;
 	struct audit *a = audit_open(path, &cause);
 
@@ -459,7 +460,7 @@ main(int argc, char **argv)
 		char *why = NULL;
 
 		parse_action(o.action, &act);
-		if (cfg->readonly || cfg->hosts[0].readonly) {
+		if (cfg->readonly || cfg->hosts[0].settings.readonly) {
 			fprintf(stderr, "bitstop: %s is read-only (%s): no action sent\n",
 			    cfg->hosts[0].name, o.readonly ? "--readonly" : "readonly in the config");
 			rc = EXIT_USAGE;
@@ -483,7 +484,7 @@ main(int argc, char **argv)
 		app.demo = demo != NULL;
 		app.refresh = cfg->refresh;
 		for (size_t i = 0; i < cfg->nhosts; i++)
-			if (!cfg->hosts[i].verify_tls && cfg->hosts[i].https)
+			if (!cfg->hosts[i].settings.verify_tls && cfg->hosts[i].https)
 				app.insecure = true;
 		if (app.insecure)
 			fprintf(stderr, "bitstop: warning: TLS certificates are not verified "

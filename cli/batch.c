@@ -37,8 +37,8 @@ batch_deadline_ms(const struct config *cfg, unsigned exchanges)
 	double longest = 0;
 
 	for (size_t i = 0; i < cfg->nhosts; i++)
-		if (cfg->hosts[i].timeout > longest)
-			longest = cfg->hosts[i].timeout;
+		if (cfg->hosts[i].settings.timeout > longest)
+			longest = cfg->hosts[i].settings.timeout;
 	if (longest <= 0)
 		longest = 15;
 	return (int64_t)(longest * 1000.0) * exchanges + BATCH_GRACE_MS;

@@ -180,21 +180,6 @@ host_spec_parse(const char *spec, const struct host_settings *s, char **url, cha
 	return 0;
 }
 
-void
-host_cfg_done(struct host_cfg *h)
-{
-	free(h->name);
-	free(h->hostname);
-	free(h->url);
-	free(h->group);
-	free(h->user);
-	free(h->cacert);
-	free(h->password_command);
-	xfree_secret(h->password);
-	free(h->origin);
-	memset(h, 0, sizeof *h);
-}
-
 /* Case-insensitive FNV-1a hash of a URL. */
 static size_t
 url_hash(const char *s)
@@ -274,16 +259,9 @@ config_add_host_with(struct config *cfg, const char *spec, const struct host_set
 	h->url = url;
 	h->https = https;
 	h->group = xstrdup_or_null(group);
-	h->user = xstrdup_or_null(s->user);
-	h->auth = s->auth;
-	h->verify_tls = s->verify_tls;
-	h->cacert = xstrdup_or_null(s->cacert);
-	h->timeout = s->timeout;
-	h->allow_unencrypted = s->allow_unencrypted;
-	h->readonly = s->readonly || cfg->readonly;
-	h->password_command = xstrdup_or_null(s->password_command);
-	h->password = xstrdup_or_null(s->password);
 	h->origin = xstrdup(origin);
+	host_settings_copy(&h->settings, s);
+	h->settings.readonly = s->readonly || cfg->readonly;
 	url_index_put(cfg, cfg->nhosts - 1);
 	return 0;
 }
@@ -398,16 +376,16 @@ config_apply_cli(struct config *cfg, const struct config_cli *cli)
 	for (i = 0; i < cfg->nhosts; i++) {
 		struct host_cfg *h = &cfg->hosts[i];
 
-		if (cli->user != NULL && h->user == NULL)
-			h->user = xstrdup(cli->user);
+		if (cli->user != NULL && h->settings.user == NULL)
+			h->settings.user = xstrdup(cli->user);
 		if (cli->auth >= 0)
-			h->auth = (enum auth_scheme)cli->auth;
+			h->settings.auth = (enum auth_scheme)cli->auth;
 		if (cli->insecure)
-			h->verify_tls = false;
+			h->settings.verify_tls = false;
 		if (cli->cacert != NULL)
-			replace_string(&h->cacert, cli->cacert);
+			replace_string(&h->settings.cacert, cli->cacert);
 		if (cli->readonly)
-			h->readonly = true;
+			h->settings.readonly = true;
 	}
 }
 
@@ -421,7 +399,7 @@ config_check(const struct config *cfg, char **cause)
 	for (i = 0; i < cfg->nhosts; i++) {
 		const struct host_cfg *h = &cfg->hosts[i];
 
-		if (h->https || h->auth != AUTH_BASIC || h->allow_unencrypted)
+		if (h->https || h->settings.auth != AUTH_BASIC || h->settings.allow_unencrypted)
 			continue;
 		if (bad++ < 5)
 			strbuf_addf(&sb, "%s%s (%s): plain HTTP with basic authentication would send "

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "src/cfg.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -317,7 +318,7 @@ netrc_load(struct creds_state *st, struct config *cfg)
 	int fd;
 
 	st->netrc_loaded = true;
-	if ((home = config_home_dir()) == NULL)
+	if ((home = paths_home()) == NULL)
 		return;
 	path = xasprintf("%s/.netrc", home);
 	free(home);
@@ -489,7 +490,7 @@ creds_prompt(const char *user, const char *host, size_t nhosts, char **out, char
 static bool
 creds_needed(const struct host_cfg *h)
 {
-	return h->auth == AUTH_BASIC && h->password == NULL;
+	return h->settings.auth == AUTH_BASIC && h->settings.password == NULL;
 }
 
 /* The non-interactive sources for host h: its command, the environment, ~/.netrc. */
@@ -501,27 +502,27 @@ creds_from_sources(struct creds_state *st, struct config *cfg, struct host_cfg *
 	const struct netrc_entry *e;
 	char *pw = NULL;
 
-	if (h->password_command != NULL) {
-		if ((cached = cache_get(st, CREDS_COMMAND, h->password_command)) != NULL) {
-			h->password = xstrdup(cached);
+	if (h->settings.password_command != NULL) {
+		if ((cached = cache_get(st, CREDS_COMMAND, h->settings.password_command)) != NULL) {
+			h->settings.password = xstrdup(cached);
 			return 0;
 		}
-		if (creds_run_command(h->password_command, h->name, &pw, cause) != 0)
+		if (creds_run_command(h->settings.password_command, h->name, &pw, cause) != 0)
 			return -1;
-		cache_put(st, CREDS_COMMAND, h->password_command, pw);
-		h->password = pw;
+		cache_put(st, CREDS_COMMAND, h->settings.password_command, pw);
+		h->settings.password = pw;
 		return 0;
 	}
 	if (env != NULL && env[0] != '\0') {
-		h->password = xstrdup(env);
+		h->settings.password = xstrdup(env);
 		return 0;
 	}
 	if (!st->netrc_loaded)
 		netrc_load(st, cfg);
-	if ((e = netrc_find(st, h->hostname, h->user)) != NULL) {
-		if (h->user == NULL && e->login != NULL)
-			h->user = xstrdup(e->login);
-		h->password = xstrdup(e->password);
+	if ((e = netrc_find(st, h->hostname, h->settings.user)) != NULL) {
+		if (h->settings.user == NULL && e->login != NULL)
+			h->settings.user = xstrdup(e->login);
+		h->settings.password = xstrdup(e->password);
 	}
 	return 0;
 }
@@ -539,29 +540,29 @@ creds_prompt_all(struct creds_state *st, struct config *cfg, bool interactive, c
 
 		if (!creds_needed(h))
 			continue;
-		if (h->user == NULL) {
+		if (h->settings.user == NULL) {
 			*cause = xasprintf("%s: basic authentication needs a user (set 'user' in the "
 			    "config or use -u)", h->name);
 			return -1;
 		}
-		if ((cached = cache_get(st, CREDS_PROMPT, h->user)) != NULL) {
-			h->password = xstrdup(cached);
+		if ((cached = cache_get(st, CREDS_PROMPT, h->settings.user)) != NULL) {
+			h->settings.password = xstrdup(cached);
 			continue;
 		}
 		if (!interactive) {
 			*cause = xasprintf("%s: no password for %s (use password_command in the "
 			    "config, $BITSTOP_PASSWORD or ~/.netrc, or run on a terminal)", h->name,
-			    h->user);
+			    h->settings.user);
 			return -1;
 		}
 		for (n = 0, j = i; j < cfg->nhosts; j++)
-			if (creds_needed(&cfg->hosts[j]) && cfg->hosts[j].user != NULL &&
-			    strcasecmp(cfg->hosts[j].user, h->user) == 0)
+			if (creds_needed(&cfg->hosts[j]) && cfg->hosts[j].settings.user != NULL &&
+			    strcasecmp(cfg->hosts[j].settings.user, h->settings.user) == 0)
 				n++;
-		if (creds_prompt(h->user, h->name, n, &pw, cause) != 0)
+		if (creds_prompt(h->settings.user, h->name, n, &pw, cause) != 0)
 			return -1;
-		cache_put(st, CREDS_PROMPT, h->user, pw);
-		h->password = pw;
+		cache_put(st, CREDS_PROMPT, h->settings.user, pw);
+		h->settings.password = pw;
 		pw = NULL;
 	}
 	return 0;

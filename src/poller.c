@@ -579,7 +579,7 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct host_rt *h = &p->hosts[i];
 		struct worker *w = &p->workers[i % p->nworkers];
-		unsigned tmo = (unsigned)(cfg->hosts[i].timeout * 1000.0);
+		unsigned tmo = (unsigned)(cfg->hosts[i].settings.timeout * 1000.0);
 
 		h->idx = i;
 		h->cfg = &cfg->hosts[i];

@@ -22,6 +22,7 @@
 
 #include "src/action.h"
 #include "src/audit.h"
+#include "src/paths.h"
 #include "src/xalloc.h"
 
 #define GUID "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"
@@ -348,16 +349,16 @@ test_default_path(void **state)
 
 	(void)state;
 	setenv("XDG_STATE_HOME", "/xdg/state", 1);
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/xdg/state/bitstop/audit.log");
 	free(p);
 	setenv("XDG_STATE_HOME", "relative", 1);
 	setenv("HOME", "/home/tester", 1);
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
 	free(p);
 	unsetenv("XDG_STATE_HOME");
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
 	free(p);
 }
