@@ -10,10 +10,7 @@
 #include <strings.h>
 
 #define SIM_WQL_DIALECT		"http://schemas.microsoft.com/wbem/wsman/1/WQL"
-#define SIM_CODE_BAD_CONTEXT	2150858779u	/* 0x8033801B */
-#define SIM_CODE_FILTER		2150858778u	/* 0x8033801A */
-#define SIM_CODE_DIALECT	2150858777u	/* 0x80338019 */
-#define SIM_CODE_MAX_OPS	2150859174u	/* 0x803381A6 */
+#define SIM_CODE_DIALECT	2150858777u	/* 0x80338019, a WQL dialect that is not supported */
 #define SIM_TAIL_RESERVE	128		/* closing tags after the items */
 #define SIM_CTX_OVERHEAD	128		/* response element and context */
 
@@ -148,7 +145,7 @@ sim_fault_filter(struct sim_req *rq, struct sim_reply *out, const char *inner,
 		.reason = "The data source could not process the filter. The filter might be "
 		    "missing or it might be invalid. Change the filter and try the request "
 		    "again.  ",
-		.code_value = SIM_CODE_FILTER, .provider = 1, .inner_message = inner,
+		.code_value = BITS_HR_ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER, .provider = 1, .inner_message = inner,
 		.ext_operation = "ExecQuery", .ext_param = query, .ext_provider = "WinMgmt",
 	};
 
@@ -165,7 +162,7 @@ sim_fault_context(struct sim_req *rq, struct sim_reply *out)
 	struct sim_fault f = {
 		.action = SIM_NS_N "/fault", .code = "s:Receiver",
 		.subcode = "n:InvalidEnumerationContext", .reason = text,
-		.code_value = SIM_CODE_BAD_CONTEXT,
+		.code_value = BITS_HR_ERROR_WSMAN_ENUMERATE_INVALID_ENUMERATION_CONTEXT,
 	};
 
 	sim_wsman_fault(rq, out, &f);
@@ -185,7 +182,7 @@ sim_fault_max_ops(struct sim_req *rq, struct sim_reply *out)
 	struct sim_fault f = {
 		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
 		.code = "s:Receiver", .subcode = "w:InternalError",
-		.reason = text, .code_value = SIM_CODE_MAX_OPS, .message = msg,
+		.reason = text, .code_value = BITS_HR_ERROR_WSMAN_QUOTA_MAX_OPERATIONS, .message = msg,
 	};
 
 	sim_wsman_fault(rq, out, &f);

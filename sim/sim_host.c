@@ -662,7 +662,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 	double t = h->now;
 
 	if (st == SIM_ACKNOWLEDGED || st == SIM_CANCELLED)
-		return SIM_BG_E_INVALID_STATE;
+		return BITS_HR_BG_E_INVALID_STATE;
 	switch (action) {
 	case SIM_ACT_CANCEL:
 		sim_host_remove(h, j);
@@ -673,7 +673,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 
 		if (st != SIM_TRANSFERRED) {
 			if (j->type != 0)
-				return SIM_BG_E_INVALID_STATE;
+				return BITS_HR_BG_E_INVALID_STATE;
 			if (sim_job_files_transferred(j) < j->nfiles)
 				hr = 0x00200017u;	/* BG_S_PARTIAL_COMPLETE */
 		}
@@ -684,7 +684,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 	case SIM_ACT_RESUME:
 		if (st == SIM_SUSPENDED || st == SIM_ERROR || st == SIM_TRANSIENT_ERROR) {
 			if (j->nfiles == 0)
-				return SIM_BG_E_EMPTY;
+				return BITS_HR_BG_E_EMPTY;
 			sim_job_queue(j, t);
 		}
 		return SIM_S_OK;
@@ -698,7 +698,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 		}
 		return SIM_S_OK;
 	default:
-		return SIM_E_INVALIDARG;
+		return BITS_HR_E_INVALIDARG;
 	}
 }
 
@@ -715,9 +715,9 @@ sim_host_create_job(struct sim_host *h, const char *name, const char *remote,
 	*out = NULL;
 	if (name == NULL || strlen(name) > 256 || account < 0 || account > 2 ||
 	    type < 0 || type > 1 || (remote == NULL) != (local == NULL))
-		return SIM_E_INVALIDARG;
+		return BITS_HR_E_INVALIDARG;
 	if (h->njobs >= h->max_jobs)
-		return SIM_BG_E_TOO_MANY_JOBS;
+		return BITS_HR_BG_E_TOO_MANY_JOBS_PER_MACHINE;
 	j = sim_job_new(&h->rng, h->now);
 	j->display_name = xstrdup(name);
 	j->description = desc != NULL ? xstrdup(desc) : NULL;
@@ -740,14 +740,14 @@ uint32_t
 sim_host_add_file(struct sim_host *h, struct sim_job *j, const char *remote, const char *local)
 {
 	if (remote == NULL || local == NULL)
-		return SIM_E_INVALIDARG;
+		return BITS_HR_E_INVALIDARG;
 	if (j->state == SIM_TRANSFERRED || j->state == SIM_ACKNOWLEDGED ||
 	    j->state == SIM_CANCELLED)
-		return SIM_BG_E_INVALID_STATE;
+		return BITS_HR_BG_E_INVALID_STATE;
 	if (j->type == 1 && j->nfiles >= 1)
-		return SIM_BG_E_TOO_MANY_FILES;
+		return BITS_HR_BG_E_TOO_MANY_FILES;
 	if (j->nfiles >= SIM_MAX_FILES)
-		return SIM_BG_E_TOO_MANY_FILES_IN_JOB;
+		return BITS_HR_BG_E_TOO_MANY_FILES_IN_JOB;
 	sim_job_push_file(j, remote, local, SIM_SIZE_UNKNOWN);
 	j->modified = h->now;
 	return SIM_S_OK;
@@ -761,7 +761,7 @@ sim_host_get_error(const struct sim_job *j, uint32_t *context, uint32_t *code,
 	const struct sim_err *e = NULL;
 
 	if ((j->state != SIM_ERROR && j->state != SIM_TRANSIENT_ERROR) || j->error_code == 0)
-		return SIM_BG_E_NO_ERROR_INFO;
+		return BITS_HR_BG_E_ERROR_INFORMATION_UNAVAILABLE;
 	for (size_t i = 0; i < NELEM(sim_fatal_errors) && e == NULL; i++)
 		if (sim_fatal_errors[i].code == j->error_code)
 			e = &sim_fatal_errors[i];

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIM_CODE_INVALID_REPR	2150858773u	/* 0x80338015 */
 
 /* The job named by the request's JobId selector; faults and NULL otherwise. */
 static struct sim_job *
@@ -90,7 +89,7 @@ sim_fault_representation(struct sim_req *rq, struct sim_reply *out)
 		    "the resource or uses the wrong schema for the resource. Change the input "
 		    "XML in the request. ",
 		.detail = SIM_FAULT_DETAIL "InvalidValues",
-		.code_value = SIM_CODE_INVALID_REPR,
+		.code_value = BITS_HR_ERROR_WSMAN_INVALID_REPRESENTATION,
 	};
 
 	sim_wsman_fault(rq, out, &f);

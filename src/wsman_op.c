@@ -569,7 +569,7 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 
 		if (op->kind == OP_SET_STATE &&
 		    (op->set_state == BITS_SET_CANCEL || op->set_state == BITS_SET_COMPLETE) &&
-		    (rv == 0x80200001u || rv == 0x80041002u)) {
+		    (rv == BITS_HR_BG_E_NOT_FOUND || rv == BITS_HR_WBEM_E_NOT_FOUND)) {
 			op->already_gone = true;
 			succeed(op);
 			return;
