@@ -206,18 +206,6 @@ demo_add_hosts(struct demo *d, struct config *cfg)
 	}
 }
 
-bool
-demo_alive(struct demo *d)
-{
-	int status;
-
-	if (d->exited)
-		return false;
-	if (waitpid(d->pid, &status, WNOHANG) == d->pid)
-		d->exited = true;
-	return !d->exited;
-}
-
 void
 demo_stop(struct demo *d)
 {

@@ -125,8 +125,6 @@ struct sim_server {
 
 /* Monotonic seconds. */
 double sim_mono(void);
-/* Simulated Unix time now. */
-double sim_server_clock(const struct sim_server *srv);
 /* Bring a site's jobs up to the simulated present. */
 void sim_site_touch(struct sim_server *srv, struct sim_site *site);
 

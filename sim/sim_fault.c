@@ -42,7 +42,7 @@ struct sim_args {
 };
 
 /* Kind for a name ("latency" is not a kind and gives SIM_FK_NONE); -1 unknown. */
-int
+static int
 sim_fault_kind_parse(const char *name)
 {
 	static const struct { const char *alias; int kind; } aliases[] = {
@@ -61,7 +61,7 @@ sim_fault_kind_parse(const char *name)
 }
 
 /* Name of a fault kind, as /fault takes it. */
-const char *
+static const char *
 sim_fault_kind_name(enum sim_fault_kind kind)
 {
 	return kind < SIM_FK_COUNT ? sim_fault_names[kind] : "?";

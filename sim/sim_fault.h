@@ -7,9 +7,6 @@
 
 struct MHD_Connection;
 
-/* Kind for a name ("latency" is not a kind and gives SIM_FK_NONE); -1 unknown. */
-int sim_fault_kind_parse(const char *name);
-const char *sim_fault_kind_name(enum sim_fault_kind kind);
 /* The fault to apply to the request that just arrived on site (consumes
  * count and draws prob). */
 enum sim_fault_kind sim_fault_pick(struct sim_server *srv, struct sim_site *site);

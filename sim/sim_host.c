@@ -130,17 +130,6 @@ sim_filetime(double unix_seconds)
 	return (uint64_t)(unix_seconds * 10000000.0) + 116444736000000000ull;
 }
 
-/* Name of a state for messages. */
-const char *
-sim_state_name(int state)
-{
-	static const char *const names[] = { "QUEUED", "CONNECTING", "TRANSFERRING",
-	    "SUSPENDED", "ERROR", "TRANSIENT_ERROR", "TRANSFERRED", "ACKNOWLEDGED",
-	    "CANCELLED" };
-
-	return state >= 0 && state < (int)NELEM(names) ? names[state] : "?";
-}
-
 /* Derived totals. */
 uint64_t
 sim_job_bytes_total(const struct sim_job *j)

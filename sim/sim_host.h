@@ -130,7 +130,5 @@ uint64_t sim_rand_below(uint64_t *state, uint64_t n);
 void sim_rand_guid(uint64_t *state, char out[37]);
 /* FILETIME ticks for simulated Unix seconds. */
 uint64_t sim_filetime(double unix_seconds);
-/* Name of a state for messages. */
-const char *sim_state_name(int state);
 
 #endif

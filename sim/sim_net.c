@@ -43,7 +43,7 @@ sim_mono(void)
 }
 
 /* Simulated Unix time now. */
-double
+static double
 sim_server_clock(const struct sim_server *srv)
 {
 	return srv->cfg.epoch + (sim_mono() - srv->mono_start) * srv->cfg.speed +
