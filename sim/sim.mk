@@ -10,7 +10,8 @@ bitsim_SOURCES = \
 	sim/sim_net.c sim/sim_net.h \
 	sim/sim_fault.c sim/sim_fault.h \
 	src/xalloc.c src/xalloc.h \
-	src/strbuf.c src/strbuf.h
+	src/strbuf.c src/strbuf.h \
+	src/slurp.c src/slurp.h
 bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
 bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS)
 

@@ -4,6 +4,7 @@
 #include "sim/sim_fault.h"
 #include "sim/sim_http.h"
 #include "sim/sim_wsman.h"
+#include "src/slurp.h"
 #include "src/xalloc.h"
 
 #include <arpa/inet.h>
@@ -382,26 +383,6 @@ sim_net_listen_control(struct sim_server *srv, char **cause)
 	return sim_net_watch(srv, srv->ctl_daemon, SIM_TAG_CONTROL, &srv->ctl_epfd, cause);
 }
 
-/* Read a whole file into a NUL-terminated string. */
-static char *
-sim_net_slurp(const char *path, char **cause)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
-
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb, NULL);
-}
-
 /* Set up epoll, signals and TLS material. */
 int
 sim_net_init(struct sim_server *srv, char **cause)
@@ -425,10 +406,10 @@ sim_net_init(struct sim_server *srv, char **cause)
 		return -1;
 	}
 	if (srv->cfg.tls_cert != NULL) {
-		srv->tls_cert_pem = sim_net_slurp(srv->cfg.tls_cert, cause);
+		srv->tls_cert_pem = slurp_file(srv->cfg.tls_cert, 0, NULL, cause);
 		if (srv->tls_cert_pem == NULL)
 			return -1;
-		srv->tls_key_pem = sim_net_slurp(srv->cfg.tls_key, cause);
+		srv->tls_key_pem = slurp_file(srv->cfg.tls_key, 0, NULL, cause);
 		if (srv->tls_key_pem == NULL)
 			return -1;
 	}
