@@ -5,6 +5,12 @@
 dist_man_MANS += man/bitstop.1
 dist_doc_DATA += README.md
 
+EXTRA_DIST += doc/protocol.md doc/design.md
+
+# No citation of a document outside the tree; every in-tree citation resolves.
+TESTS += tests/test_doc_refs.sh
+EXTRA_DIST += tests/test_doc_refs.sh
+
 EXTRA_DIST += debian/changelog debian/control debian/copyright debian/rules \
 	debian/source/format tests/ci_deb.sh
 

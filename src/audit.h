@@ -1,5 +1,5 @@
 /*
- * audit: the action log of product.md §6, one JSON object per line.
+ * audit: the action log (bitstop(1), FILES), one JSON object per line.
  * The intent line is written and flushed (fsync'd) before the request leaves; the
  * outcome line follows the answer. Thread-safe: pollers call it from their threads.
  */

@@ -1,7 +1,7 @@
 /*
  * bits_hresult: names and one-line meanings of the codes a BITS-over-WinRM client
- * meets: BITS HRESULTs (wsman-bits.md §1.7, BG_E_HTTP_ERROR_xxx computed), WinRM
- * errors (§3.2, wsmerror.h), WMI WBEM_E_* and a few Win32 HRESULTs.
+ * meets (doc/protocol.md §8): BITS HRESULTs (BG_E_HTTP_ERROR_xxx computed), WinRM
+ * errors (ERROR_WSMAN_*), WMI WBEM_E_* and a few Win32 HRESULTs.
  */
 #ifndef BITSTOP_BITS_HRESULT_H
 #define BITSTOP_BITS_HRESULT_H

@@ -1,6 +1,6 @@
 /*
  * cfg (the config module; the file is cfg.h because config.h is autoconf's):
- * bitstop.conf (libconfig syntax, product.md §3) plus hosts from the command
+ * bitstop.conf (libconfig syntax, bitstop.conf(5)) plus hosts from the command
  * line and --hosts-file, resolved to one struct host_cfg per host.
  *
  * Every error names the file, the line and what was expected.

@@ -15,7 +15,7 @@
 #include "src/strbuf.h"
 #include "src/xalloc.h"
 
-/* WinRM's well-known ports (wsman-bits.md): 5985 plain HTTP, 5986 HTTPS. */
+/* WinRM's well-known ports (doc/protocol.md §1): 5985 plain HTTP, 5986 HTTPS. */
 #define WINRM_HTTP_PORT 5985
 #define WINRM_HTTPS_PORT 5986
 /* Stop reading a hosts file after this many bad lines. */

@@ -343,7 +343,7 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 			continue;
 		}
 		if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR) {
-			/* The intent is on disk before the request leaves (product.md §6). */
+			/* The intent is on disk before the request leaves (bitstop(1), FILES). */
 			if (!audit_ok(p->opts.audit) ||
 			    audit_intent(p->opts.audit, req, h->cfg->name, h->cfg->url) != 0) {
 				const char *why = audit_error(p->opts.audit);

@@ -47,7 +47,7 @@ struct host_snapshot {
 struct host_snapshot *host_snapshot_new(size_t host);
 /* Free the snapshot and everything in it; NULL is a no-op. */
 void host_snapshot_free(struct host_snapshot *snap);
-/* Sort jobs by creation time (then JobId), the order of product.md §2.2. */
+/* Sort jobs by creation time (then JobId), the order of bitstop(1), OUTPUT. */
 void host_snapshot_sort_jobs(struct host_snapshot *snap);
 
 /* "wmi", "shell", or NULL for HOST_BACKEND_NONE. */

@@ -1,5 +1,5 @@
 /*
- * Tests for src/audit.c: the action log of product.md §6. One JSON object per
+ * Tests for src/audit.c: the action log of bitstop(1), FILES. One JSON object per
  * line, private file in private directories, intent before outcome, and a log
  * that cannot be written is reported so that actions are refused.
  */

@@ -1,5 +1,5 @@
 /*
- * Tests for src/cfg.c: loading bitstop.conf (product.md §3). Every message a user
+ * Tests for src/cfg.c: loading bitstop.conf (bitstop.conf(5)). Every message a user
  * sees about the file must name the file, the line and what was expected.
  */
 #include "config.h"
@@ -87,7 +87,7 @@ test_builtin_defaults(void **state)
 	config_free(NULL);
 }
 
-/* Protects: the example of product.md §3 loads with every setting where it belongs. */
+/* Protects: fixtures/cfg/example.conf loads with every setting where it belongs. */
 static void
 test_spec_example(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * Tests for src/cfg_hosts.c and the config search: host specs (product.md §2.1),
+ * Tests for src/cfg_hosts.c and the config search: host specs (bitstop(1)),
  * duplicates, --hosts-file, command-line overrides and where the config is found.
  */
 #include "config.h"

@@ -1,5 +1,5 @@
 /*
- * Tests for src/creds.c: where passwords come from (product.md §2.1), in order
+ * Tests for src/creds.c: where passwords come from (bitstop(1)), in order
  * password_command > $BITSTOP_PASSWORD > ~/.netrc > prompt, and that no secret
  * leaks into messages or into the command's environment.
  */

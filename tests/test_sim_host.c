@@ -31,7 +31,7 @@ make_job(struct sim_host *h, int st, int type, int with_file)
 	return j;
 }
 
-/* Every SetJobState from every state gives what wsman-bits.md §1.6 says. */
+/* Every SetJobState from every state gives what doc/protocol.md §5 says. */
 static void
 test_set_state_table(void **state)
 {
