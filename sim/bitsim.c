@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include "sim/sim.h"
-#include "sim/sim_fault.h"
+#include "sim/sim_control.h"
+#include "sim/sim_http.h"
+#include "sim/sim_inject.h"
 #include "sim/sim_net.h"
 #include "sim/sim_render.h"
 #include "sim/sim_wsman.h"
@@ -32,6 +34,25 @@ struct sim_opts {
 	int		  die_with_parent;
 	int		  seed_given;
 	int		  epoch_given;
+};
+
+/* The once-a-second pass over a site: drop its expired enumerations. */
+static void
+sim_sweep_site(struct sim_site *site, double now)
+{
+	if (site->enums != NULL)
+		sim_enum_sweep(site, now, 1);
+}
+
+/* What the event loop calls: the HTTP front of the hosts, the control interface. */
+static const struct sim_net_ops sim_ops_table = {
+	.site_access = sim_http_access,
+	.site_completed = sim_http_completed,
+	.site_connection = sim_http_connection,
+	.control_access = sim_control_access,
+	.fire = sim_http_fire,
+	.drop_site = sim_http_drop_site,
+	.sweep = sim_sweep_site,
 };
 
 /* Print the usage summary to f. */
@@ -265,7 +286,7 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	    sim_net_listen_control(srv, cause) != 0)
 		return -1;
 	for (int i = 0; i < o->nfaults; i++)
-		if (sim_fault_apply_spec(srv, o->faults[i], NULL, cause) != 0)
+		if (sim_inject_apply_spec(srv, o->faults[i], NULL, cause) != 0)
 			return -1;
 	return 0;
 }
@@ -324,6 +345,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	srv.rng = cfg->seed ^ 0x5DEECE66Dull;
+	srv.ops = &sim_ops_table;
 	sim_render_seed(cfg->seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20));
 	xmlInitParser();
 	sim_raise_nofile();

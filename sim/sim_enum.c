@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "sim/sim_wsman.h"
+#include "sim/sim_clock.h"
 #include "src/xalloc.h"
 
 #include <ctype.h>
@@ -372,7 +373,7 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 		strbuf_done(&items);
 		return;
 	}
-	sim_enum_sweep(rq->site, sim_mono(), 1);
+	sim_enum_sweep(rq->site, sim_clock_mono(), 1);
 	if (sim_enum_count(rq->site, rq->user) >= rq->srv->cfg.max_enum_per_user) {
 		sim_fault_max_ops(rq, out);
 		sim_enum_free(e);
@@ -380,7 +381,7 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 		return;
 	}
 	sim_render_uuid(e->id);
-	e->expires = sim_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
+	e->expires = sim_clock_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
 	e->next = rq->site->enums;
 	rq->site->enums = e;
 	strbuf_adds(&out->body, "<n:EnumerateResponse><n:EnumerationContext>");
@@ -408,7 +409,7 @@ sim_enum_lookup(struct sim_req *rq, const char *op, struct sim_enum ***link)
 	if (n == NULL)
 		return NULL;
 	id = sim_xml_text(n);
-	sim_enum_sweep(rq->site, sim_mono(), 1);
+	sim_enum_sweep(rq->site, sim_clock_mono(), 1);
 	for (pp = &rq->site->enums; *pp != NULL; pp = &(*pp)->next) {
 		if (strcmp((*pp)->id, id) == 0 && strcmp((*pp)->user, rq->user) == 0) {
 			free(id);
@@ -443,7 +444,7 @@ sim_op_pull(struct sim_req *rq, struct sim_reply *out)
 	if (e->pos < e->nitems) {
 		/* more to come: a new context each time */
 		sim_render_uuid(e->id);
-		e->expires = sim_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
+		e->expires = sim_clock_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
 		strbuf_adds(&out->body, "<n:EnumerationContext>");
 		strbuf_adds(&out->body, e->id);
 		strbuf_adds(&out->body, "</n:EnumerationContext><n:Items>");
