@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #define SIM_WQL_DIALECT		"http://schemas.microsoft.com/wbem/wsman/1/WQL"
-#define SIM_CODE_DIALECT	2150858777u	/* 0x80338019, a WQL dialect that is not supported */
 #define SIM_TAIL_RESERVE	128		/* closing tags after the items */
 #define SIM_CTX_OVERHEAD	128		/* response element and context */
 
@@ -140,54 +139,22 @@ static void
 sim_fault_filter(struct sim_req *rq, struct sim_reply *out, const char *inner,
     const char *query)
 {
-	struct sim_fault f = {
-		.action = SIM_NS_N "/fault", .code = "s:Sender",
-		.subcode = "n:CannotProcessFilter",
-		.reason = "The data source could not process the filter. The filter might be "
-		    "missing or it might be invalid. Change the filter and try the request "
-		    "again.  ",
-		.code_value = BITS_HR_ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER, .provider = 1, .inner_message = inner,
-		.ext_operation = "ExecQuery", .ext_param = query, .ext_provider = "WinMgmt",
-	};
+	struct sim_fault more = { .inner_message = inner, .ext_param = query };
 
-	sim_wsman_fault(rq, out, &f);
-}
-
-/* The InvalidEnumerationContext fault. */
-static void
-sim_fault_context(struct sim_req *rq, struct sim_reply *out)
-{
-	static const char text[] = "The WS-Enumeration context in the enumeration is not "
-	    "valid. Enumeration may have been completed or canceled. You cannot use this "
-	    "enumeration context anymore. Start a new enumeration. ";
-	struct sim_fault f = {
-		.action = SIM_NS_N "/fault", .code = "s:Receiver",
-		.subcode = "n:InvalidEnumerationContext", .reason = text,
-		.code_value = BITS_HR_ERROR_WSMAN_ENUMERATE_INVALID_ENUMERATION_CONTEXT,
-	};
-
-	sim_wsman_fault(rq, out, &f);
+	sim_wsman_fault_send(rq, out, SIM_FAULT_FILTER, &more);
 }
 
 /* The w:InternalError fault for too many open enumerations. */
 static void
 sim_fault_max_ops(struct sim_req *rq, struct sim_reply *out)
 {
-	static const char text[] = "The WS-Management service cannot process the request. "
-	    "The maximum number of concurrent operations for this user has been exceeded. "
-	    "Close existing operations for this user, or raise the quota for this user. ";
-	char *msg = xasprintf("The WS-Management service cannot process the request. This "
-	    "user is allowed a maximum number of %u concurrent operations, which has been "
-	    "exceeded. Close existing operations for this user, or raise the quota for this "
-	    "user. ", rq->srv->cfg.max_enum_per_user);
-	struct sim_fault f = {
-		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-		.code = "s:Receiver", .subcode = "w:InternalError",
-		.reason = text, .code_value = BITS_HR_ERROR_WSMAN_QUOTA_MAX_OPERATIONS, .message = msg,
-	};
+	struct sim_fault more = { .message = xasprintf("The WS-Management service cannot "
+	    "process the request. This user is allowed a maximum number of %u concurrent "
+	    "operations, which has been exceeded. Close existing operations for this user, or "
+	    "raise the quota for this user. ", rq->srv->cfg.max_enum_per_user) };
 
-	sim_wsman_fault(rq, out, &f);
-	free(msg);
+	sim_wsman_fault_send(rq, out, SIM_FAULT_MAX_OPERATIONS, &more);
+	free((char *)more.message);
 }
 
 /* Render the item for job j in the requested enumeration mode (owned). */
@@ -292,15 +259,7 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 
 		xmlFree(dialect);
 		if (!ok) {
-			struct sim_fault f = {
-				.action = SIM_NS_N "/fault", .code = "s:Sender",
-				.subcode = "n:FilterDialectRequestedUnavailable",
-				.reason = "The filter dialect (the type associated with the "
-				    "filter) was not supported for this resource. ",
-				.code_value = SIM_CODE_DIALECT,
-			};
-
-			sim_wsman_fault(rq, out, &f);
+			sim_wsman_fault_send(rq, out, SIM_FAULT_DIALECT, NULL);
 			return;
 		}
 		query = sim_xml_text(filter);
@@ -431,7 +390,7 @@ sim_op_pull(struct sim_req *rq, struct sim_reply *out)
 	struct strbuf items;
 
 	if (e == NULL) {
-		sim_fault_context(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_CONTEXT, NULL);
 		return;
 	}
 	max = sim_xml_ulong(sim_xml_child(sim_xml_child(rq->body, SIM_NS_N, "Pull", 0),
@@ -471,7 +430,7 @@ sim_op_release(struct sim_req *rq, struct sim_reply *out)
 	struct sim_enum *e = sim_enum_lookup(rq, "Release", &link);
 
 	if (e == NULL) {
-		sim_fault_context(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_CONTEXT, NULL);
 		return;
 	}
 	*link = e->next;

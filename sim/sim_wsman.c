@@ -13,17 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIM_CODE_NOT_FOUND	2150858752u	/* 0x80338000 */
-#define SIM_CODE_BAD_HEADER	2150858767u	/* 0x8033800F */
-#define SIM_CODE_HEADER_REQ	2150858769u	/* 0x80338011 */
-#define SIM_CODE_ACTION		2150858771u	/* 0x80338013 */
-#define SIM_CODE_SCHEMA		2150858817u	/* 0x80338041 */
-#define SIM_CODE_UNSUPPORTED	2150858818u	/* 0x80338042 */
-#define SIM_CODE_ENCODING_LIMIT	2150858805u	/* 0x80338035 */
-#define SIM_CODE_SEL_INSUFF	2150858842u	/* 0x8033805A */
-#define SIM_CODE_SEL_UNEXP	2150858843u	/* 0x8033805B */
-#define SIM_CODE_TIMEDOUT	2150858793u	/* 0x80338029 */
-#define SIM_CODE_INVALID_PARAM	2150858810u	/* 0x8033803A */
 
 
 /* Parse an xs:duration; seconds into *out. Negative or malformed: -1. */
@@ -135,8 +124,6 @@ sim_read_selectors(struct sim_req *rq, xmlNodePtr set)
 static int
 sim_check_headers(struct sim_req *rq, struct sim_reply *out)
 {
-	static const char missing[] = "The WS-Management service cannot process the request. "
-	    "The request does not have all the expected SOAP headers. ";
 	xmlNodePtr n, addr;
 	char *s;
 
@@ -144,48 +131,33 @@ sim_check_headers(struct sim_req *rq, struct sim_reply *out)
 		if (h->type != XML_ELEMENT_NODE)
 			continue;
 		if (!sim_header_known(h) && sim_header_must_understand(h)) {
-			strbuf_reset(&out->body);
-			out->status = 500;
-			sim_render_must_understand(&out->body,
+			sim_wsman_fault_must_understand(rq, out,
 			    h->ns != NULL ? (const char *)h->ns->href : NULL,
 			    h->ns != NULL ? (const char *)h->ns->prefix : NULL,
-			    (const char *)h->name, rq->message_id);
+			    (const char *)h->name);
 			return -1;
 		}
 	}
 	if (rq->action == NULL || *rq->action == '\0' || rq->message_id == NULL ||
 	    *rq->message_id == '\0' || sim_xml_child(rq->header, SIM_NS_A, "To", 0) == NULL) {
-		sim_wsman_fault_header(rq, out, "a:MessageInformationHeaderRequired",
-		    SIM_CODE_HEADER_REQ, missing, missing);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_HEADER_REQUIRED, NULL);
 		return -1;
 	}
 	n = sim_xml_child(rq->header, SIM_NS_A, "ReplyTo", 0);
 	addr = sim_xml_child(n, SIM_NS_A, "Address", 0);
 	if (addr == NULL) {
-		sim_wsman_fault_header(rq, out, "a:MessageInformationHeaderRequired",
-		    SIM_CODE_HEADER_REQ, missing, missing);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_HEADER_REQUIRED, NULL);
 		return -1;
 	}
 	s = sim_xml_trimmed(addr);
 	if (strcmp(s, SIM_ANON) != 0) {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Sender", .subcode = "w:UnsupportedFeature",
-			.reason = "The WS-Management service does not support the specified "
-			    "feature. ",
-			.detail = SIM_FAULT_DETAIL "AddressingMode",
-			.code_value = SIM_CODE_UNSUPPORTED,
-		};
-
 		free(s);
-		sim_wsman_fault(rq, out, &f);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ADDRESSING_MODE, NULL);
 		return -1;
 	}
 	free(s);
 	if (rq->resource_uri == NULL || *rq->resource_uri == '\0') {
-		sim_wsman_fault_header(rq, out, "a:DestinationUnreachable", SIM_CODE_NOT_FOUND,
-		    "The WS-Management service cannot process the request because the "
-		    "resource URI is missing or it has an incorrect format. ", NULL);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_NO_RESOURCE_URI, NULL);
 		return -1;
 	}
 	n = sim_xml_child(rq->header, SIM_NS_W, "OperationTimeout", 0);
@@ -194,14 +166,12 @@ sim_check_headers(struct sim_req *rq, struct sim_reply *out)
 
 		s = sim_xml_trimmed(n);
 		if (sim_parse_duration(s, &t) != 0) {
-			char *msg = xasprintf("The WS-Management service cannot process the "
-			    "request. The XML contains an invalid timeout field in the SOAP "
-			    "header: %s. ", s);
+			struct sim_fault more = { .message = xasprintf("The WS-Management "
+			    "service cannot process the request. The XML contains an invalid "
+			    "timeout field in the SOAP header: %s. ", s) };
 
-			sim_wsman_fault_header(rq, out, "a:InvalidMessageInformationHeader",
-			    SIM_CODE_BAD_HEADER, "The WS-Management service cannot process the "
-			    "request. The request contains one or more invalid SOAP headers. ", msg);
-			free(msg);
+			sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_HEADER, &more);
+			free((char *)more.message);
 			free(s);
 			return -1;
 		}
@@ -218,17 +188,8 @@ sim_check_headers(struct sim_req *rq, struct sim_reply *out)
 		s = sim_xml_trimmed(n);
 		v = strtoull(s, &end, 10);
 		if (*s == '\0' || *end != '\0' || v < 8192) {
-			struct sim_fault f = {
-				.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-				.code = "s:Sender", .subcode = "w:EncodingLimit",
-				.reason = "The WS-Management service cannot process the request "
-				    "because the envelope size in the request is too small. ",
-				.detail = SIM_FAULT_DETAIL "MinimumEnvelopeLimit",
-				.code_value = SIM_CODE_ENCODING_LIMIT,
-			};
-
 			free(s);
-			sim_wsman_fault(rq, out, &f);
+			sim_wsman_fault_send(rq, out, SIM_FAULT_ENVELOPE_TOO_SMALL, NULL);
 			return -1;
 		}
 		free(s);
@@ -253,42 +214,18 @@ sim_injected(struct sim_req *rq, struct sim_reply *out, enum sim_fault_kind inje
 {
 	switch (inject) {
 	case SIM_FK_TIMEOUT: {
-		static const char text[] = "The WS-Management service cannot complete the "
-		    "operation within the time specified in OperationTimeout.  ";
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Receiver", .subcode = "w:TimedOut", .reason = text,
-			.code_value = SIM_CODE_TIMEDOUT,
-		};
 		unsigned ms = rq->site->fault.ms;
 
-		sim_wsman_fault(rq, out, &f);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_TIMED_OUT, NULL);
 		out->delay_ms = ms != 0 ? ms : (unsigned)(rq->timeout * 1000);
 		return 1;
 	}
-	case SIM_FK_DENIED: {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Receiver", .subcode = "w:InternalError",
-			.reason = "Access is denied. ", .code_value = 2147942405u,
-		};
-
-		sim_wsman_fault(rq, out, &f);
+	case SIM_FK_DENIED:
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ACCESS_DENIED, NULL);
 		return 1;
-	}
-	case SIM_FK_500: {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Receiver", .subcode = "w:InternalError",
-			.reason = "Generic failure ", .code_value = 2147749889u,
-			.provider = 1, .inner_message = "Generic failure ",
-			.ext_operation = "ExecQuery", .ext_param = "BitsClientJob",
-			.ext_provider = "BitsClientProv", .ext_status = 2147749889u,
-		};
-
-		sim_wsman_fault(rq, out, &f);
+	case SIM_FK_500:
+		sim_wsman_fault_send(rq, out, SIM_FAULT_GENERIC_FAILURE, NULL);
 		return 1;
-	}
 	case SIM_FK_NOPROVIDER:
 		if (strncmp(rq->resource_uri, SIM_BITS_NS "/", sizeof SIM_BITS_NS) == 0) {
 			sim_wsman_fault_not_found(rq, out, "GetObject",
@@ -321,7 +258,7 @@ sim_route(struct sim_req *rq, struct sim_reply *out)
 	    strchr(a + sizeof SIM_CLASS_URI, '/') == NULL)
 		sim_op_invoke(rq, out, a + sizeof SIM_CLASS_URI);
 	else
-		sim_wsman_fault_action(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ACTION, NULL);
 }
 
 /* Text of a header (owned, trimmed), or NULL when absent. */
@@ -365,18 +302,10 @@ sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char *user
 		rq.resource_uri = sim_header_text(rq.header, SIM_NS_W, "ResourceURI");
 	}
 	if (rq.header == NULL || rq.body == NULL) {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Sender", .subcode = "w:SchemaValidationError",
-			.reason = "The SOAP XML in the message does not match the corresponding "
-			    "XML schema definition. Change the XML and retry. ",
-			.reason_lang = "", .code_value = SIM_CODE_SCHEMA,
-		};
-
-		sim_wsman_fault(&rq, out, &f);
+		sim_wsman_fault_send(&rq, out, SIM_FAULT_SCHEMA, NULL);
 	} else if (sim_check_headers(&rq, out) == 0 && !sim_injected(&rq, out, inject)) {
 		if (rq.bad_selectors)
-			sim_wsman_fault_selectors(&rq, out, 0);
+			sim_wsman_fault_send(&rq, out, SIM_FAULT_SELECTORS_UNEXPECTED, NULL);
 		else
 			sim_route(&rq, out);
 	}
