@@ -231,26 +231,17 @@ sim_xml_ulong(xmlNodePtr n, unsigned long dflt)
 	return v;
 }
 
-/* Enumerate: snapshot the matching jobs and send the first batch. */
-void
-sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
+/*
+ * The Enumerate's filter and resource URI: the WQL query (if any) into *wql.
+ * -1 after sending the fault (unknown dialect, class or query).
+ */
+static int
+sim_enum_query(struct sim_req *rq, struct sim_reply *out, xmlNodePtr en, struct sim_wql *wql)
 {
-	xmlNodePtr en = sim_xml_child(rq->body, SIM_NS_N, "Enumerate", 0);
-	xmlNodePtr filter, n;
-	struct sim_wql wql;
-	struct sim_enum *e;
-	enum sim_enum_mode mode = SIM_MODE_OBJECT;
-	int optimize, have_query = 0;
-	unsigned long max;
+	xmlNodePtr filter = sim_xml_child(en, SIM_NS_W, "Filter", 0);
 	char *query = NULL;
-	struct strbuf items;
+	int rc = 0;
 
-	memset(&wql, 0, sizeof wql);
-	if (en == NULL) {
-		sim_wsman_fault_invalid_param(rq, out, "Missing n:Enumerate.");
-		return;
-	}
-	filter = sim_xml_child(en, SIM_NS_W, "Filter", 0);
 	if (filter == NULL)
 		filter = sim_xml_child(en, SIM_NS_N, "Filter", 0);
 	if (filter != NULL) {
@@ -260,56 +251,126 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 		xmlFree(dialect);
 		if (!ok) {
 			sim_wsman_fault_send(rq, out, SIM_FAULT_DIALECT, NULL);
-			return;
+			return -1;
 		}
 		query = sim_xml_text(filter);
-		have_query = 1;
 	}
 	if (strcmp(rq->resource_uri, SIM_CLASS_URI) != 0 &&
-	    !(have_query && strcmp(rq->resource_uri, SIM_BITS_NS "/*") == 0)) {
+	    !(query != NULL && strcmp(rq->resource_uri, SIM_BITS_NS "/*") == 0)) {
 		const char *slash = strrchr(rq->resource_uri, '/');
 
 		sim_wsman_fault_not_found(rq, out, "ExecQuery", slash != NULL ? slash + 1 :
 		    rq->resource_uri);
-		free(query);
-		return;
-	}
-	if (have_query) {
-		if (sim_wql_parse(query, &wql) != 0 || !wql.star) {
-			sim_fault_filter(rq, out, "The WQL query is invalid. ", query);
-			free(query);
-			return;
-		}
-		if (strcasecmp(wql.cls, "BitsClientJob") != 0) {
-			sim_fault_filter(rq, out,
-			    "The specified class does not exist in the given namespace. ", query);
-			free(query);
-			return;
-		}
+		rc = -1;
+	} else if (query != NULL && (sim_wql_parse(query, wql) != 0 || !wql->star)) {
+		sim_fault_filter(rq, out, "The WQL query is invalid. ", query);
+		rc = -1;
+	} else if (query != NULL && strcasecmp(wql->cls, "BitsClientJob") != 0) {
+		sim_fault_filter(rq, out,
+		    "The specified class does not exist in the given namespace. ", query);
+		rc = -1;
 	}
 	free(query);
-	n = sim_xml_child(en, SIM_NS_W, "EnumerationMode", 0);
-	if (n != NULL) {
-		char *m = sim_xml_text(n);
+	return rc;
+}
 
-		if (strcmp(m, "EnumerateEPR") == 0)
-			mode = SIM_MODE_EPR;
-		else if (strcmp(m, "EnumerateObjectAndEPR") == 0)
-			mode = SIM_MODE_OBJECT_EPR;
-		free(m);
-	}
-	optimize = sim_xml_child(en, SIM_NS_W, "OptimizeEnumeration", 0) != NULL;
-	max = sim_xml_ulong(sim_xml_child(en, SIM_NS_W, "MaxElements", 0), 1);
-	e = xcalloc(1, sizeof *e);
+/* The EnumerationMode asked for (objects by default). */
+static enum sim_enum_mode
+sim_enum_mode_of(xmlNodePtr en)
+{
+	xmlNodePtr n = sim_xml_child(en, SIM_NS_W, "EnumerationMode", 0);
+	enum sim_enum_mode mode = SIM_MODE_OBJECT;
+	char *m;
+
+	if (n == NULL)
+		return mode;
+	m = sim_xml_text(n);
+	if (strcmp(m, "EnumerateEPR") == 0)
+		mode = SIM_MODE_EPR;
+	else if (strcmp(m, "EnumerateObjectAndEPR") == 0)
+		mode = SIM_MODE_OBJECT_EPR;
+	free(m);
+	return mode;
+}
+
+/* A new enumeration holding the rendered items of the jobs that match wql. */
+static struct sim_enum *
+sim_enum_collect(struct sim_req *rq, const struct sim_wql *wql, enum sim_enum_mode mode)
+{
+	struct sim_enum *e = xcalloc(1, sizeof *e);
+
 	e->user = xstrdup(rq->user);
 	for (size_t i = 0; i < rq->site->host.njobs; i++) {
 		const struct sim_job *j = rq->site->host.jobs[i];
 
-		if (!sim_wql_match(&wql, j))
+		if (!sim_wql_match(wql, j))
 			continue;
 		e->items = xreallocarray(e->items, e->nitems + 1, sizeof *e->items);
 		e->items[e->nitems++] = sim_enum_item(j, mode);
 	}
+	return e;
+}
+
+/* The rest of an EnumerateResponse after the context: the items, then end (may be NULL). */
+static void
+sim_enum_finish(struct sim_reply *out, const struct strbuf *items, const char *end)
+{
+	if (items->len > 0) {
+		strbuf_adds(&out->body, "<w:Items>");
+		strbuf_add(&out->body, items->s, items->len);
+		strbuf_adds(&out->body, "</w:Items>");
+	}
+	if (end != NULL)
+		strbuf_adds(&out->body, end);
+	strbuf_adds(&out->body, "</n:EnumerateResponse>");
+	sim_render_tail(&out->body);
+}
+
+/*
+ * Keep e open for Pulls (unless the user has too many open: then the fault)
+ * and answer with its context and the first items.
+ */
+static void
+sim_enum_open(struct sim_req *rq, struct sim_reply *out, struct sim_enum *e,
+    const struct strbuf *items)
+{
+	sim_enum_sweep(rq->site, sim_clock_mono(), 1);
+	if (sim_enum_count(rq->site, rq->user) >= rq->srv->cfg.max_enum_per_user) {
+		sim_fault_max_ops(rq, out);
+		sim_enum_free(e);
+		return;
+	}
+	sim_render_uuid(e->id);
+	e->expires = sim_clock_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
+	e->next = rq->site->enums;
+	rq->site->enums = e;
+	strbuf_adds(&out->body, "<n:EnumerateResponse><n:EnumerationContext>");
+	strbuf_adds(&out->body, e->id);
+	strbuf_adds(&out->body, "</n:EnumerationContext>");
+	sim_enum_finish(out, items, NULL);
+}
+
+/* Enumerate: snapshot the matching jobs and send the first batch. */
+void
+sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr en = sim_xml_child(rq->body, SIM_NS_N, "Enumerate", 0);
+	struct sim_wql wql;
+	struct sim_enum *e;
+	int optimize;
+	unsigned long max;
+	struct strbuf items;
+
+	memset(&wql, 0, sizeof wql);
+	if (en == NULL) {
+		sim_wsman_fault_invalid_param(rq, out, "Missing n:Enumerate.");
+		return;
+	}
+	if (sim_enum_query(rq, out, en, &wql) != 0)
+		return;
+	optimize = sim_xml_child(en, SIM_NS_W, "OptimizeEnumeration", 0) != NULL;
+	max = sim_xml_ulong(sim_xml_child(en, SIM_NS_W, "MaxElements", 0), 1);
+	e = sim_enum_collect(rq, &wql, sim_enum_mode_of(en));
 	sim_render_head(&out->body, SIM_ENV_ENUM, SIM_ACT_ENUM "EnumerateResponse", rq->message_id);
 	strbuf_init(&items);
 	if (optimize && e->nitems > 0) {
@@ -321,38 +382,11 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 		/* everything fit: the context is present and empty */
 		strbuf_adds(&out->body, "<n:EnumerateResponse><n:EnumerationContext>"
 		    "</n:EnumerationContext>");
-		if (items.len > 0) {
-			strbuf_adds(&out->body, "<w:Items>");
-			strbuf_add(&out->body, items.s, items.len);
-			strbuf_adds(&out->body, "</w:Items>");
-		}
-		strbuf_adds(&out->body, "<w:EndOfSequence/></n:EnumerateResponse>");
-		sim_render_tail(&out->body);
+		sim_enum_finish(out, &items, "<w:EndOfSequence/>");
 		sim_enum_free(e);
-		strbuf_done(&items);
-		return;
+	} else {
+		sim_enum_open(rq, out, e, &items);
 	}
-	sim_enum_sweep(rq->site, sim_clock_mono(), 1);
-	if (sim_enum_count(rq->site, rq->user) >= rq->srv->cfg.max_enum_per_user) {
-		sim_fault_max_ops(rq, out);
-		sim_enum_free(e);
-		strbuf_done(&items);
-		return;
-	}
-	sim_render_uuid(e->id);
-	e->expires = sim_clock_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
-	e->next = rq->site->enums;
-	rq->site->enums = e;
-	strbuf_adds(&out->body, "<n:EnumerateResponse><n:EnumerationContext>");
-	strbuf_adds(&out->body, e->id);
-	strbuf_adds(&out->body, "</n:EnumerationContext>");
-	if (items.len > 0) {
-		strbuf_adds(&out->body, "<w:Items>");
-		strbuf_add(&out->body, items.s, items.len);
-		strbuf_adds(&out->body, "</w:Items>");
-	}
-	strbuf_adds(&out->body, "</n:EnumerateResponse>");
-	sim_render_tail(&out->body);
 	strbuf_done(&items);
 }
 

@@ -422,19 +422,16 @@ sim_job_new(uint64_t *rng, double now)
 	return j;
 }
 
-/* Generate seeded job number i of host h in its starting state. */
-static struct sim_job *
-sim_host_seed_job(struct sim_host *h, int i, double now)
+/* The seeded properties of a new job named name (the draws keep their order). */
+static void
+sim_seed_props(struct sim_job *j, const char *name, double now)
 {
 	static const uint32_t delays[] = { 600, 600, 300, 120, 60 };
 	static const uint32_t timeouts[] = { 1209600, 1209600, 86400, 3600 };
-	struct sim_job *j = sim_job_new(&h->rng, now);
 	uint64_t *r = &j->rng;
-	size_t nfiles;
-	enum sim_state st = sim_pattern[((size_t)h->index * 3 + (size_t)i) % NELEM(sim_pattern)];
 	uint64_t pr = sim_rand_below(r, 10);
 
-	j->display_name = xstrdup(sim_names[((size_t)h->index + (size_t)i) % NELEM(sim_names)]);
+	j->display_name = xstrdup(name);
 	j->owner = xstrdup(sim_owners[sim_rand_below(r, NELEM(sim_owners))]);
 	switch (sim_rand_below(r, 6)) {
 	case 0: case 1: j->description = NULL; break;
@@ -447,7 +444,15 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 	j->type = sim_rand_below(r, 10) == 0 ? 1 : 0;
 	j->created = now - 60 - (double)sim_rand_below(r, 7 * 86400);
 	j->rate = (uint64_t)16384 << sim_rand_below(r, 10);
-	nfiles = j->type == 1 ? 1 : 1 + (size_t)sim_rand_below(r, 3);
+}
+
+/* The seeded files of a new job that starts in st; returns how many (0 to 3). */
+static size_t
+sim_seed_files(struct sim_job *j, enum sim_state st)
+{
+	uint64_t *r = &j->rng;
+	size_t nfiles = j->type == 1 ? 1 : 1 + (size_t)sim_rand_below(r, 3);
+
 	if (st == SIM_SUSPENDED && sim_rand_below(r, 4) == 0)
 		nfiles = 0;	/* a fresh job nobody added files to */
 	for (size_t k = 0; k < nfiles; k++) {
@@ -471,6 +476,15 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 		free(remote);
 		free(local);
 	}
+	return nfiles;
+}
+
+/* Put a new job with nfiles files into its starting state st, as of now. */
+static void
+sim_seed_state(struct sim_job *j, enum sim_state st, size_t nfiles, double now)
+{
+	uint64_t *r = &j->rng;
+
 	if (nfiles == 0)
 		st = SIM_SUSPENDED;
 	j->modified = j->created + (double)sim_rand_below(r, (uint64_t)(now - j->created));
@@ -511,6 +525,17 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 		j->completed = j->modified;
 		break;
 	}
+}
+
+/* Generate seeded job number i of host h in its starting state. */
+static struct sim_job *
+sim_host_seed_job(struct sim_host *h, int i, double now)
+{
+	struct sim_job *j = sim_job_new(&h->rng, now);
+	enum sim_state st = sim_pattern[((size_t)h->index * 3 + (size_t)i) % NELEM(sim_pattern)];
+
+	sim_seed_props(j, sim_names[((size_t)h->index + (size_t)i) % NELEM(sim_names)], now);
+	sim_seed_state(j, st, sim_seed_files(j, st), now);
 	return j;
 }
 

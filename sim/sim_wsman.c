@@ -120,13 +120,10 @@ sim_read_selectors(struct sim_req *rq, xmlNodePtr set)
 	}
 }
 
-/* Check the headers as Windows does; 0 when the request may proceed. */
+/* A header we do not know marked mustUnderstand: the MustUnderstand fault, -1. */
 static int
-sim_check_headers(struct sim_req *rq, struct sim_reply *out)
+sim_check_must_understand(struct sim_req *rq, struct sim_reply *out)
 {
-	xmlNodePtr n, addr;
-	char *s;
-
 	for (xmlNodePtr h = rq->header->children; h != NULL; h = h->next) {
 		if (h->type != XML_ELEMENT_NODE)
 			continue;
@@ -138,6 +135,17 @@ sim_check_headers(struct sim_req *rq, struct sim_reply *out)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* The addressing headers: Action, MessageID, To, an anonymous ReplyTo, a ResourceURI. */
+static int
+sim_check_addressing(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr n, addr;
+	char *s;
+	int anonymous;
+
 	if (rq->action == NULL || *rq->action == '\0' || rq->message_id == NULL ||
 	    *rq->message_id == '\0' || sim_xml_child(rq->header, SIM_NS_A, "To", 0) == NULL) {
 		sim_wsman_fault_send(rq, out, SIM_FAULT_HEADER_REQUIRED, NULL);
@@ -150,61 +158,89 @@ sim_check_headers(struct sim_req *rq, struct sim_reply *out)
 		return -1;
 	}
 	s = sim_xml_trimmed(addr);
-	if (strcmp(s, SIM_ANON) != 0) {
-		free(s);
+	anonymous = strcmp(s, SIM_ANON) == 0;
+	free(s);
+	if (!anonymous) {
 		sim_wsman_fault_send(rq, out, SIM_FAULT_ADDRESSING_MODE, NULL);
 		return -1;
 	}
-	free(s);
 	if (rq->resource_uri == NULL || *rq->resource_uri == '\0') {
 		sim_wsman_fault_send(rq, out, SIM_FAULT_NO_RESOURCE_URI, NULL);
 		return -1;
 	}
-	n = sim_xml_child(rq->header, SIM_NS_W, "OperationTimeout", 0);
-	if (n != NULL) {
-		double t;
+	return 0;
+}
 
-		s = sim_xml_trimmed(n);
-		if (sim_parse_duration(s, &t) != 0) {
-			struct sim_fault more = { .message = xasprintf("The WS-Management "
-			    "service cannot process the request. The XML contains an invalid "
-			    "timeout field in the SOAP header: %s. ", s) };
+/* OperationTimeout: an xs:duration, capped by the server's maximum. */
+static int
+sim_check_timeout(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr n = sim_xml_child(rq->header, SIM_NS_W, "OperationTimeout", 0);
+	double t;
+	char *s;
 
-			sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_HEADER, &more);
-			free((char *)more.message);
-			free(s);
-			return -1;
-		}
+	if (n == NULL)
+		return 0;
+	s = sim_xml_trimmed(n);
+	if (sim_parse_duration(s, &t) != 0) {
+		struct sim_fault more = { .message = xasprintf("The WS-Management service cannot "
+		    "process the request. The XML contains an invalid timeout field in the SOAP "
+		    "header: %s. ", s) };
+
+		sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_HEADER, &more);
+		free((char *)more.message);
 		free(s);
-		rq->timeout = t;
-		if (rq->timeout * 1000 > rq->srv->cfg.max_timeout_ms)
-			rq->timeout = rq->srv->cfg.max_timeout_ms / 1000.0;
+		return -1;
 	}
-	n = sim_xml_child(rq->header, SIM_NS_W, "MaxEnvelopeSize", 0);
-	if (n != NULL) {
-		char *end;
-		unsigned long long v;
+	free(s);
+	rq->timeout = t;
+	if (rq->timeout * 1000 > rq->srv->cfg.max_timeout_ms)
+		rq->timeout = rq->srv->cfg.max_timeout_ms / 1000.0;
+	return 0;
+}
 
-		s = sim_xml_trimmed(n);
-		v = strtoull(s, &end, 10);
-		if (*s == '\0' || *end != '\0' || v < 8192) {
-			free(s);
-			sim_wsman_fault_send(rq, out, SIM_FAULT_ENVELOPE_TOO_SMALL, NULL);
-			return -1;
-		}
-		free(s);
-		if (rq->req_len > v) {
-			/* the request itself is over the size it allows */
-			strbuf_reset(&out->body);
-			out->status = 413;
-			return -1;
-		}
-		if (v < rq->max_envelope)
-			rq->max_envelope = (size_t)v;
+/* MaxEnvelopeSize: at least 8192, no smaller than the request; it caps the answer. */
+static int
+sim_check_envelope(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr n = sim_xml_child(rq->header, SIM_NS_W, "MaxEnvelopeSize", 0);
+	unsigned long long v;
+	char *s, *end;
+	int ok;
+
+	if (n == NULL)
+		return 0;
+	s = sim_xml_trimmed(n);
+	v = strtoull(s, &end, 10);
+	ok = *s != '\0' && *end == '\0' && v >= 8192;
+	free(s);
+	if (!ok) {
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ENVELOPE_TOO_SMALL, NULL);
+		return -1;
 	}
-	n = sim_xml_child(rq->header, SIM_NS_W, "SelectorSet", 0);
-	if (n != NULL)
-		sim_read_selectors(rq, n);
+	if (rq->req_len > v) {
+		/* the request itself is over the size it allows */
+		strbuf_reset(&out->body);
+		out->status = 413;
+		return -1;
+	}
+	if (v < rq->max_envelope)
+		rq->max_envelope = (size_t)v;
+	return 0;
+}
+
+/* Check the headers as Windows does, in its order; 0 when the request may proceed. */
+static int
+sim_check_headers(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr set;
+
+	if (sim_check_must_understand(rq, out) != 0 || sim_check_addressing(rq, out) != 0 ||
+	    sim_check_timeout(rq, out) != 0 || sim_check_envelope(rq, out) != 0)
+		return -1;
+	set = sim_xml_child(rq->header, SIM_NS_W, "SelectorSet", 0);
+	if (set != NULL)
+		sim_read_selectors(rq, set);
 	return 0;
 }
 
