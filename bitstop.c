@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -101,7 +102,7 @@ usage(FILE *f)
 "  -u, --user USER        user for hosts that have none configured\n"
 "                         (DOMAIN\\user or user@REALM)\n"
 "  -a, --auth SCHEME      basic or negotiate (Kerberos through GSS-API)\n"
-"  -d, --delay SECONDS    refresh interval (default 5, minimum 0.5)\n"
+"  -d, --delay SECONDS    refresh interval (default 5, from 0.5 to 86400)\n"
 "  -r, --readonly         send no action; action keys explain why\n"
 "  -k, --insecure         do not verify TLS certificates\n"
 "      --cacert FILE      CA bundle for TLS verification\n"
@@ -138,16 +139,29 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* The config whose warnings print_warnings() shows, and how many it has shown. */
+static const struct config *warn_cfg;
+static size_t warn_shown;
+
+/* Print the config's warnings not shown yet: before any error, so that none is lost. */
+static void
+print_warnings(void)
+{
+	for (; warn_cfg != NULL && warn_shown < warn_cfg->nwarnings; warn_shown++)
+		fprintf(stderr, "bitstop: warning: %s\n", warn_cfg->warnings[warn_shown]);
+}
+
 /* Print a configuration error (consuming cause) and exit 2. */
 static void __attribute__((noreturn))
 config_error(char *cause)
 {
+	print_warnings();
 	fprintf(stderr, "bitstop: %s\n", cause);
 	free(cause);
 	exit(EXIT_USAGE);
 }
 
-/* Parse a decimal number of seconds. */
+/* Parse a refresh interval in seconds (the config's range) or exit with a usage error. */
 static double
 parse_seconds(const char *s, const char *what)
 {
@@ -156,8 +170,8 @@ parse_seconds(const char *s, const char *what)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v != v)
-		usage_error("%s: '%s' is not a number of seconds", what, s);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= CFG_REFRESH_MIN) || v > CFG_REFRESH_MAX)
+		usage_error("%s: '%s': expected %s", what, s, CFG_REFRESH_EXPECT);
 	return v;
 }
 
@@ -200,6 +214,8 @@ parse_host_option(int c, const char *arg, struct options *o)
 		o->hosts_files[o->nhosts_files++] = arg;
 		return true;
 	case 'u':
+		if (arg[0] == '\0')
+			usage_error("-u: the user name is empty");
 		o->user = arg;
 		return true;
 	case 'a':
@@ -212,8 +228,6 @@ parse_host_option(int c, const char *arg, struct options *o)
 		return true;
 	case 'd':
 		o->delay = parse_seconds(arg, "--delay");
-		if (o->delay < 0.5)
-			usage_error("--delay: %s s is below the minimum of 0.5 s", arg);
 		return true;
 	case 'r':
 		o->readonly = true;
@@ -331,18 +345,14 @@ valid_job_id(const char *s)
 	return true;
 }
 
-/* Keep only the host named spec (adding it when not configured). */
+/* Keep only the host spec names, in any spelling of its URL (adding it when not configured). */
 static void
 keep_one_host(struct config *cfg, const char *spec)
 {
-	size_t keep = cfg->nhosts;
+	struct host_cfg *h = config_find_host(cfg, spec);
+	size_t keep = h != NULL ? (size_t)(h - cfg->hosts) : cfg->nhosts;
 	char *cause = NULL;
 
-	for (size_t i = 0; i < cfg->nhosts; i++)
-		if (strcmp(cfg->hosts[i].name, spec) == 0) {
-			keep = i;
-			break;
-		}
 	if (keep == cfg->nhosts) {
 		if (config_add_host(cfg, spec, "command line", &cause) != 0)
 			config_error(cause);
@@ -433,6 +443,7 @@ load_config(const struct options *o, char **hosts, int nhosts)
 	struct config *cfg = config_new();
 	char *cause = NULL, *path;
 
+	warn_cfg = cfg;
 	if (!o->demo) {
 		path = config_find(o->config, &cause);
 		if (path == NULL && cause != NULL)
@@ -490,7 +501,7 @@ run_action(struct config *cfg, const struct options *o)
 
 /* The interactive screen: the pollers, then the TUI until the user quits. The exit status. */
 static int
-run_tui(struct config *cfg, const struct options *o, bool demo)
+run_tui(struct config *cfg, const struct options *o, bool demo, bool insecure)
 {
 	struct app app = { 0 };
 	struct poller_opts popts = { 0 };
@@ -505,12 +516,7 @@ run_tui(struct config *cfg, const struct options *o, bool demo)
 	app.readonly = cfg->readonly;
 	app.demo = demo;
 	app.refresh = cfg->refresh;
-	for (size_t i = 0; i < cfg->nhosts; i++)
-		if (!cfg->hosts[i].settings.verify_tls && cfg->hosts[i].https)
-			app.insecure = true;
-	if (app.insecure)
-		fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
-		    "(--insecure or verify_tls = false)\n");
+	app.insecure = insecure;
 	popts.interval_ms = (unsigned)(cfg->refresh * 1000.0);
 	popts.audit = app.audit;
 	app.poller = poller_new(cfg, &popts);
@@ -532,6 +538,27 @@ run_tui(struct config *cfg, const struct options *o, bool demo)
 	return rc;
 }
 
+/*
+ * The passwords, once the process can no longer dump core or be traced by the
+ * user's other processes (debuggers: BITSTOP_ALLOW_CORE=1). A password_command
+ * gets the batch modes' deadline, or 30 s before the screen. Exits on failure.
+ */
+static void
+resolve_credentials(struct config *cfg, const struct options *o, struct demo *demo)
+{
+	const char *allow = getenv("BITSTOP_ALLOW_CORE");
+	char *cause = NULL;
+
+	if (allow == NULL || strcmp(allow, "1") != 0)
+		prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+	if (creds_resolve_timed(cfg, isatty(STDIN_FILENO) && isatty(STDERR_FILENO),
+	    o->once || o->action != NULL ? batch_deadline_ms(cfg, 3) : CREDS_COMMAND_TIMEOUT_MS,
+	    &cause) != 0) {
+		demo_stop(demo);
+		config_error(cause);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -540,6 +567,7 @@ main(int argc, char **argv)
 	struct demo *demo = NULL;
 	char *cause = NULL;
 	int first, rc;
+	bool insecure = false;
 
 	first = parse_options(argc, argv, &o);
 	check_options(&o, argc - first);
@@ -556,6 +584,8 @@ main(int argc, char **argv)
 		demo_add_hosts(demo, cfg);
 	}
 	if (cfg->nhosts == 0) {
+		print_warnings();
+		warn_cfg = NULL;
 		config_free(cfg);
 		usage_error("no hosts: name some on the command line, in the config file or with "
 		    "--hosts-file, or try --demo");
@@ -564,20 +594,22 @@ main(int argc, char **argv)
 		demo_stop(demo);
 		config_error(cause);
 	}
-	if (creds_resolve(cfg, isatty(STDIN_FILENO) && isatty(STDERR_FILENO), &cause) != 0) {
-		demo_stop(demo);
-		config_error(cause);
-	}
-	/* After creds_resolve: it adds warnings of its own (e.g. a readable ~/.netrc). */
-	for (size_t i = 0; i < cfg->nwarnings; i++)
-		fprintf(stderr, "bitstop: warning: %s\n", cfg->warnings[i]);
+	resolve_credentials(cfg, &o, demo);
+	/* After the credentials: they add warnings of their own (e.g. a readable ~/.netrc). */
+	print_warnings();
+	/* -k warns once in every mode (the screen also shows a marker). */
+	for (size_t i = 0; i < cfg->nhosts && !insecure; i++)
+		insecure = !cfg->hosts[i].settings.verify_tls && cfg->hosts[i].https;
+	if (insecure)
+		fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
+		    "(--insecure or verify_tls = false)\n");
 
 	if (o.once)
 		rc = batch_once(cfg, (enum output_format)o.format, o.verbose);
 	else if (o.action != NULL)
 		rc = run_action(cfg, &o);
 	else
-		rc = run_tui(cfg, &o, demo != NULL);
+		rc = run_tui(cfg, &o, demo != NULL, insecure);
 	demo_stop(demo);
 	config_free(cfg);
 	free(o.hosts_files);

@@ -52,6 +52,7 @@ struct action_result {
 	char	*job_name;	/* owned copy of the request's */
 	bool	 ok;
 	bool	 already_gone;	/* cancel/complete: the job had already left the queue */
+	bool	 unknown;	/* !ok: the request left but its answer was lost */
 	struct hosterr error;	/* when !ok */
 	bool	 has_error_info;
 	struct bits_error_info error_info;	/* ACTION_GET_ERROR */

@@ -597,7 +597,7 @@ test_pause_refresh_delay(void **state)
 	free(s);
 	s = keys(e, bad);
 	assert_int_equal(e->interval, 2500);
-	assert_non_null(strstr(s, "at least 0.5"));
+	assert_non_null(strstr(s, "from 0.5 to 86400"));
 	free(s);
 	env_free(e);
 }

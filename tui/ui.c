@@ -297,8 +297,8 @@ ui_delay_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	if (ui == NULL || choice < 0)
 		return;
 	v = strtod(texts[0], &end);
-	if (end == texts[0] || *end != '\0' || !(v >= 0.5) || v > 86400) {
-		ui_status(ui, true, "refresh interval unchanged: give seconds, at least 0.5");
+	if (end == texts[0] || *end != '\0' || !(v >= CFG_REFRESH_MIN) || v > CFG_REFRESH_MAX) {
+		ui_status(ui, true, "refresh interval unchanged: expected " CFG_REFRESH_EXPECT);
 		return;
 	}
 	ui->refresh = v;
