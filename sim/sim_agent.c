@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include "sim/sim_shell.h"
+#include "sim/sim_clock.h"
+#include "src/bits_hresult.h"
 #include "src/xalloc.h"
 
 #include <inttypes.h>
@@ -151,10 +153,10 @@ static const char *
 hr_message(uint32_t hr)
 {
 	switch (hr) {
-	case SIM_BG_E_INVALID_STATE:
+	case BITS_HR_BG_E_INVALID_STATE:
 		return "The requested action is not allowed in the current job state. The job might "
 		    "have been canceled or completed transferring. It is in a read-only state now.";
-	case SIM_BG_E_TOO_MANY_JOBS:
+	case BITS_HR_BG_E_TOO_MANY_JOBS_PER_MACHINE:
 		return "The number of jobs on this computer exceeds the MaxJobsPerMachine limit.";
 	default:
 		return "The parameter is incorrect.";
@@ -260,7 +262,7 @@ sim_agent_line(struct sim_req *rq, struct sim_cmd *cmd, const char *line)
 	int64_t seq = 0;
 	const char *op;
 
-	sim_site_touch(rq->srv, rq->site);
+	sim_clock_touch(rq->srv, rq->site);
 	if (r != NULL && json_object_object_get_ex(r, "seq", &v) && json_object_is_type(v, json_type_int))
 		seq = json_object_get_int64(v);
 	op = r != NULL ? req_str(r, "op") : NULL;

@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include "sim/sim_shell.h"
+#include "sim/sim_clock.h"
+#include "sim/sim_wsman_fault.h"
+#include "sim/sim_xml.h"
 #include "src/xalloc.h"
 
 #include <ctype.h>
@@ -18,10 +21,6 @@
 #include <strings.h>
 
 #define ACT_SHELL		SIM_NS_RSP "/"
-#define SIM_CODE_SELECTORS	2150858843u	/* 0x8033805B */
-#define SIM_CODE_TIMEDOUT	2150858793u	/* 0x80338029 */
-#define SIM_CODE_MAX_SHELLS	2150859173u	/* 0x803381A5 ERROR_WSMAN_QUOTA_MAX_SHELLS */
-#define SIM_CODE_INVALID_PARAM	2150858810u	/* 0x8033803A */
 #define SIM_MAX_STDIN		(1024 * 1024)
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -97,7 +96,7 @@ sim_shell_free(struct sim_shell *sh)
 void
 sim_shell_sweep(struct sim_site *site, int expired_only)
 {
-	double now = sim_mono();
+	double now = sim_clock_mono();
 
 	for (struct sim_shell **pp = &site->shells; *pp != NULL;) {
 		struct sim_shell *sh = *pp;
@@ -157,16 +156,9 @@ sim_shell_not_found(struct sim_req *rq, struct sim_reply *out, const char *id)
 	    "because the shell was not found on the server. Possible causes are: the specified "
 	    "ShellId is incorrect or the shell no longer exists on the server. Provide the correct "
 	    "ShellId or create a new shell and retry the operation. ", id != NULL ? id : "");
-	struct sim_fault f = {
-		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-		.code = "s:Sender", .subcode = "w:InvalidSelectors",
-		.reason = "The WS-Management service cannot process the request because the "
-		    "request contained invalid selectors for the resource. ",
-		.detail = SIM_FAULT_DETAIL "UnexpectedSelectors",
-		.code_value = SIM_CODE_SELECTORS, .message = msg,
-	};
+	struct sim_fault more = { .message = msg };
 
-	sim_wsman_fault(rq, out, &f);
+	sim_wsman_fault_send(rq, out, SIM_FAULT_SHELL_NOT_FOUND, &more);
 	free(msg);
 }
 
@@ -181,13 +173,13 @@ sim_shell_find(struct sim_req *rq, struct sim_reply *out)
 		if (strcasecmp(rq->sel[i].name, "ShellId") == 0)
 			id = rq->sel[i].value;
 	if (id == NULL) {
-		sim_wsman_fault_selectors(rq, out, 1);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_SELECTORS_MISSING, NULL);
 		return NULL;
 	}
 	sim_shell_sweep(rq->site, 1);
 	for (struct sim_shell *sh = rq->site->shells; sh != NULL; sh = sh->next)
 		if (strcasecmp(sh->id, id) == 0 && strcmp(sh->owner, rq->user) == 0) {
-			sh->last_used = sim_mono();
+			sh->last_used = sim_clock_mono();
 			return sh;
 		}
 	sim_shell_not_found(rq, out, id);
@@ -211,16 +203,9 @@ sim_cmd_find(struct sim_req *rq, struct sim_reply *out, struct sim_shell *sh, xm
 		char *msg = xasprintf("The request for the Windows Remote Shell with ShellId %s "
 		    "failed because the command with CommandId %s was not found. ", sh->id,
 		    (const char *)id);
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Sender", .subcode = "w:InvalidSelectors",
-			.reason = "The WS-Management service cannot process the request because the "
-			    "request contained invalid selectors for the resource. ",
-			.detail = SIM_FAULT_DETAIL "UnexpectedSelectors",
-			.code_value = SIM_CODE_SELECTORS, .message = msg,
-		};
+		struct sim_fault more = { .message = msg };
 
-		sim_wsman_fault(rq, out, &f);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_SHELL_NOT_FOUND, &more);
 		free(msg);
 	}
 	xmlFree(id);
@@ -271,16 +256,9 @@ sim_shell_create(struct sim_req *rq, struct sim_reply *out)
 		    "user is allowed a maximum number of %u concurrent shells, which has been "
 		    "exceeded. Close existing shells or raise the quota for this user. ",
 		    rq->srv->cfg.max_shells);
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Sender", .subcode = "w:QuotaLimit",
-			.reason = "The WS-Management service cannot process the request. The maximum "
-			    "number of concurrent shells for this user has been exceeded. Close "
-			    "existing shells or raise the quota for this user. ",
-			.code_value = SIM_CODE_MAX_SHELLS, .message = msg,
-		};
+		struct sim_fault more = { .message = msg };
 
-		sim_wsman_fault(rq, out, &f);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_MAX_SHELLS, &more);
 		free(msg);
 		return;
 	}
@@ -296,7 +274,7 @@ sim_shell_create(struct sim_req *rq, struct sim_reply *out)
 	sim_guid(rq, sh->id);
 	sh->owner = xstrdup(rq->user);
 	sh->idle_timeout = t;
-	sh->created = sh->last_used = sim_mono();
+	sh->created = sh->last_used = sim_clock_mono();
 	sh->next = site->shells;
 	site->shells = sh;
 	site->shells_created++;
@@ -490,17 +468,13 @@ sim_shell_receive(struct sim_req *rq, struct sim_reply *out, struct sim_shell *s
 	if (c == NULL)
 		return;
 	if (c->out.len == 0 && c->err.len == 0 && !c->done) {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Receiver", .subcode = "w:TimedOut",
-			.reason = "The WS-Management service cannot complete the operation within the "
-			    "time specified in OperationTimeout.  ",
-			.code_value = SIM_CODE_TIMEDOUT,
+		/* Windows repeats the reason in the WSManFault's f:Message here */
+		struct sim_fault more = {
 			.message = "The WS-Management service cannot complete the operation within "
 			    "the time specified in OperationTimeout.  ",
 		};
 
-		sim_wsman_fault(rq, out, &f);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_TIMED_OUT, &more);
 		out->delay_ms = (unsigned)(rq->timeout * 1000);
 		return;
 	}
@@ -582,7 +556,7 @@ sim_shell_handle(struct sim_req *rq, struct sim_reply *out)
 		return;
 	}
 	if (strcmp(a, SIM_ACT_XFER "Delete") != 0 && strncmp(a, ACT_SHELL, sizeof ACT_SHELL - 1) != 0) {
-		sim_wsman_fault_action(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ACTION, NULL);
 		return;
 	}
 	if ((sh = sim_shell_find(rq, out)) == NULL)
@@ -598,5 +572,5 @@ sim_shell_handle(struct sim_req *rq, struct sim_reply *out)
 	else if (strcmp(a, ACT_SHELL "Signal") == 0)
 		sim_shell_signal(rq, out, sh);
 	else
-		sim_wsman_fault_action(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ACTION, NULL);
 }

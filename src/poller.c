@@ -316,7 +316,7 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 			continue;
 		}
 		if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR) {
-			/* The intent is on disk before the request leaves (product.md §6). */
+			/* The intent is on disk before the request leaves (bitstop(1), FILES). */
 			if (!audit_ok(p->opts.audit) ||
 			    audit_intent(p->opts.audit, req, h->cfg->name, h->cfg->url) != 0) {
 				const char *why = audit_error(p->opts.audit);
@@ -552,7 +552,7 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct host_rt *h = &p->hosts[i];
 		struct worker *w = &p->workers[i % p->nworkers];
-		unsigned tmo = (unsigned)(cfg->hosts[i].timeout * 1000.0);
+		unsigned tmo = (unsigned)(cfg->hosts[i].settings.timeout * 1000.0);
 		struct wsman_target target = { 0 };
 
 		h->idx = i;
@@ -564,7 +564,8 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 		target.timeout_ms = tmo > 2000 ? tmo - 1000 : tmo;
 		target.max_envelope = POLLER_MAX_ENVELOPE;
 		target.max_elements = POLLER_MAX_ELEMENTS;
-		h->backend = backend_host_new(&target, h->cfg->backend, h->cfg->system_task);
+		h->backend = backend_host_new(&target, h->cfg->settings.backend,
+		    h->cfg->settings.system_task);
 		h->next_poll = now;
 		atomic_init(&h->refresh, false);
 		w->hosts[w->nhosts++] = h;

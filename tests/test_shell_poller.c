@@ -172,8 +172,8 @@ test_create_and_geterror(void **state)
 
 	(void)state;
 	assert_int_equal(config_add_host(cfg, url, "test", &cause), 0);
-	cfg->hosts[0].allow_unencrypted = true;
-	cfg->hosts[0].timeout = 5;
+	cfg->hosts[0].settings.allow_unencrypted = true;
+	cfg->hosts[0].settings.timeout = 5;
 	p = poller_new(cfg, &opts);
 	assert_int_equal(poller_start(p, &cause), 0);
 	/* the first poll decides the host: shell */

@@ -260,7 +260,7 @@ jobs_new_job_dialog(struct ui *ui, size_t host)
 		free(why);
 		return;
 	}
-	if (cfg != NULL && host < cfg->nhosts && cfg->hosts[host].readonly) {
+	if (cfg != NULL && host < cfg->nhosts && cfg->hosts[host].settings.readonly) {
 		ui_status(ui, true, "read-only: %s is read-only in the config", model_host(ui->model, host)->name);
 		return;
 	}

@@ -1,5 +1,5 @@
 /*
- * table: the job table (product.md §4). Columns are declared once (width,
+ * table: the job table (bitstop(1), THE SCREEN). Columns are declared once (width,
  * alignment, how early a narrow terminal drops them); draw functions take the
  * WINDOW to draw into, so tests render into a fixed-size screen.
  *
