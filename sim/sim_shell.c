@@ -266,7 +266,7 @@ sim_shell_create(struct sim_req *rq, struct sim_reply *out)
 		double want;
 
 		s = sim_xml_text(idle);
-		if (sim_parse_duration(s, &want) == 0 && want > 0 && want < t)
+		if (sim_xml_duration(s, &want) == 0 && want > 0 && want < t)
 			t = want;
 		free(s);
 	}

@@ -16,52 +16,6 @@
 
 
 
-/* Parse an xs:duration; seconds into *out. Negative or malformed: -1. */
-int
-sim_parse_duration(const char *s, double *out)
-{
-	double total = 0;
-	int in_time = 0, any = 0;
-
-	if (*s++ != 'P')
-		return -1;
-	while (*s != '\0') {
-		char *end;
-		double v;
-
-		if (*s == 'T') {
-			if (in_time)
-				return -1;
-			in_time = 1;
-			s++;
-			if (*s == '\0')
-				return -1;
-			continue;
-		}
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = strtod(s, &end);
-		if (end == s)
-			return -1;
-		if (memchr(s, '.', (size_t)(end - s)) != NULL && !(in_time && *end == 'S'))
-			return -1;
-		switch (*end) {
-		case 'Y': if (in_time) return -1; v *= 365 * 86400.0; break;
-		case 'M': v *= in_time ? 60.0 : 30 * 86400.0; break;
-		case 'D': if (in_time) return -1; v *= 86400.0; break;
-		case 'H': if (!in_time) return -1; v *= 3600.0; break;
-		case 'S': if (!in_time) return -1; break;
-		default: return -1;
-		}
-		total += v;
-		any = 1;
-		s = end + 1;
-	}
-	if (!any)
-		return -1;
-	*out = total;
-	return 0;
-}
 
 /* True when the header block (a direct child of s:Header) is one we handle. */
 static int
@@ -183,7 +137,7 @@ sim_check_timeout(struct sim_req *rq, struct sim_reply *out)
 	if (n == NULL)
 		return 0;
 	s = sim_xml_trimmed(n);
-	if (sim_parse_duration(s, &t) != 0) {
+	if (sim_xml_duration(s, &t) != 0) {
 		struct sim_fault more = { .message = xasprintf("The WS-Management service cannot "
 		    "process the request. The XML contains an invalid timeout field in the SOAP "
 		    "header: %s. ", s) };

@@ -49,9 +49,6 @@ void sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char 
     const char *data, size_t len, const char *encoding, enum sim_fault_kind inject,
     struct sim_reply *out);
 
-/* An xs:duration ("PT60.000S") in seconds; -1 when malformed. */
-int sim_parse_duration(const char *s, double *out);
-
 /* Operations (sim_enum.c, sim_ops.c). */
 void sim_op_enumerate(struct sim_req *rq, struct sim_reply *out);
 void sim_op_pull(struct sim_req *rq, struct sim_reply *out);

@@ -4,6 +4,7 @@
 #include "sim/sim_xml.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -65,4 +66,51 @@ sim_xml_trimmed(xmlNodePtr n)
 	memmove(s, p, (size_t)(e - p));
 	s[e - p] = '\0';
 	return s;
+}
+
+/* Parse an xs:duration; seconds into *out. Negative or malformed: -1. */
+int
+sim_xml_duration(const char *s, double *out)
+{
+	double total = 0;
+	int in_time = 0, any = 0;
+
+	if (*s++ != 'P')
+		return -1;
+	while (*s != '\0') {
+		char *end;
+		double v;
+
+		if (*s == 'T') {
+			if (in_time)
+				return -1;
+			in_time = 1;
+			s++;
+			if (*s == '\0')
+				return -1;
+			continue;
+		}
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = strtod(s, &end);
+		if (end == s)
+			return -1;
+		if (memchr(s, '.', (size_t)(end - s)) != NULL && !(in_time && *end == 'S'))
+			return -1;
+		switch (*end) {
+		case 'Y': if (in_time) return -1; v *= 365 * 86400.0; break;
+		case 'M': v *= in_time ? 60.0 : 30 * 86400.0; break;
+		case 'D': if (in_time) return -1; v *= 86400.0; break;
+		case 'H': if (!in_time) return -1; v *= 3600.0; break;
+		case 'S': if (!in_time) return -1; break;
+		default: return -1;
+		}
+		total += v;
+		any = 1;
+		s = end + 1;
+	}
+	if (!any)
+		return -1;
+	*out = total;
+	return 0;
 }

@@ -13,5 +13,7 @@ char *sim_xml_text(xmlNodePtr n);
 char *sim_xml_trimmed(xmlNodePtr n);
 /* True when n has xsi:nil="true" (or "1"). */
 int sim_xml_is_nil(xmlNodePtr n);
+/* An xs:duration ("PT60.000S") in seconds into *out; -1 when negative or malformed. */
+int sim_xml_duration(const char *s, double *out);
 
 #endif
