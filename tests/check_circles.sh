@@ -169,7 +169,11 @@ done
 : >"$tmp/core.sym"
 : >"$tmp/front.sym"
 for o in "$top_builddir"/src/*.o; do
-	[ -f "$o" ] && symbols "$tmp/core.sym" "src/$(basename "$o")" "$o"
+	# only objects of sources that exist: a stale object of a file moved
+	# out of src/ (say, by an earlier build in this tree) is not the core
+	stem=$(basename "$o" .o)
+	[ -f "$top_srcdir/src/${stem#*-}.c" ] || continue
+	symbols "$tmp/core.sym" "src/$(basename "$o")" "$o"
 done
 for o in "$top_builddir"/cli/*.o "$top_builddir"/tui/*.o "$top_builddir"/bitstop-bitstop.o; do
 	[ -f "$o" ] && symbols "$tmp/front.sym" "$(basename "$o")" "$o"
