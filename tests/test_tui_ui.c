@@ -125,6 +125,7 @@ env_new(int lines, int cols, bool readonly)
 	e->refreshed = -2;
 	tui_screen_open(lines, cols);
 	e->ui = ui_new(&e->app, &be, true);
+	ui_push(e->ui, jobs_new());
 	e->ui->fixed_wall_ms = T0;
 	ui_layout(e->ui);
 	ui_snapshot(e->ui, fix_snap(0, 1, T0, jobs0, 2));

@@ -20,7 +20,7 @@ struct config;
 struct model;
 struct model_row;
 
-/* What may be sent: the refusal rules of product.md §2.1 and §6. */
+/* What may be sent: nothing when read-only, nothing while the audit log cannot be written. */
 struct actions_policy {
 	const struct config *cfg;	/* host names and per-host readonly */
 	bool	 readonly;		/* --readonly or readonly = true */

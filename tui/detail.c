@@ -277,7 +277,17 @@ detail_key(struct screen *s, struct ui *ui, int key)
 	struct detail_screen *d = (struct detail_screen *)s;
 	struct model_row *row = model_find(ui->model, d->host, d->id);
 	enum keymap_action a = keymap_lookup(key);
+	enum action_kind kind;
+	enum actions_pri how;
 
+	if (keymap_job_action(a, &kind, &how)) {
+		if (row == NULL || row->vanished) {
+			ui_status(ui, true, "the job has left the queue");
+			return UI_HANDLED;
+		}
+		ui_act(ui, kind, how, 0, &row, 1);
+		return UI_HANDLED | UI_BODY;
+	}
 	switch (a) {
 	case KA_BACK:
 	case KA_DETAIL:
@@ -294,21 +304,6 @@ detail_key(struct screen *s, struct ui *ui, int key)
 		return UI_HANDLED | UI_BODY;
 	case KA_ERROR:
 		detail_fetch(d, ui);
-		return UI_HANDLED | UI_BODY;
-	case KA_RESUME:
-	case KA_SUSPEND:
-	case KA_COMPLETE:
-	case KA_CANCEL:
-	case KA_PRI_UP:
-	case KA_PRI_DOWN:
-		if (row == NULL || row->vanished) {
-			ui_status(ui, true, "the job has left the queue");
-			return UI_HANDLED;
-		}
-		ui_act(ui, a == KA_RESUME ? ACTION_RESUME : a == KA_SUSPEND ? ACTION_SUSPEND :
-		    a == KA_COMPLETE ? ACTION_COMPLETE : a == KA_CANCEL ? ACTION_CANCEL : ACTION_PRIORITY,
-		    a == KA_PRI_UP ? ACTIONS_PRI_RAISE : a == KA_PRI_DOWN ? ACTIONS_PRI_LOWER : ACTIONS_PRI_SET,
-		    0, &row, 1);
 		return UI_HANDLED | UI_BODY;
 	default:
 		return 0;

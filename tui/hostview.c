@@ -11,8 +11,8 @@
 #include "src/snapshot.h"
 #include "src/xalloc.h"
 #include "tui/fmt.h"
-#include "tui/jobs.h"
 #include "tui/model.h"
+#include "tui/newjob.h"
 #include "tui/table.h"
 #include "tui/text.h"
 #include "tui/ui.h"
@@ -204,7 +204,7 @@ hostview_key(struct screen *s, struct ui *ui, int key)
 		return UI_HANDLED | UI_POP | UI_BODY | UI_HEADER | UI_FOOTER;
 	case KA_NEW:
 		if (hv->cursor < n)
-			jobs_new_job_dialog(ui, hv->cursor);
+			newjob_open(ui, hv->cursor);
 		return UI_HANDLED | UI_BODY;
 	case KA_HOSTS:
 	case KA_BACK:

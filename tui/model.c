@@ -238,6 +238,84 @@ rows_dedup(struct model_row **rows, size_t n)
 	return out;
 }
 
+/* A failed poll: keep the last good jobs, whose rows now show as stale. */
+static void
+apply_failed(struct model *m, struct model_host *h, struct host_snapshot *snap)
+{
+	if (h->last != h->good)
+		host_snapshot_free(h->last);
+	h->last = snap;
+	host_sum_update(m, snap->host);
+}
+
+/*
+ * The row of one job of a good poll: the existing row updated, a tombstone
+ * brought back, or a new row. NULL when the job has no id or repeats one of
+ * this answer. *moved is set when the view's order may have changed.
+ */
+static struct model_row *
+apply_job(struct model *m, struct model_host *h, const struct host_snapshot *snap,
+    const struct bits_job *job, bool first, int64_t now_mono, bool *moved)
+{
+	const char *id = job_id(job);
+	size_t at = host_find(h, id);
+	struct model_row *row;
+
+	if (*id == '\0')
+		return NULL;
+	if (at != SIZE_MAX && h->rows[at]->mark == m->gen)
+		return NULL;	/* the same id twice in one answer: keep the first */
+	if (at != SIZE_MAX) {
+		row = h->rows[at];
+		if (row->vanished) {
+			/* Back in the queue: a live row again. */
+			row_update(row, NULL, job, snap->polled_at_ms, true);
+			row_unvanish(row);
+			row->vanished = false;
+			*moved = true;
+		} else {
+			if (!u64_same(&row->job->creation_time, &job->creation_time))
+				*moved = true;	/* a tie key of the view */
+			row_update(row, row->job, job, snap->polled_at_ms, false);
+		}
+	} else {
+		row = xcalloc(1, sizeof *row);
+		row->host = snap->host;
+		row->id = xstrdup(id);
+		row->is_new = !first;
+		row->seen_ms = now_mono;
+		row->view_index = SIZE_MAX;
+		row_update(row, NULL, job, snap->polled_at_ms, true);
+		*moved = true;
+	}
+	row->mark = m->gen;
+	return row;
+}
+
+/* Rows of h not in this answer become tombstones (or go); appended to rows. */
+static size_t
+apply_gone(struct model *m, struct model_host *h, struct model_row **rows, size_t n,
+    int64_t now_mono, bool *moved)
+{
+	for (size_t i = 0; i < h->nrows; i++) {
+		struct model_row *row = h->rows[i];
+
+		if (row->mark == m->gen)
+			continue;
+		if (row->drop_when_gone && !row->vanished) {
+			row_free(row);
+			*moved = true;
+			continue;
+		}
+		if (!row->vanished) {
+			row_vanish(row, now_mono);
+			*moved = true;
+		}
+		rows[n++] = row;
+	}
+	return n;
+}
+
 /* Take ownership of a host snapshot and update that host's rows. */
 bool
 model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
@@ -257,70 +335,19 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 	}
 	h = &m->hosts[snap->host];
 	if (snap->state != HOST_STATE_OK) {
-		/* Keep the last good jobs: their rows show as stale (the view is unchanged). */
-		if (h->last != h->good)
-			host_snapshot_free(h->last);
-		h->last = snap;
-		host_sum_update(m, snap->host);
+		apply_failed(m, h, snap);
 		return true;
 	}
-
 	first = h->good == NULL;
 	m->gen++;
 	rows = xreallocarray(NULL, h->nrows + snap->njobs + 1, sizeof *rows);
 	for (size_t i = 0; i < snap->njobs; i++) {
-		const struct bits_job *job = &snap->jobs[i];
-		const char *id = job_id(job);
-		size_t at = host_find(h, id);
-		struct model_row *row;
+		struct model_row *row = apply_job(m, h, snap, &snap->jobs[i], first, now_mono, &moved);
 
-		if (*id == '\0')
-			continue;
-		if (at != SIZE_MAX && h->rows[at]->mark != m->gen) {
-			row = h->rows[at];
-			if (row->vanished) {
-				/* Back in the queue: a live row again. */
-				row_update(row, NULL, job, snap->polled_at_ms, true);
-				row_unvanish(row);
-				row->vanished = false;
-				moved = true;
-			} else {
-				if (!u64_same(&row->job->creation_time, &job->creation_time))
-					moved = true;	/* a tie key of the view */
-				row_update(row, row->job, job, snap->polled_at_ms, false);
-			}
-		} else if (at != SIZE_MAX) {
-			continue;	/* the same id twice in one answer: keep the first */
-		} else {
-			row = xcalloc(1, sizeof *row);
-			row->host = snap->host;
-			row->id = xstrdup(id);
-			row->is_new = !first;
-			row->seen_ms = now_mono;
-			row->view_index = SIZE_MAX;
-			row_update(row, NULL, job, snap->polled_at_ms, true);
-			moved = true;
-		}
-		row->mark = m->gen;
-		rows[n++] = row;
+		if (row != NULL)
+			rows[n++] = row;
 	}
-	/* Rows not in this answer: tombstones, or dropped. */
-	for (size_t i = 0; i < h->nrows; i++) {
-		struct model_row *row = h->rows[i];
-
-		if (row->mark == m->gen)
-			continue;
-		if (row->drop_when_gone && !row->vanished) {
-			row_free(row);
-			moved = true;
-			continue;
-		}
-		if (!row->vanished) {
-			row_vanish(row, now_mono);
-			moved = true;
-		}
-		rows[n++] = row;
-	}
+	n = apply_gone(m, h, rows, n, now_mono, &moved);
 	/* New rows were appended: restore the id order for the lookups. */
 	qsort(rows, n, sizeof *rows, row_cmp_id);
 	n = rows_dedup(rows, n);
@@ -394,76 +421,6 @@ model_find(const struct model *m, size_t host, const char *id)
 	return at == SIZE_MAX ? NULL : m->hosts[host].rows[at];
 }
 
-
-/* A row whose host's latest poll failed. */
-bool
-model_row_stale(const struct model *m, const struct model_row *row)
-{
-	const struct model_host *h = &m->hosts[row->host];
-
-	return !row->vanished && h->last != NULL && h->last != h->good;
-}
-
-/* Wall ms of the host's last good poll. */
-int64_t
-model_row_stale_since(const struct model *m, const struct model_row *row)
-{
-	const struct model_host *h = &m->hosts[row->host];
-
-	return h->good != NULL ? h->good->polled_at_ms : 0;
-}
-
-/* Percent done when the size is known. */
-bool
-model_row_percent(const struct model_row *row, double *pct)
-{
-	const struct bits_job *j = row->job;
-
-	if (!bits_job_size_known(j))
-		return false;
-	if (j->bytes_total.v == 0) {
-		/* Nothing to move: done once BITS says so. */
-		*pct = model_row_state(row) == BITS_STATE_TRANSFERRED ||
-		    model_row_state(row) == BITS_STATE_ACKNOWLEDGED ? 100.0 : 0.0;
-		return true;
-	}
-	*pct = 100.0 * (double)model_u64_or(&j->bytes_transferred, 0) / (double)j->bytes_total.v;
-	if (*pct > 100.0)
-		*pct = 100.0;
-	return true;
-}
-
-/* Seconds left at the current rate. */
-bool
-model_row_eta(const struct model_row *row, uint64_t *secs)
-{
-	const struct bits_job *j = row->job;
-	uint64_t done = model_u64_or(&j->bytes_transferred, 0);
-
-	if (!bits_job_size_known(j))
-		return false;
-	if (done >= j->bytes_total.v) {
-		*secs = 0;
-		return true;
-	}
-	if (row->rate <= 0)
-		return false;
-	*secs = (uint64_t)((double)(j->bytes_total.v - done) / row->rate + 0.5);
-	return true;
-}
-
-/* Seconds since creation. */
-bool
-model_row_age(const struct model_row *row, int64_t now_wall_ms, uint64_t *secs)
-{
-	time_t created;
-
-	if (row->job->creation_time.p != BITS_SET ||
-	    !bits_filetime_to_unix(row->job->creation_time.v, &created))
-		return false;
-	*secs = now_wall_ms / 1000 > created ? (uint64_t)(now_wall_ms / 1000 - created) : 0;
-	return true;
-}
 
 
 /* An action on (host, id) was sent. */

@@ -22,28 +22,7 @@
 #include "src/action.h"
 #include "src/bits_job.h"
 #include "src/snapshot.h"
-
-/* Declared once: column id, header title, whether its natural sort is descending. */
-#define MODEL_COLUMNS(X) \
-	X(MODEL_COL_HOST, "HOST", false) \
-	X(MODEL_COL_STATE, "STATE", false) \
-	X(MODEL_COL_PRI, "PRI", false) \
-	X(MODEL_COL_PROGRESS, "PROGRESS", true) \
-	X(MODEL_COL_BYTES, "BYTES", true) \
-	X(MODEL_COL_RATE, "RATE", true) \
-	X(MODEL_COL_ETA, "ETA", false) \
-	X(MODEL_COL_FILES, "FILES", true) \
-	X(MODEL_COL_ERR, "ERR", true) \
-	X(MODEL_COL_AGE, "AGE", false) \
-	X(MODEL_COL_OWNER, "OWNER", false) \
-	X(MODEL_COL_NAME, "NAME", false)
-
-enum model_col {
-#define X(e, t, d) e,
-	MODEL_COLUMNS(X)
-#undef X
-	MODEL_COL_COUNT
-};
+#include "tui/column.h"
 
 struct model_row {
 	size_t	 host;		/* index into the configured hosts */
@@ -106,7 +85,6 @@ const char *model_filter(const struct model *m);
 void model_set_sort(struct model *m, enum model_col col, bool invert);
 enum model_col model_sort_col(const struct model *m);
 bool model_sort_invert(const struct model *m);
-const char *model_col_title(enum model_col col);
 
 /* The filtered, sorted rows (rebuilt when stale). The array belongs to the model. */
 struct model_row *const *model_view(struct model *m, size_t *n);
@@ -123,6 +101,12 @@ bool model_row_eta(const struct model_row *row, uint64_t *secs);
 bool model_row_age(const struct model_row *row, int64_t now_wall_ms, uint64_t *secs);
 /* Job state as a number (BITS_STATE_COUNT when absent). */
 unsigned model_row_state(const struct model_row *row);
+/* A fresh row (not stale, not gone) of a job that is transferring. */
+bool model_row_transferring(const struct model *m, const struct model_row *row);
+/* The rate the table shows for the row, when it shows one. */
+bool model_row_rate(const struct model *m, const struct model_row *row, double *rate);
+/* The ETA the table shows for the row, when it shows one. */
+bool model_row_eta_shown(const struct model *m, const struct model_row *row, uint64_t *secs);
 
 /* Tags. Returns the number of rows affected. */
 void model_tag_toggle(struct model *m, struct model_row *row);

@@ -9,6 +9,7 @@
 
 #include "tui/app.h"
 #include "src/poller.h"
+#include "tui/jobs.h"
 #include "tui/keymap.h"
 #include "tui/term.h"
 #include "tui/ui.h"
@@ -103,6 +104,7 @@ app_run_tui(struct app *app)
 		return 2;
 	}
 	ui = ui_new(app, &backend, color);
+	ui_push(ui, jobs_new());
 	ui_layout(ui);
 	fds[0].fd = STDIN_FILENO;
 	fds[1].fd = poller_wake_fd(app->poller);

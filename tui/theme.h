@@ -1,5 +1,5 @@
 /*
- * theme: semantic colour roles and theme files (product.md §5).
+ * theme: semantic colour roles and theme files.
  *
  * Each role is declared once below with its compiled-in colour style and its
  * monochrome attributes. A theme file sets roles with `role = fg bg [attrs...]`

@@ -5,7 +5,7 @@ noinst_LIBRARIES += libtui.a
 libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS)
 libtui_a_SOURCES = \
 	tui/fmt.c tui/fmt.h \
-	tui/model.c tui/model.h tui/model_view.c tui/model_impl.h \
+	tui/model.c tui/model.h tui/model_view.c tui/model_row.c tui/model_impl.h \
 	tui/actions.c tui/actions.h \
 	tui/keymap.c tui/keymap.h \
 	tui/text.c tui/text.h \
@@ -14,7 +14,9 @@ libtui_a_SOURCES = \
 	tui/table.c tui/table.h \
 	tui/status.c tui/status.h \
 	tui/dialog.c tui/dialog.h \
+	tui/column.c tui/column.h \
 	tui/jobs.c tui/jobs.h \
+	tui/newjob.c tui/newjob.h \
 	tui/hostview.c tui/hostview.h \
 	tui/detail.c tui/detail.h \
 	tui/help.c tui/help.h \

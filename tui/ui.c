@@ -14,7 +14,6 @@
 #include "src/xalloc.h"
 #include "tui/dialog.h"
 #include "tui/help.h"
-#include "tui/jobs.h"
 #include "tui/status.h"
 
 /* Rows of the terminal below which the header and footer squeeze the table out. */
@@ -80,8 +79,6 @@ ui_new(struct app *app, const struct ui_backend *backend, bool color)
 	ui->policy.cfg = app->cfg;
 	ui->policy.readonly = app->readonly;
 	ui_set_grace(ui);
-	ui->jobs = jobs_new();
-	ui->stack[ui->depth++] = ui->jobs;
 	ui->dirty = UI_ALL;
 	ui_set_theme(ui, color ? (app->theme != NULL ? app->theme : "default") : "mono");
 	if (app->audit == NULL) {
@@ -154,10 +151,12 @@ ui_layout(struct ui *ui)
 	ui->dirty |= UI_ALL;
 }
 
-/* Push a screen; the UI owns it from now on. */
+/* Push a screen; the UI owns it from now on. The first one pushed is the bottom. */
 void
 ui_push(struct ui *ui, struct screen *s)
 {
+	if (ui->depth == 0)
+		ui->jobs = s;
 	if (ui->depth >= UI_MAX_SCREENS) {
 		s->ops->free(s);
 		ui_status(ui, true, "too many windows open");
@@ -168,7 +167,7 @@ ui_push(struct ui *ui, struct screen *s)
 }
 
 /* The topmost screen. */
-struct screen *
+static struct screen *
 ui_top(const struct ui *ui)
 {
 	return ui->stack[ui->depth - 1];

@@ -83,7 +83,7 @@ struct ui {
 	WINDOW	*header, *body, *footer;
 	struct screen *stack[UI_MAX_SCREENS];
 	int	 depth;
-	struct screen *jobs;		/* the bottom screen */
+	struct screen *jobs;		/* the bottom screen (the job table), pushed first */
 
 	unsigned dirty;			/* UI_BODY | UI_HEADER ... */
 	char	*status;		/* the status line, owned */
@@ -96,7 +96,8 @@ struct ui {
 	int64_t	 tick_second;		/* monotonic second of the last screen tick */
 };
 
-/* Set up a UI over app (model, theme, actions); curses must be initialised. */
+/* Set up a UI over app (model, theme, actions); curses must be initialised.
+ * Its screen stack is empty: the caller pushes the job table first. */
 struct ui *ui_new(struct app *app, const struct ui_backend *backend, bool color);
 void ui_free(struct ui *ui);
 /* (Re)create the header, body and footer windows for the current LINES x COLS. */
@@ -114,10 +115,8 @@ void ui_result(struct ui *ui, const struct action_result *res);
 /* Once per loop: expire marks, ask screens whether time changed anything. */
 void ui_tick(struct ui *ui);
 
-/* Push a screen (the UI owns it from now on). */
+/* Push a screen (the UI owns it from now on); the first one is the bottom. */
 void ui_push(struct ui *ui, struct screen *s);
-/* The topmost screen. */
-struct screen *ui_top(const struct ui *ui);
 /* Set the status line (printf-like); error selects the error tone. */
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Submit a request outside the action batches (GetError). Takes req; returns its id. */
