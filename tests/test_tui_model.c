@@ -204,26 +204,26 @@ test_filter(void **state)
 	struct model_row *const *view;
 	size_t n;
 
-	model_set_filter(m, "GAMMA");
+	assert_int_equal(model_set_filter(m, "GAMMA", NULL), 0);
 	view = model_view(m, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(view[0]->id, "{B1}");
-	model_set_filter(m, "ws01");
+	assert_int_equal(model_set_filter(m, "ws01", NULL), 0);
 	model_view(m, &n);
 	assert_int_equal(n, 2);
-	model_set_filter(m, "bob");
+	assert_int_equal(model_set_filter(m, "bob", NULL), 0);
 	view = model_view(m, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(view[0]->id, "{A2}");
-	model_set_filter(m, "suspend");
+	assert_int_equal(model_set_filter(m, "suspend", NULL), 0);
 	view = model_view(m, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(view[0]->id, "{A2}");
-	model_set_filter(m, "no such thing");
+	assert_int_equal(model_set_filter(m, "no such thing", NULL), 0);
 	model_view(m, &n);
 	assert_int_equal(n, 0);
 	assert_null(model_find(m, 0, "{A1}")->view_index == SIZE_MAX ? NULL : "shown");
-	model_set_filter(m, "");
+	assert_int_equal(model_set_filter(m, "", NULL), 0);
 	assert_null(model_filter(m));
 	model_view(m, &n);
 	assert_int_equal(n, 3);
@@ -282,17 +282,17 @@ test_tags(void **state)
 	struct model_row **rows;
 	size_t n;
 
-	model_set_filter(m, "ws01");
+	assert_int_equal(model_set_filter(m, "ws01", NULL), 0);
 	assert_int_equal(model_tag_shown(m), 2);
 	assert_false(model_find(m, 1, "{B1}")->tagged);
-	model_set_filter(m, NULL);
+	model_set_filter(m, NULL, NULL);
 	model_tag_toggle(m, model_find(m, 1, "{B1}"));
-	model_set_filter(m, "gamma");
+	assert_int_equal(model_set_filter(m, "gamma", NULL), 0);
 	n = model_tagged(m, &rows);
 	assert_int_equal(n, 3);
 	assert_string_equal(rows[0]->id, "{B1}");	/* shown first */
 	free(rows);
-	model_set_filter(m, NULL);
+	model_set_filter(m, NULL, NULL);
 	/* A tombstone is not a target. */
 	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
 	n = model_tagged(m, &rows);

@@ -38,6 +38,8 @@ struct dialog {
 	bool	 yes;			/* confirm: Yes has the focus */
 	dialog_done_fn done;
 	dialog_changed_fn changed;
+	dialog_check_fn check;
+	char	*error;			/* why the last answer was refused (shown, owned) */
 	void	*arg;
 	bool	 finished;
 };
@@ -72,12 +74,26 @@ dialog_finish(struct dialog *d, struct ui *ui, int choice)
 
 	if (d->finished)
 		return UI_HANDLED | UI_POP | UI_BODY;
-	d->finished = true;
 	if (choice >= 0 && d->nfields > 0) {
 		texts = xcalloc(d->nfields, sizeof *texts);
 		for (size_t i = 0; i < d->nfields; i++)
 			texts[i] = field_text(&d->fields[i]);
 	}
+	if (choice >= 0 && d->check != NULL) {
+		size_t field = d->focus;
+		char *why = d->check(ui, d->arg, choice, texts, &field);
+
+		if (why != NULL) {
+			/* Refused: the dialog stays open with what was typed and says why. */
+			free(d->error);
+			d->error = why;
+			if (field <= d->nfields)
+				d->focus = field;
+			dialog_strv_free(texts, d->nfields);
+			return UI_HANDLED | UI_BODY;
+		}
+	}
+	d->finished = true;
 	d->done(ui, d->arg, choice, texts);
 	dialog_strv_free(texts, d->nfields);
 	return UI_HANDLED | UI_POP | UI_BODY | UI_FOOTER | UI_HEADER;
@@ -229,8 +245,11 @@ dialog_draw_fields(struct dialog *d, struct ui *ui, WINDOW *w)
 			labw = text_width(d->labels[i]);
 	if (form && text_width(d->choice_label) > labw)
 		labw = text_width(d->choice_label);
-	h = (int)d->nfields + (form ? 1 : 0) + 3;
+	h = (int)d->nfields + (form ? 1 : 0) + 3 + (d->error != NULL ? 1 : 0);
 	dialog_box(w, h, width, d->title, t, &y0, &x0);
+	if (d->error != NULL)
+		text_put(w, y0 + h - 3, x0 + 2, width - 4, d->error, TEXT_LEFT,
+		    theme_attr(t, THEME_STATUS_ERROR));
 	for (size_t i = 0; i < d->nfields; i++) {
 		int y = y0 + 1 + (int)i;
 
@@ -265,6 +284,8 @@ dialog_draw_prompt(struct dialog *d, struct ui *ui, WINDOW *w)
 
 	text_put(w, y, 0, lw, d->labels[0], TEXT_LEFT, theme_attr(ui->theme, THEME_LABEL));
 	field_draw(&d->fields[0], w, y, lw, getmaxx(w) - lw, theme_attr(ui->theme, THEME_INPUT), true);
+	if (d->error != NULL && y > 0)
+		text_put(w, y - 1, 0, getmaxx(w), d->error, TEXT_LEFT, theme_attr(ui->theme, THEME_STATUS_ERROR));
 }
 
 /* Paint the dialog over the screen below. */
@@ -366,7 +387,7 @@ dialog_key_fields(struct dialog *d, struct ui *ui, int key)
 		if (d->kind == DIALOG_PROMPT) {
 			field_set(&d->fields[0], "");
 			if (d->changed != NULL)
-				d->changed(ui, d->arg, "");
+				free(d->changed(ui, d->arg, ""));
 		}
 		return dialog_finish(d, ui, -1);
 	case '\n':
@@ -397,11 +418,15 @@ dialog_key_fields(struct dialog *d, struct ui *ui, int key)
 			d->sel = (d->sel + 1) % d->nitems;
 		return UI_HANDLED | UI_BODY;
 	}
-	if (field_key(&d->fields[d->focus], key, &changed) && changed && d->changed != NULL) {
-		char *text = field_text(&d->fields[d->focus]);
+	if (field_key(&d->fields[d->focus], key, &changed) && changed) {
+		free(d->error);
+		d->error = NULL;
+		if (d->changed != NULL) {
+			char *text = field_text(&d->fields[d->focus]);
 
-		d->changed(ui, d->arg, text);
-		free(text);
+			d->error = d->changed(ui, d->arg, text);
+			free(text);
+		}
 	}
 	return UI_HANDLED | UI_BODY;
 }
@@ -433,6 +458,7 @@ dialog_free(struct screen *s)
 	if (!d->finished)
 		d->done(NULL, d->arg, -1, NULL);
 	free(d->title);
+	free(d->error);
 	free(d->question);
 	free(d->choice_label);
 	dialog_strv_free(d->items, d->nitems);
@@ -507,6 +533,13 @@ dialog_prompt(const char *label, const char *initial, dialog_changed_fn changed,
 	field_set(&d->fields[0], initial);
 	d->changed = changed;
 	return &d->base;
+}
+
+/* Check answers before they are taken: a refused one keeps the dialog open. */
+void
+dialog_set_check(struct screen *s, dialog_check_fn check)
+{
+	((struct dialog *)s)->check = check;
 }
 
 /* A list to pick one item from, current selected. */

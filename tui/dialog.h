@@ -18,7 +18,15 @@ struct ui;
 struct screen;
 
 typedef void (*dialog_done_fn)(struct ui *ui, void *arg, int choice, char *const *texts);
-typedef void (*dialog_changed_fn)(struct ui *ui, void *arg, const char *text);
+/* An edit of a prompt: an error to show under it (malloc'd), or NULL. */
+typedef char *(*dialog_changed_fn)(struct ui *ui, void *arg, const char *text);
+/*
+ * Check an answer before the dialog closes: NULL accepts it; a message
+ * (malloc'd) refuses it, is shown in the dialog, and *field (preset to the
+ * focused one) is where the cursor goes; what was typed stays.
+ */
+typedef char *(*dialog_check_fn)(struct ui *ui, void *arg, int choice, char *const *texts,
+    size_t *field);
 
 struct screen *dialog_confirm(const char *title, const char *question, dialog_done_fn done,
     void *arg);
@@ -27,6 +35,8 @@ struct screen *dialog_input(const char *title, const char *label, const char *in
 /* One line at the bottom of the body; changed() runs on every edit. */
 struct screen *dialog_prompt(const char *label, const char *initial, dialog_changed_fn changed,
     dialog_done_fn done, void *arg);
+/* Check answers of an input, prompt or form dialog before they are taken. */
+void dialog_set_check(struct screen *s, dialog_check_fn check);
 struct screen *dialog_pick(const char *title, const char *const *items, size_t n, size_t current,
     dialog_done_fn done, void *arg);
 /*

@@ -195,11 +195,15 @@ hostview_key(struct screen *s, struct ui *ui, int key)
 		hv->cursor = n ? n - 1 : 0;
 		return UI_HANDLED | UI_BODY;
 	case KA_DETAIL:
-		/* The jobs of this host: filter by its name. */
+		/* The jobs of exactly this host. */
 		if (hv->cursor < n) {
-			model_set_filter(ui->model, model_host(ui->model, hv->cursor)->name);
-			ui_status(ui, false, "showing the jobs of %s (Esc clears the filter)",
-			    model_host(ui->model, hv->cursor)->name);
+			const char *name = model_host(ui->model, hv->cursor)->name;
+			char *f = xasprintf(strchr(name, ' ') != NULL ? "host:\"%s\"" : "host:%s", name);
+
+			if (model_set_filter(ui->model, f, NULL) == 0)
+				ui_status(ui, false, "showing the jobs of %s (Esc clears the filter)",
+				    model_host(ui->model, hv->cursor)->name);
+			free(f);
 		}
 		return UI_HANDLED | UI_POP | UI_BODY | UI_HEADER | UI_FOOTER;
 	case KA_NEW:

@@ -176,13 +176,31 @@ jobs_pick_sort_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	}
 }
 
-/* The filter prompt changed. */
-static void
+/* The filter prompt changed: apply it when it parses, else say why (the last good one stays). */
+static char *
 jobs_filter_changed(struct ui *ui, void *arg, const char *text)
 {
+	char *cause = NULL;
+
 	(void)arg;
-	model_set_filter(ui->model, text);
 	ui->dirty |= UI_BODY | UI_HEADER;
+	if (model_set_filter(ui->model, text, &cause) != 0)
+		return cause;
+	return NULL;
+}
+
+/* Enter in the filter prompt: refused while the filter does not parse. */
+static char *
+jobs_filter_check(struct ui *ui, void *arg, int choice, char *const *texts, size_t *field)
+{
+	char *cause = NULL;
+
+	(void)arg;
+	(void)choice;
+	*field = 0;
+	if (model_set_filter(ui->model, texts[0], &cause) != 0)
+		return cause;
+	return NULL;
 }
 
 /* The filter prompt closed (the filter stays, or Esc cleared it). */
@@ -227,6 +245,7 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 	static const char *const pris[] = { "FOREGROUND", "HIGH", "NORMAL", "LOW" };
 	const char *titles[MODEL_COL_COUNT];
 	struct model_row *row = jobs_selected(&js->base, ui);
+	struct screen *scr;
 
 	switch (a) {
 	case KA_DETAIL:
@@ -238,9 +257,12 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 		ui_push(ui, detail_new(ui, row->host, row->id, a == KA_ERROR));
 		return UI_HANDLED;
 	case KA_FILTER:
-		ui_status(ui, false, "filter by host, name, owner or state: Enter keeps it, Esc clears it");
-		ui_push(ui, dialog_prompt("Filter: ", model_filter(ui->model), jobs_filter_changed,
-		    jobs_filter_done, NULL));
+		ui_status(ui, false, "words all hold: host:ws01 state:ERROR !name:~^tmp age>2d stalled ... "
+		    "(? lists them); Enter keeps it, Esc clears it");
+		scr = dialog_prompt("Filter: ", model_filter(ui->model), jobs_filter_changed,
+		    jobs_filter_done, NULL);
+		dialog_set_check(scr, jobs_filter_check);
+		ui_push(ui, scr);
 		return UI_HANDLED;
 	case KA_SORT:
 		for (int c = 0; c < MODEL_COL_COUNT; c++)
@@ -310,7 +332,7 @@ jobs_key(struct screen *s, struct ui *ui, int key)
 	case KA_BACK:
 		if (model_filter(ui->model) == NULL)
 			return UI_HANDLED;
-		model_set_filter(ui->model, NULL);
+		model_set_filter(ui->model, NULL, NULL);
 		ui_status(ui, false, "filter cleared");
 		return UI_HANDLED | UI_BODY | UI_HEADER;
 	default:

@@ -35,7 +35,7 @@
 	X(KA_HOME, "Home", "first row", NULL, KF(KEY_HOME), 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_END, "End", "last row", NULL, KF(KEY_END), 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_DETAIL, "Enter", "job details (files, error)", "Detail", '\n', '\r', KF(KEY_ENTER), KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
-	X(KA_FILTER, "/", "filter by host, name, owner or state (Esc clears)", "Filter", '/', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
+	X(KA_FILTER, "/", "filter: host:NAME state:ERROR name:~RE !WORD age>2d stalled ... (Esc clears)", "Filter", '/', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_SORT, "> F6", "choose the sort column", "Sort", '>', KF(KEY_F(6)), 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_INVERT, "I", "invert the sort order", NULL, 'I', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_TAG, "Space", "tag or untag the job", "Tag", ' ', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \

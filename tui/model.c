@@ -7,10 +7,14 @@
 
 #include "src/sanitize.h"
 #include "src/xalloc.h"
+#include "tui/filter.h"
 #include "tui/model_impl.h"
 
 #define MODEL_NEW_MS_DEFAULT 5000
 #define MODEL_VANISH_MS_DEFAULT 10000
+#define MODEL_STALL_MS_DEFAULT (10 * 60 * 1000)
+
+static void host_sum_update(struct model *m, size_t i);
 
 /* New model over nhosts hosts with these display names. */
 struct model *
@@ -27,6 +31,7 @@ model_new(size_t nhosts, const char *const *names)
 	}
 	m->new_ms = MODEL_NEW_MS_DEFAULT;
 	m->vanish_ms = MODEL_VANISH_MS_DEFAULT;
+	m->stall_ms = MODEL_STALL_MS_DEFAULT;
 	m->sort = MODEL_COL_HOST;
 	m->view_dirty = true;
 	return m;
@@ -78,9 +83,11 @@ model_free(struct model *m)
 		free(h->rows);
 		host_free_snaps(h);
 		free(h->name);
+		free(h->group);
 	}
 	free(m->hosts);
 	free(m->filter);
+	filter_free(m->compiled);
 	free(m->view);
 	free(m->host_order[0]);
 	free(m->host_order[1]);
@@ -95,6 +102,49 @@ model_set_grace(struct model *m, int64_t new_ms, int64_t vanish_ms)
 {
 	m->new_ms = new_ms;
 	m->vanish_ms = vanish_ms;
+}
+
+/* A transferring job whose bytes have not moved for stall_ms is stalled. */
+void
+model_set_stall(struct model *m, int64_t stall_ms)
+{
+	m->stall_ms = stall_ms;
+	for (size_t i = 0; i < m->nhosts; i++)
+		host_sum_update(m, i);
+	m->view_dirty = true;
+}
+
+/* Polling is paused: rates and ETAs are not current. */
+void
+model_set_paused(struct model *m, bool paused)
+{
+	m->paused = paused;
+	m->view_dirty = true;
+}
+
+/* The config group of host. */
+void
+model_set_host_group(struct model *m, size_t host, const char *group)
+{
+	if (host >= m->nhosts)
+		return;
+	free(m->hosts[host].group);
+	m->hosts[host].group = group != NULL ? sanitize_terminal(group) : NULL;
+	m->view_dirty = true;
+}
+
+/* The error code of (host, id), from GetError. */
+void
+model_set_row_error(struct model *m, size_t host, const char *id, enum model_err err, uint32_t code)
+{
+	struct model_row *row = model_find(m, host, id);
+
+	if (row == NULL)
+		return;
+	row->err = err;
+	row->err_code = code;
+	row->err_mod = model_u64_or(&row->job->modification_time, 0);
+	m->view_dirty = true;
 }
 
 /* JobId of a job ("" when absent). */
@@ -166,6 +216,18 @@ row_update(struct model_row *row, const struct bits_job *old, const struct bits_
 		free(row->owner);
 		row->owner = sanitize_terminal(job->owner.p == BITS_SET ? job->owner.s : "");
 	}
+	/* Stalls: the poll where the bytes last moved; errors: when it entered one. */
+	if (old == NULL || bytes != row->bytes)
+		row->moved_ms = polled_ms;
+	if (model_u64_or(&job->state, 0) == BITS_STATE_ERROR ||
+	    model_u64_or(&job->state, 0) == BITS_STATE_TRANSIENT_ERROR) {
+		if (old == NULL || (model_u64_or(&old->state, 0) != BITS_STATE_ERROR &&
+		    model_u64_or(&old->state, 0) != BITS_STATE_TRANSIENT_ERROR))
+			row->err_since_ms = polled_ms;
+	} else {
+		row->err = MODEL_ERR_NONE;	/* out of error: a new error is fetched anew */
+		row->err_since_ms = 0;
+	}
 	row->job = job;
 	if (fresh) {
 		row->rate = -1;
@@ -186,6 +248,7 @@ host_sum_update(struct model *m, size_t i)
 {
 	const struct model_host *h = &m->hosts[i];
 	struct model_summary *sum = &m->host_sum[i];
+	double rate;
 
 	memset(sum, 0, sizeof *sum);
 	if (h->last == NULL || h->last->state == HOST_STATE_PENDING)
@@ -203,8 +266,10 @@ host_sum_update(struct model *m, size_t i)
 		sum->jobs++;
 		if (st < BITS_STATE_COUNT)
 			sum->per_state[st]++;
-		if (row->rate > 0 && !model_row_stale(m, row))
-			sum->rate += row->rate;
+		if (model_row_rate(m, row, &rate))
+			sum->rate += rate;
+		if (model_row_stalled(m, row))
+			sum->stalled++;
 	}
 }
 
@@ -334,6 +399,8 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 		return false;
 	}
 	h = &m->hosts[snap->host];
+	if (snap->polled_at_ms > m->now_wall)
+		m->now_wall = snap->polled_at_ms;
 	if (snap->state != HOST_STATE_OK) {
 		apply_failed(m, h, snap);
 		return true;
@@ -464,5 +531,8 @@ model_summary(const struct model *m, struct model_summary *sum)
 		for (int st = 0; st < BITS_STATE_COUNT; st++)
 			sum->per_state[st] += h->per_state[st];
 		sum->rate += h->rate;
+		sum->stalled += h->stalled;
 	}
+	if (m->paused)
+		sum->rate = 0;	/* no rate is current while polling is paused */
 }

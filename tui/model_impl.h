@@ -18,6 +18,10 @@ struct model {
 	int64_t	 new_ms;
 	int64_t	 vanish_ms;
 	char	*filter;		/* NULL: none */
+	struct filter *compiled;	/* filter, parsed; NULL when none */
+	int64_t	 stall_ms;
+	int64_t	 now_wall;		/* wall ms of the latest poll applied */
+	bool	 paused;
 	enum model_col sort;
 	bool	 invert;
 	struct model_row **view;	/* filtered, sorted; not owning */

@@ -3,6 +3,8 @@
 #include "tui/model.h"
 
 #include "src/bits_job.h"
+#include "src/hosterr.h"
+#include "src/snapshot.h"
 #include "tui/model_impl.h"
 
 /*
@@ -90,32 +92,80 @@ model_row_age(const struct model_row *row, int64_t now_wall_ms, uint64_t *secs)
 	return true;
 }
 
-/* A fresh row of a job that is transferring. */
+/*
+ * A row whose numbers are moving now: the job is TRANSFERRING, the row is
+ * fresh (not stale, not gone) and polling is not paused. Only such rows show
+ * a rate or an ETA.
+ */
 bool
 model_row_transferring(const struct model *m, const struct model_row *row)
 {
-	(void)m;
-	return model_row_state(row) == BITS_STATE_TRANSFERRING;
+	return model_row_state(row) == BITS_STATE_TRANSFERRING && !row->vanished && !m->paused &&
+	    !model_row_stale(m, row);
 }
 
-/* The rate the table shows. */
+/* The rate the table shows: only while transferring, once measured. */
 bool
 model_row_rate(const struct model *m, const struct model_row *row, double *rate)
 {
-	if (!(row->rate > 0 || (row->rate == 0 && model_row_transferring(m, row))))
+	if (!model_row_transferring(m, row) || row->rate < 0)
 		return false;
 	*rate = row->rate;
 	return true;
 }
 
-/* The ETA the table shows. */
+/* The ETA the table shows: only while transferring at a known rate. */
 bool
 model_row_eta_shown(const struct model *m, const struct model_row *row, uint64_t *secs)
 {
-	unsigned st = model_row_state(row);
-
-	(void)m;
-	if (st == BITS_STATE_TRANSFERRED || st == BITS_STATE_ACKNOWLEDGED || row->vanished)
+	if (!model_row_transferring(m, row))
 		return false;
 	return model_row_eta(row, secs);
+}
+
+/* The row's host name. */
+const char *
+model_row_host_name(const struct model *m, const struct model_row *row)
+{
+	return m->hosts[row->host].name;
+}
+
+/* The row's host's config group, "" for none. */
+const char *
+model_row_group(const struct model *m, const struct model_row *row)
+{
+	return m->hosts[row->host].group != NULL ? m->hosts[row->host].group : "";
+}
+
+/* The row's host's status: "ok", "polling", or the error kind ("auth", "tls" ...). */
+const char *
+model_row_host_status(const struct model *m, const struct model_row *row)
+{
+	const struct host_snapshot *s = m->hosts[row->host].last;
+
+	if (s == NULL || s->state == HOST_STATE_PENDING)
+		return "polling";
+	return s->state == HOST_STATE_OK ? "ok" : hosterr_kind_name(s->error.kind);
+}
+
+/* The host's backend name, "" before it was reached. */
+const char *
+model_row_backend(const struct model *m, const struct model_row *row)
+{
+	const struct host_snapshot *s = m->hosts[row->host].good;
+	const char *name = s != NULL ? host_backend_name(s->backend) : NULL;
+
+	return name != NULL ? name : "";
+}
+
+/* A transferring job whose bytes have not moved for the stall time. */
+bool
+model_row_stalled(const struct model *m, const struct model_row *row)
+{
+	const struct host_snapshot *s = m->hosts[row->host].good;
+
+	if (model_row_state(row) != BITS_STATE_TRANSFERRING || row->vanished ||
+	    model_row_stale(m, row) || s == NULL || m->stall_ms <= 0)
+		return false;
+	return s->polled_at_ms - row->moved_ms >= m->stall_ms;
 }

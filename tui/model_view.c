@@ -7,15 +7,29 @@
 #include <strings.h>
 
 #include "src/xalloc.h"
+#include "tui/filter.h"
 #include "tui/model_impl.h"
 
-/* Set the filter (copied); NULL or "" clears it. */
-void
-model_set_filter(struct model *m, const char *filter)
+/* Set the filter (copied); NULL or "" clears it. -1 with *cause when it does not parse. */
+int
+model_set_filter(struct model *m, const char *filter, char **cause)
 {
+	struct filter *f = NULL;
+	char *why = NULL;
+
+	if (filter != NULL && *filter != '\0' && (f = filter_parse(filter, &why)) == NULL) {
+		if (cause != NULL)
+			*cause = why;
+		else
+			free(why);
+		return -1;
+	}
+	filter_free(m->compiled);
+	m->compiled = f;
 	free(m->filter);
-	m->filter = filter != NULL && *filter != '\0' ? xstrdup(filter) : NULL;
+	m->filter = f != NULL ? xstrdup(filter) : NULL;
 	m->view_dirty = true;
+	return 0;
 }
 
 /* The filter, or NULL. */
@@ -48,19 +62,13 @@ model_sort_invert(const struct model *m)
 	return m->invert;
 }
 
-/* Does the row match the filter (case-insensitive substring)? */
+/* Does the row pass the filter? Ages count to the latest poll. */
 static bool
 row_matches(const struct model *m, const struct model_row *row)
 {
-	unsigned st;
-
-	if (m->filter == NULL)
+	if (m->compiled == NULL)
 		return true;	/* without reading the row: the view is rebuilt often */
-	st = model_row_state(row);
-	return strcasestr(m->hosts[row->host].name, m->filter) != NULL ||
-	    strcasestr(row->name, m->filter) != NULL ||
-	    strcasestr(row->owner, m->filter) != NULL ||
-	    (st < BITS_STATE_COUNT && strcasestr(bits_state_name(st), m->filter) != NULL);
+	return filter_match(m->compiled, m, row, m->now_wall);
 }
 
 /* Compare strings with digit runs compared as numbers ("ws2" < "ws10"), case-insensitively. */

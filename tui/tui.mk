@@ -6,6 +6,7 @@ libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS)
 libtui_a_SOURCES = \
 	tui/fmt.c tui/fmt.h \
 	tui/model.c tui/model.h tui/model_view.c tui/model_row.c tui/model_impl.h \
+	tui/filter.c tui/filter.h \
 	tui/actions.c tui/actions.h \
 	tui/keymap.c tui/keymap.h \
 	tui/text.c tui/text.h \
@@ -73,3 +74,9 @@ tests_test_tui_ui_LDADD = $(TUI_TEST_LIBS)
 # End to end: the real binary in tmux against bitsim.
 TESTS += tests/tui_e2e.sh
 EXTRA_DIST += tests/tui_e2e.sh
+
+check_PROGRAMS += tests/test_tui_filter
+TESTS += tests/test_tui_filter
+tests_test_tui_filter_SOURCES = tests/test_tui_filter.c
+tests_test_tui_filter_CFLAGS = $(TEST_CFLAGS)
+tests_test_tui_filter_LDADD = $(TUI_TEST_LIBS)

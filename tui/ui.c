@@ -47,8 +47,10 @@ ui_model_new(const struct app *app)
 	for (size_t i = 0; i < cfg->nhosts; i++)
 		names[i] = ui_host_label(cfg->hosts[i].name);
 	m = model_new(cfg->nhosts, (const char *const *)names);
-	for (size_t i = 0; i < cfg->nhosts; i++)
+	for (size_t i = 0; i < cfg->nhosts; i++) {
 		free(names[i]);
+		model_set_host_group(m, i, cfg->hosts[i].group);
+	}
 	free(names);
 	return m;
 }
@@ -346,9 +348,10 @@ ui_global_key(struct ui *ui, int key)
 	case KA_PAUSE:
 		ui->paused = !ui->paused;
 		ui->backend.set_paused(ui->backend.arg, ui->paused);
+		model_set_paused(ui->model, ui->paused);
 		ui_status(ui, false, ui->paused ? "polling paused (Z resumes); actions still run" :
 		    "polling resumed");
-		return UI_HANDLED | UI_HEADER;
+		return UI_HANDLED | UI_HEADER | UI_BODY;
 	case KA_DELAY:
 		snprintf(init, sizeof init, "%.1f", ui->refresh);
 		ui_push(ui, dialog_input("Refresh interval", "Seconds (>= 0.5)", init, ui_delay_done, NULL));

@@ -282,10 +282,10 @@ test_view_matches_reference(void **state)
 					model_apply(m, random_snap(h, poll, FIX_NOW_UNIX * 1000 +
 					    (int64_t)poll * 5000, ids[h], &last[h]), (int64_t)poll * 5000);
 		for (int col = 0; col < MODEL_COL_COUNT; col++) {
-			model_set_filter(m, NULL);
+			model_set_filter(m, NULL, NULL);
 			check_view(m, (enum model_col)col, false, count_rows(m, NULL));
 			check_view(m, (enum model_col)col, true, count_rows(m, NULL));
-			model_set_filter(m, "ws1");
+			model_set_filter(m, "ws1", NULL);
 			check_view(m, (enum model_col)col, false, count_rows(m, "ws1"));
 			check_view(m, (enum model_col)col, true, count_rows(m, "ws1"));
 		}
@@ -294,7 +294,7 @@ test_view_matches_reference(void **state)
 		 * values, failed polls (stale rows), then a job leaving and another poll
 		 * with new jobs; the view kept between refreshes must stay exact.
 		 */
-		model_set_filter(m, NULL);
+		model_set_filter(m, NULL, NULL);
 		for (int inv = 0; inv < 2; inv++) {
 			model_set_sort(m, MODEL_COL_HOST, inv);
 			check_current(m, MODEL_COL_HOST, inv, count_rows(m, NULL));
