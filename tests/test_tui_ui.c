@@ -567,7 +567,7 @@ test_help_and_quit(void **state)
 	char *s = key1(e, '?');
 
 	assert_non_null(strstr(s, "move up"));
-	assert_non_null(strstr(s, "filter by host"));
+	assert_non_null(strstr(s, "filter: host:NAME"));
 	free(s);
 	s = key1(e, ' ');
 	assert_non_null(strstr(s, "PROGRESS"));
