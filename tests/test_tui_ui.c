@@ -271,29 +271,55 @@ test_action_failure(void **state)
 	env_free(e);
 }
 
-/* Tag all shown, then one bulk action: one confirmation counting jobs and hosts. */
+/*
+ * Tag all shown, then one bulk action: one confirmation counting jobs and
+ * hosts, which leaves out the tagged job of the failing host (ws10) and says
+ * so; the status line counts the outcomes and points at the operations view.
+ */
 static void
 test_bulk(void **state)
 {
-	struct env *e = env_new(24, 80, false);
+	struct env *e = env_new(24, 200, false);
 	char *s;
 
 	s = key1(e, '*');
 	assert_non_null(strstr(s, "tagged 4"));
 	free(s);
 	s = key1(e, 'x');
-	assert_non_null(strstr(s, "cancel 4 jobs on 3 hosts?"));
+	assert_non_null(strstr(s, "cancel 3 jobs on 2 hosts?"));
+	assert_non_null(strstr(s, "1 more job on 1 failing host"));
+	assert_non_null(strstr(s, "a includes them"));
 	free(s);
 	free(key1(e, 'y'));
-	assert_int_equal(e->nreqs, 4);
-	for (size_t i = 0; i < 4; i++)
-		answer(e, i, i != 2, "access denied");
+	assert_int_equal(e->nreqs, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(e->reqs[i]->host != 2);
+		answer(e, i, i != 1, "access denied");
+	}
 	s = keys(e, NULL);
-	assert_non_null(strstr(s, "cancel 4 jobs on 3 hosts: 3 ok, 1 failed"));
+	assert_non_null(strstr(s, "cancel 3 jobs on 2 hosts: 2 ok, 1 failed \u2014 o to see them"));
 	free(s);
 	s = key1(e, 'U');
 	assert_non_null(strstr(s, "jobs untagged"));
 	free(s);
+	env_free(e);
+}
+
+/* In the bulk confirmation, 'a' includes the jobs of the failing host that were left out. */
+static void
+test_bulk_include_stale(void **state)
+{
+	struct env *e = env_new(24, 200, false);
+	char *s;
+
+	(void)state;
+	free(key1(e, '*'));
+	free(key1(e, 's'));
+	s = key1(e, 'a');
+	assert_non_null(strstr(s, "suspend 4 jobs on 3 hosts: sent"));
+	free(s);
+	assert_int_equal(e->nreqs, 4);
+	assert_int_equal(e->reqs[3]->host, 2);
 	env_free(e);
 }
 
@@ -727,6 +753,7 @@ main(void)
 		cmocka_unit_test(test_cancel_flow),
 		cmocka_unit_test(test_action_failure),
 		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_bulk_include_stale),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_detail_no_error),

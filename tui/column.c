@@ -33,15 +33,12 @@ static void
 column_text_state(char *buf, size_t len, const struct model *m, const struct model_row *row,
     int64_t now)
 {
-	char clock[FMT_BUFSZ];
-
+	/* A stale row keeps its last known state (the gutter and its colour mark it stale). */
 	(void)now;
 	if (row->pending > 0)
 		snprintf(buf, len, "pending %s", action_kind_name(row->pending_kind));
 	else if (row->vanished)
 		snprintf(buf, len, "gone");
-	else if (model_row_stale(m, row))
-		snprintf(buf, len, "stale %s", fmt_clock(clock, sizeof clock, model_row_stale_since(m, row)));
 	else
 		snprintf(buf, len, "%s", bits_state_name(model_row_state(row)));
 }

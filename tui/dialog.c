@@ -36,6 +36,7 @@ struct dialog {
 	size_t	 nfields;
 	size_t	 focus;			/* form: a field, or nfields for the choice */
 	bool	 yes;			/* confirm: Yes has the focus */
+	bool	 all;			/* confirm: 'a' answers 2 (yes, and include the rest) */
 	dialog_done_fn done;
 	dialog_changed_fn changed;
 	dialog_check_fn check;
@@ -320,6 +321,9 @@ dialog_key_confirm(struct dialog *d, struct ui *ui, int key)
 	case 'y':
 	case 'Y':
 		return dialog_finish(d, ui, 1);
+	case 'a':
+	case 'A':
+		return d->all ? dialog_finish(d, ui, 2) : UI_HANDLED;
 	case 'n':
 	case 'N':
 	case 27:
@@ -508,6 +512,16 @@ dialog_confirm(const char *title, const char *question, dialog_done_fn done, voi
 	d->question = xstrdup(question);
 	d->yes = false;		/* No by default */
 	return &d->base;
+}
+
+/* A Yes/No question where 'a' answers 2: yes, and include what was left out. */
+struct screen *
+dialog_confirm_all(const char *title, const char *question, dialog_done_fn done, void *arg)
+{
+	struct screen *s = dialog_confirm(title, question, done, arg);
+
+	((struct dialog *)s)->all = true;
+	return s;
 }
 
 /* One labelled text field in a box. */

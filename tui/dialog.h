@@ -30,6 +30,9 @@ typedef char *(*dialog_check_fn)(struct ui *ui, void *arg, int choice, char *con
 
 struct screen *dialog_confirm(const char *title, const char *question, dialog_done_fn done,
     void *arg);
+/* A confirmation where 'a' answers 2 (yes, including what the question says was left out). */
+struct screen *dialog_confirm_all(const char *title, const char *question, dialog_done_fn done,
+    void *arg);
 struct screen *dialog_input(const char *title, const char *label, const char *initial,
     dialog_done_fn done, void *arg);
 /* One line at the bottom of the body; changed() runs on every edit. */

@@ -21,7 +21,7 @@ static const char *const help_legend[][2] = {
 	{ "*", "tagged: actions apply to every tagged job" },
 	{ "+", "new job (highlighted for a few seconds)" },
 	{ "!", "an action on this job is in flight (STATE says which)" },
-	{ "~", "stale: the host stopped answering; STATE shows the time of its last good poll" },
+	{ "~", "stale: the host stopped answering; the row keeps its last known state (bulk actions leave it out unless a)" },
 	{ "-", "gone: the job left the queue (dimmed for a while, then dropped)" },
 };
 

@@ -30,7 +30,7 @@ newjob_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	req->remote_url = xstrdup(texts[1]);
 	req->local_file = xstrdup(texts[2]);
 	req->type = (unsigned)choice;
-	actions_submit_create(ui->actions, ui->model, req);
+	actions_submit_create(ui->actions, ui->model, req, ui_now_wall(ui));
 	ui_status(ui, false, "create '%s' on %s: sent", texts[0], model_host(ui->model, host)->name);
 }
 

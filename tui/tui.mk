@@ -2,11 +2,12 @@
 ## its themes, and its tests. Only tui/ includes curses; tui/model*.c and
 ## tui/fmt.c stay curses-free so they are unit-tested without a terminal.
 noinst_LIBRARIES += libtui.a
-libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS)
+libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(JSONC_CFLAGS)
 libtui_a_SOURCES = \
 	tui/fmt.c tui/fmt.h \
 	tui/model.c tui/model.h tui/model_view.c tui/model_row.c tui/model_impl.h \
 	tui/filter.c tui/filter.h \
+	tui/ops.c tui/ops.h \
 	tui/actions.c tui/actions.h \
 	tui/keymap.c tui/keymap.h \
 	tui/text.c tui/text.h \
@@ -31,7 +32,7 @@ dist_themes_DATA += \
 	themes/mono.theme \
 	themes/solarized-dark.theme
 
-TUI_TEST_LIBS = libtui.a libbitstop.a $(NCURSES_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
+TUI_TEST_LIBS = libtui.a libbitstop.a $(NCURSES_LIBS) $(JSONC_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 noinst_HEADERS += tests/tui_fixture.h
 
 check_PROGRAMS += tests/test_tui_model

@@ -251,14 +251,16 @@ ui_confirm_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	struct actions_plan *plan = arg;
 
 	(void)texts;
-	if (ui == NULL || choice != 1) {
+	if (ui == NULL || (choice != 1 && choice != 2)) {
 		if (ui != NULL)
 			ui_status(ui, false, "not sent: %s", plan->what);
 		actions_plan_free(plan);
 		return;
 	}
+	if (choice == 2)
+		actions_plan_include_stale(plan, ui->model);
 	ui_status(ui, false, "%s: sent", plan->what);
-	actions_submit(ui->actions, ui->model, plan);
+	actions_submit(ui->actions, ui->model, plan, ui_now_wall(ui));
 	ui->dirty |= UI_BODY;
 }
 
@@ -279,11 +281,12 @@ ui_act(struct ui *ui, enum action_kind kind, enum actions_pri how, unsigned pri,
 		return;
 	}
 	if (plan->confirm) {
-		ui_push(ui, dialog_confirm("Confirm", plan->question, ui_confirm_done, plan));
+		ui_push(ui, plan->nstale > 0 ? dialog_confirm_all("Confirm", plan->question, ui_confirm_done, plan) :
+		    dialog_confirm("Confirm", plan->question, ui_confirm_done, plan));
 		return;
 	}
 	ui_status(ui, false, "%s: sent", plan->what);
-	actions_submit(ui->actions, ui->model, plan);
+	actions_submit(ui->actions, ui->model, plan, ui_now_wall(ui));
 	ui->dirty |= UI_BODY;
 }
 
