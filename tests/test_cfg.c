@@ -238,7 +238,7 @@ test_unknown_key_warning(void **state)
 	    "groups = ( { name = \"g\"; hosts = [ \"a\" ]; color = 1; } );\n");
 	assert_int_equal(cfg->nwarnings, 3);
 	assert_string_equal(cfg->warnings[0], "t.conf:2: unknown key 'colour' (expected one of "
-	    "version, refresh, theme, readonly, audit_log, defaults, groups, hosts)");
+	    "version, refresh, theme, readonly, audit_log, stall_after, defaults, groups, hosts)");
 	assert_string_equal(cfg->warnings[1], "t.conf:4: unknown key 'timout' (expected one of "
 	    "user, auth, scheme, port, verify_tls, cacert, timeout, password_command, password, "
 	    "allow_unencrypted, readonly)");

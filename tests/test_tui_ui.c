@@ -132,6 +132,21 @@ env_new(int lines, int cols, bool readonly)
 	ui_snapshot(e->ui, fix_snap(1, 1, T0, jobs1, 1));
 	ui_snapshot(e->ui, fix_snap(2, 1, T0 - 60000, jobs2, 1));
 	ui_snapshot(e->ui, fix_snap_err(2, 2, T0, T0 - 60000, HOSTERR_TIMEOUT, "no answer in 15 s"));
+	/* The job in ERROR had its code asked in the background: answer, then start clean. */
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(e->reqs[0]->kind, ACTION_GET_ERROR);
+	assert_string_equal(e->reqs[0]->job_id, "{B1}");
+	{
+		struct action_result *res = action_result_new(e->reqs[0]);
+
+		res->ok = true;
+		res->has_error_info = true;
+		res->error_info.error_code = 0x80190194;
+		ui_result(e->ui, res);
+		action_result_free(res);
+	}
+	action_req_free(e->reqs[0]);
+	e->nreqs = 0;
 	ui_render(e->ui);
 	return e;
 }
@@ -182,6 +197,15 @@ key1(struct env *e, int k)
 	int ks[2] = { k, 0 };
 
 	return keys(e, ks);
+}
+
+/* Type a string, key by key ('\r' for Enter), and return the screen. */
+static char *
+type(struct env *e, const char *str)
+{
+	for (; str[1] != '\0'; str++)
+		ui_key(e->ui, (unsigned char)*str);
+	return key1(e, (unsigned char)*str);
 }
 
 /* Answer request i (ok or not). */
@@ -301,6 +325,24 @@ test_bulk(void **state)
 	free(s);
 	s = key1(e, 'U');
 	assert_non_null(strstr(s, "jobs untagged"));
+	free(s);
+	env_free(e);
+}
+
+/* The ERROR column shows the short name of the code GetError gave; code: filters on it. */
+static void
+test_error_column(void **state)
+{
+	struct env *e = env_new(50, 200, false);
+	char *s = keys(e, NULL);
+
+	(void)state;
+	assert_non_null(strstr(s, "ERROR"));
+	assert_non_null(strstr(s, "HTTP_404"));
+	free(s);
+	s = type(e, "/code:http_404\r");
+	assert_non_null(strstr(s, "gamma"));
+	assert_null(strstr(s, "alpha"));
 	free(s);
 	env_free(e);
 }
@@ -754,6 +796,7 @@ main(void)
 		cmocka_unit_test(test_action_failure),
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_bulk_include_stale),
+		cmocka_unit_test(test_error_column),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_detail_no_error),

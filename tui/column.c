@@ -39,6 +39,8 @@ column_text_state(char *buf, size_t len, const struct model *m, const struct mod
 		snprintf(buf, len, "pending %s", action_kind_name(row->pending_kind));
 	else if (row->vanished)
 		snprintf(buf, len, "gone");
+	else if (model_row_stalled(m, row))
+		snprintf(buf, len, "STALLED");
 	else
 		snprintf(buf, len, "%s", bits_state_name(model_row_state(row)));
 }
@@ -132,6 +134,19 @@ column_text_err(char *buf, size_t len, const struct model *m, const struct model
 	(void)m;
 	(void)now;
 	snprintf(buf, len, "%llu", (unsigned long long)column_u64(&row->job->transient_error_count, 0));
+}
+
+/* ERROR: the short name of the job's error code (GetError), "..." while it is asked. */
+static void
+column_text_error(char *buf, size_t len, const struct model *m, const struct model_row *row,
+    int64_t now)
+{
+	(void)m;
+	(void)now;
+	if (row->err == MODEL_ERR_KNOWN)
+		fmt_hresult_short(buf, len, row->err_code);
+	else if (row->err == MODEL_ERR_FETCHING)
+		snprintf(buf, len, "...");
 }
 
 /* AGE: time since the job was created. */
@@ -239,6 +254,14 @@ column_key_err(const struct model *m, const struct model_row *row, struct column
 {
 	(void)m;
 	k->num = (double)column_u64(&row->job->transient_error_count, 0);
+}
+
+/* ERROR key: the short name (jobs without a known code sort first). */
+static void
+column_key_error(const struct model *m, const struct model_row *row, struct column_key *k)
+{
+	(void)m;
+	k->num = row->err == MODEL_ERR_KNOWN ? (double)row->err_code : -1;
 }
 
 /* AGE key: creation time ascending (older first). */

@@ -38,6 +38,7 @@ enum column_align {
 	X(MODEL_COL_ETA, "ETA", 6, COLUMN_RIGHT, 70, false, column_text_eta, column_key_eta) \
 	X(MODEL_COL_FILES, "FILES", 7, COLUMN_RIGHT, 30, true, column_text_files, column_key_files) \
 	X(MODEL_COL_ERR, "ERR", 3, COLUMN_RIGHT, 50, true, column_text_err, column_key_err) \
+	X(MODEL_COL_ERROR, "ERROR", 14, COLUMN_LEFT, 60, false, column_text_error, column_key_error) \
 	X(MODEL_COL_AGE, "AGE", 4, COLUMN_RIGHT, 20, false, column_text_age, column_key_age) \
 	X(MODEL_COL_OWNER, "OWNER", 20, COLUMN_LEFT, 10, false, column_text_owner, column_key_owner) \
 	X(MODEL_COL_NAME, "NAME", COLUMN_FLEX, COLUMN_LEFT, COLUMN_NEVER, false, column_text_name, column_key_name)

@@ -62,7 +62,11 @@ status_draw_header(WINDOW *w, const struct status_header *h, const struct theme 
 	if (h->sum.hosts_polling > 0)
 		strbuf_addf(&sb, ", %zu polling", h->sum.hosts_polling);
 	strbuf_addf(&sb, "  every %.1fs", h->refresh);
-	text_add(w, 0, x, sb.s, hdr);
+	x = text_add(w, 0, x, sb.s, hdr);
+	if (h->wrong != NULL) {
+		x = text_add(w, 0, x, "  ", hdr);
+		text_add(w, 0, x, h->wrong, theme_attr(t, THEME_HEADER_MARKER));
+	}
 
 	/* Line 2: rate, then what narrows the view (short, so it survives 80 columns),
 	 * then the per-state counts. */
@@ -83,7 +87,13 @@ status_draw_header(WINDOW *w, const struct status_header *h, const struct theme 
 		if (h->sum.per_state[s] > 0)
 			strbuf_addf(&sb, "%s%zu %s", n++ == 0 ? ": " : ", ", h->sum.per_state[s],
 			    status_state_words[s]);
-	text_add(w, 1, x, sb.s, hdr);
+	x = text_add(w, 1, x, sb.s, hdr);
+	if (h->sum.stalled > 0) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%zu STALLED", h->sum.stalled);
+		x = text_add(w, 1, x, ", ", hdr);
+		text_add(w, 1, x, sb.s, theme_attr(t, THEME_HEADER_MARKER));
+	}
 	strbuf_done(&sb);
 }
 

@@ -27,6 +27,7 @@ struct status_header {
 	const char *audit_problem;	/* non-NULL: actions refused because of the audit log */
 	size_t	 tagged;
 	const char *filter;
+	const char *wrong;	/* one line of what is wrong ("12 jobs in ERROR: HTTP_404 x9, ..."), or NULL */
 	const char *view;	/* "jobs", "hosts", "detail", "help" */
 };
 

@@ -8,6 +8,7 @@ libtui_a_SOURCES = \
 	tui/model.c tui/model.h tui/model_view.c tui/model_row.c tui/model_impl.h \
 	tui/filter.c tui/filter.h \
 	tui/ops.c tui/ops.h \
+	tui/errfetch.c tui/errfetch.h \
 	tui/actions.c tui/actions.h \
 	tui/keymap.c tui/keymap.h \
 	tui/text.c tui/text.h \

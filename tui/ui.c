@@ -13,6 +13,7 @@
 #include "src/snapshot.h"
 #include "src/xalloc.h"
 #include "tui/dialog.h"
+#include "tui/errfetch.h"
 #include "tui/help.h"
 #include "tui/status.h"
 
@@ -78,9 +79,12 @@ ui_new(struct app *app, const struct ui_backend *backend, bool color)
 	ui->model = ui_model_new(app);
 	ui->theme = theme_new();
 	ui->actions = actions_new(backend->submit, backend->arg);
+	ui->errfetch = errfetch_new(backend->submit, backend->arg);
 	ui->policy.cfg = app->cfg;
 	ui->policy.readonly = app->readonly;
 	ui_set_grace(ui);
+	if (app->cfg != NULL && app->cfg->stall_after > 0)
+		model_set_stall(ui->model, (int64_t)(app->cfg->stall_after * 1000.0));
 	ui->dirty = UI_ALL;
 	ui_set_theme(ui, color ? (app->theme != NULL ? app->theme : "default") : "mono");
 	if (app->audit == NULL) {
@@ -115,6 +119,7 @@ ui_free(struct ui *ui)
 	if (ui->footer != NULL)
 		delwin(ui->footer);
 	actions_free(ui->actions);
+	errfetch_free(ui->errfetch);
 	model_free(ui->model);
 	theme_free(ui->theme);
 	free(ui->status);
@@ -408,8 +413,12 @@ ui_mouse(struct ui *ui, const MEVENT *ev)
 void
 ui_snapshot(struct ui *ui, struct host_snapshot *snap)
 {
-	if (model_apply(ui->model, snap, time_mono_ms()))
+	size_t host = snap != NULL ? snap->host : 0;
+
+	if (model_apply(ui->model, snap, time_mono_ms())) {
 		ui->dirty |= UI_BODY | UI_HEADER;
+		errfetch_host(ui->errfetch, ui->model, host);
+	}
 }
 
 /* Fold an action result into its batch, or hand it to the screen that asked. */
@@ -419,6 +428,10 @@ ui_result(struct ui *ui, const struct action_result *res)
 	char *msg = NULL;
 	bool failed;
 
+	if (errfetch_on_result(ui->errfetch, ui->model, res)) {
+		ui->dirty |= UI_BODY | UI_HEADER;
+		return;
+	}
 	if (actions_on_result(ui->actions, ui->model, res, &msg, &failed)) {
 		if (msg != NULL)
 			ui_status(ui, failed, "%s", msg);

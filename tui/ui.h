@@ -77,6 +77,7 @@ struct ui {
 	struct model *model;
 	struct theme *theme;
 	struct actions *actions;
+	struct errfetch *errfetch;	/* GetError in the background for jobs in error */
 	struct actions_policy policy;
 	bool	 color;			/* the terminal shows colours and they are wanted */
 
