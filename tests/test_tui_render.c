@@ -331,7 +331,7 @@ test_header_footer(void **state)
 	assert_non_null(strstr(l1, "filter \"ws0\""));
 	free(l0);
 	free(l1);
-	status_draw_footer(fw, hints, "cancel 'x' on ws01: ok", false, e->t);
+	status_draw_footer(fw, hints, NULL, false, "cancel 'x' on ws01: ok", false, e->t);
 	l0 = tui_line(fw, 0);
 	l1 = tui_line(fw, 1);
 	assert_string_equal(l0, "?Help qQuit");

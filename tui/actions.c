@@ -302,6 +302,8 @@ actions_submit(struct actions *a, struct model *m, struct actions_plan *plan, in
 	struct ops_op *op = ops_begin(a->ops, plan->kind, plan->what, now_wall);
 
 	op->audit_op = ops_audit_id(a->ops);
+	op->priority = plan->pri;
+	op->how = plan->how;
 	for (size_t i = 0; i < plan->nreqs; i++) {
 		struct action_req *req = plan->reqs[i];
 

@@ -11,6 +11,7 @@
 #include "tui/dialog.h"
 #include "tui/hostview.h"
 #include "tui/newjob.h"
+#include "tui/opsview.h"
 #include "tui/table.h"
 #include "tui/ui.h"
 
@@ -32,7 +33,7 @@ struct jobs_screen {
 
 static const enum keymap_action jobs_hints[] = {
 	KA_HELP, KA_FILTER, KA_SORT, KA_TAG, KA_PRI_PICK, KA_RESUME, KA_SUSPEND, KA_CANCEL,
-	KA_NEW, KA_DETAIL, KA_HOSTS, KA_QUIT, KA_NONE
+	KA_NEW, KA_DETAIL, KA_HOSTS, KA_OPS, KA_WRONG, KA_QUIT, KA_NONE
 };
 
 /* Rows of the body that show jobs. */
@@ -246,6 +247,7 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 	const char *titles[MODEL_COL_COUNT];
 	struct model_row *row = jobs_selected(&js->base, ui);
 	struct screen *scr;
+	char *why;
 
 	switch (a) {
 	case KA_DETAIL:
@@ -271,11 +273,20 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 		    jobs_pick_sort_done, NULL));
 		return UI_HANDLED;
 	case KA_PRI_PICK:
+		if ((why = ui_refusal(ui)) != NULL) {
+			/* Refused before the picker opens, not after a choice. */
+			ui_status(ui, true, "%s", why);
+			free(why);
+			return UI_HANDLED;
+		}
 		ui_push(ui, dialog_pick("Priority", pris, 4, row != NULL && row->job->priority.p == BITS_SET ?
 		    (size_t)row->job->priority.v : BITS_PRIORITY_NORMAL, jobs_pick_priority_done, NULL));
 		return UI_HANDLED;
 	case KA_HOSTS:
 		ui_push(ui, hostview_new());
+		return UI_HANDLED;
+	case KA_OPS:
+		ui_push(ui, opsview_new());
 		return UI_HANDLED;
 	case KA_NEW:
 		jobs_new_job(ui);

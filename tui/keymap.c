@@ -48,6 +48,16 @@ keymap_job_action(enum keymap_action action, enum action_kind *kind, enum action
 	return true;
 }
 
+/* Does the key send an action? */
+bool
+keymap_is_action_key(enum keymap_action action)
+{
+	enum action_kind kind;
+	enum actions_pri how;
+
+	return keymap_job_action(action, &kind, &how) || action == KA_NEW || action == KA_PRI_PICK;
+}
+
 /* First word of the keys label: what the footer shows before the hint. */
 const char *
 keymap_hint_key(enum keymap_action action)

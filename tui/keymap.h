@@ -51,6 +51,9 @@
 	X(KA_NEW, "n", "new download job on the selected host", "New", 'n', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_ERROR, "e", "show the job's error (GetError)", "Error", 'e', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_HOSTS, "h", "host view / job view", "Hosts", 'h', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
+	X(KA_OPS, "o", "operations: every action sent, its state and results per job", "Ops", 'o', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
+	X(KA_WRONG, "w", "what's wrong: failing jobs and hosts in groups", "Wrong", 'w', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
+	X(KA_NEXT_FAIL, "f", "host view: the next failing host", NULL, 'f', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_REFRESH, "R F5", "refresh now", NULL, 'R', KF(KEY_F(5)), 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_PAUSE, "Z", "pause / resume polling", NULL, 'Z', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
 	X(KA_DELAY, "d", "set the refresh interval", NULL, 'd', 0, 0, KEYMAP_NO_ACTION, ACTIONS_PRI_SET) \
@@ -82,6 +85,8 @@ enum keymap_action keymap_lookup(int key);
 const struct keymap_entry *keymap_entry(enum keymap_action action);
 /* The job action a key action sends (kind, and how for priority); false for none. */
 bool keymap_job_action(enum keymap_action action, enum action_kind *kind, enum actions_pri *how);
+/* Does the key send an action (a job action, a new job, the priority picker)? */
+bool keymap_is_action_key(enum keymap_action action);
 /* The first key of an action as shown in the footer ("x", "F1", "Enter"). */
 const char *keymap_hint_key(enum keymap_action action);
 

@@ -56,7 +56,8 @@ struct ops_op {
 	char	*name;		/* "cancel 37 jobs on 12 hosts" */
 	char	*audit_op;	/* the "op" of its audit lines */
 	enum action_kind kind;
-	unsigned priority;	/* ACTION_PRIORITY: the priority set (when one for all) */
+	unsigned priority;	/* ACTION_PRIORITY: the priority set (how == 0) */
+	unsigned how;		/* ACTION_PRIORITY: enum actions_pri */
 	enum ops_state state;
 	bool	 has_more_data;	/* ended, and its results were not looked at */
 	bool	 past;		/* read back from the audit log */

@@ -99,10 +99,14 @@ status_draw_header(WINDOW *w, const struct status_header *h, const struct theme 
 
 /* Draw the footer. */
 void
-status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *msg, bool error,
-    const struct theme *t)
+status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *text_hints,
+    bool no_actions, const char *msg, bool error, const struct theme *t)
 {
-	int width = getmaxx(w), x = 0;
+	int width = getmaxx(w), x = 0, quit_w;
+	bool has_quit = false;
+
+	for (size_t i = 0; hints != NULL && hints[i] != KA_NONE; i++)
+		has_quit |= hints[i] == KA_QUIT;
 
 	if (getmaxy(w) < 2) {
 		/* One line only: the status wins over the hints. */
@@ -111,10 +115,18 @@ status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *msg, 
 		return;
 	}
 	text_blank(w, 0, 0, width, theme_attr(t, THEME_FOOTER));
-	for (size_t i = 0; hints != NULL && hints[i] != KA_NONE && x < width; i++) {
+	if (text_hints != NULL)
+		text_put(w, 0, 0, width, text_hints, TEXT_LEFT, theme_attr(t, THEME_FOOTER));
+	/* Quit is drawn last and always fits: the others give way to it. */
+	quit_w = text_width(keymap_hint_key(KA_QUIT)) + text_width(keymap_entry(KA_QUIT)->hint);
+	for (size_t i = 0; text_hints == NULL && hints != NULL && hints[i] != KA_NONE && x < width; i++) {
 		const struct keymap_entry *e = keymap_entry(hints[i]);
+		int need;
 
-		if (e == NULL || e->hint == NULL)
+		if (e == NULL || e->hint == NULL || (no_actions && keymap_is_action_key(hints[i])))
+			continue;
+		need = text_width(keymap_hint_key(hints[i])) + text_width(e->hint) + 1;
+		if (hints[i] != KA_QUIT && has_quit && x + need + quit_w > width)
 			continue;
 		x = text_add(w, 0, x, keymap_hint_key(hints[i]), theme_attr(t, THEME_FOOTER_KEY));
 		x = text_add(w, 0, x, e->hint, theme_attr(t, THEME_FOOTER));

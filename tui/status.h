@@ -34,10 +34,12 @@ struct status_header {
 /* Draw the two header lines into w (its first two lines). */
 void status_draw_header(WINDOW *w, const struct status_header *h, const struct theme *t);
 /*
- * Draw the footer: key hints for `hints` (ended by KA_NONE) on line 0, the
- * status message on line 1 (error tone when error is true).
+ * Draw the footer: key hints for `hints` (ended by KA_NONE), or text_hints
+ * when not NULL ("y Yes  n No ..."), on line 0, the status message on line 1
+ * (error tone when error is true). no_actions leaves out the keys that send
+ * actions (read-only). Quit always keeps its place at the end.
  */
-void status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *msg, bool error,
-    const struct theme *t);
+void status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *text_hints,
+    bool no_actions, const char *msg, bool error, const struct theme *t);
 
 #endif

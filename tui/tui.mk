@@ -9,6 +9,9 @@ libtui_a_SOURCES = \
 	tui/filter.c tui/filter.h \
 	tui/ops.c tui/ops.h \
 	tui/errfetch.c tui/errfetch.h \
+	tui/opslog.c tui/opslog.h \
+	tui/list.c tui/list.h \
+	tui/opsview.c tui/opsview.h \
 	tui/actions.c tui/actions.h \
 	tui/keymap.c tui/keymap.h \
 	tui/text.c tui/text.h \

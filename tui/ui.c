@@ -14,6 +14,7 @@
 #include "src/xalloc.h"
 #include "tui/dialog.h"
 #include "tui/errfetch.h"
+#include "tui/opslog.h"
 #include "tui/help.h"
 #include "tui/status.h"
 
@@ -66,6 +67,26 @@ ui_set_grace(struct ui *ui)
 	model_set_grace(ui->model, iv > 3000 ? iv : 3000, 2 * iv > 6000 ? 2 * iv : 6000);
 }
 
+/* Operations of earlier runs shown in the operations view. */
+#define UI_PAST_OPS 20
+
+/* Read the operations of earlier runs back from the audit log (problems are not fatal). */
+static void
+ui_load_past_ops(struct ui *ui)
+{
+	const struct config *cfg = ui->app->cfg;
+	char *path, *cause = NULL;
+
+	if (cfg == NULL)
+		return;
+	path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : audit_default_path();
+	if (opslog_load(actions_ops(ui->actions), path, UI_PAST_OPS, &cause) != 0) {
+		ui_status(ui, true, "operations of earlier runs not shown: %s", cause);
+		free(cause);
+	}
+	free(path);
+}
+
 /* Set up the UI over app: model, theme, actions, the job table at the bottom. */
 struct ui *
 ui_new(struct app *app, const struct ui_backend *backend, bool color)
@@ -80,6 +101,7 @@ ui_new(struct app *app, const struct ui_backend *backend, bool color)
 	ui->theme = theme_new();
 	ui->actions = actions_new(backend->submit, backend->arg);
 	ui->errfetch = errfetch_new(backend->submit, backend->arg);
+	ui_load_past_ops(ui);
 	ui->policy.cfg = app->cfg;
 	ui->policy.readonly = app->readonly;
 	ui_set_grace(ui);
@@ -527,8 +549,11 @@ ui_render(struct ui *ui)
 	if (d & (UI_BODY | UI_CURSOR))
 		ui_render_body(ui, (d & UI_BODY) != 0);
 	if ((d & UI_FOOTER) && ui->footer != NULL) {
-		status_draw_footer(ui->footer, ui_top(ui)->ops->hints, ui->status, ui->status_error,
-		    ui->theme);
+		struct screen *top = ui_top(ui);
+
+		status_draw_footer(ui->footer, top->ops->hints,
+		    top->ops->footer != NULL ? top->ops->footer(top, ui) : NULL, ui->app->readonly,
+		    ui->status, ui->status_error, ui->theme);
 		wnoutrefresh(ui->footer);
 	}
 	doupdate();

@@ -51,6 +51,8 @@ struct screen_ops {
 	int	(*mouse)(struct screen *s, struct ui *ui, const MEVENT *ev, int y, int x);
 	/* Optional: an action result no one else claimed (GetError). */
 	int	(*on_result)(struct screen *s, struct ui *ui, const struct action_result *res);
+	/* Optional: the footer's key hints as text, when they depend on the state (else hints). */
+	const char *(*footer)(struct screen *s, struct ui *ui);
 	/* Optional: called once per loop; UI_* bits when time changed what it shows. */
 	int	(*tick)(struct screen *s, struct ui *ui);
 	void	(*free)(struct screen *s);
