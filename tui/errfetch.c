@@ -9,7 +9,7 @@
 #include "tui/model.h"
 
 /* GetError requests in flight at most: the answers are small, the hosts are busy. */
-#define ERRFETCH_MAX 16
+#define ERRFETCH_MAX 32
 /* BG_E_ERROR_INFORMATION_UNAVAILABLE: the job has no error to report. */
 #define ERRFETCH_NO_INFO 0x8020000Fu
 
@@ -24,6 +24,7 @@ struct errfetch {
 	void	*arg;
 	struct errfetch_req inflight[ERRFETCH_MAX];
 	size_t	 n;
+	size_t	 next_host;	/* where errfetch_pump() goes on */
 };
 
 /* New fetcher. */
@@ -70,6 +71,19 @@ errfetch_host(struct errfetch *ef, struct model *m, size_t host)
 		model_set_row_error(m, host, row->id, MODEL_ERR_FETCHING, 0);
 		ef->inflight[ef->n].id = ef->submit(ef->arg, req);
 		ef->n++;
+	}
+}
+
+/* Fill the free places, host after host from where the last call stopped. */
+void
+errfetch_pump(struct errfetch *ef, struct model *m)
+{
+	size_t n = model_nhosts(m);
+
+	for (size_t i = 0; i < n && ef->n < ERRFETCH_MAX; i++) {
+		errfetch_host(ef, m, ef->next_host);
+		if (ef->n < ERRFETCH_MAX)
+			ef->next_host = (ef->next_host + 1) % n;
 	}
 }
 

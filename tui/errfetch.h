@@ -21,6 +21,8 @@ struct errfetch *errfetch_new(actions_submit_fn submit, void *arg);
 void errfetch_free(struct errfetch *ef);
 /* Ask for the codes of host's jobs in an error state not known yet (within the in-flight cap). */
 void errfetch_host(struct errfetch *ef, struct model *m, size_t host);
+/* Fill the free places with jobs of any host, going round the hosts. */
+void errfetch_pump(struct errfetch *ef, struct model *m);
 /* Take a GetError answer to one of ours into the model; false when it is not ours. */
 bool errfetch_on_result(struct errfetch *ef, struct model *m, const struct action_result *res);
 

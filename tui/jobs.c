@@ -12,6 +12,7 @@
 #include "tui/hostview.h"
 #include "tui/newjob.h"
 #include "tui/opsview.h"
+#include "tui/wrongview.h"
 #include "tui/table.h"
 #include "tui/ui.h"
 
@@ -287,6 +288,9 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 		return UI_HANDLED;
 	case KA_OPS:
 		ui_push(ui, opsview_new());
+		return UI_HANDLED;
+	case KA_WRONG:
+		ui_push(ui, wrongview_new());
 		return UI_HANDLED;
 	case KA_NEW:
 		jobs_new_job(ui);

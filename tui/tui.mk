@@ -12,6 +12,8 @@ libtui_a_SOURCES = \
 	tui/opslog.c tui/opslog.h \
 	tui/list.c tui/list.h \
 	tui/opsview.c tui/opsview.h \
+	tui/wrong.c tui/wrong.h \
+	tui/wrongview.c tui/wrongview.h \
 	tui/actions.c tui/actions.h \
 	tui/keymap.c tui/keymap.h \
 	tui/text.c tui/text.h \
