@@ -284,7 +284,7 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 		    (size_t)row->job->priority.v : BITS_PRIORITY_NORMAL, jobs_pick_priority_done, NULL));
 		return UI_HANDLED;
 	case KA_HOSTS:
-		ui_push(ui, hostview_new());
+		ui_push(ui, hostview_new(ui));
 		return UI_HANDLED;
 	case KA_OPS:
 		ui_push(ui, opsview_new());
