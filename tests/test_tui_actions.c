@@ -265,7 +265,7 @@ test_create(void **state)
 	req->display_name = xstrdup("fresh");
 	req->remote_url = xstrdup("http://srv/f.bin");
 	req->local_file = xstrdup("C:\\t\\f.bin");
-	actions_submit_create(e->a, e->m, req, T0);
+	actions_submit_create(e->a, e->m, req, NULL, T0);
 	assert_int_equal(actions_in_flight(e->a), 1);
 	res = result_for(e->poller.reqs[0], true, NULL);
 	free(res->job_id);

@@ -577,7 +577,7 @@ test_new_job(void **state)
 {
 	struct env *e = env_new(24, 80, false);
 	int form[] = { 'n', 'n', 'j', '\t', 'h', 't', 't', 'p', ':', '/', '/', 's', '/', 'f', '\t',
-		'C', ':', '\\', 'f', ENTER, ENTER, 0 };
+		'C', ':', '\\', 'f', ENTER, ENTER, ENTER, ENTER, 0 };
 	struct action_result *res;
 	char *s = key1(e, 'n');
 
@@ -604,6 +604,77 @@ test_new_job(void **state)
 	assert_non_null(strstr(s, "create 'nj' on ws01: ok"));
 	free(s);
 	assert_int_equal(e->nreqs, 1);	/* the poller's create resumes the job itself */
+	env_free(e);
+}
+
+/*
+ * The new-job form: a bad URL or a relative path is refused in the form,
+ * naming the field and keeping what was typed; priority and "start suspended"
+ * are sent once the job exists; the cursor lands on the new job, whose TYPE
+ * the table shows.
+ */
+static void
+test_new_job_form(void **state)
+{
+	struct env *e = env_new(50, 200, false);
+	struct fix_job fresh = { "{NEW}", "nj", "CONTOSO\\me", BITS_STATE_SUSPENDED, BITS_PRIORITY_HIGH,
+	    10, 0, 1, 0, 0, 1 };
+	struct action_result *res;
+	char *s;
+
+	(void)state;
+	s = type(e, "nnj\tftp://s/f\tC:\\f\r\r\r\r");
+	assert_non_null(strstr(s, "Remote URL: must be an http:// or https:// URL"));
+	assert_non_null(strstr(s, "ftp://s/f"));	/* what was typed stays */
+	assert_int_equal(e->nreqs, 0);
+	free(s);
+	/* The cursor is on the URL field: fix it; then the path is refused. */
+	for (int i = 0; i < 9; i++)
+		ui_key(e->ui, 127);
+	s = type(e, "https://s/f\tx");
+	free(s);
+	for (int i = 0; i < 5; i++)
+		ui_key(e->ui, 127);
+	s = type(e, "f.txt\r\r\r\r");
+	assert_non_null(strstr(s, "Local file: must be an absolute Windows path"));
+	assert_int_equal(e->nreqs, 0);
+	free(s);
+	for (int i = 0; i < 5; i++)
+		ui_key(e->ui, 127);
+	ui_key(e->ui, KF(KEY_RIGHT));
+	/* \\server\share\f; Type: upload; Priority: HIGH; Start suspended: yes. */
+	free(type(e, "\\\\srv\\share\\f\t"));
+	ui_key(e->ui, KF(KEY_RIGHT));
+	ui_key(e->ui, '\t');
+	ui_key(e->ui, KF(KEY_LEFT));
+	ui_key(e->ui, '\t');
+	ui_key(e->ui, ' ');
+	free(key1(e, ENTER));
+	assert_int_equal(e->nreqs, 1);
+	assert_string_equal(e->reqs[0]->remote_url, "https://s/f");
+	assert_string_equal(e->reqs[0]->local_file, "\\\\srv\\share\\f");
+	assert_int_equal(e->reqs[0]->type, BITS_TYPE_UPLOAD);
+	res = action_result_new(e->reqs[0]);
+	res->ok = true;
+	free(res->job_id);
+	res->job_id = xstrdup("{NEW}");
+	ui_result(e->ui, res);
+	action_result_free(res);
+	assert_int_equal(e->nreqs, 3);
+	assert_int_equal(e->reqs[1]->kind, ACTION_PRIORITY);
+	assert_int_equal(e->reqs[1]->priority, BITS_PRIORITY_HIGH);
+	assert_string_equal(e->reqs[1]->job_id, "{NEW}");
+	assert_int_equal(e->reqs[2]->kind, ACTION_SUSPEND);
+	for (size_t i = 1; i < 3; i++)
+		answer(e, i, true, NULL);
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "create 'nj' on ws01: ok"));
+	free(s);
+	ui_snapshot(e->ui, fix_snap(0, 2, T0 + 5000, &fresh, 1));
+	s = keys(e, NULL);
+	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{NEW}");
+	assert_non_null(strstr(s, " up "));
+	free(s);
 	env_free(e);
 }
 
@@ -806,6 +877,7 @@ main(void)
 		cmocka_unit_test(test_priority),
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_new_job),
+		cmocka_unit_test(test_new_job_form),
 		cmocka_unit_test(test_hostview),
 		cmocka_unit_test(test_help_and_quit),
 		cmocka_unit_test(test_pause_refresh_delay),

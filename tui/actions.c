@@ -318,7 +318,7 @@ actions_submit(struct actions *a, struct model *m, struct actions_plan *plan, in
 /* Submit a new-job request as an operation of its own. */
 void
 actions_submit_create(struct actions *a, const struct model *m, struct action_req *req,
-    int64_t now_wall)
+    const struct actions_create_then *then, int64_t now_wall)
 {
 	char *what = xasprintf("create '%s' on %s", req->display_name != NULL ? req->display_name : "",
 	    model_host(m, req->host)->name);
@@ -326,7 +326,32 @@ actions_submit_create(struct actions *a, const struct model *m, struct action_re
 
 	free(what);
 	op->audit_op = ops_audit_id(a->ops);
+	op->type = req->type;
+	if (then != NULL) {
+		op->then_priority = then->priority;
+		op->then_suspend = then->suspend;
+	} else {
+		op->then_priority = BITS_PRIORITY_NORMAL;
+	}
 	actions_send(a, m, op, req);
+}
+
+/* The job of a create exists: send what the form asked for it, in the same operation. */
+static void
+actions_create_then(struct actions *a, const struct model *m, struct ops_op *op,
+    const struct action_result *res)
+{
+	struct action_req *req;
+
+	if (op->then_priority != BITS_PRIORITY_NORMAL && op->then_priority < BITS_PRIORITY_COUNT) {
+		req = action_req_new(ACTION_PRIORITY, res->host, res->job_id, res->job_name);
+		req->priority = op->then_priority;
+		actions_send(a, m, op, req);
+	}
+	if (op->then_suspend) {
+		req = action_req_new(ACTION_SUSPEND, res->host, res->job_id, res->job_name);
+		actions_send(a, m, op, req);
+	}
 }
 
 /* The first failed child as "ws03 'beta': access denied" (or just the message for one job). */
@@ -385,6 +410,10 @@ actions_on_result(struct actions *a, struct model *m, const struct action_result
 	if (res->job_id != NULL && res->kind != ACTION_CREATE)
 		model_pending_end(m, res->host, res->job_id,
 		    res->ok && (res->kind == ACTION_CANCEL || res->kind == ACTION_COMPLETE));
+	if (res->kind == ACTION_CREATE && res->ok && res->job_id != NULL) {
+		model_note_type(m, res->host, res->job_id, op->type);
+		actions_create_then(a, m, op, res);
+	}
 	if (ops_on_result(op, c, res, time_wall_ms()))
 		*msg = actions_message(op, failed);
 	return true;

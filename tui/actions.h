@@ -76,9 +76,19 @@ void actions_plan_free(struct actions_plan *plan);
 void actions_plan_include_stale(struct actions_plan *plan, const struct model *m);
 /* Submit every request of the plan as one operation, mark the rows pending, free the plan. */
 void actions_submit(struct actions *a, struct model *m, struct actions_plan *plan, int64_t now_wall);
-/* Submit a new-job request (the poller's create resumes the job after CreateJob). Takes req. */
+/* What to do once a created job exists: its priority (NORMAL: nothing) and suspend it again. */
+struct actions_create_then {
+	unsigned priority;	/* enum bits_priority */
+	bool	 suspend;
+};
+
+/*
+ * Submit a new-job request (the poller's create resumes the job after
+ * CreateJob); once the job exists, `then` (may be NULL) sets its priority and
+ * suspends it, as children of the same operation. Takes req.
+ */
 void actions_submit_create(struct actions *a, const struct model *m, struct action_req *req,
-    int64_t now_wall);
+    const struct actions_create_then *then, int64_t now_wall);
 /* The operations sent from the screen (and read back from the audit log); the tracker's. */
 struct ops *actions_ops(struct actions *a);
 /*

@@ -45,6 +45,17 @@ column_text_state(char *buf, size_t len, const struct model *m, const struct mod
 		snprintf(buf, len, "%s", bits_state_name(model_row_state(row)));
 }
 
+/* TYPE: down or up, for jobs created here (the BITS provider does not list the type). */
+static void
+column_text_type(char *buf, size_t len, const struct model *m, const struct model_row *row,
+    int64_t now)
+{
+	(void)m;
+	(void)now;
+	if (row->type >= 0)
+		snprintf(buf, len, "%s", row->type == BITS_TYPE_DOWNLOAD ? "down" : "up");
+}
+
 /* PRI: the short priority name. */
 static void
 column_text_pri(char *buf, size_t len, const struct model *m, const struct model_row *row,
@@ -194,6 +205,14 @@ column_key_state(const struct model *m, const struct model_row *row, struct colu
 {
 	(void)m;
 	k->num = model_row_state(row);
+}
+
+/* TYPE key: the type, unknown first. */
+static void
+column_key_type(const struct model *m, const struct model_row *row, struct column_key *k)
+{
+	(void)m;
+	k->num = row->type;
 }
 
 /* PRI key: the priority number (absent sorts last). */

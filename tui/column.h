@@ -31,6 +31,7 @@ enum column_align {
 #define MODEL_COLUMNS(X) \
 	X(MODEL_COL_HOST, "HOST", COLUMN_FLEX, COLUMN_LEFT, COLUMN_NEVER, false, column_text_host, column_key_host) \
 	X(MODEL_COL_STATE, "STATE", 15, COLUMN_LEFT, COLUMN_NEVER, false, column_text_state, column_key_state) \
+	X(MODEL_COL_TYPE, "TYPE", 4, COLUMN_LEFT, 15, false, column_text_type, column_key_type) \
 	X(MODEL_COL_PRI, "PRI", 4, COLUMN_LEFT, 75, false, column_text_pri, column_key_pri) \
 	X(MODEL_COL_PROGRESS, "PROGRESS", 16, COLUMN_LEFT, 90, true, column_text_progress, column_key_progress) \
 	X(MODEL_COL_BYTES, "BYTES", 11, COLUMN_RIGHT, 40, true, column_text_bytes, column_key_bytes) \

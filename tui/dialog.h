@@ -42,13 +42,21 @@ struct screen *dialog_prompt(const char *label, const char *initial, dialog_chan
 void dialog_set_check(struct screen *s, dialog_check_fn check);
 struct screen *dialog_pick(const char *title, const char *const *items, size_t n, size_t current,
     dialog_done_fn done, void *arg);
+/* A row of a form's choices: a label, the items, the one chosen at first. */
+struct dialog_choice {
+	const char *label;
+	const char *const *items;
+	size_t	 n;
+	size_t	 initial;
+};
+
 /*
- * A form: ntext labelled text fields, then one choice among nchoices (Left/Right),
- * Tab/Up/Down between fields, Enter on the last field (or ^S) to submit. done's
- * choice is the chosen index; texts[ntext].
+ * A form: ntext labelled text fields (initial texts, or NULL), then rows of
+ * choices (Left/Right/Space), Tab/Up/Down between them, Enter on the last one
+ * (or ^S) to submit. done's choice is the first row's chosen index; texts
+ * holds the ntext fields, then the chosen item of each row.
  */
-struct screen *dialog_form(const char *title, const char *const *labels, size_t ntext,
-    const char *choice_label, const char *const *choices, size_t nchoices, dialog_done_fn done,
-    void *arg);
+struct screen *dialog_form(const char *title, const char *const *labels, const char *const *initial,
+    size_t ntext, const struct dialog_choice *choices, size_t nchoices, dialog_done_fn done, void *arg);
 
 #endif

@@ -74,7 +74,14 @@ jobs_sync(struct jobs_screen *js, struct ui *ui, size_t *n)
 {
 	struct model_row *const *view = model_view(ui->model, n);
 	struct model_row *row = js->key_id != NULL ? model_find(ui->model, js->key_host, js->key_id) : NULL;
+	struct model_row *want = ui->focus_id != NULL ? model_find(ui->model, ui->focus_host, ui->focus_id) : NULL;
 
+	if (want != NULL && want->view_index != SIZE_MAX) {
+		/* A job created here: the cursor lands on it once it shows. */
+		row = want;
+		free(ui->focus_id);
+		ui->focus_id = NULL;
+	}
 	if (row != NULL && row->view_index != SIZE_MAX)
 		js->cursor = row->view_index;
 	else if (js->cursor >= *n)

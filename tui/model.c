@@ -93,6 +93,9 @@ model_free(struct model *m)
 	free(m->host_order[1]);
 	free(m->keys);
 	free(m->host_sum);
+	for (size_t i = 0; i < m->nnotes; i++)
+		free(m->notes[i].id);
+	free(m->notes);
 	free(m);
 }
 
@@ -145,6 +148,38 @@ model_set_row_error(struct model *m, size_t host, const char *id, enum model_err
 	row->err_code = code;
 	row->err_mod = model_u64_or(&row->job->modification_time, 0);
 	m->view_dirty = true;
+}
+
+/* The type of a job created here. */
+void
+model_note_type(struct model *m, size_t host, const char *id, unsigned type)
+{
+	struct model_row *row = model_find(m, host, id);
+
+	if (row != NULL) {
+		row->type = (int)type;
+		return;
+	}
+	m->notes = xreallocarray(m->notes, m->nnotes + 1, sizeof *m->notes);
+	m->notes[m->nnotes].host = host;
+	m->notes[m->nnotes].id = xstrdup(id);
+	m->notes[m->nnotes++].type = type;
+}
+
+/* A new row's type from the notes (and the note dropped), else unknown. */
+static int
+take_type_note(struct model *m, size_t host, const char *id)
+{
+	for (size_t i = 0; i < m->nnotes; i++) {
+		if (m->notes[i].host == host && strcmp(m->notes[i].id, id) == 0) {
+			int type = (int)m->notes[i].type;
+
+			free(m->notes[i].id);
+			m->notes[i] = m->notes[--m->nnotes];
+			return type;
+		}
+	}
+	return -1;
 }
 
 /* JobId of a job ("" when absent). */
@@ -350,6 +385,7 @@ apply_job(struct model *m, struct model_host *h, const struct host_snapshot *sna
 		row->is_new = !first;
 		row->seen_ms = now_mono;
 		row->view_index = SIZE_MAX;
+		row->type = m->nnotes > 0 ? take_type_note(m, snap->host, id) : -1;
 		row_update(row, NULL, job, snap->polled_at_ms, true);
 		*moved = true;
 	}

@@ -55,6 +55,7 @@ struct model_row {
 	enum model_err err;	/* what is known of its error code (GetError) */
 	uint32_t err_code;	/* HRESULT, when err == MODEL_ERR_KNOWN */
 	uint64_t err_mod;	/* the job's modification time when err was fetched */
+	int	 type;		/* enum bits_job_type when known (created here), else -1 */
 	uint64_t mark;		/* model_apply generation that last saw it */
 	size_t	 view_index;	/* position in the view; SIZE_MAX when filtered out */
 };
@@ -93,6 +94,9 @@ void model_set_host_group(struct model *m, size_t host, const char *group);
 /* The error code of (host, id) from GetError: known (code), unavailable, or being fetched. */
 void model_set_row_error(struct model *m, size_t host, const char *id, enum model_err err,
     uint32_t code);
+
+/* The type of a job created here (the BITS provider does not list it); kept until its row comes. */
+void model_note_type(struct model *m, size_t host, const char *id, unsigned type);
 
 /* Take ownership of a host snapshot and update that host's rows. False when ignored. */
 bool model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono);

@@ -147,6 +147,7 @@ ui_free(struct ui *ui)
 	theme_free(ui->theme);
 	free(ui->status);
 	free(ui->wrong_line);
+	free(ui->focus_id);
 	free(ui);
 }
 
@@ -459,6 +460,13 @@ ui_result(struct ui *ui, const struct action_result *res)
 		return;
 	}
 	if (actions_on_result(ui->actions, ui->model, res, &msg, &failed)) {
+		if (res->kind == ACTION_CREATE && res->ok && res->job_id != NULL) {
+			/* The cursor goes to the new job once a poll lists it. */
+			free(ui->focus_id);
+			ui->focus_id = xstrdup(res->job_id);
+			ui->focus_host = res->host;
+			ui->backend.poll_now(ui->backend.arg, (ssize_t)res->host);
+		}
 		if (msg != NULL)
 			ui_status(ui, failed, "%s", msg);
 		free(msg);

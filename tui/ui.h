@@ -97,6 +97,8 @@ struct ui {
 	bool	 quit;
 	int64_t	 fixed_wall_ms;		/* tests: a fixed wall clock; 0 = the real one */
 	int64_t	 tick_second;		/* monotonic second of the last screen tick */
+	size_t	 focus_host;		/* a job to put the cursor on once it shows (created here) */
+	char	*focus_id;		/* owned; NULL for none */
 	char	*wrong_line;		/* the header's "N jobs in ERROR: ..." (owned), or NULL */
 	int64_t	 wrong_at;		/* monotonic ms it was computed */
 };
