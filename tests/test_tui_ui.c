@@ -496,7 +496,7 @@ test_priority(void **state)
 static void
 test_detail(void **state)
 {
-	struct env *e = env_new(24, 200, false);
+	struct env *e = env_new(50, 200, false);
 	int open[] = { KF(KEY_DOWN), KF(KEY_DOWN), ENTER, 0 };
 	struct action_result *res;
 	char *s = keys(e, open);
@@ -526,6 +526,92 @@ test_detail(void **state)
 	s = key1(e, ESC);
 	assert_non_null(strstr(s, "PROGRESS"));
 	free(s);
+	env_free(e);
+}
+
+/* A host snapshot of ws02 whose job gamma has a nil description and two files, one with a long URL. */
+static struct host_snapshot *
+detail_snap(uint64_t seq)
+{
+	struct host_snapshot *snap = fix_snap(1, seq, T0 + 5000, jobs1, 1);
+	struct bits_job *j = &snap->jobs[0];
+	static const char *const urls[2] = { "https://cdn.example/a.bin",
+	    "https://cdn.example/very/long/path/that/goes/on/and/on/well/past/the/edge/of/an/eighty/column/terminal/END.bin" };
+
+	free(j->description.s);
+	j->description.s = NULL;
+	j->description.p = BITS_NIL;
+	j->files = xcalloc(2, sizeof *j->files);
+	j->nfiles = 2;
+	j->files_p = BITS_SET;
+	for (size_t i = 0; i < 2; i++) {
+		j->files[i].remote_url.p = BITS_SET;
+		j->files[i].remote_url.s = xstrdup(urls[i]);
+		j->files[i].local_file.p = BITS_SET;
+		j->files[i].local_file.s = xstrdup(i == 0 ? "C:\\a.bin" : "C:\\b.bin");
+		j->files[i].completed.p = BITS_SET;
+		j->files[i].completed.v = i == 0;
+		j->files[i].bytes_total.p = BITS_SET;
+		j->files[i].bytes_total.v = 100;
+		j->files[i].bytes_transferred.p = BITS_SET;
+		j->files[i].bytes_transferred.v = i == 0 ? 100 : 5;
+	}
+	return snap;
+}
+
+/*
+ * The detail view's defects: no "(nil)", the job's description and the
+ * error's text have distinct labels, durations read as people say them, the
+ * file it failed on is marked, long paths wrap, PgDn and End scroll, p picks
+ * the priority, and the footer offers only what the job's state allows.
+ */
+static void
+test_detail_defects(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	int open[] = { KF(KEY_DOWN), KF(KEY_DOWN), ENTER, 0 };
+	struct action_result *res;
+	char *s;
+
+	(void)state;
+	ui_snapshot(e->ui, detail_snap(2));
+	s = keys(e, open);
+	assert_non_null(strstr(s, "Job descr.     none"));
+	assert_null(strstr(s, "(nil)"));
+	assert_null(strstr(s, "(absent)"));
+	assert_non_null(strstr(s, "10m after a transient error"));
+	assert_non_null(strstr(s, "14d without progress"));
+	assert_null(strstr(s, "1209600"));
+	assert_non_null(strstr(s, "r resume"));	/* gamma is in ERROR */
+	assert_null(strstr(s, "s suspend  c complete"));
+	assert_null(strstr(s, "c complete"));
+	assert_null(strstr(s, "<- the file it failed on"));	/* below the fold */
+	free(s);
+	res = action_result_new(e->reqs[e->nreqs - 1]);
+	res->ok = true;
+	res->has_error_info = true;
+	res->error_info.error_code = 0x80190194;
+	res->error_info.error_description = xstrdup("Not found.");
+	ui_result(e->ui, res);
+	action_result_free(res);
+	s = key1(e, KF(KEY_END));
+	assert_non_null(strstr(s, "Error text"));
+	assert_non_null(strstr(s, "END.bin"));		/* the long URL wraps */
+	assert_non_null(strstr(s, "<- the file it failed on"));
+	free(s);
+	s = key1(e, KF(KEY_HOME));
+	assert_null(strstr(s, "END.bin"));
+	free(s);
+	s = key1(e, KF(KEY_NPAGE));
+	assert_non_null(strstr(s, "Files list"));
+	free(s);
+	s = key1(e, 'p');
+	assert_non_null(strstr(s, "FOREGROUND"));
+	free(s);
+	free(key1(e, KF(KEY_UP)));
+	free(key1(e, ENTER));
+	assert_int_equal(e->reqs[e->nreqs - 1]->kind, ACTION_PRIORITY);
+	assert_string_equal(e->reqs[e->nreqs - 1]->job_id, "{B1}");
 	env_free(e);
 }
 
@@ -878,6 +964,7 @@ main(void)
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_new_job),
 		cmocka_unit_test(test_new_job_form),
+		cmocka_unit_test(test_detail_defects),
 		cmocka_unit_test(test_hostview),
 		cmocka_unit_test(test_help_and_quit),
 		cmocka_unit_test(test_pause_refresh_delay),
