@@ -447,6 +447,15 @@ main(int argc, char **argv)
 		demo_stop(demo);
 		config_error(cause);
 	}
+	if (!o.once && o.action == NULL && app_check_theme(o.theme != NULL ? o.theme : cfg->theme != NULL ?
+	    cfg->theme : "default", &cause) != 0) {
+		/* A theme that does not exist is an error now, not a message on the screen. */
+		char *msg = xasprintf("%s %s", o.theme != NULL ? "--theme:" : "config 'theme':", cause);
+
+		free(cause);
+		demo_stop(demo);
+		config_error(msg);
+	}
 	/* After creds_resolve: it adds warnings of its own (e.g. a readable ~/.netrc). */
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		fprintf(stderr, "bitstop: warning: %s\n", cfg->warnings[i]);

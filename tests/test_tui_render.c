@@ -294,12 +294,19 @@ test_wide_characters(void **state)
 	assert_non_null(strstr(r1, "数据传输作业"));
 	assert_int_equal(tui_col(r1, "数据传输作业"), tui_col(titles, "NAME"));
 	assert_int_equal(tui_col(r2, "plain"), tui_col(titles, "NAME"));
-	/* The owner (20 columns) is cut with an ellipsis on a character boundary: nine
-	 * two-column characters, the ellipsis, and one column of padding. */
-	assert_non_null(strstr(r1, "域用户名前缀很长很\u2026 "));
+	/* 200 columns: OWNER takes some of the spare room and shows the whole owner. */
+	assert_non_null(strstr(r1, "域用户名前缀很长很长很长"));
 	free(titles);
 	free(r1);
 	free(r2);
+	/* 150 columns: no room to spare, the owner (20 columns) is cut with an ellipsis on a character
+	 * boundary: nine two-column characters, the ellipsis, and one column of padding. */
+	delwin(win);
+	win = newwin(19, 150, 0, 0);
+	table_draw(win, m, 0, 5, e->t, T0);
+	r1 = tui_line(win, 1);
+	assert_non_null(strstr(r1, "域用户名前缀很长很\u2026 "));
+	free(r1);
 	delwin(win);
 	model_free(m);
 }

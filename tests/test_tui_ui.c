@@ -117,6 +117,7 @@ env_new(int lines, int cols, bool readonly)
 		e->cfg.nwarnings = 1;
 	}
 	e->app.cfg = &e->cfg;
+	e->cfg.audit_log = e->audit_path;	/* the operations of earlier runs come from here */
 	e->app.audit = audit_open(e->audit_path, &cause);
 	assert_non_null(e->app.audit);
 	e->app.readonly = readonly;
@@ -615,6 +616,127 @@ test_detail_defects(void **state)
 	env_free(e);
 }
 
+/* Popups keep key hints in the footer: the sort picker, a confirmation, the priority picker. */
+static void
+test_popup_hints(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s;
+
+	(void)state;
+	s = key1(e, '>');
+	assert_non_null(strstr(s, "Up/Down move  Enter choose  Esc cancel"));
+	free(s);
+	free(key1(e, ESC));
+	s = key1(e, 'x');
+	assert_non_null(strstr(s, "y yes  n/Esc no"));
+	free(s);
+	free(key1(e, ESC));
+	s = key1(e, 'p');
+	assert_non_null(strstr(s, "Enter choose"));
+	free(s);
+	env_free(e);
+}
+
+/* -r: the footer shows no action keys, and p refuses before any picker opens. */
+static void
+test_readonly_keys(void **state)
+{
+	struct env *e = env_new(24, 80, true);
+	char *s = keys(e, NULL);
+
+	(void)state;
+	assert_non_null(strstr(s, "?Help /Filter"));
+	assert_null(strstr(s, "rResume"));
+	assert_null(strstr(s, "xCancel"));
+	assert_null(strstr(s, "pPri"));
+	assert_null(strstr(s, "nNew"));
+	free(s);
+	s = key1(e, 'p');
+	assert_non_null(strstr(s, "read-only: actions are disabled"));
+	assert_null(strstr(s, "FOREGROUND"));
+	free(s);
+	env_free(e);
+}
+
+/* 80x24 keeps qQuit at the end of the footer; wide terminals show every hint. */
+static void
+test_footer_quit(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = tui_window_text(e->ui->footer);
+
+	(void)state;
+	assert_non_null(strstr(s, "qQuit"));
+	free(s);
+	env_free(e);
+	e = env_new(50, 200, false);
+	s = tui_window_text(e->ui->footer);
+	assert_non_null(strstr(s, "oOps wWrong qQuit"));
+	free(s);
+	env_free(e);
+}
+
+/* Status messages expire after a few seconds (errors a little later). */
+static void
+test_status_expires(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = key1(e, 'U');
+
+	(void)state;
+	assert_non_null(strstr(s, "jobs untagged"));
+	free(s);
+	ui_tick(e->ui);
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "jobs untagged"));
+	free(s);
+	e->ui->status_ms -= 7000;
+	ui_tick(e->ui);
+	s = keys(e, NULL);
+	assert_null(strstr(s, "jobs untagged"));
+	free(s);
+	env_free(e);
+}
+
+/* ? says when there is more below and how to see it; the filter words are listed. */
+static void
+test_help_scrolls(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = key1(e, '?');
+
+	(void)state;
+	assert_non_null(strstr(s, "more below"));
+	assert_non_null(strstr(s, "Down/PgDn scrolls"));
+	free(s);
+	s = key1(e, KF(KEY_END));
+	assert_null(strstr(s, "more below"));
+	assert_non_null(strstr(s, "age>2d"));
+	free(s);
+	env_free(e);
+}
+
+/* T finds the themes of the tree bitstop was built from when none is installed. */
+static void
+test_theme_build_tree(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *home = getenv("HOME") != NULL ? xstrdup(getenv("HOME")) : NULL;
+	char *s;
+
+	(void)state;
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("HOME", e->dir, 1);	/* no user themes */
+	s = key1(e, 'T');
+	assert_non_null(strstr(s, "theme light"));
+	free(s);
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	free(home);
+	env_free(e);
+}
+
 /* A config warning, printed before the screen started, is shown on the status line. */
 static void
 test_config_warning(void **state)
@@ -821,9 +943,14 @@ test_pause_refresh_delay(void **state)
 	assert_int_equal(e->interval, 2500);
 	assert_non_null(strstr(s, "every 2.5s"));
 	free(s);
+	/* A bad value keeps the prompt open, with what was typed and why. */
 	s = keys(e, bad);
 	assert_int_equal(e->interval, 2500);
-	assert_non_null(strstr(s, "at least 0.5"));
+	assert_non_null(strstr(s, "'0.1' is not a refresh interval"));
+	assert_non_null(strstr(s, "Refresh interval"));
+	free(s);
+	s = key1(e, ESC);
+	assert_null(strstr(s, "Refresh interval"));
 	free(s);
 	env_free(e);
 }
@@ -965,6 +1092,12 @@ main(void)
 		cmocka_unit_test(test_new_job),
 		cmocka_unit_test(test_new_job_form),
 		cmocka_unit_test(test_detail_defects),
+		cmocka_unit_test(test_popup_hints),
+		cmocka_unit_test(test_readonly_keys),
+		cmocka_unit_test(test_footer_quit),
+		cmocka_unit_test(test_status_expires),
+		cmocka_unit_test(test_help_scrolls),
+		cmocka_unit_test(test_theme_build_tree),
 		cmocka_unit_test(test_hostview),
 		cmocka_unit_test(test_help_and_quit),
 		cmocka_unit_test(test_pause_refresh_delay),

@@ -51,8 +51,6 @@ struct dialog {
 	bool	 finished;
 };
 
-static const enum keymap_action dialog_hints[] = { KA_NONE };
-
 /* Copy an array of strings. */
 static char **
 dialog_strv(const char *const *v, size_t n)
@@ -487,10 +485,32 @@ dialog_free(struct screen *s)
 	free(d);
 }
 
+/* Footer hints of each kind of dialog: the keys it takes. */
+static const char *
+dialog_footer(struct screen *s, struct ui *ui)
+{
+	struct dialog *d = (struct dialog *)s;
+
+	(void)ui;
+	switch (d->kind) {
+	case DIALOG_CONFIRM:
+		return d->all ? "y yes  a yes, and include the left-out  n/Esc no  Tab move  Enter the focused button" :
+		    "y yes  n/Esc no  Tab/Left/Right move  Enter the focused button";
+	case DIALOG_PICK:
+		return "Up/Down move  Enter choose  Esc cancel";
+	case DIALOG_PROMPT:
+		return "Enter keep  Esc clear  Left/Right/Home/End edit  ^U erase";
+	case DIALOG_FORM:
+		return "Tab/Up/Down next field  Left/Right/Space choose  Enter on the last one (or ^S) accepts  Esc cancel";
+	default:
+		return "Enter accept  Esc cancel";
+	}
+}
+
 static const struct screen_ops dialog_ops = {
 	.name = "dialog",
 	.overlay = true,
-	.hints = dialog_hints,
+	.footer = dialog_footer,
 	.draw = dialog_draw,
 	.key = dialog_key,
 	.free = dialog_free,

@@ -12,6 +12,7 @@
 #include "tui/jobs.h"
 #include "tui/keymap.h"
 #include "tui/term.h"
+#include "tui/theme.h"
 #include "tui/ui.h"
 
 /* Idle wake-ups: marks expire and countdowns move at this pace (nothing is drawn
@@ -80,6 +81,17 @@ run_keys(struct ui *ui)
 			ui_key(ui, rc == KEY_CODE_YES ? KF(wch) : (int)wch);
 		}
 	}
+}
+
+/* Check a theme before the screen starts. */
+int
+app_check_theme(const char *name, char **cause)
+{
+	struct theme *t = theme_new();
+	int rc = theme_load(t, name, cause);
+
+	theme_free(t);
+	return rc;
 }
 
 /* Run the full-screen UI until the user quits. */

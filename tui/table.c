@@ -72,6 +72,18 @@ table_layout(struct table_layout *l, const struct model *m, int width)
 		}
 		shown[drop] = false;
 	}
+	if (shown[MODEL_COL_OWNER]) {
+		/* A wide terminal: a third of the spare columns to OWNER (up to twice its width), the rest to NAME. */
+		int used = TABLE_GUTTER, spare;
+
+		for (int c = 0; c < MODEL_COL_COUNT; c++)
+			if (shown[c] && c != MODEL_COL_NAME)
+				used += widths[c] + 1;
+		spare = width - used - TABLE_NAME_MIN * 3;
+		if (spare > 0)
+			widths[MODEL_COL_OWNER] += spare / 3 < widths[MODEL_COL_OWNER] ? spare / 3 :
+			    widths[MODEL_COL_OWNER];
+	}
 	l->ncols = 0;
 	x = TABLE_GUTTER;
 	for (int c = 0; c < MODEL_COL_COUNT; c++) {

@@ -19,6 +19,10 @@
 #include "tui/help.h"
 #include "tui/status.h"
 
+/* How long a status message stays: information, and errors. */
+#define UI_STATUS_MS 6000
+#define UI_STATUS_ERROR_MS 15000
+
 /* Rows of the terminal below which the header and footer squeeze the table out. */
 #define UI_MIN_LINES 8
 
@@ -231,6 +235,7 @@ ui_status(struct ui *ui, bool error, const char *fmt, ...)
 	ui->status = xvasprintf(fmt, ap);
 	va_end(ap);
 	ui->status_error = error;
+	ui->status_ms = time_mono_ms();
 	ui->dirty |= UI_FOOTER;
 }
 
@@ -320,21 +325,40 @@ ui_act(struct ui *ui, enum action_kind kind, enum actions_pri how, unsigned pri,
 	ui->dirty |= UI_BODY;
 }
 
+/* The refresh interval typed, or a negative number when it is not one. */
+static double
+ui_delay_value(const char *text)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text || *end != '\0' || !(v >= 0.5) || v > 86400)
+		return -1;
+	return v;
+}
+
+/* The delay dialog's check: a bad value keeps it open and says why. */
+static char *
+ui_delay_check(struct ui *ui, void *arg, int choice, char *const *texts, size_t *field)
+{
+	(void)ui;
+	(void)arg;
+	(void)choice;
+	*field = 0;
+	if (ui_delay_value(texts[0]) < 0)
+		return xasprintf("'%s' is not a refresh interval: give seconds, from 0.5 to 86400", texts[0]);
+	return NULL;
+}
+
 /* The delay dialog answered. */
 static void
 ui_delay_done(struct ui *ui, void *arg, int choice, char *const *texts)
 {
-	char *end;
 	double v;
 
 	(void)arg;
-	if (ui == NULL || choice < 0)
+	if (ui == NULL || choice < 0 || (v = ui_delay_value(texts[0])) < 0)
 		return;
-	v = strtod(texts[0], &end);
-	if (end == texts[0] || *end != '\0' || !(v >= 0.5) || v > 86400) {
-		ui_status(ui, true, "refresh interval unchanged: give seconds, at least 0.5");
-		return;
-	}
 	ui->refresh = v;
 	ui->backend.set_interval(ui->backend.arg, (unsigned)(v * 1000.0 + 0.5));
 	ui_set_grace(ui);
@@ -366,6 +390,7 @@ ui_next_theme(struct ui *ui)
 static int
 ui_global_key(struct ui *ui, int key)
 {
+	struct screen *scr;
 	char init[32];
 
 	switch (keymap_lookup(key)) {
@@ -387,7 +412,9 @@ ui_global_key(struct ui *ui, int key)
 		return UI_HANDLED | UI_HEADER | UI_BODY;
 	case KA_DELAY:
 		snprintf(init, sizeof init, "%.1f", ui->refresh);
-		ui_push(ui, dialog_input("Refresh interval", "Seconds (>= 0.5)", init, ui_delay_done, NULL));
+		scr = dialog_input("Refresh interval", "Seconds (>= 0.5)", init, ui_delay_done, NULL);
+		dialog_set_check(scr, ui_delay_check);
+		ui_push(ui, scr);
 		return UI_HANDLED;
 	case KA_THEME:
 		ui_next_theme(ui);
@@ -495,6 +522,12 @@ ui_tick(struct ui *ui)
 
 	if (model_tick(ui->model, now))
 		ui->dirty |= UI_BODY | UI_HEADER;
+	/* Status messages go after a while: errors stay longer. */
+	if (ui->status != NULL && now - ui->status_ms >= (ui->status_error ? UI_STATUS_ERROR_MS : UI_STATUS_MS)) {
+		free(ui->status);
+		ui->status = NULL;
+		ui->dirty |= UI_FOOTER;
+	}
 	/* Screens that show countdowns repaint once a second, not on every wake-up. */
 	if (now / 1000 != ui->tick_second && top->ops->tick != NULL)
 		ui->dirty |= top->ops->tick(top, ui) & (UI_BODY | UI_HEADER);

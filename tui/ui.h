@@ -91,6 +91,7 @@ struct ui {
 	unsigned dirty;			/* UI_BODY | UI_HEADER ... */
 	char	*status;		/* the status line, owned */
 	bool	 status_error;
+	int64_t	 status_ms;		/* monotonic ms it was set (it expires) */
 	bool	 paused;
 	double	 refresh;		/* seconds */
 	int	 exit_code;
