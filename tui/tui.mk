@@ -80,8 +80,8 @@ tests_test_tui_ui_CFLAGS = $(TEST_CFLAGS) $(NCURSES_CFLAGS)
 tests_test_tui_ui_LDADD = $(TUI_TEST_LIBS)
 
 # End to end: the real binary in tmux against bitsim.
-TESTS += tests/tui_e2e.sh
-EXTRA_DIST += tests/tui_e2e.sh
+TESTS += tests/tui_e2e.sh tests/tui_fleet_e2e.sh
+EXTRA_DIST += tests/tui_e2e.sh tests/tui_fleet_e2e.sh
 
 check_PROGRAMS += tests/test_tui_filter
 TESTS += tests/test_tui_filter
