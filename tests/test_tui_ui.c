@@ -737,6 +737,78 @@ test_theme_build_tree(void **state)
 	env_free(e);
 }
 
+/*
+ * Every view renders at 80x24 and at 200x50: the job table, the host view,
+ * the detail, the operations view (list and children), "what's wrong" and the
+ * help; each shows its titles, clean text, and key hints that end with quit.
+ */
+static void
+test_views_render(void **state)
+{
+	static const int sizes[2][2] = { { 24, 80 }, { 50, 200 } };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		struct env *e = env_new(sizes[k][0], sizes[k][1], false);
+		bool wide = sizes[k][1] >= 200;
+		char *s = keys(e, NULL);
+
+		assert_non_null(strstr(s, "HOST"));
+		assert_non_null(strstr(s, "STATE"));
+		assert_non_null(strstr(s, "NAME"));
+		assert_true(wide ? strstr(s, "ERROR ") != NULL && strstr(s, "OWNER") != NULL :
+		    strstr(s, "OWNER") == NULL);
+		assert_non_null(strstr(s, "qQuit"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		s = key1(e, 'h');
+		assert_non_null(strstr(s, "STATUS"));
+		assert_true(!wide || (strstr(s, "GROUP") != NULL && strstr(s, "BACKEND") != NULL &&
+		    strstr(s, "LAST ERROR") != NULL));
+		assert_non_null(strstr(s, "q quit"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		free(key1(e, ESC));
+		s = key1(e, '\r');
+		assert_non_null(strstr(s, "Job"));
+		assert_non_null(strstr(s, "Owner"));
+		assert_non_null(strstr(s, "q quit"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		free(key1(e, ESC));
+		free(key1(e, 'x'));
+		free(key1(e, 'y'));
+		answer(e, e->nreqs - 1, false, "access denied");
+		s = key1(e, 'o');
+		assert_non_null(strstr(s, "Id"));
+		assert_non_null(strstr(s, "HasMoreData"));
+		assert_non_null(strstr(s, "Failed"));
+		assert_true(!wide || strstr(s, "Location") != NULL);
+		assert_true(tui_text_clean(s));
+		free(s);
+		s = key1(e, '\r');
+		assert_non_null(strstr(s, "OUTCOME"));
+		assert_non_null(strstr(s, "access denied"));
+		assert_non_null(strstr(s, "r retry the failed"));
+		free(s);
+		free(key1(e, ESC));
+		free(key1(e, ESC));
+		s = key1(e, 'w');
+		assert_non_null(strstr(s, "Failing jobs by error code"));
+		assert_non_null(strstr(s, "HTTP_404"));
+		assert_non_null(strstr(s, "Failing hosts by kind"));
+		assert_non_null(strstr(s, "timed out"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		free(key1(e, ESC));
+		s = key1(e, '?');
+		assert_non_null(strstr(s, "Keys:"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		env_free(e);
+	}
+}
+
 /* A config warning, printed before the screen started, is shown on the status line. */
 static void
 test_config_warning(void **state)
@@ -1093,6 +1165,7 @@ main(void)
 		cmocka_unit_test(test_new_job_form),
 		cmocka_unit_test(test_detail_defects),
 		cmocka_unit_test(test_popup_hints),
+		cmocka_unit_test(test_views_render),
 		cmocka_unit_test(test_readonly_keys),
 		cmocka_unit_test(test_footer_quit),
 		cmocka_unit_test(test_status_expires),

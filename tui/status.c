@@ -3,10 +3,12 @@
 #include "tui/status.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/bits_job.h"
 #include "src/strbuf.h"
+#include "src/xalloc.h"
 #include "tui/fmt.h"
 #include "tui/text.h"
 
@@ -97,6 +99,40 @@ status_draw_header(WINDOW *w, const struct status_header *h, const struct theme 
 	strbuf_done(&sb);
 }
 
+/*
+ * Text hints ("Enter open  Esc back  q quit"): items two spaces apart; when
+ * they do not all fit, the last one (quit) keeps its place and the items
+ * before it that do not fit are left out.
+ */
+static void
+status_text_hints(WINDOW *w, const char *text, int width, const struct theme *t)
+{
+	const char *last = strstr(text, "  q quit");
+	char *copy;
+	int x = 0, lastw;
+
+	if (text_width(text) <= width || last == NULL) {
+		text_put(w, 0, 0, width, text, TEXT_LEFT, theme_attr(t, THEME_FOOTER));
+		return;
+	}
+	lastw = text_width(last);
+	copy = xstrndup(text, (size_t)(last - text));
+	/* Split on the two-space separators by hand (items hold single spaces). */
+	for (char *p = copy, *next; p != NULL && *p != '\0'; p = next) {
+		char *sep = strstr(p, "  ");
+
+		next = sep != NULL ? sep + 2 : NULL;
+		if (sep != NULL)
+			*sep = '\0';
+		if (x + text_width(p) + 2 + lastw > width)
+			continue;
+		x = text_add(w, 0, x, p, theme_attr(t, THEME_FOOTER));
+		x = text_add(w, 0, x, "  ", theme_attr(t, THEME_FOOTER));
+	}
+	text_add(w, 0, x, last + 2, theme_attr(t, THEME_FOOTER));
+	free(copy);
+}
+
 /* Draw the footer. */
 void
 status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *text_hints,
@@ -116,7 +152,7 @@ status_draw_footer(WINDOW *w, const enum keymap_action *hints, const char *text_
 	}
 	text_blank(w, 0, 0, width, theme_attr(t, THEME_FOOTER));
 	if (text_hints != NULL)
-		text_put(w, 0, 0, width, text_hints, TEXT_LEFT, theme_attr(t, THEME_FOOTER));
+		status_text_hints(w, text_hints, width, t);
 	/* Quit is drawn last and always fits: the others give way to it. */
 	quit_w = text_width(keymap_hint_key(KA_QUIT)) + text_width(keymap_entry(KA_QUIT)->hint);
 	for (size_t i = 0; text_hints == NULL && hints != NULL && hints[i] != KA_NONE && x < width; i++) {
