@@ -5,7 +5,8 @@
 # prefixes): /host:sim-10 and the host view's Enter on sim-10 show sim-10
 # alone; /state:ERROR shows no TRANSIENT_ERROR; no row that is not
 # TRANSFERRING shows a rate; after /state:SUSPENDED, *, r, y the key o shows
-# the operation with the columns Id, Name, State, HasMoreData, Location.
+# the operation with the columns Id, Name, State, HasMoreData, Location; an
+# unknown --theme is an error at start.
 # On a bitsim fleet with jobs in error and one host made to fail: the "what's
 # wrong" view groups the failing jobs by code and the failing host by kind,
 # and Enter filters the job table to a group; a bulk action over every job
@@ -90,6 +91,14 @@ elif what == "rate":
         print("rates on rows not transferring (or no rate at all):", bad[:3])
 PY
 }
+
+# An unknown --theme is an error at start (exit 2, naming the themes), not a message on the screen.
+out=$(HOME=$WORK XDG_CONFIG_HOME=$WORK/config "$BITSTOP" --theme nosuch --demo=1 2>&1 </dev/null)
+rc=$?
+[ "$rc" -eq 2 ] || fail "--theme nosuch: exit $rc, not 2"
+case "$out" in *"--theme: theme 'nosuch' not found (themes: default, light, mono"*) ;;
+*) fail "--theme nosuch says: $out" ;; esac
+ok "an unknown --theme is an error at start"
 
 t new-session -d -s fleet -x 200 -y 50 \
 	"env HOME=$WORK XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config LANG=C.UTF-8 PS1='$ ' sh" ||

@@ -88,3 +88,9 @@ TESTS += tests/test_tui_filter
 tests_test_tui_filter_SOURCES = tests/test_tui_filter.c
 tests_test_tui_filter_CFLAGS = $(TEST_CFLAGS)
 tests_test_tui_filter_LDADD = $(TUI_TEST_LIBS)
+
+check_PROGRAMS += tests/test_tui_ops
+TESTS += tests/test_tui_ops
+tests_test_tui_ops_SOURCES = tests/test_tui_ops.c
+tests_test_tui_ops_CFLAGS = $(TEST_CFLAGS)
+tests_test_tui_ops_LDADD = $(TUI_TEST_LIBS)
