@@ -253,33 +253,3 @@ ops_nhosts(struct ops_op *op)
 	ops_location_update(op);
 	return op->nhosts;
 }
-
-/* Operations whose results were not looked at yet. */
-size_t
-ops_unseen(const struct ops *o)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < o->n; i++)
-		n += o->v[i]->has_more_data;
-	return n;
-}
-
-/* Drop the oldest past operations beyond keep. */
-void
-ops_trim_past(struct ops *o, size_t keep)
-{
-	size_t past = 0, out = 0;
-
-	for (size_t i = 0; i < o->n; i++)
-		past += o->v[i]->past;
-	for (size_t i = 0; i < o->n; i++) {
-		if (o->v[i]->past && past > keep) {
-			ops_op_free(o->v[i]);
-			past--;
-			continue;
-		}
-		o->v[out++] = o->v[i];
-	}
-	o->n = out;
-}

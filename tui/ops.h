@@ -107,9 +107,5 @@ const char *ops_state_name(enum ops_state s);
 const char *ops_location(struct ops_op *op);
 /* Number of distinct hosts of an operation. */
 size_t ops_nhosts(struct ops_op *op);
-/* Operations whose results were not looked at yet. */
-size_t ops_unseen(const struct ops *o);
-/* Drop the oldest past operations beyond keep. */
-void ops_trim_past(struct ops *o, size_t keep);
 
 #endif
