@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -100,7 +101,7 @@ usage(FILE *f)
 "  -u, --user USER        user for hosts that have none configured\n"
 "                         (DOMAIN\\user or user@REALM)\n"
 "  -a, --auth SCHEME      basic or negotiate (Kerberos through GSS-API)\n"
-"  -d, --delay SECONDS    refresh interval (default 5, minimum 0.5)\n"
+"  -d, --delay SECONDS    refresh interval (default 5, from 0.5 to 86400)\n"
 "  -r, --readonly         send no action; action keys explain why\n"
 "  -k, --insecure         do not verify TLS certificates\n"
 "      --cacert FILE      CA bundle for TLS verification\n"
@@ -137,16 +138,29 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* The config whose warnings print_warnings() shows, and how many it has shown. */
+static const struct config *warn_cfg;
+static size_t warn_shown;
+
+/* Print the config's warnings not shown yet: before any error, so that none is lost. */
+static void
+print_warnings(void)
+{
+	for (; warn_cfg != NULL && warn_shown < warn_cfg->nwarnings; warn_shown++)
+		fprintf(stderr, "bitstop: warning: %s\n", warn_cfg->warnings[warn_shown]);
+}
+
 /* Print a configuration error (consuming cause) and exit 2. */
 static void __attribute__((noreturn))
 config_error(char *cause)
 {
+	print_warnings();
 	fprintf(stderr, "bitstop: %s\n", cause);
 	free(cause);
 	exit(EXIT_USAGE);
 }
 
-/* Parse a decimal number of seconds. */
+/* Parse a refresh interval in seconds (the config's range) or exit with a usage error. */
 static double
 parse_seconds(const char *s, const char *what)
 {
@@ -155,8 +169,8 @@ parse_seconds(const char *s, const char *what)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v != v)
-		usage_error("%s: '%s' is not a number of seconds", what, s);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= CFG_REFRESH_MIN) || v > CFG_REFRESH_MAX)
+		usage_error("%s: '%s': expected %s", what, s, CFG_REFRESH_EXPECT);
 	return v;
 }
 
@@ -179,6 +193,8 @@ parse_options(int argc, char **argv, struct options *o)
 			o->hosts_files[o->nhosts_files++] = optarg;
 			break;
 		case 'u':
+			if (optarg[0] == '\0')
+				usage_error("-u: the user name is empty");
 			o->user = optarg;
 			break;
 		case 'a':
@@ -191,8 +207,6 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'd':
 			o->delay = parse_seconds(optarg, "--delay");
-			if (o->delay < 0.5)
-				usage_error("--delay: %s s is below the minimum of 0.5 s", optarg);
 			break;
 		case 'r':
 			o->readonly = true;
@@ -300,18 +314,14 @@ valid_job_id(const char *s)
 	return true;
 }
 
-/* Keep only the host named spec (adding it when not configured). */
+/* Keep only the host spec names, in any spelling of its URL (adding it when not configured). */
 static void
 keep_one_host(struct config *cfg, const char *spec)
 {
-	size_t keep = cfg->nhosts;
+	struct host_cfg *h = config_find_host(cfg, spec);
+	size_t keep = h != NULL ? (size_t)(h - cfg->hosts) : cfg->nhosts;
 	char *cause = NULL;
 
-	for (size_t i = 0; i < cfg->nhosts; i++)
-		if (strcmp(cfg->hosts[i].name, spec) == 0) {
-			keep = i;
-			break;
-		}
 	if (keep == cfg->nhosts) {
 		if (config_add_host(cfg, spec, "command line", &cause) != 0)
 			config_error(cause);
@@ -370,7 +380,7 @@ main(int argc, char **argv)
 	struct demo *demo = NULL;
 	char *cause = NULL, *path;
 	int first, rc;
-	bool interactive;
+	bool interactive, insecure = false;
 
 	first = parse_options(argc, argv, &o);
 	if (o.action != NULL && o.once)
@@ -395,6 +405,7 @@ main(int argc, char **argv)
 	raise_nofile_limit();
 
 	cfg = config_new();
+	warn_cfg = cfg;
 	if (!o.demo) {
 		path = config_find(o.config, &cause);
 		if (path == NULL && cause != NULL)
@@ -434,6 +445,8 @@ main(int argc, char **argv)
 		demo_add_hosts(demo, cfg);
 	}
 	if (cfg->nhosts == 0) {
+		print_warnings();
+		warn_cfg = NULL;
 		config_free(cfg);
 		usage_error("no hosts: name some on the command line, in the config file or with "
 		    "--hosts-file, or try --demo");
@@ -442,8 +455,14 @@ main(int argc, char **argv)
 		demo_stop(demo);
 		config_error(cause);
 	}
+	/* No core file, and no ptrace by the user's other processes, once passwords are in
+	 * memory (debuggers: BITSTOP_ALLOW_CORE=1). */
+	if (getenv("BITSTOP_ALLOW_CORE") == NULL || strcmp(getenv("BITSTOP_ALLOW_CORE"), "1") != 0)
+		prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
 	interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	if (creds_resolve(cfg, interactive, &cause) != 0) {
+	/* A password_command gets the batch modes' deadline, or 30 s before the screen. */
+	if (creds_resolve_timed(cfg, interactive, o.once || o.action != NULL ?
+	    batch_deadline_ms(cfg, 3) : CREDS_COMMAND_TIMEOUT_MS, &cause) != 0) {
 		demo_stop(demo);
 		config_error(cause);
 	}
@@ -457,8 +476,13 @@ main(int argc, char **argv)
 		config_error(msg);
 	}
 	/* After creds_resolve: it adds warnings of its own (e.g. a readable ~/.netrc). */
-	for (size_t i = 0; i < cfg->nwarnings; i++)
-		fprintf(stderr, "bitstop: warning: %s\n", cfg->warnings[i]);
+	print_warnings();
+	/* -k warns once in every mode (the screen also shows a marker). */
+	for (size_t i = 0; i < cfg->nhosts && !insecure; i++)
+		insecure = !cfg->hosts[i].verify_tls && cfg->hosts[i].https;
+	if (insecure)
+		fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
+		    "(--insecure or verify_tls = false)\n");
 
 	if (o.once) {
 		rc = batch_once(cfg, (enum output_format)o.format, o.verbose);
@@ -491,12 +515,7 @@ main(int argc, char **argv)
 		app.readonly = cfg->readonly;
 		app.demo = demo != NULL;
 		app.refresh = cfg->refresh;
-		for (size_t i = 0; i < cfg->nhosts; i++)
-			if (!cfg->hosts[i].verify_tls && cfg->hosts[i].https)
-				app.insecure = true;
-		if (app.insecure)
-			fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
-			    "(--insecure or verify_tls = false)\n");
+		app.insecure = insecure;
 		popts.interval_ms = (unsigned)(cfg->refresh * 1000.0);
 		popts.audit = app.audit;
 		app.poller = poller_new(cfg, &popts);

@@ -11,8 +11,8 @@ cd "$(dirname "$0")"
 
 PKGS="autoconf automake autoconf-archive pkg-config make gcc clang libclang-rt-14-dev
 libncurses-dev libcurl4-openssl-dev libxml2-dev libconfig-dev libcmocka-dev
-libmicrohttpd-dev libkrb5-dev libjson-c-dev tmux wsl python3 python3-winrm uuid-runtime mandoc
-curl openssl valgrind"
+libmicrohttpd-dev libkrb5-dev tmux wsl python3 python3-winrm uuid-runtime mandoc
+curl openssl valgrind libjson-c-dev"
 
 missing=""
 for p in $PKGS; do

@@ -30,8 +30,7 @@ batch_on_signal(int signo)
 /* Extra time past the longest per-request timeout before --once gives up on a host. */
 #define BATCH_GRACE_MS 5000
 
-/* The overall deadline: the longest host timeout, a few exchanges' worth, capped. */
-static int64_t
+int64_t
 batch_deadline_ms(const struct config *cfg, unsigned exchanges)
 {
 	double longest = 0;
@@ -121,6 +120,12 @@ batch_once(struct config *cfg, enum output_format fmt, bool verbose)
 			failed++;
 			if (snaps[i]->error.kind == HOSTERR_AUTH)
 				auth_failed++;
+		} else if (snaps[i]->warning != NULL) {
+			/* The screen shows the same in its host view. */
+			char *host = sanitize_terminal(cfg->hosts[i].name);
+
+			fprintf(stderr, "bitstop: warning: %s: %s\n", host, snaps[i]->warning);
+			free(host);
 		}
 	}
 	rc = output_write(stdout, stderr, fmt, cfg, snaps, cfg->nhosts, time(NULL));
@@ -185,8 +190,8 @@ batch_action(struct config *cfg, const struct batch_action *act, struct audit *a
 					failed++;
 					if (r->error.kind == HOSTERR_AUTH)
 						auth_failed++;
-					printf("%s\t%s\t%s\terror\t%s\n", host, job, action_kind_name(r->kind),
-					    msg);
+					printf("%s\t%s\t%s\t%s\t%s\n", host, job, action_kind_name(r->kind),
+					    r->unknown ? "unknown" : "error", msg);
 					fprintf(stderr, "bitstop: %s: %s %s: %s\n", host,
 					    action_kind_name(r->kind), job, msg);
 					free(msg);

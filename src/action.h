@@ -54,6 +54,7 @@ struct action_result {
 	char	*op;		/* owned copy of the request's, may be NULL */
 	bool	 ok;
 	bool	 already_gone;	/* cancel/complete: the job had already left the queue */
+	bool	 unknown;	/* !ok: the request left but its answer was lost */
 	struct hosterr error;	/* when !ok */
 	bool	 has_error_info;
 	struct bits_error_info error_info;	/* ACTION_GET_ERROR */

@@ -49,6 +49,11 @@ struct host_cfg {
 	char	*origin;	/* "file:line" or "command line" or "hosts-file:line", for messages */
 };
 
+/* The refresh interval's range, for the config, the command line and the screen alike. */
+#define CFG_REFRESH_MIN 0.5
+#define CFG_REFRESH_MAX 86400.0
+#define CFG_REFRESH_EXPECT "a number of seconds from 0.5 to 86400"
+
 struct config {
 	char	*path;		/* file loaded, NULL when none */
 	double	 refresh;	/* seconds, >= 0.5 */
@@ -88,10 +93,21 @@ void config_free(struct config *cfg);
 char *config_find(const char *explicit_path, char **cause);
 /* Load a file into cfg (settings, defaults, groups, hosts). -1 with *cause. */
 int config_load_file(struct config *cfg, const char *path, char **cause);
+/*
+ * A copy of a config text in which every integer literal past 32 bits carries
+ * libconfig's 64-bit suffix L (libconfig 1.5 wraps it otherwise). NULL with
+ * *cause "name:LINE: ..." for one past 64 bits.
+ */
+char *config_widen_integers(const char *text, const char *name, char **cause);
 /* Load from a string (for tests and fuzzing); name is used in messages. */
 int config_load_string(struct config *cfg, const char *text, const char *name, char **cause);
 /* Add one host given as name, name:port or URL, with the defaults. origin for messages. */
 int config_add_host(struct config *cfg, const char *spec, const char *origin, char **cause);
+/*
+ * The configured host that spec names: the same spelling, else the same endpoint
+ * (normalised URL, read with the defaults), or NULL.
+ */
+struct host_cfg *config_find_host(struct config *cfg, const char *spec);
 /* Add hosts from a file (one per line, # comments); "-" is standard input. */
 int config_add_hosts_file(struct config *cfg, const char *path, char **cause);
 /* Apply command-line overrides to every host. */
@@ -101,7 +117,9 @@ int config_check(const struct config *cfg, char **cause);
 
 /*
  * Parse a host spec into scheme/host/port/path and the normalised URL.
- * A bare name means https://name:5986/wsman; name:5985 means http. -1 with *cause.
+ * A bare name means https://name:5986/wsman; name:5985 means http. One URL per
+ * endpoint: scheme and host in lower case, the port always written, no final
+ * slash, IP addresses in their canonical form. -1 with *cause.
  */
 int host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause);

@@ -3,6 +3,7 @@
 
 #include "src/cfg.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -98,12 +99,40 @@ parse_port(const char *spec, const char *p, size_t n, unsigned *port, char **cau
 	return 0;
 }
 
+/*
+ * The host part in its one spelling (malloc'd): lower case without a final dot;
+ * an IPv4 address in any form libcurl and inet_aton(3) accept (127.1, 0x7f.0.0.1,
+ * 2130706433) as dotted decimal; an IPv6 address as inet_ntop(3) writes it.
+ */
+static char *
+host_normalize(const char *host, size_t n, bool v6)
+{
+	char *h = xstrndup(host, n), buf[INET6_ADDRSTRLEN];
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t i;
+
+	for (i = 0; h[i] != '\0'; i++)
+		h[i] = (char)tolower((unsigned char)h[i]);
+	if (i > 1 && h[i - 1] == '.')
+		h[i - 1] = '\0';
+	if (v6 ? inet_pton(AF_INET6, h, &a6) == 1 &&
+	    inet_ntop(AF_INET6, &a6, buf, sizeof buf) != NULL :
+	    strspn(h, "0123456789abcdefx.") == strlen(h) && isdigit((unsigned char)h[0]) &&
+	    inet_aton(h, &a4) != 0 && inet_ntop(AF_INET, &a4, buf, sizeof buf) != NULL) {
+		free(h);
+		return xstrdup(buf);
+	}
+	return h;
+}
+
 int
 host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause)
 {
 	const char *p = spec, *sep, *end, *host, *close, *colon, *path = NULL;
-	size_t hostlen;
+	char *norm;
+	size_t hostlen, pathlen;
 	unsigned port = 0;
 	bool has_scheme = false, is_https = true, has_port = false, v6 = false;
 	const unsigned char *c;
@@ -171,11 +200,18 @@ host_spec_parse(const char *spec, const struct host_settings *s, char **url, cha
 	if (!has_port)
 		port = s != NULL && s->port != 0 ? s->port :
 		    is_https ? WINRM_HTTPS_PORT : WINRM_HTTP_PORT;
-	if (path == NULL || strcmp(path, "/") == 0)
+	/* One spelling per endpoint: "/wsman/" is "/wsman", "/" the default path. */
+	pathlen = path != NULL ? strlen(path) : 0;
+	while (pathlen > 0 && path[pathlen - 1] == '/')
+		pathlen--;
+	if (pathlen == 0) {
 		path = "/wsman";
-	*url = xasprintf("%s://%s%.*s%s:%u%s", is_https ? "https" : "http", v6 ? "[" : "",
-	    (int)hostlen, host, v6 ? "]" : "", port, path);
-	*hostname = xstrndup(host, hostlen);
+		pathlen = strlen(path);
+	}
+	norm = host_normalize(host, hostlen, v6);
+	*url = xasprintf("%s://%s%s%s:%u%.*s", is_https ? "https" : "http", v6 ? "[" : "",
+	    norm, v6 ? "]" : "", port, (int)pathlen, path);
+	*hostname = norm;
 	*https = is_https;
 	return 0;
 }
@@ -288,6 +324,27 @@ config_add_host_with(struct config *cfg, const char *spec, const struct host_set
 	return 0;
 }
 
+struct host_cfg *
+config_find_host(struct config *cfg, const char *spec)
+{
+	const struct host_cfg *h;
+	char *url, *hostname, *cause = NULL;
+	bool https;
+	size_t i;
+
+	for (i = 0; i < cfg->nhosts; i++)
+		if (strcmp(cfg->hosts[i].name, spec) == 0)
+			return &cfg->hosts[i];
+	if (host_spec_parse(spec, &cfg->defaults, &url, &hostname, &https, &cause) != 0) {
+		free(cause);
+		return NULL;
+	}
+	h = url_index_find(cfg, url);
+	free(url);
+	free(hostname);
+	return h != NULL ? &cfg->hosts[h - cfg->hosts] : NULL;
+}
+
 int
 config_add_host(struct config *cfg, const char *spec, const char *origin, char **cause)
 {
@@ -334,6 +391,7 @@ config_add_hosts_file(struct config *cfg, const char *path, char **cause)
 	struct strbuf errors;
 	char *line = NULL, *origin, *lcause = NULL;
 	size_t cap = 0;
+	ssize_t len;
 	unsigned long lineno = 0;
 	unsigned nerrors = 0;
 
@@ -342,9 +400,16 @@ config_add_hosts_file(struct config *cfg, const char *path, char **cause)
 		return -1;
 	}
 	strbuf_init(&errors);
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		char *start = line;
+
 		origin = xasprintf("%s:%lu", name, ++lineno);
-		if (hosts_file_line(cfg, line, origin, &lcause) != 0) {
+		/* A byte order mark (editors on Windows write one) is not part of the host. */
+		if (lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
+			start += 3;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			lcause = xasprintf("%s: a NUL byte in the line (is this a text file?)", origin);
+		if (lcause != NULL || hosts_file_line(cfg, start, origin, &lcause) != 0) {
 			if (nerrors++ < HOSTS_FILE_MAX_ERRORS)
 				strbuf_addf(&errors, "%s%s", errors.len > 0 ? "\n" : "", lcause);
 			free(lcause);

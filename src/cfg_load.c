@@ -23,6 +23,8 @@
 
 /* Stop collecting after this many errors: the rest are usually consequences. */
 #define CFG_MAX_ERRORS 20
+/* Largest config file read. */
+#define CFG_MAX_FILE (16 * 1024 * 1024)
 /* Upper bound for any duration, so that conversions to milliseconds cannot overflow. */
 #define CFG_MAX_SECONDS 86400.0
 
@@ -502,7 +504,7 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 		else if (config_setting_get_int64(s) != 1)
 			ctx_bad_value(ctx, s, "1 (this bitstop reads version 1 files)", false);
 	} else if (strcmp(name, "refresh") == 0) {
-		if (get_seconds(ctx, s, "a number of seconds, at least 0.5", 0.5, true, &d))
+		if (get_seconds(ctx, s, CFG_REFRESH_EXPECT, CFG_REFRESH_MIN, true, &d))
 			cfg->refresh = d;
 	} else if (strcmp(name, "stall_after") == 0) {
 		if (get_seconds(ctx, s, "a number of seconds, at least 1", 1.0, true, &d))
@@ -612,12 +614,16 @@ int
 config_load_string(struct config *cfg, const char *text, const char *name, char **cause)
 {
 	config_t lc;
+	char *wide;
 	int rc;
 
+	if ((wide = config_widen_integers(text, name, cause)) == NULL)
+		return -1;
 	config_init(&lc);
-	rc = config_read_string(&lc, text);
+	rc = config_read_string(&lc, wide);
 	rc = config_load_parsed(cfg, &lc, rc, name, NULL, cause);
 	config_destroy(&lc);
+	free(wide);
 	return rc;
 }
 
@@ -626,7 +632,8 @@ config_load_file(struct config *cfg, const char *path, char **cause)
 {
 	struct stat st;
 	config_t lc;
-	char *dir, *slash;
+	char *dir, *slash, *text, *wide;
+	size_t len;
 	FILE *f;
 	int rc;
 
@@ -639,7 +646,26 @@ config_load_file(struct config *cfg, const char *path, char **cause)
 		*cause = xasprintf("%s: not a regular file", path);
 		return -1;
 	}
+	if (st.st_size > CFG_MAX_FILE) {
+		fclose(f);
+		*cause = xasprintf("%s: larger than %d MiB", path, CFG_MAX_FILE / (1024 * 1024));
+		return -1;
+	}
+	/* Read here rather than by libconfig: integers past 32 bits get widened first. */
+	text = xmalloc(CFG_MAX_FILE + 1);
+	len = fread(text, 1, CFG_MAX_FILE, f);
+	text[len] = '\0';
+	if (ferror(f)) {
+		fclose(f);
+		free(text);
+		*cause = xasprintf("%s: cannot read the file", path);
+		return -1;
+	}
 	fclose(f);
+	wide = config_widen_integers(text, path, cause);
+	free(text);
+	if (wide == NULL)
+		return -1;
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		slash[slash == dir ? 1 : 0] = '\0';
@@ -647,9 +673,10 @@ config_load_file(struct config *cfg, const char *path, char **cause)
 		strcpy(dir, ".");
 	config_init(&lc);
 	config_set_include_dir(&lc, dir);
-	rc = config_read_file(&lc, path);
+	rc = config_read_string(&lc, wide);
 	rc = config_load_parsed(cfg, &lc, rc, path, path, cause);
 	config_destroy(&lc);
+	free(wide);
 	free(dir);
 	if (rc == 0) {
 		free(cfg->path);

@@ -248,6 +248,7 @@ worker_finish_action(struct worker *w, struct host_rt *h)
 	} else {
 		const struct hosterr *e = wsman_op_error(h->op);
 
+		res->unknown = wsman_op_outcome_unknown(h->op);
 		if (e != NULL && e->kind != HOSTERR_NONE)
 			hosterr_copy(&res->error, e);
 		else
@@ -471,7 +472,7 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
 		wsman_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
 	else
-		wsman_op_fail(h->op, &err);
+		wsman_op_fail_sent(h->op, &err, resp.sent);
 	h->op_connects += resp.connects;
 	w->idle[w->nidle++] = http_conn_release(h->conn);
 	hosterr_clear(&err);
@@ -715,6 +716,7 @@ poller_audit_abandoned(struct poller *p, const struct host_rt *h)
 	struct action_result *res = action_result_new(h->action);
 
 	res->ok = false;
+	res->unknown = true;
 	hosterr_set(&res->error, HOSTERR_LOCAL, "bitstop stopped before the host answered: the "
 	    "request was sent and its effect is unknown until the next poll");
 	audit_outcome(p->opts.audit, res, h->cfg->name);

@@ -103,6 +103,7 @@ struct wsman_op {
 	size_t	 njobs;
 	bool	 ok;
 	bool	 already_gone;
+	bool	 unknown;		/* a change was sent and its answer lost */
 	struct hosterr err;
 	bool	 has_error_info;
 	struct bits_error_info error_info;
@@ -761,12 +762,20 @@ wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, c
 void
 wsman_op_fail(struct wsman_op *op, const struct hosterr *err)
 {
+	wsman_op_fail_sent(op, err, true);
+}
+
+void
+wsman_op_fail_sent(struct wsman_op *op, const struct hosterr *err, bool sent)
+{
 	const char *why = err != NULL && err->message != NULL ? err->message : "no answer";
 	enum hosterr_kind kind = err != NULL && err->kind != HOSTERR_NONE ? err->kind : HOSTERR_CONNECT;
 
 	if (op->step == STEP_DONE)
 		return;
 	op->requests++;
+	op->unknown = sent && (op->step == STEP_PUT || op->step == STEP_CREATE ||
+	    op->step == STEP_ADD_FILE || op->step == STEP_SET_STATE);
 	if (op->step == STEP_RELEASE) {
 		go(op, STEP_DONE);
 		return;
@@ -816,6 +825,12 @@ const char *
 wsman_op_job_id(const struct wsman_op *op)
 {
 	return op->kind == OP_CREATE ? op->job_id : NULL;
+}
+
+bool
+wsman_op_outcome_unknown(const struct wsman_op *op)
+{
+	return !op->ok && op->unknown;
 }
 
 bool

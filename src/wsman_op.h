@@ -61,11 +61,18 @@ void wsman_op_feed(struct wsman_op *op, long http_status, const char *content_ty
     const char *body, size_t len);
 /* The request just sent got no answer (transport error); err is copied. */
 void wsman_op_fail(struct wsman_op *op, const struct hosterr *err);
+/*
+ * The same, saying whether the request had left (false: it surely never reached
+ * the host, e.g. the connection was refused). A change (Put, CreateJob, AddFile,
+ * SetJobState) that left and got no answer has an unknown outcome.
+ */
+void wsman_op_fail_sent(struct wsman_op *op, const struct hosterr *err, bool sent);
 
 bool wsman_op_ok(const struct wsman_op *op);                    /* finished successfully */
 const struct hosterr *wsman_op_error(const struct wsman_op *op); /* when finished and not ok */
 struct bits_job *wsman_op_take_jobs(struct wsman_op *op, size_t *n); /* list/get results; caller owns */
 const char *wsman_op_job_id(const struct wsman_op *op);          /* create: new JobId (NULL if unknown) */
+bool wsman_op_outcome_unknown(const struct wsman_op *op);        /* a change left, its answer was lost */
 bool wsman_op_already_gone(const struct wsman_op *op);           /* cancel/complete found the job gone: counted as success */
 bool wsman_op_take_error_info(struct wsman_op *op, struct bits_error_info *out); /* get_error */
 unsigned wsman_op_requests(const struct wsman_op *op);           /* exchanges so far */

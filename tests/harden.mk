@@ -72,3 +72,7 @@ tests_test_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 # CI's hardening run (ASan+UBSan make check, TSan, valgrind, fuzzers) and the soak
 # benchmark (not run by make check).
 EXTRA_DIST += tests/ci_harden.sh tests/soak/soak.py
+
+# Hardening, second round (issue 14): redirects, audit log, deadlines, limits.
+TESTS += tests/test_harden2.py
+EXTRA_DIST += tests/test_harden2.py

@@ -203,7 +203,7 @@ test_bad_value(void **state)
 	free(cause);
 	cause = load_err("refresh = 0.1;\n");
 	assert_string_equal(cause,
-	    "t.conf:1: 'refresh' must be a number of seconds, at least 0.5 (got 0.1)");
+	    "t.conf:1: 'refresh' must be a number of seconds from 0.5 to 86400 (got 0.1)");
 	free(cause);
 	cause = load_err("stall_after = 0;\n");
 	assert_string_equal(cause,
@@ -382,6 +382,51 @@ test_tilde_expansion(void **state)
 	free(old);
 }
 
+/*
+ * Protects (issue 14, item 9): integers past 32 bits are read as written, not
+ * wrapped by libconfig 1.5 (port = 4294967376 must not become port 80), and are
+ * range-checked like any other value; one past 64 bits is an error naming its line.
+ */
+static void
+test_wide_integers(void **state)
+{
+	struct config *cfg;
+	char *cause, *wide;
+
+	(void)state;
+	cause = load_err("defaults = { port = 4294967376; };\n");
+	assert_string_equal(cause,
+	    "t.conf:1: 'port' must be a port number from 1 to 65535 (got 4294967376)");
+	free(cause);
+	cause = load_err("defaults = { port = 0x100000050; };\n");
+	assert_contains(cause, "(got 4294967376)");
+	free(cause);
+	cause = load_err("defaults = { port = -4294967216; };\n");
+	assert_contains(cause, "(got -4294967216)");
+	free(cause);
+	cause = load_err("version = 4294967297;\n");
+	assert_contains(cause, "'version' must be 1");
+	free(cause);
+	cause = load_err("defaults = { timeout = 4294967299; };\n");
+	assert_contains(cause, "at most 86400");
+	free(cause);
+	cause = load_err("\n# 1\nrefresh = 99999999999999999999;\n");
+	assert_string_equal(cause, "t.conf:3: the integer 99999999999999999999 is too large "
+	    "(more than 64 bits)");
+	free(cause);
+	/* in range, with the suffix already, and what only looks like a number */
+	cfg = load_ok("defaults = { port = 65535; timeout = 1e1; };\n"
+	    "refresh = 60L; /* 4294967376 */ # 4294967376\n"
+	    "groups = ( { name = \"g4294967376\"; hosts = [ \"h4294967376:5985\" ]; } );\n");
+	assert_int_equal(cfg->defaults.port, 65535);
+	config_free(cfg);
+	wide = config_widen_integers("a = -2147483648; b = 2147483648; c = 0xFFFFFFFF; "
+	    "d = 1.5e3000000000; e = \"9999999999\"; f9999999999 = 0x100000000;", "x", &cause);
+	assert_string_equal(wide, "a = -2147483648; b = 2147483648L; c = 0xFFFFFFFF; "
+	    "d = 1.5e3000000000; e = \"9999999999\"; f9999999999 = 0x100000000L;");
+	free(wide);
+}
+
 int
 main(void)
 {
@@ -396,6 +441,7 @@ main(void)
 		cmocka_unit_test(test_check_http_basic),
 		cmocka_unit_test(test_password_file_mode),
 		cmocka_unit_test(test_tilde_expansion),
+		cmocka_unit_test(test_wide_integers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

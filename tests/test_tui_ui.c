@@ -1018,7 +1018,7 @@ test_pause_refresh_delay(void **state)
 	/* A bad value keeps the prompt open, with what was typed and why. */
 	s = keys(e, bad);
 	assert_int_equal(e->interval, 2500);
-	assert_non_null(strstr(s, "'0.1' is not a refresh interval"));
+	assert_non_null(strstr(s, "'0.1': expected a number of seconds from 0.5 to 86400"));
 	assert_non_null(strstr(s, "Refresh interval"));
 	free(s);
 	s = key1(e, ESC);

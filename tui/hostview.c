@@ -120,6 +120,8 @@ hostview_cell(char *buf, size_t len, enum hostview_col c, const struct model *m,
 			free(clean);
 			return THEME_HOST_DOWN;
 		}
+		if (s != NULL && s->state == HOST_STATE_OK && s->warning != NULL)
+			snprintf(buf, len, "warning: %s", s->warning);	/* our own text */
 		break;
 	default:
 		break;

@@ -332,7 +332,7 @@ ui_delay_value(const char *text)
 	char *end;
 	double v = strtod(text, &end);
 
-	if (end == text || *end != '\0' || !(v >= 0.5) || v > 86400)
+	if (end == text || *end != '\0' || !(v >= CFG_REFRESH_MIN) || v > CFG_REFRESH_MAX)
 		return -1;
 	return v;
 }
@@ -346,7 +346,7 @@ ui_delay_check(struct ui *ui, void *arg, int choice, char *const *texts, size_t 
 	(void)choice;
 	*field = 0;
 	if (ui_delay_value(texts[0]) < 0)
-		return xasprintf("'%s' is not a refresh interval: give seconds, from 0.5 to 86400", texts[0]);
+		return xasprintf("'%s': expected " CFG_REFRESH_EXPECT, texts[0]);
 	return NULL;
 }
 
