@@ -59,14 +59,16 @@ opsview_draw_list(struct opsview *v, struct ui *ui, WINDOW *w)
 {
 	struct ops *o = actions_ops(ui->actions);
 	int h = getmaxy(w), width = getmaxx(w), locw = width / 5 < 12 ? 12 : width / 5;
-	int namew = width - (1 + 4 + 1 + 10 + 1 + 11 + 1 + locw + 1 + 8 + 1 + 8 + 1 + 5);
+	bool times = width >= 120;	/* narrow terminals keep Id, Name, State, HasMoreData, Location */
+	int namew = width - (1 + 4 + 1 + 10 + 1 + 11 + 1 + locw + (times ? 1 + 8 + 1 + 8 + 1 + 5 : 0));
 	const struct theme *t = ui->theme;
 	char line[1024], a[FMT_BUFSZ], b[FMT_BUFSZ];
 
 	if (namew < 12)
 		namew = 12;
 	snprintf(line, sizeof line, " %-4s %-*.*s %-10s %-11s %-*.*s %-8s %-8s %s", "Id", namew, namew, "Name",
-	    "State", "HasMoreData", locw, locw, "Location", "Started", "Ended", "Run");
+	    "State", "HasMoreData", locw, locw, "Location", times ? "Started" : "", times ? "Ended" : "",
+	    times ? "Run" : "");
 	text_put(w, 0, 0, width, line, TEXT_LEFT, theme_attr(t, THEME_TITLE));
 	list_scroll(&v->ops, o->n, opsview_page(ui));
 	for (int y = 1; y < h; y++) {
@@ -99,6 +101,8 @@ opsview_draw_list(struct opsview *v, struct ui *ui, WINDOW *w)
 		x += 12;
 		text_put(w, y, x, locw, ops_location(op), TEXT_LEFT, base);
 		x += locw + 1;
+		if (!times)
+			continue;
 		text_put(w, y, x, 8, opsview_time(a, sizeof a, op->started_ms, ui_now_wall(ui)), TEXT_LEFT, base);
 		x += 9;
 		text_put(w, y, x, 8, op->ended_ms > 0 ? opsview_time(b, sizeof b, op->ended_ms, ui_now_wall(ui)) :
