@@ -189,6 +189,7 @@ ops_on_result(struct ops_op *op, struct ops_child *c, const struct action_result
 		c->code = res->error.code;
 		c->error = sanitize_terminal(res->error.message != NULL ? res->error.message :
 		    hosterr_kind_status(res->error.kind));
+		c->unknown = res->unknown;
 	}
 	if (res->kind == ACTION_CREATE && res->ok && res->job_id != NULL && c->job_id == NULL)
 		c->job_id = xstrdup(res->job_id);

@@ -49,6 +49,7 @@ struct ops_child {
 	bool	 has_code;
 	uint32_t code;
 	char	*error;		/* sanitized message when failed */
+	bool	 unknown;	/* failed: the request left but its answer was lost */
 };
 
 struct ops_op {

@@ -25,6 +25,7 @@ struct opslog_req {
 	char	*job;
 	char	*name;
 	enum ops_outcome outcome;
+	bool	 unknown;	/* the answer was lost */
 	bool	 has_code;
 	uint32_t code;
 	char	*message;
@@ -148,6 +149,7 @@ opslog_outcome(struct opslog *l, struct json_object *o, const char *op)
 			r->outcome = msg != NULL ? OPS_GONE : OPS_OK;
 		} else {
 			r->outcome = OPS_FAILED_CHILD;
+			r->unknown = result != NULL && strcmp(result, "unknown") == 0;
 			r->message = xstrdup(msg != NULL ? msg : "failed");
 			if (json_object_object_get_ex(o, "code", &code) &&
 			    json_object_is_type(code, json_type_int)) {
@@ -222,6 +224,7 @@ opslog_add(struct ops *o, const struct opslog_op *p)
 			c->has_code = r->has_code;
 			c->code = r->code;
 			c->error = xstrdup(r->message);
+			c->unknown = r->unknown;
 		}
 	}
 	name = opslog_name(p, ops_nhosts(op));

@@ -124,7 +124,7 @@ opsview_outcome(const struct ops_child *c)
 	case OPS_GONE:
 		return "ok (gone)";
 	default:
-		return "failed";
+		return c->unknown ? "unknown" : "failed";
 	}
 }
 
