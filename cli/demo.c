@@ -197,25 +197,13 @@ demo_add_hosts(struct demo *d, struct config *cfg)
 		h = &cfg->hosts[cfg->nhosts - 1];
 		free(h->name);
 		h->name = xasprintf("sim-%02u", i + 1);
-		free(h->user);
-		h->user = xstrdup("demo");
-		h->auth = AUTH_BASIC;
-		h->allow_unencrypted = true;	/* loopback only */
-		xfree_secret(h->password);
-		h->password = xstrdup(d->password);
+		free(h->settings.user);
+		h->settings.user = xstrdup("demo");
+		h->settings.auth = AUTH_BASIC;
+		h->settings.allow_unencrypted = true;	/* loopback only */
+		xfree_secret(h->settings.password);
+		h->settings.password = xstrdup(d->password);
 	}
-}
-
-bool
-demo_alive(struct demo *d)
-{
-	int status;
-
-	if (d->exited)
-		return false;
-	if (waitpid(d->pid, &status, WNOHANG) == d->pid)
-		d->exited = true;
-	return !d->exited;
 }
 
 void

@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include "sim/sim.h"
-#include "sim/sim_fault.h"
+#include "sim/sim_control.h"
+#include "sim/sim_http.h"
+#include "sim/sim_inject.h"
 #include "sim/sim_net.h"
 #include "sim/sim_render.h"
 #include "sim/sim_wsman.h"
@@ -32,6 +34,25 @@ struct sim_opts {
 	int		  die_with_parent;
 	int		  seed_given;
 	int		  epoch_given;
+};
+
+/* The once-a-second pass over a site: drop its expired enumerations. */
+static void
+sim_sweep_site(struct sim_site *site, double now)
+{
+	if (site->enums != NULL)
+		sim_enum_sweep(site, now, 1);
+}
+
+/* What the event loop calls: the HTTP front of the hosts, the control interface. */
+static const struct sim_net_ops sim_ops_table = {
+	.site_access = sim_http_access,
+	.site_completed = sim_http_completed,
+	.site_connection = sim_http_connection,
+	.control_access = sim_control_access,
+	.fire = sim_http_fire,
+	.drop_site = sim_http_drop_site,
+	.sweep = sim_sweep_site,
 };
 
 /* Print the usage summary to f. */
@@ -77,103 +98,124 @@ sim_choice(const char *opt, const char *v, const char *yes, const char *no)
 	exit(2);
 }
 
-/* Fill cfg and opts from argv. */
+/* bitsim's long options (there are no short ones but -h). */
+enum {
+	O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER, O_AUTH,
+	O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM, O_MAXTO,
+	O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS
+};
+
+static const struct option sim_longopts[] = {
+	{ "hosts", required_argument, NULL, O_HOSTS },
+	{ "base-port", required_argument, NULL, O_BASE },
+	{ "address", required_argument, NULL, O_ADDR },
+	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "speed", required_argument, NULL, O_SPEED },
+	{ "churn", required_argument, NULL, O_CHURN },
+	{ "max-jobs", required_argument, NULL, O_MAXJOBS },
+	{ "epoch", required_argument, NULL, O_EPOCH },
+	{ "user", required_argument, NULL, O_USER },
+	{ "auth", required_argument, NULL, O_AUTH },
+	{ "tls-cert", required_argument, NULL, O_CERT },
+	{ "tls-key", required_argument, NULL, O_KEY },
+	{ "batching", required_argument, NULL, O_BATCH },
+	{ "method-errors", required_argument, NULL, O_METHOD },
+	{ "create-suspended", required_argument, NULL, O_SUSP },
+	{ "max-envelope-kb", required_argument, NULL, O_MAXENV },
+	{ "enum-timeout-ms", required_argument, NULL, O_ENUMTO },
+	{ "max-enum", required_argument, NULL, O_MAXENUM },
+	{ "max-timeout-ms", required_argument, NULL, O_MAXTO },
+	{ "pull-bytes", required_argument, NULL, O_PULL },
+	{ "fault", required_argument, NULL, O_FAULT },
+	{ "control", required_argument, NULL, O_CONTROL },
+	{ "ready-file", required_argument, NULL, O_READY },
+	{ "die-with-parent", no_argument, NULL, O_DIE },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* An option about the simulated fleet: hosts, addresses, jobs, time. False if not one. */
+static int
+sim_fleet_option(int c, char *arg, struct sim_config *cfg, struct sim_opts *o)
+{
+	switch (c) {
+	case O_HOSTS: cfg->nhosts = (int)sim_num("hosts", arg, 1, SIM_MAX_HOSTS); break;
+	case O_BASE: o->base_port = (long)sim_num("base-port", arg, 0, 65535); break;
+	case O_ADDR: o->base_addr = arg; break;
+	case O_LISTEN:
+		o->listen = xreallocarray(o->listen, (size_t)o->nlisten + 1, sizeof *o->listen);
+		o->listen[o->nlisten++] = arg;
+		break;
+	case O_JOBS: cfg->jobs = (int)sim_num("jobs", arg, 0, SIM_JOBS_LIMIT); break;
+	case O_MAXJOBS: cfg->max_jobs = (int)sim_num("max-jobs", arg, 1, SIM_JOBS_LIMIT); break;
+	case O_SEED:
+		cfg->seed = strtoull(arg, NULL, 0);
+		o->seed_given = 1;
+		break;
+	case O_SPEED: cfg->speed = sim_num("speed", arg, 0, 1e6); break;
+	case O_CHURN: cfg->churn = sim_num("churn", arg, 0, 1e7); break;
+	case O_EPOCH:
+		cfg->epoch = sim_num("epoch", arg, 0, 1e11);
+		o->epoch_given = 1;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* An option about how the hosts answer (auth, TLS, WinRM limits, faults, control). */
+static void
+sim_server_option(int c, char *arg, struct sim_config *cfg, struct sim_opts *o)
+{
+	switch (c) {
+	case O_USER: cfg->user = arg; break;
+	case O_AUTH: cfg->auth_none = sim_choice("auth", arg, "none", "basic"); break;
+	case O_CERT: cfg->tls_cert = arg; break;
+	case O_KEY: cfg->tls_key = arg; break;
+	case O_BATCH: cfg->batching_all = sim_choice("batching", arg, "all", "first-one"); break;
+	case O_METHOD:
+		cfg->method_faults = sim_choice("method-errors", arg, "fault", "returnvalue");
+		break;
+	case O_SUSP:
+		cfg->create_suspended = sim_choice("create-suspended", arg, "yes", "no");
+		break;
+	case O_MAXENV:
+		cfg->max_envelope = (size_t)sim_num("max-envelope-kb", arg, 8, 65536) * 1024;
+		break;
+	case O_ENUMTO:
+		cfg->enum_timeout_ms = (unsigned)sim_num("enum-timeout-ms", arg, 1, 86400000);
+		break;
+	case O_MAXENUM: cfg->max_enum_per_user = (unsigned)sim_num("max-enum", arg, 1, 1e6); break;
+	case O_MAXTO:
+		cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", arg, 1, 86400000);
+		break;
+	case O_PULL: cfg->pull_bytes = (size_t)sim_num("pull-bytes", arg, 1, 1e8); break;
+	case O_FAULT:
+		o->faults = xreallocarray(o->faults, (size_t)o->nfaults + 1, sizeof *o->faults);
+		o->faults[o->nfaults++] = arg;
+		break;
+	case O_CONTROL: o->control = arg; break;
+	case O_READY: o->ready_file = arg; break;
+	case O_DIE: o->die_with_parent = 1; break;
+	case O_VERSION: puts("bitsim " PACKAGE_VERSION); exit(0);
+	case 'h': sim_usage(stdout); exit(0);
+	default: sim_usage(stderr); exit(2);
+	}
+}
+
+/* Fill cfg and opts from argv; exits on a usage error. */
 static void
 sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o)
 {
-	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
-	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
-	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS };
-	static const struct option longopts[] = {
-		{ "hosts", required_argument, NULL, O_HOSTS },
-		{ "base-port", required_argument, NULL, O_BASE },
-		{ "address", required_argument, NULL, O_ADDR },
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "jobs", required_argument, NULL, O_JOBS },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "speed", required_argument, NULL, O_SPEED },
-		{ "churn", required_argument, NULL, O_CHURN },
-		{ "max-jobs", required_argument, NULL, O_MAXJOBS },
-		{ "epoch", required_argument, NULL, O_EPOCH },
-		{ "user", required_argument, NULL, O_USER },
-		{ "auth", required_argument, NULL, O_AUTH },
-		{ "tls-cert", required_argument, NULL, O_CERT },
-		{ "tls-key", required_argument, NULL, O_KEY },
-		{ "batching", required_argument, NULL, O_BATCH },
-		{ "method-errors", required_argument, NULL, O_METHOD },
-		{ "create-suspended", required_argument, NULL, O_SUSP },
-		{ "max-envelope-kb", required_argument, NULL, O_MAXENV },
-		{ "enum-timeout-ms", required_argument, NULL, O_ENUMTO },
-		{ "max-enum", required_argument, NULL, O_MAXENUM },
-		{ "max-timeout-ms", required_argument, NULL, O_MAXTO },
-		{ "pull-bytes", required_argument, NULL, O_PULL },
-		{ "fault", required_argument, NULL, O_FAULT },
-		{ "control", required_argument, NULL, O_CONTROL },
-		{ "ready-file", required_argument, NULL, O_READY },
-		{ "die-with-parent", no_argument, NULL, O_DIE },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_HOSTS: cfg->nhosts = (int)sim_num("hosts", optarg, 1, SIM_MAX_HOSTS); break;
-		case O_BASE: o->base_port = (long)sim_num("base-port", optarg, 0, 65535); break;
-		case O_ADDR: o->base_addr = optarg; break;
-		case O_LISTEN:
-			o->listen = xreallocarray(o->listen, (size_t)o->nlisten + 1, sizeof *o->listen);
-			o->listen[o->nlisten++] = optarg;
-			break;
-		case O_JOBS: cfg->jobs = (int)sim_num("jobs", optarg, 0, SIM_JOBS_LIMIT); break;
-		case O_MAXJOBS:
-			cfg->max_jobs = (int)sim_num("max-jobs", optarg, 1, SIM_JOBS_LIMIT);
-			break;
-		case O_SEED:
-			cfg->seed = strtoull(optarg, NULL, 0);
-			o->seed_given = 1;
-			break;
-		case O_SPEED: cfg->speed = sim_num("speed", optarg, 0, 1e6); break;
-		case O_CHURN: cfg->churn = sim_num("churn", optarg, 0, 1e7); break;
-		case O_EPOCH:
-			cfg->epoch = sim_num("epoch", optarg, 0, 1e11);
-			o->epoch_given = 1;
-			break;
-		case O_USER: cfg->user = optarg; break;
-		case O_AUTH: cfg->auth_none = sim_choice("auth", optarg, "none", "basic"); break;
-		case O_CERT: cfg->tls_cert = optarg; break;
-		case O_KEY: cfg->tls_key = optarg; break;
-		case O_BATCH: cfg->batching_all = sim_choice("batching", optarg, "all", "first-one"); break;
-		case O_METHOD:
-			cfg->method_faults = sim_choice("method-errors", optarg, "fault", "returnvalue");
-			break;
-		case O_SUSP: cfg->create_suspended = sim_choice("create-suspended", optarg, "yes", "no"); break;
-		case O_MAXENV:
-			cfg->max_envelope = (size_t)sim_num("max-envelope-kb", optarg, 8, 65536) * 1024;
-			break;
-		case O_ENUMTO:
-			cfg->enum_timeout_ms = (unsigned)sim_num("enum-timeout-ms", optarg, 1, 86400000);
-			break;
-		case O_MAXENUM:
-			cfg->max_enum_per_user = (unsigned)sim_num("max-enum", optarg, 1, 1e6);
-			break;
-		case O_MAXTO:
-			cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", optarg, 1, 86400000);
-			break;
-		case O_PULL: cfg->pull_bytes = (size_t)sim_num("pull-bytes", optarg, 1, 1e8); break;
-		case O_FAULT:
-			o->faults = xreallocarray(o->faults, (size_t)o->nfaults + 1, sizeof *o->faults);
-			o->faults[o->nfaults++] = optarg;
-			break;
-		case O_CONTROL: o->control = optarg; break;
-		case O_READY: o->ready_file = optarg; break;
-		case O_DIE: o->die_with_parent = 1; break;
-		case O_VERSION: puts("bitsim " PACKAGE_VERSION); exit(0);
-		case 'h': sim_usage(stdout); exit(0);
-		default: sim_usage(stderr); exit(2);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "h", sim_longopts, NULL)) != -1)
+		if (!sim_fleet_option(c, optarg, cfg, o))
+			sim_server_option(c, optarg, cfg, o);
 	if (optind != argc) {
 		sim_usage(stderr);
 		exit(2);
@@ -265,7 +307,7 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	    sim_net_listen_control(srv, cause) != 0)
 		return -1;
 	for (int i = 0; i < o->nfaults; i++)
-		if (sim_fault_apply_spec(srv, o->faults[i], NULL, cause) != 0)
+		if (sim_inject_apply_spec(srv, o->faults[i], NULL, cause) != 0)
 			return -1;
 	return 0;
 }
@@ -324,6 +366,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	srv.rng = cfg->seed ^ 0x5DEECE66Dull;
+	srv.ops = &sim_ops_table;
 	sim_render_seed(cfg->seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20));
 	xmlInitParser();
 	sim_raise_nofile();

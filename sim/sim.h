@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "sim/sim_host.h"
+#include "sim/sim_timer.h"
 
 #define SIM_MAX_HOSTS	2000
 
@@ -74,6 +75,7 @@ struct sim_enum {
 
 struct MHD_Daemon;
 struct sim_pending;
+struct sim_net_ops;
 
 /* One simulated Windows host: its jobs, enumerations, faults and listener. */
 struct sim_server;
@@ -116,18 +118,10 @@ struct sim_server {
 	int		 epfd;
 	int		 sigfd;
 	int		 quit;
-	struct sim_pending **timers;	/* heap ordered by due time */
-	size_t		 ntimers;
-	size_t		 timers_cap;
+	const struct sim_net_ops *ops;	/* what the loop calls (sim_net.h) */
+	struct sim_timers timers;	/* held-back requests, by due time */
 	char		*tls_cert_pem;
 	char		*tls_key_pem;
 };
-
-/* Monotonic seconds. */
-double sim_mono(void);
-/* Simulated Unix time now. */
-double sim_server_clock(const struct sim_server *srv);
-/* Bring a site's jobs up to the simulated present. */
-void sim_site_touch(struct sim_server *srv, struct sim_site *site);
 
 #endif

@@ -4,13 +4,20 @@ bitsim_SOURCES = \
 	sim/bitsim.c sim/sim.h \
 	sim/sim_host.c sim/sim_host.h \
 	sim/sim_render.c sim/sim_render.h \
+	sim/sim_xml.c sim/sim_xml.h \
 	sim/sim_wsman.c sim/sim_wsman.h \
+	sim/sim_wsman_fault.c sim/sim_wsman_fault.h \
 	sim/sim_enum.c sim/sim_ops.c \
 	sim/sim_http.c sim/sim_http.h \
+	sim/sim_clock.c sim/sim_clock.h \
+	sim/sim_timer.c sim/sim_timer.h \
 	sim/sim_net.c sim/sim_net.h \
-	sim/sim_fault.c sim/sim_fault.h \
+	sim/sim_args.c sim/sim_args.h \
+	sim/sim_inject.c sim/sim_inject.h \
+	sim/sim_control.c sim/sim_control.h \
 	src/xalloc.c src/xalloc.h \
-	src/strbuf.c src/strbuf.h
+	src/strbuf.c src/strbuf.h \
+	src/slurp.c src/slurp.h
 bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
 bitsim_LDADD = $(XML_LIBS) $(MHD_LIBS)
 

@@ -3,7 +3,6 @@
 #include "src/action.h"
 
 #include <stdlib.h>
-#include <strings.h>
 
 #include "src/xalloc.h"
 
@@ -17,15 +16,6 @@ const char *
 action_kind_name(enum action_kind kind)
 {
 	return (unsigned)kind < ACTION_COUNT ? kind_names[kind] : "unknown";
-}
-
-int
-action_kind_from_name(const char *name)
-{
-	for (int i = 0; i < ACTION_COUNT; i++)
-		if (strcasecmp(name, kind_names[i]) == 0)
-			return i;
-	return -1;
 }
 
 struct action_req *

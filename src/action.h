@@ -61,8 +61,6 @@ struct action_result {
 };
 
 const char *action_kind_name(enum action_kind kind);
-/* -1 when unknown. */
-int action_kind_from_name(const char *name);
 /* New request with the common fields set; strings are copied. */
 struct action_req *action_req_new(enum action_kind kind, size_t host, const char *job_id,
     const char *job_name);

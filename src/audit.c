@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "src/action.h"
-#include "src/cfg.h"
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/strbuf.h"
@@ -37,21 +36,6 @@ struct audit {
 	char	*user;		/* the local user, for intent lines */
 	int64_t	 failed_ms;	/* monotonic time of the last failure or reopen attempt */
 };
-
-char *
-audit_default_path(void)
-{
-	const char *state = getenv("XDG_STATE_HOME");
-	char *home, *path;
-
-	if (state != NULL && state[0] == '/')
-		return xasprintf("%s/bitstop/audit.log", state);
-	if ((home = config_home_dir()) == NULL)
-		return NULL;
-	path = xasprintf("%s/.local/state/bitstop/audit.log", home);
-	free(home);
-	return path;
-}
 
 /* Create the missing parent directories of path, mode 0700. */
 static int

@@ -1,6 +1,6 @@
 /*
  * cfg (the config module; the file is cfg.h because config.h is autoconf's):
- * bitstop.conf (libconfig syntax, product.md §3) plus hosts from the command
+ * bitstop.conf (libconfig syntax, bitstop.conf(5)) plus hosts from the command
  * line and --hosts-file, resolved to one struct host_cfg per host.
  *
  * Every error names the file, the line and what was expected.
@@ -31,22 +31,20 @@ struct host_settings {
 	bool	 readonly;
 };
 
+/* One host to poll: where it is, and the settings it resolved to. */
 struct host_cfg {
 	char	*name;		/* as the user wrote it ("ws01", "lab1:5985", a URL) */
 	char	*hostname;	/* host part only, for netrc and messages */
 	char	*url;		/* normalised endpoint, e.g. https://ws01:5986/wsman */
 	bool	 https;
 	char	*group;		/* NULL when not from a group */
-	char	*user;		/* NULL: none */
-	enum auth_scheme auth;
-	bool	 verify_tls;
-	char	*cacert;
-	double	 timeout;
-	bool	 allow_unencrypted;
-	bool	 readonly;
-	char	*password_command;
-	char	*password;	/* secret; set by creds_resolve(); freed with xfree_secret() */
 	char	*origin;	/* "file:line" or "command line" or "hosts-file:line", for messages */
+	/*
+	 * Its own copy of the settings it inherited (url and https above are what
+	 * scheme and port resolved to). settings.password is set from the config
+	 * or by creds_resolve(); host_cfg_done() frees it with xfree_secret().
+	 */
+	struct host_settings settings;
 };
 
 /* The refresh interval's range, for the config, the command line and the screen alike. */
@@ -130,6 +128,8 @@ void host_settings_init(struct host_settings *s);
 void host_settings_copy(struct host_settings *dst, const struct host_settings *src);
 /* Free what s owns (the password with xfree_secret). */
 void host_settings_done(struct host_settings *s);
+/* Free what one host entry owns, its settings included. */
+void host_cfg_done(struct host_cfg *h);
 /*
  * Add one host with explicit settings (a group's or a host entry's); group may be
  * NULL. A host whose URL is already listed is dropped with a warning. -1 with *cause.
@@ -143,14 +143,7 @@ int config_add_host_with(struct config *cfg, const char *spec, const struct host
  */
 size_t config_key_count(void);
 const char *config_key_name(size_t i);
-/* Free what one host entry owns (the password with xfree_secret). */
-void host_cfg_done(struct host_cfg *h);
 /* Append a formatted warning to cfg->warnings. */
 void config_add_warning(struct config *cfg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The user's home directory ($HOME, else the password database), malloc'd; NULL if unknown. */
-char *config_home_dir(void);
-/* Expand a leading "~" or "~user" in path. malloc'd; NULL with *cause when the user is unknown. */
-char *config_expand_path(const char *path, char **cause);
-
 #endif

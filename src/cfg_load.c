@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "src/creds.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -296,7 +297,7 @@ apply_setting(struct cfg_ctx *ctx, const config_setting_t *s, const struct setti
 	case KEY_PATH:
 		if (!get_string(ctx, s, expect, false, &str))
 			break;
-		if ((path = config_expand_path(str, &cause)) == NULL) {
+		if ((path = paths_expand(str, &cause)) == NULL) {
 			ctx_error(ctx, s, "'%s': %s", k->name, cause);
 			free(cause);
 			break;
@@ -517,7 +518,7 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 	} else if (strcmp(name, "audit_log") == 0) {
 		if (!get_string(ctx, s, key_type_expect[KEY_PATH], false, &str))
 			return;
-		if ((path = config_expand_path(str, &cause)) == NULL) {
+		if ((path = paths_expand(str, &cause)) == NULL) {
 			ctx_error(ctx, s, "'audit_log': %s", cause);
 			free(cause);
 			return;

@@ -81,7 +81,7 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	c->verbose = verbose;
 	c->https = h->https;
 	c->name = xstrdup(h->name);
-	c->has_cacert = h->cacert != NULL;
+	c->has_cacert = h->settings.cacert != NULL;
 	c->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
 	c->headers = curl_slist_append(c->headers, "Accept-Encoding: identity");
 	c->headers = curl_slist_append(c->headers, "Expect:");
@@ -94,7 +94,7 @@ static void
 http_conn_setup(struct http_conn *c, CURL *e)
 {
 	const struct host_cfg *h = c->h;
-	long total = (long)(h->timeout * 1000.0);
+	long total = (long)(h->settings.timeout * 1000.0);
 	long conn = total < 10000 ? total : 10000;
 
 	if (total <= 0)
@@ -117,18 +117,19 @@ http_conn_setup(struct http_conn *c, CURL *e)
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, conn);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->verify_tls ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->verify_tls ? 2L : 0L);
-	if (h->cacert != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, h->cacert);
-	if (h->auth == AUTH_NEGOTIATE) {
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->settings.verify_tls ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->settings.verify_tls ? 2L : 0L);
+	if (h->settings.cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->settings.cacert);
+	if (h->settings.auth == AUTH_NEGOTIATE) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_NEGOTIATE);
 		/* GSS-API uses the Kerberos ticket; the user name is only informative. */
 		curl_easy_setopt(e, CURLOPT_USERPWD, ":");
-	} else if (h->user != NULL) {
+	} else if (h->settings.user != NULL) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERNAME, h->user);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, h->password != NULL ? h->password : "");
+		curl_easy_setopt(e, CURLOPT_USERNAME, h->settings.user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    h->settings.password != NULL ? h->settings.password : "");
 	}
 }
 

@@ -344,7 +344,7 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 			continue;
 		}
 		if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR) {
-			/* The intent is on disk before the request leaves (product.md §6). */
+			/* The intent is on disk before the request leaves (bitstop(1), FILES). */
 			if (!audit_ok(p->opts.audit) ||
 			    audit_intent(p->opts.audit, req, h->cfg->name, h->cfg->url) != 0) {
 				const char *why = audit_error(p->opts.audit);
@@ -580,7 +580,7 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct host_rt *h = &p->hosts[i];
 		struct worker *w = &p->workers[i % p->nworkers];
-		unsigned tmo = (unsigned)(cfg->hosts[i].timeout * 1000.0);
+		unsigned tmo = (unsigned)(cfg->hosts[i].settings.timeout * 1000.0);
 
 		h->idx = i;
 		h->cfg = &cfg->hosts[i];

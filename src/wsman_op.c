@@ -570,7 +570,7 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 
 		if (op->kind == OP_SET_STATE &&
 		    (op->set_state == BITS_SET_CANCEL || op->set_state == BITS_SET_COMPLETE) &&
-		    (rv == 0x80200001u || rv == 0x80041002u)) {
+		    (rv == BITS_HR_BG_E_NOT_FOUND || rv == BITS_HR_WBEM_E_NOT_FOUND)) {
 			op->already_gone = true;
 			succeed(op);
 			return;
@@ -670,7 +670,7 @@ on_envelope(struct wsman_op *op, long status, const struct wsman_response *r,
 	}
 }
 
-/* Statuses answered with a fixed message (product.md §2.2, wsman-bits.md §3.4). */
+/* Statuses answered with a fixed message (doc/protocol.md §1, §7). */
 static const struct {
 	long	 status;
 	enum hosterr_kind kind;
@@ -781,7 +781,7 @@ wsman_op_fail_sent(struct wsman_op *op, const struct hosterr *err, bool sent)
 		return;
 	}
 	if (op->step == STEP_CREATE) {
-		/* Never re-sent: CreateJob is not idempotent (wsman-bits.md §8 item 11). */
+		/* Never re-sent: CreateJob is not idempotent (doc/protocol.md §10 item 11). */
 		hosterr_set(&op->err, kind, "the CreateJob request got no answer (%s): the job may or may "
 		    "not exist on the host and the request was not re-sent", why);
 	} else if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE)) {

@@ -46,7 +46,7 @@ struct wsman_op *wsman_op_new_set_state(const struct wsman_target *t, const char
 /* CreateJob (static) then SetJobState 2 (resume) on the new job. */
 struct wsman_op *wsman_op_new_create(const struct wsman_target *t, const char *name,
     const char *remote_url, const char *local_file, unsigned type);
-/* AddFile then SetJobState 2 (resume), as wsman-bits.md §8 item 4 advises. */
+/* AddFile then SetJobState 2 (resume), as doc/protocol.md §10 item 4 advises. */
 struct wsman_op *wsman_op_new_add_file(const struct wsman_target *t, const char *job_id,
     const char *remote_url, const char *local_file);
 /* GetError (LanguageId 1033). */

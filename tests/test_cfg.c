@@ -1,5 +1,5 @@
 /*
- * Tests for src/cfg.c: loading bitstop.conf (product.md §3). Every message a user
+ * Tests for src/cfg.c: loading bitstop.conf (bitstop.conf(5)). Every message a user
  * sees about the file must name the file, the line and what was expected.
  */
 #include "config.h"
@@ -88,7 +88,7 @@ test_builtin_defaults(void **state)
 	config_free(NULL);
 }
 
-/* Protects: the example of product.md §3 loads with every setting where it belongs. */
+/* Protects: fixtures/cfg/example.conf loads with every setting where it belongs. */
 static void
 test_spec_example(void **state)
 {
@@ -113,10 +113,10 @@ test_spec_example(void **state)
 	assert_string_equal(h->name, "ws01");
 	assert_string_equal(h->url, "https://ws01:5986/wsman");
 	assert_string_equal(h->group, "branch-a");
-	assert_true(h->readonly);
-	assert_int_equal(h->auth, AUTH_NEGOTIATE);
-	assert_string_equal(h->user, "CONTOSO\\bitsops");
-	assert_string_equal(h->password_command, "pass show winrm/bitsops");
+	assert_true(h->settings.readonly);
+	assert_int_equal(h->settings.auth, AUTH_NEGOTIATE);
+	assert_string_equal(h->settings.user, "CONTOSO\\bitsops");
+	assert_string_equal(h->settings.password_command, "pass show winrm/bitsops");
 	assert_string_equal(h->origin, FIXTURES "/example.conf:20");
 	assert_string_equal(cfg->hosts[1].name, "ws02");
 	assert_string_equal(cfg->hosts[2].url, "https://10.1.2.3:5986/wsman");
@@ -125,10 +125,10 @@ test_spec_example(void **state)
 	assert_string_equal(h->url, "http://lab1:5985/wsman");
 	assert_false(h->https);
 	assert_string_equal(h->group, "lab");
-	assert_false(h->readonly);
-	assert_int_equal(h->auth, AUTH_BASIC);
-	assert_string_equal(h->user, "Administrator");
-	assert_true(h->allow_unencrypted);
+	assert_false(h->settings.readonly);
+	assert_int_equal(h->settings.auth, AUTH_BASIC);
+	assert_string_equal(h->settings.user, "Administrator");
+	assert_true(h->settings.allow_unencrypted);
 	assert_int_equal(config_check(cfg, &cause), 0);
 	config_free(cfg);
 }
@@ -276,17 +276,17 @@ test_overrides(void **state)
 	    "{ host = \"d\"; scheme = \"https\"; } ); } );\n");
 	assert_int_equal(cfg->nhosts, 4);
 	assert_string_equal(cfg->hosts[0].url, "http://a:5985/wsman");
-	assert_int_equal(cfg->hosts[0].auth, AUTH_NEGOTIATE);
+	assert_int_equal(cfg->hosts[0].settings.auth, AUTH_NEGOTIATE);
 	assert_null(cfg->hosts[0].group);
 	assert_string_equal(cfg->hosts[1].url, "http://b:8080/wsman");
-	assert_int_equal(cfg->hosts[1].auth, AUTH_BASIC);
-	assert_string_equal(cfg->hosts[1].user, "hb");
-	assert_true(cfg->hosts[1].timeout == 30.0);
+	assert_int_equal(cfg->hosts[1].settings.auth, AUTH_BASIC);
+	assert_string_equal(cfg->hosts[1].settings.user, "hb");
+	assert_true(cfg->hosts[1].settings.timeout == 30.0);
 	assert_string_equal(cfg->hosts[1].origin, "t.conf:3");
 	assert_string_equal(cfg->hosts[2].url, "http://c:5985/wsman");
-	assert_true(cfg->hosts[2].timeout == 2.5);
-	assert_false(cfg->hosts[2].verify_tls);
-	assert_string_equal(cfg->hosts[2].user, "d");
+	assert_true(cfg->hosts[2].settings.timeout == 2.5);
+	assert_false(cfg->hosts[2].settings.verify_tls);
+	assert_string_equal(cfg->hosts[2].settings.user, "d");
 	assert_string_equal(cfg->hosts[3].url, "https://d:5986/wsman");
 	assert_string_equal(cfg->hosts[3].group, "g");
 	assert_int_equal(config_check(cfg, &cause), 0);
@@ -295,10 +295,10 @@ test_overrides(void **state)
 	/* the most specific of password and password_command wins */
 	cfg = load_ok("defaults = { password_command = \"echo x\"; };\n"
 	    "hosts = ( { host = \"a\"; password = \"p\"; }, \"b\" );\n");
-	assert_string_equal(cfg->hosts[0].password, "p");
-	assert_null(cfg->hosts[0].password_command);
-	assert_null(cfg->hosts[1].password);
-	assert_string_equal(cfg->hosts[1].password_command, "echo x");
+	assert_string_equal(cfg->hosts[0].settings.password, "p");
+	assert_null(cfg->hosts[0].settings.password_command);
+	assert_null(cfg->hosts[1].settings.password);
+	assert_string_equal(cfg->hosts[1].settings.password_command, "echo x");
 	config_free(cfg);
 	cause = load_err("defaults = { password = \"p\";\n password_command = \"c\"; };\n");
 	assert_contains(cause, "t.conf:1: 'password' and 'password_command' cannot both be set");
@@ -352,7 +352,7 @@ test_password_file_mode(void **state)
 	cfg = config_new();
 	if (config_load_file(cfg, path, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_string_equal(cfg->hosts[0].password, "hunter2");
+	assert_string_equal(cfg->hosts[0].settings.password, "hunter2");
 	config_free(cfg);
 
 	/* without a password, a readable config is fine */

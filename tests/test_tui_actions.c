@@ -74,7 +74,7 @@ setup(void **state)
 
 	for (size_t i = 0; i < 3; i++)
 		e->hosts[i].name = (char *)names[i];
-	e->hosts[2].readonly = true;
+	e->hosts[2].settings.readonly = true;
 	e->cfg.hosts = e->hosts;
 	e->cfg.nhosts = 3;
 	e->pol.cfg = &e->cfg;

@@ -382,7 +382,7 @@ test_refusals(void **state)
 	env_free(e);
 
 	e = env_new(24, 80, false);
-	e->hosts[2].readonly = true;
+	e->hosts[2].settings.readonly = true;
 	free(keys(e, down3));
 	s = key1(e, 'r');
 	assert_non_null(strstr(s, "read-only: ws03 is read-only in the config"));

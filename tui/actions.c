@@ -65,7 +65,8 @@ actions_refusal(const struct actions_policy *pol)
 static bool
 host_readonly(const struct actions_policy *pol, size_t host)
 {
-	return pol->cfg != NULL && host < pol->cfg->nhosts && pol->cfg->hosts[host].readonly;
+	return pol->cfg != NULL && host < pol->cfg->nhosts &&
+	    pol->cfg->hosts[host].settings.readonly;
 }
 
 /* "1 job" / "37 jobs". */

@@ -21,7 +21,7 @@ struct model;
 struct model_row;
 struct ops;
 
-/* What may be sent: nothing when read-only, nothing while the audit log cannot be written. */
+/* What may be sent: the refusal rules of bitstop(1) (--readonly, the audit log). */
 struct actions_policy {
 	const struct config *cfg;	/* host names and per-host readonly */
 	bool	 readonly;		/* --readonly or readonly = true */

@@ -489,7 +489,7 @@ detail_on_result(struct screen *s, struct ui *ui, const struct action_result *re
 			d->info.error_description = xstrdup_or_null(res->error_info.error_description);
 			d->info.context_description = xstrdup_or_null(res->error_info.context_description);
 		}
-	} else if (res->error.has_code && res->error.code == 0x8020000Fu) {
+	} else if (res->error.has_code && res->error.code == BITS_HR_BG_E_ERROR_INFORMATION_UNAVAILABLE) {
 		/* BG_E_ERROR_INFORMATION_UNAVAILABLE: the job simply has no error. */
 		d->err = DETAIL_ERR_DONE;
 	} else {

@@ -1,5 +1,5 @@
 /*
- * keymap: every key binding of the screen, declared once; the
+ * keymap: every key binding of the screen (bitstop(1), KEYS), declared once; the
  * key dispatch, the help screen and the footer hints all read this table.
  */
 #ifndef BITSTOP_TUI_KEYMAP_H

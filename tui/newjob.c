@@ -130,7 +130,7 @@ newjob_open(struct ui *ui, size_t host)
 		free(why);
 		return;
 	}
-	if (cfg != NULL && host < cfg->nhosts && cfg->hosts[host].readonly) {
+	if (cfg != NULL && host < cfg->nhosts && cfg->hosts[host].settings.readonly) {
 		ui_status(ui, true, "read-only: %s is read-only in the config", model_host(ui->model, host)->name);
 		return;
 	}

@@ -1,8 +1,8 @@
 /*
- * table: the job table. Its columns are declared once in tui/column.h (title,
- * width, alignment, how early a narrow terminal drops them, cell text, sort
- * key); draw functions take the WINDOW to draw into, so tests render into a
- * fixed-size screen.
+ * table: the job table (bitstop(1), THE SCREEN). Its columns are declared once
+ * in tui/column.h (title, width, alignment, how early a narrow terminal drops
+ * them, cell text, sort key); draw functions take the WINDOW to draw into, so
+ * tests render into a fixed-size screen.
  *
  * Every row starts with a two-column gutter: '*' when tagged, then '+' new,
  * '~' stale, '-' gone (vanished), '!' action pending.

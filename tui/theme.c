@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "src/bits_job.h"
+#include "src/slurp.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
 
@@ -327,36 +328,19 @@ theme_find(const char *name)
 	return found;
 }
 
-/* Read a whole (small) file. NULL with *cause. */
+/* Read a whole (small) text file. NULL with *cause. */
 static char *
 theme_read_file(const char *path, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
+	size_t len;
+	char *text = slurp_file(path, THEME_MAX_BYTES, &len, cause);
 
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		strbuf_add(&sb, buf, n);
-		if (sb.len > THEME_MAX_BYTES) {
-			fclose(f);
-			strbuf_done(&sb);
-			*cause = xasprintf("%s: larger than %d bytes", path, THEME_MAX_BYTES);
-			return NULL;
-		}
-	}
-	fclose(f);
-	if (memchr(sb.s, '\0', sb.len) != NULL) {
-		strbuf_done(&sb);
+	if (text != NULL && memchr(text, '\0', len) != NULL) {
+		free(text);
 		*cause = xasprintf("%s: not a text file", path);
 		return NULL;
 	}
-	return strbuf_detach(&sb, NULL);
+	return text;
 }
 
 /* Load theme `name` over the compiled-in defaults. */

@@ -9,6 +9,7 @@
 #include "tui/app.h"
 #include "src/audit.h"
 #include "src/cfg.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/xalloc.h"
@@ -84,8 +85,8 @@ ui_load_past_ops(struct ui *ui)
 
 	if (cfg == NULL)
 		return;
-	path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : audit_default_path();
-	if (opslog_load(actions_ops(ui->actions), path, UI_PAST_OPS, &cause) != 0) {
+	path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : paths_audit_log();
+	if (path != NULL && opslog_load(actions_ops(ui->actions), path, UI_PAST_OPS, &cause) != 0) {
 		ui_status(ui, true, "operations of earlier runs not shown: %s", cause);
 		free(cause);
 	}
