@@ -412,8 +412,12 @@ actions_on_result(struct actions *a, struct model *m, const struct action_result
 		model_pending_end(m, res->host, res->job_id,
 		    res->ok && (res->kind == ACTION_CANCEL || res->kind == ACTION_COMPLETE));
 	if (res->kind == ACTION_CREATE && res->ok && res->job_id != NULL) {
+		/* Adding children moves the array: find this child again afterwards. */
+		size_t at = (size_t)(c - op->children);
+
 		model_note_type(m, res->host, res->job_id, op->type);
 		actions_create_then(a, m, op, res);
+		c = &op->children[at];
 	}
 	if (ops_on_result(op, c, res, time_wall_ms()))
 		*msg = actions_message(op, failed);
