@@ -193,6 +193,7 @@ test_stale_marker(void **state)
 	assert_null(strstr(row, "stale"));
 	assert_int_equal(row[1], '~');
 	free(row);
+	free(text);
 }
 
 /* A row with an action in flight says so, and the gutter shows '!'. */
