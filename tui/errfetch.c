@@ -4,14 +4,13 @@
 
 #include <stdlib.h>
 
+#include "src/bits_hresult.h"
 #include "src/bits_job.h"
 #include "src/xalloc.h"
 #include "tui/model.h"
 
 /* GetError requests in flight at most: the answers are small, the hosts are busy. */
 #define ERRFETCH_MAX 32
-/* BG_E_ERROR_INFORMATION_UNAVAILABLE: the job has no error to report. */
-#define ERRFETCH_NO_INFO 0x8020000Fu
 
 struct errfetch_req {
 	uint64_t id;
@@ -104,7 +103,7 @@ errfetch_on_result(struct errfetch *ef, struct model *m, const struct action_res
 		    res->error_info.error_code);
 	else
 		model_set_row_error(m, ef->inflight[i].host, ef->inflight[i].job_id, MODEL_ERR_UNAVAILABLE,
-		    res->error.has_code ? res->error.code : ERRFETCH_NO_INFO);
+		    res->error.has_code ? res->error.code : BITS_HR_BG_E_ERROR_INFORMATION_UNAVAILABLE);
 	free(ef->inflight[i].job_id);
 	ef->inflight[i] = ef->inflight[--ef->n];
 	return true;
