@@ -571,6 +571,22 @@ resolve_credentials(struct config *cfg, const struct options *o, struct demo *de
 	}
 }
 
+/* The screen's theme must exist before the screen starts: an error now, not a message on it. */
+static void
+check_theme(const struct config *cfg, const struct options *o, struct demo *demo)
+{
+	char *cause = NULL, *msg;
+
+	if (o->once || o->action != NULL ||
+	    app_check_theme(o->theme != NULL ? o->theme : cfg->theme != NULL ? cfg->theme : "default",
+	    &cause) == 0)
+		return;
+	msg = xasprintf("%s %s", o->theme != NULL ? "--theme:" : "config 'theme':", cause);
+	free(cause);
+	demo_stop(demo);
+	config_error(msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -607,6 +623,7 @@ main(int argc, char **argv)
 		config_error(cause);
 	}
 	resolve_credentials(cfg, &o, demo);
+	check_theme(cfg, &o, demo);
 	/* After the credentials: they add warnings of their own (e.g. a readable ~/.netrc). */
 	print_warnings();
 	/* -k warns once in every mode (the screen also shows a marker). */

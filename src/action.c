@@ -37,6 +37,7 @@ action_req_free(struct action_req *req)
 		return;
 	free(req->job_id);
 	free(req->job_name);
+	free(req->op);
 	free(req->display_name);
 	free(req->remote_url);
 	free(req->local_file);
@@ -53,6 +54,7 @@ action_result_new(const struct action_req *req)
 	res->kind = req->kind;
 	res->job_id = xstrdup_or_null(req->job_id);
 	res->job_name = xstrdup_or_null(req->kind == ACTION_CREATE ? req->display_name : req->job_name);
+	res->op = xstrdup_or_null(req->op);
 	return res;
 }
 
@@ -63,6 +65,7 @@ action_result_free(struct action_result *res)
 		return;
 	free(res->job_id);
 	free(res->job_name);
+	free(res->op);
 	hosterr_clear(&res->error);
 	bits_error_info_done(&res->error_info);
 	free(res);

@@ -306,6 +306,8 @@ audit_intent(struct audit *a, const struct action_req *req, const char *host, co
 	audit_add_str(&sb, "user", a->user);
 	pthread_mutex_unlock(&a->mu);
 	strbuf_addf(&sb, ",\"event\":\"intent\",\"id\":%" PRIu64, req->id);
+	if (req->op != NULL)
+		audit_add_str(&sb, "op", req->op);
 	audit_add_str(&sb, "host", host);
 	audit_add_str(&sb, "url", url);
 	audit_add_str(&sb, "job", req->job_id);
@@ -330,6 +332,8 @@ audit_outcome(struct audit *a, const struct action_result *res, const char *host
 	strbuf_addc(&sb, '{');
 	audit_add_time(&sb);
 	strbuf_addf(&sb, ",\"event\":\"outcome\",\"id\":%" PRIu64, res->id);
+	if (res->op != NULL)
+		audit_add_str(&sb, "op", res->op);
 	audit_add_str(&sb, "host", host);
 	audit_add_str(&sb, "job", res->job_id);
 	audit_add_str(&sb, "action", action_kind_name(res->kind));

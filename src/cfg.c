@@ -84,6 +84,7 @@ config_new(void)
 	struct config *cfg = xcalloc(1, sizeof *cfg);
 
 	cfg->refresh = 5.0;
+	cfg->stall_after = 600.0;
 	cfg->theme = xstrdup("default");
 	cfg->audit_log = paths_audit_log();
 	host_settings_init(&cfg->defaults);

@@ -67,6 +67,7 @@ struct config {
 	char	*theme;
 	bool	 readonly;
 	char	*audit_log;	/* expanded path */
+	double	 stall_after;	/* seconds a transferring job may not move before it shows STALLED */
 	struct host_settings defaults;
 	struct host_cfg *hosts;	/* owned array */
 	size_t	 nhosts;

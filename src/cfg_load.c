@@ -89,7 +89,8 @@ static const struct settings_key settings_keys[] = {
 
 /* Top-level keys, in the order the documentation lists them. */
 static const char *const top_keys[] = {
-	"version", "refresh", "theme", "readonly", "audit_log", "defaults", "groups", "hosts"
+	"version", "refresh", "theme", "readonly", "audit_log", "stall_after", "defaults", "groups",
+	"hosts"
 };
 #define NTOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
@@ -503,7 +504,7 @@ load_group(struct cfg_ctx *ctx, const config_setting_t *g)
 	host_settings_done(&hs);
 }
 
-/* The top-level scalar key s (version, refresh, theme, readonly, audit_log). */
+/* The top-level scalar key s (version, refresh, theme, readonly, audit_log, stall_after). */
 static void
 load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 {
@@ -520,6 +521,9 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 	} else if (strcmp(name, "refresh") == 0) {
 		if (get_seconds(ctx, s, CFG_REFRESH_EXPECT, CFG_REFRESH_MIN, true, &d))
 			cfg->refresh = d;
+	} else if (strcmp(name, "stall_after") == 0) {
+		if (get_seconds(ctx, s, "a number of seconds, at least 1", 1.0, true, &d))
+			cfg->stall_after = d;
 	} else if (strcmp(name, "theme") == 0) {
 		if (get_string(ctx, s, "a theme name (a non-empty string)", false, &str))
 			set_string(&cfg->theme, str, false);

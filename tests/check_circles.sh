@@ -17,7 +17,7 @@
 # tree: `tests/check_circles.sh [DIR...]`.
 
 # The directories checked: adding one is adding its name here.
-DIRS="src sim cli"
+DIRS="src sim cli tui"
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}

@@ -74,6 +74,7 @@ test_builtin_defaults(void **state)
 
 	(void)state;
 	assert_true(cfg->refresh == 5.0);
+	assert_true(cfg->stall_after == 600.0);
 	assert_string_equal(cfg->theme, "default");
 	assert_false(cfg->readonly);
 	assert_non_null(cfg->audit_log);
@@ -204,6 +205,16 @@ test_bad_value(void **state)
 	assert_string_equal(cause,
 	    "t.conf:1: 'refresh' must be a number of seconds from 0.5 to 86400 (got 0.1)");
 	free(cause);
+	cause = load_err("stall_after = 0;\n");
+	assert_string_equal(cause,
+	    "t.conf:1: 'stall_after' must be a number of seconds, at least 1 (got 0)");
+	free(cause);
+	{
+		struct config *cfg = load_ok("stall_after = 90;\n");
+
+		assert_true(cfg->stall_after == 90.0);
+		config_free(cfg);
+	}
 	cause = load_err("defaults = { port = 70000; };\n");
 	assert_string_equal(cause,
 	    "t.conf:1: 'port' must be a port number from 1 to 65535 (got 70000)");
@@ -238,7 +249,7 @@ test_unknown_key_warning(void **state)
 	    "groups = ( { name = \"g\"; hosts = [ \"a\" ]; color = 1; } );\n");
 	assert_int_equal(cfg->nwarnings, 3);
 	assert_string_equal(cfg->warnings[0], "t.conf:2: unknown key 'colour' (expected one of "
-	    "version, refresh, theme, readonly, audit_log, defaults, groups, hosts)");
+	    "version, refresh, theme, readonly, audit_log, stall_after, defaults, groups, hosts)");
 	assert_string_equal(cfg->warnings[1], "t.conf:4: unknown key 'timout' (expected one of "
 	    "user, auth, scheme, port, verify_tls, cacert, timeout, password_command, password, "
 	    "allow_unencrypted, readonly, backend, system_task)");
