@@ -12,7 +12,7 @@
 struct config;
 struct audit;
 
-/* Exit codes of product.md §2.1. */
+/* Exit codes (bitstop(1), EXIT STATUS). */
 #define EXIT_OK		0
 #define EXIT_FAILED	1
 #define EXIT_USAGE	2

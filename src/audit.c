@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "src/action.h"
-#include "src/cfg.h"
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/strbuf.h"
@@ -37,21 +36,6 @@ struct audit {
 	char	*user;		/* the local user, for intent lines */
 	int64_t	 failed_ms;	/* monotonic time of the last failure or reopen attempt */
 };
-
-char *
-audit_default_path(void)
-{
-	const char *state = getenv("XDG_STATE_HOME");
-	char *home, *path;
-
-	if (state != NULL && state[0] == '/')
-		return xasprintf("%s/bitstop/audit.log", state);
-	if ((home = config_home_dir()) == NULL)
-		return NULL;
-	path = xasprintf("%s/.local/state/bitstop/audit.log", home);
-	free(home);
-	return path;
-}
 
 /* Create the missing parent directories of path, mode 0700. */
 static int
@@ -322,6 +306,8 @@ audit_intent(struct audit *a, const struct action_req *req, const char *host, co
 	audit_add_str(&sb, "user", a->user);
 	pthread_mutex_unlock(&a->mu);
 	strbuf_addf(&sb, ",\"event\":\"intent\",\"id\":%" PRIu64, req->id);
+	if (req->op != NULL)
+		audit_add_str(&sb, "op", req->op);
 	audit_add_str(&sb, "host", host);
 	audit_add_str(&sb, "url", url);
 	audit_add_str(&sb, "job", req->job_id);
@@ -346,6 +332,8 @@ audit_outcome(struct audit *a, const struct action_result *res, const char *host
 	strbuf_addc(&sb, '{');
 	audit_add_time(&sb);
 	strbuf_addf(&sb, ",\"event\":\"outcome\",\"id\":%" PRIu64, res->id);
+	if (res->op != NULL)
+		audit_add_str(&sb, "op", res->op);
 	audit_add_str(&sb, "host", host);
 	audit_add_str(&sb, "job", res->job_id);
 	audit_add_str(&sb, "action", action_kind_name(res->kind));
@@ -357,7 +345,8 @@ audit_outcome(struct audit *a, const struct action_result *res, const char *host
 		strbuf_adds(&sb, ",\"code\":null");
 	if (res->ok)
 		audit_add_str(&sb, "message", res->already_gone ?
-		    "the job had already left the queue" : NULL);
+		    "the job had already left the queue" : res->via_system_task ?
+		    "done as SYSTEM through a one-shot scheduled task (system_task)" : NULL);
 	else
 		audit_add_str(&sb, "message", res->error.message != NULL ? res->error.message :
 		    hosterr_kind_status(res->error.kind));

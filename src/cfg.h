@@ -1,6 +1,6 @@
 /*
  * cfg (the config module; the file is cfg.h because config.h is autoconf's):
- * bitstop.conf (libconfig syntax, product.md §3) plus hosts from the command
+ * bitstop.conf (libconfig syntax, bitstop.conf(5)) plus hosts from the command
  * line and --hosts-file, resolved to one struct host_cfg per host.
  *
  * Every error names the file, the line and what was expected.
@@ -18,6 +18,13 @@ enum auth_scheme {
 	AUTH_NTLM		/* through gss-ntlmssp, under the HTTP Negotiate scheme */
 };
 
+/* How a host is reached (`backend`, --backend): decided per host, or forced. */
+enum backend_choice {
+	BACKEND_AUTO = 0,	/* the BITS WMI provider where it exists, else the shell */
+	BACKEND_WMI,		/* BitsClientJob over WS-Man only */
+	BACKEND_SHELL		/* PowerShell BitsTransfer in a WinRS shell only */
+};
+
 /* Settings a host inherits: built-in, then `defaults`, then its group, then the host. */
 struct host_settings {
 	char	*user;			/* NULL: none */
@@ -32,25 +39,24 @@ struct host_settings {
 	char	*password;		/* secret, only from a 0600 config */
 	bool	 allow_unencrypted;
 	bool	 readonly;
+	enum backend_choice backend;
+	bool	 system_task;		/* act on LocalSystem's jobs through a SYSTEM task */
 };
 
+/* One host to poll: where it is, and the settings it resolved to. */
 struct host_cfg {
 	char	*name;		/* as the user wrote it ("ws01", "lab1:5985", a URL) */
 	char	*hostname;	/* host part only, for netrc and messages */
 	char	*url;		/* normalised endpoint, e.g. https://ws01:5986/wsman */
 	bool	 https;
 	char	*group;		/* NULL when not from a group */
-	char	*user;		/* NULL: none */
-	enum auth_scheme auth;
-	char	*spn;		/* NULL: HTTP/<hostname> */
-	bool	 verify_tls;
-	char	*cacert;
-	double	 timeout;
-	bool	 allow_unencrypted;
-	bool	 readonly;
-	char	*password_command;
-	char	*password;	/* secret; set by creds_resolve(); freed with xfree_secret() */
 	char	*origin;	/* "file:line" or "command line" or "hosts-file:line", for messages */
+	/*
+	 * Its own copy of the settings it inherited (url and https above are what
+	 * scheme and port resolved to). settings.password is set from the config
+	 * or by creds_resolve(); host_cfg_done() frees it with xfree_secret().
+	 */
+	struct host_settings settings;
 };
 
 /* The refresh interval's range, for the config, the command line and the screen alike. */
@@ -64,6 +70,7 @@ struct config {
 	char	*theme;
 	bool	 readonly;
 	char	*audit_log;	/* expanded path */
+	double	 stall_after;	/* seconds a transferring job may not move before it shows STALLED */
 	struct host_settings defaults;
 	struct host_cfg *hosts;	/* owned array */
 	size_t	 nhosts;
@@ -83,6 +90,8 @@ struct config_cli {
 	const char *cacert;
 	bool	 readonly;
 	double	 refresh;	/* 0: keep */
+	bool	 set_backend;	/* false: keep each host's backend */
+	enum backend_choice backend;
 };
 
 /* A config with built-in defaults and no hosts. */
@@ -128,12 +137,19 @@ int config_check(const struct config *cfg, char **cause);
 int host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause);
 
+/* "auto", "wmi", "shell" (any case) as an enum backend_choice; -1 when unknown. */
+int config_backend_parse(const char *name);
+/* The name of a backend choice ("auto", "wmi", "shell"). */
+const char *config_backend_name(enum backend_choice b);
+
 /* Built-in host settings (negotiate, so plain HTTP sealed; verify TLS, 15 s timeout), into s. */
 void host_settings_init(struct host_settings *s);
 /* Deep copy of src into dst (dst uninitialised). */
 void host_settings_copy(struct host_settings *dst, const struct host_settings *src);
 /* Free what s owns (the password with xfree_secret). */
 void host_settings_done(struct host_settings *s);
+/* Free what one host entry owns, its settings included. */
+void host_cfg_done(struct host_cfg *h);
 /*
  * Add one host with explicit settings (a group's or a host entry's); group may be
  * NULL. A host whose URL is already listed is dropped with a warning. -1 with *cause.
@@ -147,14 +163,7 @@ int config_add_host_with(struct config *cfg, const char *spec, const struct host
  */
 size_t config_key_count(void);
 const char *config_key_name(size_t i);
-/* Free what one host entry owns (the password with xfree_secret). */
-void host_cfg_done(struct host_cfg *h);
 /* Append a formatted warning to cfg->warnings. */
 void config_add_warning(struct config *cfg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The user's home directory ($HOME, else the password database), malloc'd; NULL if unknown. */
-char *config_home_dir(void);
-/* Expand a leading "~" or "~user" in path. malloc'd; NULL with *cause when the user is unknown. */
-char *config_expand_path(const char *path, char **cause);
-
 #endif

@@ -3,7 +3,8 @@ libbitstop_a_SOURCES += \
 	src/sanitize.c \
 	src/cfg.c src/cfg_load.c src/cfg_hosts.c src/cfg_int.c \
 	src/creds.c \
-	src/audit.c
+	src/audit.c \
+	src/paths.c src/paths.h
 
 check_PROGRAMS += tests/test_sanitize
 TESTS += tests/test_sanitize

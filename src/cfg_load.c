@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "src/creds.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -37,7 +38,8 @@ enum key_type {
 	KEY_PORT,
 	KEY_SECONDS,
 	KEY_AUTH,
-	KEY_SCHEME
+	KEY_SCHEME,
+	KEY_BACKEND
 };
 
 /* What each key type expects, for messages. */
@@ -50,6 +52,7 @@ static const char *const key_type_expect[] = {
 	[KEY_SECONDS] = "a number of seconds greater than 0",
 	[KEY_AUTH] = "\"negotiate\", \"kerberos\", \"ntlm\" or \"basic\"",
 	[KEY_SCHEME] = "\"https\" or \"http\"",
+	[KEY_BACKEND] = "\"auto\", \"wmi\" or \"shell\"",
 };
 
 /*
@@ -68,7 +71,9 @@ static const char *const key_type_expect[] = {
 	X(password_command, KEY_STRING) \
 	X(password, KEY_SECRET) \
 	X(allow_unencrypted, KEY_BOOL) \
-	X(readonly, KEY_BOOL)
+	X(readonly, KEY_BOOL) \
+	X(backend, KEY_BACKEND) \
+	X(system_task, KEY_BOOL)
 
 struct settings_key {
 	const char *name;
@@ -85,7 +90,8 @@ static const struct settings_key settings_keys[] = {
 
 /* Top-level keys, in the order the documentation lists them. */
 static const char *const top_keys[] = {
-	"version", "refresh", "theme", "readonly", "audit_log", "defaults", "groups", "hosts"
+	"version", "refresh", "theme", "readonly", "audit_log", "stall_after", "defaults", "groups",
+	"hosts"
 };
 #define NTOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
@@ -296,7 +302,7 @@ apply_setting(struct cfg_ctx *ctx, const config_setting_t *s, const struct setti
 	case KEY_PATH:
 		if (!get_string(ctx, s, expect, false, &str))
 			break;
-		if ((path = config_expand_path(str, &cause)) == NULL) {
+		if ((path = paths_expand(str, &cause)) == NULL) {
 			ctx_error(ctx, s, "'%s': %s", k->name, cause);
 			free(cause);
 			break;
@@ -344,6 +350,16 @@ apply_setting(struct cfg_ctx *ctx, const config_setting_t *s, const struct setti
 		} else
 			ctx_bad_value(ctx, s, expect, false);
 		break;
+	case KEY_BACKEND: {
+		int b = config_setting_type(s) == CONFIG_TYPE_STRING ?
+		    config_backend_parse(config_setting_get_string(s)) : -1;
+
+		if (b < 0)
+			ctx_bad_value(ctx, s, expect, false);
+		else
+			*(enum backend_choice *)field = (enum backend_choice)b;
+		break;
+	}
 	}
 }
 
@@ -495,7 +511,7 @@ load_group(struct cfg_ctx *ctx, const config_setting_t *g)
 	host_settings_done(&hs);
 }
 
-/* The top-level scalar key s (version, refresh, theme, readonly, audit_log). */
+/* The top-level scalar key s (version, refresh, theme, readonly, audit_log, stall_after). */
 static void
 load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 {
@@ -512,6 +528,9 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 	} else if (strcmp(name, "refresh") == 0) {
 		if (get_seconds(ctx, s, CFG_REFRESH_EXPECT, CFG_REFRESH_MIN, true, &d))
 			cfg->refresh = d;
+	} else if (strcmp(name, "stall_after") == 0) {
+		if (get_seconds(ctx, s, "a number of seconds, at least 1", 1.0, true, &d))
+			cfg->stall_after = d;
 	} else if (strcmp(name, "theme") == 0) {
 		if (get_string(ctx, s, "a theme name (a non-empty string)", false, &str))
 			set_string(&cfg->theme, str, false);
@@ -520,7 +539,7 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 	} else if (strcmp(name, "audit_log") == 0) {
 		if (!get_string(ctx, s, key_type_expect[KEY_PATH], false, &str))
 			return;
-		if ((path = config_expand_path(str, &cause)) == NULL) {
+		if ((path = paths_expand(str, &cause)) == NULL) {
 			ctx_error(ctx, s, "'audit_log': %s", cause);
 			free(cause);
 			return;

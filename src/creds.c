@@ -19,6 +19,7 @@
 
 #include "src/cfg.h"
 #include "src/gssauth.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/strbuf.h"
@@ -257,40 +258,49 @@ creds_command_label(const char *cmd)
 	return safe;
 }
 
+/* The signals that stop a password_command (then re-raised). */
+static const int creds_command_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+#define CREDS_NSIGS (sizeof creds_command_sigs / sizeof creds_command_sigs[0])
+
+/* Catch the stopping signals without SA_RESTART (the wait must return); old keeps ours. */
+static void
+creds_catch_signals(struct sigaction old[CREDS_NSIGS])
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = creds_command_handler;
+	sigemptyset(&sa.sa_mask);
+	creds_command_signal = 0;
+	for (size_t i = 0; i < CREDS_NSIGS; i++)
+		sigaction(creds_command_sigs[i], &sa, &old[i]);
+}
+
+/* Put back the handlers creds_catch_signals() replaced. */
+static void
+creds_restore_signals(const struct sigaction old[CREDS_NSIGS])
+{
+	for (size_t i = 0; i < CREDS_NSIGS; i++)
+		sigaction(creds_command_sigs[i], &old[i], NULL);
+}
+
 /*
- * Run cmd through /bin/sh -c and take the first line of its standard output as
- * host's password (*out, a secret). Standard input and error stay the user's,
- * so a command may ask for a passphrase (it gets the terminal while it runs).
- * The command runs in a process group of its own, killed whole when timeout_ms
- * passes or when SIGINT, SIGTERM or SIGHUP arrives (which is then re-raised).
- * The output never appears in messages.
+ * Start /bin/sh -c cmd in a process group of its own, its standard output on
+ * outfd; the command gets an ordinary SIGPIPE and no blocked signals, whatever
+ * ours are. 0, or posix_spawn's error.
  */
 static int
-creds_run_command(const char *cmd, const char *host, int64_t timeout_ms, char **out,
-    char **cause)
+creds_spawn(const char *cmd, int outfd, pid_t *pid)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa, old[sizeof sigs / sizeof sigs[0]];
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char **env = creds_child_env();
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, pipe_default;
-	char *buf = xmalloc(CREDS_MAX_OUTPUT + 1), *label;
-	char **env;
-	size_t len = 0, line, i;
-	int64_t deadline = time_mono_ms() + timeout_ms;
-	pid_t pid;
-	int fds[2], rc, status = 0, tty = -1, stop;
+	int rc;
 
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(errno));
-		free(buf);
-		return -1;
-	}
-	env = creds_child_env();
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	/* the command gets an ordinary SIGPIPE and no blocked signals, whatever ours are */
+	posix_spawn_file_actions_adddup2(&fa, outfd, STDOUT_FILENO);
 	sigemptyset(&none);
 	sigemptyset(&pipe_default);
 	sigaddset(&pipe_default, SIGPIPE);
@@ -300,44 +310,25 @@ creds_run_command(const char *cmd, const char *host, int64_t timeout_ms, char **
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
 	    POSIX_SPAWN_SETPGROUP);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = creds_command_handler;	/* no SA_RESTART: the wait must return */
-	sigemptyset(&sa.sa_mask);
-	creds_command_signal = 0;
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, env);
+	rc = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, env);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
-	close(fds[1]);
-	if (rc != 0) {
-		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-			sigaction(sigs[i], &old[i], NULL);
-		close(fds[0]);
-		free(buf);
-		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(rc));
-		return -1;
-	}
-	/* In the foreground of a terminal: the command's group gets it while it runs. */
-	if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
-		tty = STDIN_FILENO;
-		creds_give_terminal(tty, pid);
-		kill(-pid, SIGCONT);	/* in case it touched the terminal before it had it */
-	}
-	stop = creds_read_output(fds[0], deadline, buf, &len);
-	close(fds[0]);
-	if (stop == 0)
-		stop = creds_wait_child(pid, deadline, &status);
-	if (stop != 0) {
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			continue;
-	}
-	if (tty >= 0)
-		creds_give_terminal(tty, 0);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &old[i], NULL);
+	return rc;
+}
+
+/*
+ * What became of the command: stop (>0 the signal, <0 the deadline, 0 it ended
+ * with status) and its output buf (len bytes). The first line is the password
+ * (*out); else -1 with *cause, which never quotes the output.
+ */
+static int
+creds_command_verdict(const char *cmd, const char *host, int64_t timeout_ms, int stop,
+    int status, char *buf, size_t len, char **out, char **cause)
+{
+	size_t line;
+	char *label;
+
 	buf[len] = '\0';
 	line = strcspn(buf, "\n");
 	if (line > 0 && buf[line - 1] == '\r')
@@ -360,11 +351,66 @@ creds_run_command(const char *cmd, const char *host, int64_t timeout_ms, char **
 	else
 		*out = xstrndup(buf, line);
 	free(label);
+	return *out != NULL ? 0 : -1;
+}
+
+/*
+ * Run cmd through /bin/sh -c and take the first line of its standard output as
+ * host's password (*out, a secret). Standard input and error stay the user's,
+ * so a command may ask for a passphrase (it gets the terminal while it runs).
+ * The command runs in a process group of its own, killed whole when timeout_ms
+ * passes or when SIGINT, SIGTERM or SIGHUP arrives (which is then re-raised).
+ * The output never appears in messages.
+ */
+static int
+creds_run_command(const char *cmd, const char *host, int64_t timeout_ms, char **out,
+    char **cause)
+{
+	struct sigaction old[CREDS_NSIGS];
+	char *buf;
+	size_t len = 0;
+	int64_t deadline = time_mono_ms() + timeout_ms;
+	pid_t pid;
+	int fds[2], rc, status = 0, tty = -1, stop;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(errno));
+		return -1;
+	}
+	creds_catch_signals(old);
+	rc = creds_spawn(cmd, fds[1], &pid);
+	close(fds[1]);
+	if (rc != 0) {
+		creds_restore_signals(old);
+		close(fds[0]);
+		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(rc));
+		return -1;
+	}
+	/* In the foreground of a terminal: the command's group gets it while it runs. */
+	if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+		tty = STDIN_FILENO;
+		creds_give_terminal(tty, pid);
+		kill(-pid, SIGCONT);	/* in case it touched the terminal before it had it */
+	}
+	buf = xmalloc(CREDS_MAX_OUTPUT + 1);
+	stop = creds_read_output(fds[0], deadline, buf, &len);
+	close(fds[0]);
+	if (stop == 0)
+		stop = creds_wait_child(pid, deadline, &status);
+	if (stop != 0) {
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			continue;
+	}
+	if (tty >= 0)
+		creds_give_terminal(tty, 0);
+	creds_restore_signals(old);
+	rc = creds_command_verdict(cmd, host, timeout_ms, stop, status, buf, len, out, cause);
 	creds_scrub(buf, len);
 	free(buf);
 	if (stop > 0)
 		raise(stop);	/* the program's own disposition now */
-	return *out != NULL ? 0 : -1;
+	return rc;
 }
 
 /*
@@ -448,7 +494,7 @@ netrc_load(struct creds_state *st, struct config *cfg)
 	int fd;
 
 	st->netrc_loaded = true;
-	if ((home = config_home_dir()) == NULL)
+	if ((home = paths_home()) == NULL)
 		return;
 	path = xasprintf("%s/.netrc", home);
 	free(home);
@@ -626,14 +672,16 @@ creds_prompt(const char *user, const char *host, size_t nhosts, char **out, char
 static bool
 creds_needed(const struct host_cfg *h)
 {
-	if (h->password != NULL)
+	const struct host_settings *s = &h->settings;
+
+	if (s->password != NULL)
 		return false;
-	if (h->auth == AUTH_BASIC)
+	if (s->auth == AUTH_BASIC)
 		return true;
-	if (h->user == NULL)
+	if (s->user == NULL)
 		return false;
 	/* an IP address means NTLM under negotiate: Kerberos cannot target one */
-	if (h->auth == AUTH_NTLM || (h->auth == AUTH_NEGOTIATE && h->spn == NULL &&
+	if (s->auth == AUTH_NTLM || (s->auth == AUTH_NEGOTIATE && s->spn == NULL &&
 	    gssauth_is_ip(h->hostname)))
 		return true;
 	return !gssauth_have_ticket();
@@ -648,28 +696,28 @@ creds_from_sources(struct creds_state *st, struct config *cfg, struct host_cfg *
 	const struct netrc_entry *e;
 	char *pw = NULL;
 
-	if (h->password_command != NULL) {
-		if ((cached = cache_get(st, CREDS_COMMAND, h->password_command)) != NULL) {
-			h->password = xstrdup(cached);
+	if (h->settings.password_command != NULL) {
+		if ((cached = cache_get(st, CREDS_COMMAND, h->settings.password_command)) != NULL) {
+			h->settings.password = xstrdup(cached);
 			return 0;
 		}
-		if (creds_run_command(h->password_command, h->name, st->command_timeout_ms, &pw,
-		    cause) != 0)
+		if (creds_run_command(h->settings.password_command, h->name, st->command_timeout_ms,
+		    &pw, cause) != 0)
 			return -1;
-		cache_put(st, CREDS_COMMAND, h->password_command, pw);
-		h->password = pw;
+		cache_put(st, CREDS_COMMAND, h->settings.password_command, pw);
+		h->settings.password = pw;
 		return 0;
 	}
 	if (env != NULL && env[0] != '\0') {
-		h->password = xstrdup(env);
+		h->settings.password = xstrdup(env);
 		return 0;
 	}
 	if (!st->netrc_loaded)
 		netrc_load(st, cfg);
-	if ((e = netrc_find(st, h->hostname, h->user)) != NULL) {
-		if (h->user == NULL && e->login != NULL)
-			h->user = xstrdup(e->login);
-		h->password = xstrdup(e->password);
+	if ((e = netrc_find(st, h->hostname, h->settings.user)) != NULL) {
+		if (h->settings.user == NULL && e->login != NULL)
+			h->settings.user = xstrdup(e->login);
+		h->settings.password = xstrdup(e->password);
 	}
 	return 0;
 }
@@ -687,31 +735,31 @@ creds_prompt_all(struct creds_state *st, struct config *cfg, bool interactive, c
 
 		if (!creds_needed(h))
 			continue;
-		if (!interactive && h->auth != AUTH_BASIC)
+		if (!interactive && h->settings.auth != AUTH_BASIC)
 			continue;	/* the host says why when it authenticates */
-		if (h->user == NULL) {
+		if (h->settings.user == NULL) {
 			*cause = xasprintf("%s: basic authentication needs a user (set 'user' in the "
 			    "config or use -u)", h->name);
 			return -1;
 		}
-		if ((cached = cache_get(st, CREDS_PROMPT, h->user)) != NULL) {
-			h->password = xstrdup(cached);
+		if ((cached = cache_get(st, CREDS_PROMPT, h->settings.user)) != NULL) {
+			h->settings.password = xstrdup(cached);
 			continue;
 		}
 		if (!interactive) {
 			*cause = xasprintf("%s: no password for %s (use password_command in the "
 			    "config, $BITSTOP_PASSWORD or ~/.netrc, or run on a terminal)", h->name,
-			    h->user);
+			    h->settings.user);
 			return -1;
 		}
 		for (n = 0, j = i; j < cfg->nhosts; j++)
-			if (creds_needed(&cfg->hosts[j]) && cfg->hosts[j].user != NULL &&
-			    strcasecmp(cfg->hosts[j].user, h->user) == 0)
+			if (creds_needed(&cfg->hosts[j]) && cfg->hosts[j].settings.user != NULL &&
+			    strcasecmp(cfg->hosts[j].settings.user, h->settings.user) == 0)
 				n++;
-		if (creds_prompt(h->user, h->name, n, &pw, cause) != 0)
+		if (creds_prompt(h->settings.user, h->name, n, &pw, cause) != 0)
 			return -1;
-		cache_put(st, CREDS_PROMPT, h->user, pw);
-		h->password = pw;
+		cache_put(st, CREDS_PROMPT, h->settings.user, pw);
+		h->settings.password = pw;
 		pw = NULL;
 	}
 	return 0;

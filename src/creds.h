@@ -1,4 +1,4 @@
-/* creds: where passwords come from (product.md §2.1); never from argv. */
+/* creds: where passwords come from (bitstop(1), DESCRIPTION); never from argv. */
 #ifndef BITSTOP_CREDS_H
 #define BITSTOP_CREDS_H
 

@@ -138,17 +138,18 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	c->verbose = verbose;
 	c->https = h->https;
 	c->name = xstrdup(h->name);
-	c->has_cacert = h->cacert != NULL;
+	c->has_cacert = h->settings.cacert != NULL;
 	c->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
 	c->headers = curl_slist_append(c->headers, "Accept-Encoding: identity");
 	c->headers = curl_slist_append(c->headers, "Expect:");
 	c->headers = curl_slist_append(c->headers, "User-Agent: bitstop/" PACKAGE_VERSION);
 	strbuf_init(&c->wire);
-	if (h->auth != AUTH_BASIC) {
+	if (h->settings.auth != AUTH_BASIC) {
 		struct gssauth_opts o = {
-			.mech = h->auth == AUTH_KERBEROS ? GSSAUTH_KERBEROS :
-			    h->auth == AUTH_NTLM ? GSSAUTH_NTLM : GSSAUTH_NEGOTIATE,
-			.host = h->hostname, .spn = h->spn, .user = h->user, .password = h->password,
+			.mech = h->settings.auth == AUTH_KERBEROS ? GSSAUTH_KERBEROS :
+			    h->settings.auth == AUTH_NTLM ? GSSAUTH_NTLM : GSSAUTH_NEGOTIATE,
+			.host = h->hostname, .spn = h->settings.spn, .user = h->settings.user,
+			.password = h->settings.password,
 		};
 
 		c->gss = gssauth_client_new(&o);
@@ -192,7 +193,7 @@ static void
 http_conn_setup(struct http_conn *c, CURL *e)
 {
 	const struct host_cfg *h = c->h;
-	long total = (long)(h->timeout * 1000.0);
+	long total = (long)(h->settings.timeout * 1000.0);
 	long conn = total < 10000 ? total : 10000;
 
 	if (total <= 0)
@@ -215,19 +216,20 @@ http_conn_setup(struct http_conn *c, CURL *e)
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, conn);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->verify_tls ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->verify_tls ? 2L : 0L);
-	if (h->cacert != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, h->cacert);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->settings.verify_tls ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->settings.verify_tls ? 2L : 0L);
+	if (h->settings.cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->settings.cacert);
 	if (c->gss != NULL) {
 		/* our own Negotiate loop (libcurl's hides the context, which cannot seal):
 		 * the header callback collects the server's tokens */
 		if (c->https && c->probe)
 			curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
-	} else if (h->user != NULL) {
+	} else if (h->settings.user != NULL) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERNAME, h->user);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, h->password != NULL ? h->password : "");
+		curl_easy_setopt(e, CURLOPT_USERNAME, h->settings.user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    h->settings.password != NULL ? h->settings.password : "");
 	}
 }
 

@@ -51,7 +51,7 @@ void host_snapshot_free(struct host_snapshot *snap);
 /*
  * Drop the jobs --once and the screen cannot show (no JobId; a JobId listed
  * before, the first being kept), saying so in snap->warning, then sort them by
- * creation time (then JobId), the order of product.md §2.2.
+ * creation time (then JobId), the order of bitstop(1), OUTPUT.
  */
 void host_snapshot_sort_jobs(struct host_snapshot *snap);
 

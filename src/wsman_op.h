@@ -46,7 +46,7 @@ struct wsman_op *wsman_op_new_set_state(const struct wsman_target *t, const char
 /* CreateJob (static) then SetJobState 2 (resume) on the new job. */
 struct wsman_op *wsman_op_new_create(const struct wsman_target *t, const char *name,
     const char *remote_url, const char *local_file, unsigned type);
-/* AddFile then SetJobState 2 (resume), as wsman-bits.md §8 item 4 advises. */
+/* AddFile then SetJobState 2 (resume), as doc/protocol.md §10 item 4 advises. */
 struct wsman_op *wsman_op_new_add_file(const struct wsman_target *t, const char *job_id,
     const char *remote_url, const char *local_file);
 /* GetError (LanguageId 1033). */
@@ -85,5 +85,12 @@ void wsman_op_set_max_response(struct wsman_op *op, size_t max);
  * deterministic tests; the default is a random version 4 UUID. Set it before the
  * first wsman_op_request. */
 void wsman_op_set_uuid_source(struct wsman_op *op, void (*fn)(char *out, void *arg), void *arg);
+
+/*
+ * The error of an HTTP status that carries no SOAP to read (401, 503, a 500 with
+ * an empty body, a 200 that is not XML): true and err set; false for a 200 or
+ * 500 whose body is to be parsed. Shared by every backend.
+ */
+bool wsman_status_error(long status, const char *ct, size_t len, bool https, struct hosterr *err);
 
 #endif

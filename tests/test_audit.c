@@ -1,5 +1,5 @@
 /*
- * Tests for src/audit.c: the action log of product.md §6. One JSON object per
+ * Tests for src/audit.c: the action log of bitstop(1), FILES. One JSON object per
  * line, private file in private directories, intent before outcome, and a log
  * that cannot be written is reported so that actions are refused.
  */
@@ -24,6 +24,7 @@
 
 #include "src/action.h"
 #include "src/audit.h"
+#include "src/paths.h"
 #include "src/xalloc.h"
 
 #define GUID "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"
@@ -528,16 +529,16 @@ test_default_path(void **state)
 
 	(void)state;
 	setenv("XDG_STATE_HOME", "/xdg/state", 1);
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/xdg/state/bitstop/audit.log");
 	free(p);
 	setenv("XDG_STATE_HOME", "relative", 1);
 	setenv("HOME", "/home/tester", 1);
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
 	free(p);
 	unsetenv("XDG_STATE_HOME");
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
 	free(p);
 }

@@ -1,5 +1,5 @@
 /*
- * Tests for src/cfg.c: loading bitstop.conf (product.md §3). Every message a user
+ * Tests for src/cfg.c: loading bitstop.conf (bitstop.conf(5)). Every message a user
  * sees about the file must name the file, the line and what was expected.
  */
 #include "config.h"
@@ -74,6 +74,7 @@ test_builtin_defaults(void **state)
 
 	(void)state;
 	assert_true(cfg->refresh == 5.0);
+	assert_true(cfg->stall_after == 600.0);
 	assert_string_equal(cfg->theme, "default");
 	assert_false(cfg->readonly);
 	assert_non_null(cfg->audit_log);
@@ -88,7 +89,7 @@ test_builtin_defaults(void **state)
 	config_free(NULL);
 }
 
-/* Protects: the example of product.md §3 loads with every setting where it belongs. */
+/* Protects: fixtures/cfg/example.conf loads with every setting where it belongs. */
 static void
 test_spec_example(void **state)
 {
@@ -113,10 +114,10 @@ test_spec_example(void **state)
 	assert_string_equal(h->name, "ws01");
 	assert_string_equal(h->url, "https://ws01:5986/wsman");
 	assert_string_equal(h->group, "branch-a");
-	assert_true(h->readonly);
-	assert_int_equal(h->auth, AUTH_NEGOTIATE);
-	assert_string_equal(h->user, "CONTOSO\\bitsops");
-	assert_string_equal(h->password_command, "pass show winrm/bitsops");
+	assert_true(h->settings.readonly);
+	assert_int_equal(h->settings.auth, AUTH_NEGOTIATE);
+	assert_string_equal(h->settings.user, "CONTOSO\\bitsops");
+	assert_string_equal(h->settings.password_command, "pass show winrm/bitsops");
 	assert_string_equal(h->origin, FIXTURES "/example.conf:20");
 	assert_string_equal(cfg->hosts[1].name, "ws02");
 	assert_string_equal(cfg->hosts[2].url, "https://10.1.2.3:5986/wsman");
@@ -125,10 +126,10 @@ test_spec_example(void **state)
 	assert_string_equal(h->url, "http://lab1:5985/wsman");
 	assert_false(h->https);
 	assert_string_equal(h->group, "lab");
-	assert_false(h->readonly);
-	assert_int_equal(h->auth, AUTH_BASIC);
-	assert_string_equal(h->user, "Administrator");
-	assert_true(h->allow_unencrypted);
+	assert_false(h->settings.readonly);
+	assert_int_equal(h->settings.auth, AUTH_BASIC);
+	assert_string_equal(h->settings.user, "Administrator");
+	assert_true(h->settings.allow_unencrypted);
 	assert_int_equal(config_check(cfg, &cause), 0);
 	config_free(cfg);
 }
@@ -205,6 +206,16 @@ test_bad_value(void **state)
 	assert_string_equal(cause,
 	    "t.conf:1: 'refresh' must be a number of seconds from 0.5 to 86400 (got 0.1)");
 	free(cause);
+	cause = load_err("stall_after = 0;\n");
+	assert_string_equal(cause,
+	    "t.conf:1: 'stall_after' must be a number of seconds, at least 1 (got 0)");
+	free(cause);
+	{
+		struct config *cfg = load_ok("stall_after = 90;\n");
+
+		assert_true(cfg->stall_after == 90.0);
+		config_free(cfg);
+	}
 	cause = load_err("defaults = { port = 70000; };\n");
 	assert_string_equal(cause,
 	    "t.conf:1: 'port' must be a port number from 1 to 65535 (got 70000)");
@@ -239,10 +250,10 @@ test_unknown_key_warning(void **state)
 	    "groups = ( { name = \"g\"; hosts = [ \"a\" ]; color = 1; } );\n");
 	assert_int_equal(cfg->nwarnings, 3);
 	assert_string_equal(cfg->warnings[0], "t.conf:2: unknown key 'colour' (expected one of "
-	    "version, refresh, theme, readonly, audit_log, defaults, groups, hosts)");
+	    "version, refresh, theme, readonly, audit_log, stall_after, defaults, groups, hosts)");
 	assert_string_equal(cfg->warnings[1], "t.conf:4: unknown key 'timout' (expected one of "
 	    "user, auth, scheme, spn, port, verify_tls, cacert, timeout, password_command, password, "
-	    "allow_unencrypted, readonly)");
+	    "allow_unencrypted, readonly, backend, system_task)");
 	assert_contains(cfg->warnings[2], "t.conf:6: unknown key 'color' (expected one of name, "
 	    "hosts, user, ");
 	/* the known keys around the unknown ones still apply */
@@ -266,17 +277,17 @@ test_overrides(void **state)
 	    "{ host = \"d\"; scheme = \"https\"; } ); } );\n");
 	assert_int_equal(cfg->nhosts, 4);
 	assert_string_equal(cfg->hosts[0].url, "http://a:5985/wsman");
-	assert_int_equal(cfg->hosts[0].auth, AUTH_NEGOTIATE);
+	assert_int_equal(cfg->hosts[0].settings.auth, AUTH_NEGOTIATE);
 	assert_null(cfg->hosts[0].group);
 	assert_string_equal(cfg->hosts[1].url, "http://b:8080/wsman");
-	assert_int_equal(cfg->hosts[1].auth, AUTH_BASIC);
-	assert_string_equal(cfg->hosts[1].user, "hb");
-	assert_true(cfg->hosts[1].timeout == 30.0);
+	assert_int_equal(cfg->hosts[1].settings.auth, AUTH_BASIC);
+	assert_string_equal(cfg->hosts[1].settings.user, "hb");
+	assert_true(cfg->hosts[1].settings.timeout == 30.0);
 	assert_string_equal(cfg->hosts[1].origin, "t.conf:3");
 	assert_string_equal(cfg->hosts[2].url, "http://c:5985/wsman");
-	assert_true(cfg->hosts[2].timeout == 2.5);
-	assert_false(cfg->hosts[2].verify_tls);
-	assert_string_equal(cfg->hosts[2].user, "d");
+	assert_true(cfg->hosts[2].settings.timeout == 2.5);
+	assert_false(cfg->hosts[2].settings.verify_tls);
+	assert_string_equal(cfg->hosts[2].settings.user, "d");
 	assert_string_equal(cfg->hosts[3].url, "https://d:5986/wsman");
 	assert_string_equal(cfg->hosts[3].group, "g");
 	assert_int_equal(config_check(cfg, &cause), 0);
@@ -285,10 +296,10 @@ test_overrides(void **state)
 	/* the most specific of password and password_command wins */
 	cfg = load_ok("defaults = { password_command = \"echo x\"; };\n"
 	    "hosts = ( { host = \"a\"; password = \"p\"; }, \"b\" );\n");
-	assert_string_equal(cfg->hosts[0].password, "p");
-	assert_null(cfg->hosts[0].password_command);
-	assert_null(cfg->hosts[1].password);
-	assert_string_equal(cfg->hosts[1].password_command, "echo x");
+	assert_string_equal(cfg->hosts[0].settings.password, "p");
+	assert_null(cfg->hosts[0].settings.password_command);
+	assert_null(cfg->hosts[1].settings.password);
+	assert_string_equal(cfg->hosts[1].settings.password_command, "echo x");
 	config_free(cfg);
 	cause = load_err("defaults = { password = \"p\";\n password_command = \"c\"; };\n");
 	assert_contains(cause, "t.conf:1: 'password' and 'password_command' cannot both be set");
@@ -342,7 +353,7 @@ test_password_file_mode(void **state)
 	cfg = config_new();
 	if (config_load_file(cfg, path, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_string_equal(cfg->hosts[0].password, "hunter2");
+	assert_string_equal(cfg->hosts[0].settings.password, "hunter2");
 	config_free(cfg);
 
 	/* without a password, a readable config is fine */

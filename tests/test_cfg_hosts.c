@@ -1,5 +1,5 @@
 /*
- * Tests for src/cfg_hosts.c and the config search: host specs (product.md §2.1),
+ * Tests for src/cfg_hosts.c and the config search: host specs (bitstop(1)),
  * duplicates, --hosts-file, command-line overrides and where the config is found.
  */
 #include "config.h"
@@ -222,7 +222,7 @@ test_one_spelling(void **state)
 
 		if (h != &cfg->hosts[0])
 			fail_msg("'%s' does not find the configured ws01", same[i]);
-		assert_true(h->readonly);
+		assert_true(h->settings.readonly);
 	}
 	for (i = 0; i < sizeof ip4 / sizeof ip4[0]; i++)
 		if (config_find_host(cfg, ip4[i]) != &cfg->hosts[1])
@@ -352,19 +352,19 @@ test_apply_cli(void **state)
 	assert_int_equal(config_load_string(cfg, "hosts = ( \"a\", { host = \"b\"; "
 	    "user = \"own\"; } );\n", "t.conf", &cause), 0);
 	config_apply_cli(cfg, &cli);
-	assert_string_equal(cfg->hosts[0].user, "cli");
-	assert_string_equal(cfg->hosts[1].user, "own");
-	assert_int_equal(cfg->hosts[1].auth, AUTH_NEGOTIATE);
-	assert_false(cfg->hosts[0].verify_tls);
-	assert_string_equal(cfg->hosts[1].cacert, "/ca.pem");
-	assert_true(cfg->hosts[0].readonly);
+	assert_string_equal(cfg->hosts[0].settings.user, "cli");
+	assert_string_equal(cfg->hosts[1].settings.user, "own");
+	assert_int_equal(cfg->hosts[1].settings.auth, AUTH_NEGOTIATE);
+	assert_false(cfg->hosts[0].settings.verify_tls);
+	assert_string_equal(cfg->hosts[1].settings.cacert, "/ca.pem");
+	assert_true(cfg->hosts[0].settings.readonly);
 	assert_true(cfg->readonly);
 	assert_true(cfg->refresh == 2.0);
 	/* hosts added afterwards get the same overrides through the defaults */
 	assert_int_equal(config_add_host(cfg, "c", NULL, &cause), 0);
-	assert_string_equal(cfg->hosts[2].user, "cli");
-	assert_false(cfg->hosts[2].verify_tls);
-	assert_true(cfg->hosts[2].readonly);
+	assert_string_equal(cfg->hosts[2].settings.user, "cli");
+	assert_false(cfg->hosts[2].settings.verify_tls);
+	assert_true(cfg->hosts[2].settings.readonly);
 	config_free(cfg);
 }
 

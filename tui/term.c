@@ -31,8 +31,8 @@ static volatile sig_atomic_t term_active;	/* curses is up: restoring means somet
 static int term_pipe[2] = { -1, -1 };
 static struct sigaction term_old_quit[TERM_NQUIT], term_old_fatal[TERM_NFATAL];
 
-/* Restore the terminal with async-signal-safe calls only. */
-void
+/* Restore the terminal with async-signal-safe calls only (fatal paths). */
+static void
 term_emergency_restore(void)
 {
 	if (!term_active)
