@@ -291,12 +291,12 @@ test_negotiate_and_missing_user(void **state)
 	setenv("BITSTOP_PASSWORD", "ntlm-pw", 1);
 	cfg = cfg_from("defaults = { auth = \"ntlm\"; user = \"DOM\\\\u\"; };\nhosts = [ \"n1\" ];\n");
 	assert_int_equal(creds_resolve(cfg, false, &cause), 0);
-	assert_string_equal(cfg->hosts[0].password, "ntlm-pw");
+	assert_string_equal(cfg->hosts[0].settings.password, "ntlm-pw");
 	config_free(cfg);
 	unsetenv("BITSTOP_PASSWORD");
 	cfg = cfg_from("defaults = { auth = \"ntlm\"; user = \"DOM\\\\u\"; };\nhosts = [ \"n1\" ];\n");
 	assert_int_equal(creds_resolve(cfg, false, &cause), 0);
-	assert_null(cfg->hosts[0].password);
+	assert_null(cfg->hosts[0].settings.password);
 	config_free(cfg);
 }
 
