@@ -171,6 +171,7 @@ test_create_and_geterror(void **state)
 	struct poller_event *ev;
 
 	(void)state;
+	cfg->defaults.auth = AUTH_BASIC;	/* bitsim --auth none: no handshake */
 	assert_int_equal(config_add_host(cfg, url, "test", &cause), 0);
 	cfg->hosts[0].settings.allow_unencrypted = true;
 	cfg->hosts[0].settings.timeout = 5;
