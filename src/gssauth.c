@@ -60,6 +60,7 @@ struct gssauth {
 	uint64_t cfx_tx_next;	/* sequence number of our next sealed request */
 	unsigned char cfx_tx_flags; /* token flags as GSS-API set them */
 	const char *unseal_path; /* how the last answer was unsealed, for -v */
+	size_t	 unseal_header;	/* and the length of its security header */
 	char	*peer;
 };
 
@@ -387,8 +388,9 @@ gssauth_mech_name(const struct gssauth *g)
 }
 
 const char *
-gssauth_unseal_path(const struct gssauth *g)
+gssauth_unseal_path(const struct gssauth *g, size_t *header_len)
 {
+	*header_len = g->unseal_header;
 	return g->unseal_path != NULL ? g->unseal_path : "GSS-API";
 }
 
@@ -900,6 +902,7 @@ gssauth_unseal(struct gssauth *g, void *body, size_t len, const char **plain, si
 		return -1;
 	}
 	g->unseal_path = "GSS-API";
+	g->unseal_header = m.header_len;
 	if (!g->server && g->cfx != NULL && m.header_len >= 16) {
 		uint64_t seq = 0;
 

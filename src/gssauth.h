@@ -52,8 +52,8 @@ bool gssauth_ready(const struct gssauth *g);
 bool gssauth_started(const struct gssauth *g);
 /* "Kerberos" or "NTLM" once known, else the scheme asked for. */
 const char *gssauth_mech_name(const struct gssauth *g);
-/* How the last answer was unsealed: "OpenSSL" (AES fast path) or "GSS-API". */
-const char *gssauth_unseal_path(const struct gssauth *g);
+/* How the last answer was unsealed: "OpenSSL" (AES fast path) or "GSS-API", and its header length. */
+const char *gssauth_unseal_path(const struct gssauth *g, size_t *header_len);
 /* Acceptor: the authenticated client ("user@REALM", "DOMAIN\\user"), or NULL. */
 const char *gssauth_peer(const struct gssauth *g);
 

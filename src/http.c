@@ -583,9 +583,13 @@ http_conn_gss_done(struct http_conn *c, long status, const char *ctype,
 	}
 	resp->content_type = utf16 ? "application/soap+xml;charset=UTF-16" :
 	    "application/soap+xml;charset=UTF-8";
-	if (c->verbose)
-		fprintf(stderr, "bitstop: %s: %zu bytes decrypted (%s)\n", c->name, resp->len,
-		    gssauth_unseal_path(c->gss));
+	if (c->verbose) {
+		size_t hl = 0;
+		const char *path = gssauth_unseal_path(c->gss, &hl);
+
+		fprintf(stderr, "bitstop: %s: %zu bytes decrypted (%s, %zu-byte security header)\n",
+		    c->name, resp->len, path, hl);
+	}
 	return 0;
 }
 

@@ -163,6 +163,7 @@ def test_kerberos_http_sealed():
     assert rc == 0, err
     check_jobs(SIM, host)
     assert "Kerberos authentication complete after 1 legs" in err, err
+    assert "decrypted (GSS-API, 60-byte security header)" in err, err	# AES256
     check_sealed(before, stats(SIM), 1)
     run_actions(["-a", "kerberos"])
 
@@ -178,9 +179,27 @@ def test_kerberos_openssl_path():
         rc, host, err = once(url, "-a", "kerberos")
         assert rc == 0, err
         check_jobs(sim, host)
-        paths = re.findall(r"decrypted \((\w+(?:-\w+)?)\)", err)
+        paths = re.findall(r"decrypted \(([\w-]+), 60-byte security header\)", err)
         assert len(paths) >= 5 and paths[0] == "GSS-API" and \
-            all(p == "OpenSSL" for p in paths[1:]), paths
+            all(p == "OpenSSL" for p in paths[1:]), err
+
+
+def test_kerberos_rc4():
+    """RC4-HMAC session keys: another header length (45-47 bytes) and one byte of
+    padding, cut off by the Length; the OpenSSL path stays out of it (GSS-API only)."""
+    env = REALM.rc4_env()
+    REALM.kinit(env=env)
+    klist = subprocess.run(["klist", "-e"], env=env, capture_output=True, text=True).stdout
+    before = stats(SIM)
+    rc, out, err = bitstop(["--once", "--format", "json", "-v", "-a", "kerberos", URL],
+                           ccache="ccache-rc4", extra_env={"KRB5_CONFIG": env["KRB5_CONFIG"]})
+    assert rc == 0, err
+    check_jobs(SIM, json.loads(out)["hosts"][0])
+    check_sealed(before, stats(SIM), 1)
+    assert "arcfour" in klist or "rc4" in klist.lower(), klist
+    # RC4's token header is 45-47 bytes (AES: 60), never handled by the OpenSSL path
+    hdr = [int(x) for x in re.findall(r"decrypted \(GSS-API, (\d+)-byte security header\)", err)]
+    assert hdr and all(45 <= h <= 47 for h in hdr), err
 
 
 def test_ntlm_http_sealed():
@@ -190,6 +209,7 @@ def test_ntlm_http_sealed():
     assert rc == 0, err
     check_jobs(SIM, host)
     assert "NTLM authentication complete after 2 legs" in err, err
+    assert "decrypted (GSS-API, 16-byte security header)" in err, err	# the NTLM signature
     check_sealed(before, stats(SIM), 2)
     run_actions(["-a", "ntlm", "-u", NTLM_USER], password=krb5realm.NTLM_PASSWORD, legs=2)
 
@@ -412,7 +432,8 @@ def test_steady_state_and_dropped_connection():
 
 
 try:
-    for t in (test_kerberos_http_sealed, test_kerberos_openssl_path, test_ntlm_http_sealed,
+    for t in (test_kerberos_http_sealed, test_kerberos_openssl_path, test_kerberos_rc4,
+              test_ntlm_http_sealed,
               test_negotiate_picks_kerberos_or_ntlm, test_https_authenticates_without_sealing,
               test_https_channel_binding_is_checked,
               test_clear_errors, test_clock_skew, test_expired_ticket, test_tampered_and_mutual,

@@ -106,12 +106,13 @@ class Realm:
                 "[realms]\n {r} = {{\n  database_name = {d}/principal\n"
                 "  key_stash_file = {d}/stash\n  acl_file = {d}/kadm5.acl\n"
                 "  max_life = 10h\n  supported_enctypes = aes256-cts-hmac-sha1-96:normal "
-                "aes128-cts-hmac-sha1-96:normal\n }}\n"
+                "aes128-cts-hmac-sha1-96:normal rc4-hmac:normal\n }}\n"
                 "[logging]\n kdc = FILE:{d}/kdc.log\n").format(p=self.port, r=REALM, d=d))
             self._write("krb5.conf", (
                 "[libdefaults]\n default_realm = {r}\n dns_lookup_kdc = false\n"
                 " dns_lookup_realm = false\n dns_canonicalize_hostname = false\n rdns = false\n"
                 " udp_preference_limit = 1\n kdc_timeout = 3000\n max_retries = 1\n"
+                " allow_rc4 = true\n"
                 "[realms]\n {r} = {{\n  kdc = 127.0.0.1:{p}\n }}\n"
                 "[domain_realm]\n localhost = {r}\n").format(p=self.port, r=REALM))
             if attempt == 0:
@@ -140,12 +141,22 @@ class Realm:
             self.stop_kdc()
         raise RuntimeError("krb5kdc did not start: %s" % last)
 
-    def kinit(self, ccache="ccache", lifetime=None, user=USER, password=PASSWORD):
+    def rc4_env(self, ccache="ccache-rc4"):
+        """A client whose tickets and session keys are RC4-HMAC (Server 2008-era
+        domains): its own krb5.conf and ticket cache."""
+        conf = open(self.path("krb5.conf")).read().replace(
+            "[libdefaults]\n", "[libdefaults]\n default_tkt_enctypes = rc4-hmac\n"
+            " default_tgs_enctypes = rc4-hmac\n"
+            " permitted_enctypes = rc4-hmac aes256-cts-hmac-sha1-96\n", 1)
+        self._write("krb5-rc4.conf", conf)
+        return self.env(ccache, extra={"KRB5_CONFIG": self.path("krb5-rc4.conf")})
+
+    def kinit(self, ccache="ccache", lifetime=None, user=USER, password=PASSWORD, env=None):
         args = [_tool("kinit")]
         if lifetime:
             args += ["-l", lifetime]
         args.append(user)
-        r = subprocess.run(args, env=self.env(ccache), input=(password + "\n").encode(),
+        r = subprocess.run(args, env=env or self.env(ccache), input=(password + "\n").encode(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
         if r.returncode != 0:
             raise RuntimeError("kinit failed: " + r.stdout.decode(errors="replace"))
