@@ -163,7 +163,7 @@ def test_kerberos_http_sealed():
     assert rc == 0, err
     check_jobs(SIM, host)
     assert "Kerberos authentication complete after 1 legs" in err, err
-    assert "decrypted (GSS-API, 60-byte security header)" in err, err	# AES256
+    assert "decrypted (GSS-API, 60-byte security header)" in err, err  # AES256
     check_sealed(before, stats(SIM), 1)
     run_actions(["-a", "kerberos"])
 
@@ -209,7 +209,7 @@ def test_ntlm_http_sealed():
     assert rc == 0, err
     check_jobs(SIM, host)
     assert "NTLM authentication complete after 2 legs" in err, err
-    assert "decrypted (GSS-API, 16-byte security header)" in err, err	# the NTLM signature
+    assert "decrypted (GSS-API, 16-byte security header)" in err, err  # the NTLM signature
     check_sealed(before, stats(SIM), 2)
     run_actions(["-a", "ntlm", "-u", NTLM_USER], password=krb5realm.NTLM_PASSWORD, legs=2)
 
