@@ -40,7 +40,7 @@ sim_usage(FILE *f)
 {
 	fputs("usage: bitsim [--hosts N --base-port P [--address ADDR] | --listen ADDR:PORT ...]\n"
 	    "              [--jobs M] [--max-jobs N] [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none]\n"
-	    "              [--tls-cert FILE --tls-key FILE] [--batching all|first-one]\n"
+	    "              [--tls-cert FILE --tls-key FILE] [--batching first-one|all]\n"
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
 	    "              [--max-timeout-ms N] [--pull-bytes N] [--fault SPEC ...]\n"
@@ -287,7 +287,7 @@ main(int argc, char **argv)
 	cfg->jobs = 5;
 	cfg->max_jobs = SIM_MAX_JOBS;
 	cfg->speed = 1;
-	cfg->batching_all = 1;
+	cfg->batching_all = 0;	/* first-one: 2008 R2 and later */
 	cfg->create_suspended = 1;
 	cfg->max_envelope = 500 * 1024;
 	cfg->enum_timeout_ms = 240000;

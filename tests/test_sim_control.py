@@ -24,7 +24,7 @@ from simlib import ENUM, XFER, envelope, post  # noqa: E402
 
 t = simlib.Checker()
 sim = simlib.Sim('--hosts', '4', '--auth', 'none', '--jobs', '12', '--speed', '0', '--seed', '5',
-                 '--fault', 'host=3&kind=503')
+                 '--batching', 'all', '--fault', 'host=3&kind=503')
 ENUMERATE = envelope(ENUM + 'Enumerate', simlib.enumerate_body())
 
 
