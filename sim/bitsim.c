@@ -4,6 +4,7 @@
 #include "sim/sim_fault.h"
 #include "sim/sim_net.h"
 #include "sim/sim_render.h"
+#include "sim/sim_workers.h"
 #include "sim/sim_wsman.h"
 #include "src/xalloc.h"
 
@@ -44,7 +45,7 @@ sim_usage(FILE *f)
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
 	    "              [--max-timeout-ms N] [--pull-bytes N] [--fault SPEC ...]\n"
-	    "              [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
+	    "              [--workers N] [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
 	    "              [--help] [--version]\n"
 	    "See bitsim(1).\n", f);
 }
@@ -83,7 +84,8 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 {
 	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
 	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
-	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS };
+	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS,
+	    O_WORKERS };
 	static const struct option longopts[] = {
 		{ "hosts", required_argument, NULL, O_HOSTS },
 		{ "base-port", required_argument, NULL, O_BASE },
@@ -108,6 +110,7 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 		{ "max-timeout-ms", required_argument, NULL, O_MAXTO },
 		{ "pull-bytes", required_argument, NULL, O_PULL },
 		{ "fault", required_argument, NULL, O_FAULT },
+		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "control", required_argument, NULL, O_CONTROL },
 		{ "ready-file", required_argument, NULL, O_READY },
 		{ "die-with-parent", no_argument, NULL, O_DIE },
@@ -119,7 +122,12 @@ sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_HOSTS: cfg->nhosts = (int)sim_num("hosts", optarg, 1, SIM_MAX_HOSTS); break;
+		case O_HOSTS:
+			cfg->nhosts = (int)sim_num("hosts", optarg, 1, SIM_MAX_HOSTS * SIM_MAX_WORKERS);
+			break;
+		case O_WORKERS:
+			cfg->workers = (int)sim_num("workers", optarg, 1, SIM_MAX_WORKERS);
+			break;
 		case O_BASE: o->base_port = (long)sim_num("base-port", optarg, 0, 65535); break;
 		case O_ADDR: o->base_addr = optarg; break;
 		case O_LISTEN:
@@ -224,10 +232,6 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	struct sim_config *cfg = &srv->cfg;
 
 	srv->nsites = o->nlisten > 0 ? o->nlisten : cfg->nhosts;
-	if (srv->nsites > SIM_MAX_HOSTS) {
-		*cause = xasprintf("at most %d hosts", SIM_MAX_HOSTS);
-		return -1;
-	}
 	srv->sites = xcalloc((size_t)srv->nsites, sizeof *srv->sites);
 	for (int i = 0; i < srv->nsites; i++) {
 		struct sim_site *s = &srv->sites[i];
@@ -237,6 +241,8 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 		s->epfd = -1;
 		s->fault.prob = 1.0;
 		snprintf(s->machine, sizeof s->machine, "SIM-%d", i);
+		if (i % cfg->workers != cfg->worker)
+			continue;	/* another worker's host */
 		sim_host_init(&s->host, i, cfg->seed, cfg->jobs, cfg->epoch);
 		s->host.create_suspended = cfg->create_suspended;
 		s->host.max_jobs = (size_t)cfg->max_jobs;
@@ -270,6 +276,58 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	return 0;
 }
 
+/* Tell the forwarding process which listeners this worker bound. */
+static int
+sim_report(const struct sim_server *srv, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+
+	if (f == NULL) {
+		close(fd);
+		return -1;
+	}
+	for (int i = 0; i < srv->nsites; i++)
+		if (srv->sites[i].daemon != NULL)
+			fprintf(f, "host %d %s\n", i, srv->sites[i].addrstr);
+	fprintf(f, "control %s\nready\n", srv->ctl_addrstr);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/*
+ * Bind this process's listeners, write the ready file (or the report to the
+ * forwarding process when report_fd >= 0), run the loop, clean up.
+ */
+static int
+sim_serve(struct sim_server *srv, void *arg, int report_fd)
+{
+	const struct sim_opts *o = arg;
+	char *cause = NULL;
+	int rc;
+
+	if (report_fd >= 0)	/* a worker: its own ids and contexts */
+		sim_render_seed(srv->cfg.seed ^ (uint64_t)time(NULL) ^
+		    ((uint64_t)getpid() << 20));
+	if (sim_net_init(srv, &cause) != 0 || sim_setup(srv, o, &cause) != 0) {
+		fprintf(stderr, "bitsim: %s\n", cause);
+		free(cause);
+		sim_net_done(srv);
+		return 1;
+	}
+	if (report_fd >= 0 ? sim_report(srv, report_fd) != 0 :
+	    o->ready_file != NULL && sim_write_ready(srv, o->ready_file) != 0) {
+		sim_net_done(srv);
+		return 1;
+	}
+	rc = sim_net_run(srv);
+	sim_net_done(srv);
+	for (int i = 0; i < srv->nsites; i++) {
+		sim_enum_sweep(&srv->sites[i], 0, 0);
+		sim_host_done(&srv->sites[i].host);
+	}
+	free(srv->sites);
+	return rc;
+}
+
 /* Parse options, bind every listener, write the ready file, run the loop. */
 int
 main(int argc, char **argv)
@@ -278,7 +336,6 @@ main(int argc, char **argv)
 	struct sim_opts o = { .base_addr = "127.0.0.1", .base_port = 5985,
 	    .control = "127.0.0.1:0" };
 	struct sim_config *cfg = &srv.cfg;
-	char *cause = NULL;
 	int rc;
 
 	memset(&srv, 0, sizeof srv);
@@ -294,6 +351,7 @@ main(int argc, char **argv)
 	cfg->max_enum_per_user = 1500;
 	cfg->max_timeout_ms = 60000;
 	cfg->pull_bytes = 75000;
+	cfg->workers = 1;
 	sim_parse_args(argc, argv, cfg, &o);
 	if (cfg->jobs > cfg->max_jobs) {
 		fprintf(stderr, "bitsim: --jobs %d is more than MaxJobsPerMachine (--max-jobs %d)\n",
@@ -327,23 +385,22 @@ main(int argc, char **argv)
 	sim_render_seed(cfg->seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20));
 	xmlInitParser();
 	sim_raise_nofile();
-	if (sim_net_init(&srv, &cause) != 0 || sim_setup(&srv, &o, &cause) != 0) {
-		fprintf(stderr, "bitsim: %s\n", cause);
-		free(cause);
-		sim_net_done(&srv);
-		return 1;
+	srv.nsites = o.nlisten > 0 ? o.nlisten : cfg->nhosts;
+	if (srv.nsites > SIM_MAX_HOSTS * cfg->workers) {
+		fprintf(stderr, "bitsim: %d hosts: one process serves at most %d; "
+		    "use --workers %d or more\n", srv.nsites, SIM_MAX_HOSTS,
+		    (srv.nsites + SIM_MAX_HOSTS - 1) / SIM_MAX_HOSTS);
+		return 2;
 	}
-	if (o.ready_file != NULL && sim_write_ready(&srv, o.ready_file) != 0) {
-		sim_net_done(&srv);
-		return 1;
+	if (cfg->workers > 1) {
+		struct sim_worker_hooks hooks = { sim_serve, sim_write_ready, &o };
+		const char *control = o.control;
+
+		o.control = "127.0.0.1:0";	/* each worker's own, for the forwarder */
+		rc = sim_workers_main(&srv, &hooks, control, o.ready_file);
+	} else {
+		rc = sim_serve(&srv, &o, -1);
 	}
-	rc = sim_net_run(&srv);
-	sim_net_done(&srv);
-	for (int i = 0; i < srv.nsites; i++) {
-		sim_enum_sweep(&srv.sites[i], 0, 0);
-		sim_host_done(&srv.sites[i].host);
-	}
-	free(srv.sites);
 	free(o.listen);
 	free(o.faults);
 	xfree_secret(cfg->password);

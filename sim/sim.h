@@ -8,7 +8,8 @@
 
 #include "sim/sim_host.h"
 
-#define SIM_MAX_HOSTS	2000
+#define SIM_MAX_HOSTS	2000	/* per process */
+#define SIM_MAX_WORKERS	32
 
 /* Where a fault-injection rule sends the request. */
 enum sim_fault_kind {
@@ -59,6 +60,8 @@ struct sim_config {
 	unsigned	 max_enum_per_user;
 	unsigned	 max_timeout_ms;
 	size_t		 pull_bytes;	/* about this much item data per Pull */
+	int		 workers;	/* processes serving the hosts (--workers) */
+	int		 worker;	/* this process's share: hosts i % workers == worker */
 };
 
 /* An open enumeration: the rendered items still to be pulled. */

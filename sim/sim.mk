@@ -9,6 +9,7 @@ bitsim_SOURCES = \
 	sim/sim_http.c sim/sim_http.h \
 	sim/sim_net.c sim/sim_net.h \
 	sim/sim_fault.c sim/sim_fault.h \
+	sim/sim_workers.c sim/sim_workers.h \
 	src/xalloc.c src/xalloc.h \
 	src/strbuf.c src/strbuf.h
 bitsim_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
