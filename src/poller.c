@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <curl/curl.h>
 
@@ -531,6 +532,40 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Keep one idle connection per host for keep-alive across refreshes, within
+ * the open-file limit: past it, each thread holds at most its share of the
+ * files left and libcurl closes its oldest idle connection to make room, so
+ * hosts take turns instead of failing to connect.
+ */
+static void
+poller_limit_connections(struct poller *p)
+{
+	struct rlimit rl;
+	long share = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		rlim_t left = rl.rlim_cur > POLLER_FD_RESERVE + 8 ?
+		    rl.rlim_cur - POLLER_FD_RESERVE : 8;
+
+		share = (long)(left / p->nworkers);
+		if (share < 1)
+			share = 1;
+	}
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		long keep = (long)w->nhosts + 8;
+
+		if (share > 0 && keep > share) {
+			keep = share;
+			curl_multi_setopt(w->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, share);
+			if (p->opts.max_parallel > (unsigned)share)
+				p->opts.max_parallel = (unsigned)share;
+		}
+		curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, keep);
+	}
+}
+
 struct poller *
 poller_new(const struct config *cfg, const struct poller_opts *opts)
 {
@@ -594,12 +629,7 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 		atomic_init(&h->refresh, false);
 		w->hosts[w->nhosts++] = h;
 	}
-	for (unsigned i = 0; i < p->nworkers; i++) {
-		struct worker *w = &p->workers[i];
-
-		/* Keep one idle connection per host for keep-alive across refreshes. */
-		curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nhosts + 8);
-	}
+	poller_limit_connections(p);
 	return p;
 }
 

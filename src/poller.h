@@ -22,6 +22,12 @@
 struct config;
 struct audit;
 
+/*
+ * Open files bitstop needs besides one connection per host (wake pipes, the
+ * terminal, the audit log, CA bundles, resolver threads).
+ */
+#define POLLER_FD_RESERVE	64
+
 struct poller_opts {
 	unsigned interval_ms;	/* refresh interval */
 	unsigned nthreads;	/* 0: choose from the host count */

@@ -87,3 +87,27 @@ if [ "$rc" -ne 0 ] || [ "$lines" -ne 61 ]; then
 	exit 1
 fi
 echo "ok - 60 hosts polled under a soft limit of 40 open files"
+if grep -q "open-file limit" "$WORK/once.err"; then
+	echo "FAIL: a soft limit bitstop can raise gave a warning"
+	cat "$WORK/once.err"
+	exit 1
+fi
+
+# A hard limit of 40 is too low for 60 hosts (bitstop wants a reserve of 64
+# besides one connection per host): one warning at start saying how many hosts
+# are polled at once and how to raise the limit, and still every host polled
+# (they take turns for connections instead of failing to connect).
+(
+	ulimit -n 40
+	HOME=$WORK BITSTOP_PASSWORD=$BITSIM_PASSWORD exec "$BITSTOP" -c "$WORK/bitstop.conf" \
+		-f "$WORK/hosts" --once --format tsv
+) >"$WORK/once.tsv" 2>"$WORK/once.err"
+rc=$?
+lines=$(wc -l <"$WORK/once.tsv")
+warned=$(grep -c "open-file limit (hard limit 40) is too low for 60 hosts.*at most 8 are polled at once.*ulimit -Hn 124" "$WORK/once.err")
+if [ "$rc" -ne 0 ] || [ "$lines" -ne 61 ] || [ "$warned" -ne 1 ]; then
+	echo "FAIL: 60 hosts under ulimit -n 40: exit $rc, $lines lines, $warned warnings"
+	cat "$WORK/once.err"
+	exit 1
+fi
+echo "ok - hard limit 40 for 60 hosts: one warning, every host polled"
