@@ -114,6 +114,10 @@ struct bits_job {
 	enum bits_presence files_p;		/* ABSENT (the usual "no files"), NIL, or SET */
 	struct bits_file *files;		/* owned array of nfiles */
 	size_t	 nfiles;
+	/* Hash of the item's bytes it was read from (0: not known), and whether it
+	 * is only that: a job identical to the last poll's, to be taken from it. */
+	uint64_t wire_hash;
+	bool	 wire_reused;
 };
 
 /* GetError's output (BP-GETERR). */

@@ -422,6 +422,34 @@ wsman_bits_items_free(struct wsman_bits_items *it)
 	free(it);
 }
 
+size_t
+wsman_bits_items_count(const struct wsman_bits_items *it)
+{
+	return it->njobs;
+}
+
+void
+wsman_bits_items_set_hash(struct wsman_bits_items *it, size_t i, uint64_t hash)
+{
+	if (i < it->njobs)
+		it->jobs[i].wire_hash = hash;
+}
+
+void
+wsman_bits_items_add_reused(struct wsman_bits_items *it, uint64_t hash)
+{
+	struct bits_job *job;
+
+	if (it->njobs == it->cap) {
+		it->cap = it->cap ? it->cap * 2 : 16;
+		it->jobs = xreallocarray(it->jobs, it->cap, sizeof(*it->jobs));
+	}
+	job = &it->jobs[it->njobs++];
+	memset(job, 0, sizeof(*job));
+	job->wire_hash = hash;
+	job->wire_reused = true;
+}
+
 /* Replay a tree as sink events: the element, its text and its elements, in order. */
 static void
 walk(xmlNodePtr el, const struct wsman_item_sink *sink)
