@@ -238,14 +238,81 @@ rows_dedup(struct model_row **rows, size_t n)
 	return out;
 }
 
+/* Order of (wire hash, index) pairs by hash. */
+static int
+wire_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const uint64_t *)a)[0], y = ((const uint64_t *)b)[0];
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Fill the jobs of snap that the poller did not parse again (wire_reused: the
+ * same bytes as in the host's last good poll) from that snapshot: moved, not
+ * copied, unless the same bytes came twice. The moved slots of old are listed
+ * in moved[] (*nmoved) for model_apply to empty once the rows point to the new
+ * jobs. A placeholder without its job (never expected) is dropped.
+ */
+static void
+snap_take_reused(struct host_snapshot *old, struct host_snapshot *snap, size_t *moved,
+    size_t *nmoved)
+{
+	uint64_t (*idx)[2] = NULL;
+	bool *taken = NULL;
+	size_t n = 0, nidx = 0;
+	bool any = false;
+
+	*nmoved = 0;
+	for (size_t i = 0; i < snap->njobs && !any; i++)
+		any = snap->jobs[i].wire_reused;
+	if (!any)
+		return;
+	if (old != NULL && old->njobs > 0) {
+		idx = xreallocarray(NULL, old->njobs, sizeof *idx);
+		taken = xcalloc(old->njobs, sizeof *taken);
+		for (size_t k = 0; k < old->njobs; k++)
+			if (old->jobs[k].wire_hash != 0 && !old->jobs[k].wire_reused) {
+				idx[nidx][0] = old->jobs[k].wire_hash;
+				idx[nidx++][1] = k;
+			}
+		qsort(idx, nidx, sizeof *idx, wire_cmp);
+	}
+	for (size_t i = 0; i < snap->njobs; i++) {
+		struct bits_job *job = &snap->jobs[i];
+		uint64_t key[2] = { job->wire_hash, 0 };
+		uint64_t (*hit)[2];
+
+		if (!job->wire_reused) {
+			snap->jobs[n++] = *job;
+			continue;
+		}
+		hit = nidx > 0 ? bsearch(key, idx, nidx, sizeof *idx, wire_cmp) : NULL;
+		if (hit == NULL)
+			continue;
+		if (!taken[(*hit)[1]]) {
+			taken[(*hit)[1]] = true;
+			snap->jobs[n] = old->jobs[(*hit)[1]];
+			moved[(*nmoved)++] = (size_t)(*hit)[1];
+		} else {
+			bits_job_copy(&snap->jobs[n], &old->jobs[(*hit)[1]]);
+		}
+		snap->jobs[n++].wire_reused = false;
+	}
+	snap->njobs = n;
+	free(idx);
+	free(taken);
+	host_snapshot_sort_jobs(snap);
+}
+
 /* Take ownership of a host snapshot and update that host's rows. */
 bool
 model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 {
 	struct model_host *h;
 	struct model_row **rows;
-	size_t n = 0;
-	bool first, moved = false;
+	size_t n = 0, *moved, nmoved;
+	bool first, reorder = false;
 
 	if (snap == NULL)
 		return false;
@@ -266,6 +333,8 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 	}
 
 	first = h->good == NULL;
+	moved = xreallocarray(NULL, snap->njobs + 1, sizeof *moved);
+	snap_take_reused(h->good, snap, moved, &nmoved);
 	m->gen++;
 	rows = xreallocarray(NULL, h->nrows + snap->njobs + 1, sizeof *rows);
 	for (size_t i = 0; i < snap->njobs; i++) {
@@ -283,10 +352,10 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 				row_update(row, NULL, job, snap->polled_at_ms, true);
 				row_unvanish(row);
 				row->vanished = false;
-				moved = true;
+				reorder = true;
 			} else {
 				if (!u64_same(&row->job->creation_time, &job->creation_time))
-					moved = true;	/* a tie key of the view */
+					reorder = true;	/* a tie key of the view */
 				row_update(row, row->job, job, snap->polled_at_ms, false);
 			}
 		} else if (at != SIZE_MAX) {
@@ -299,7 +368,7 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 			row->seen_ms = now_mono;
 			row->view_index = SIZE_MAX;
 			row_update(row, NULL, job, snap->polled_at_ms, true);
-			moved = true;
+			reorder = true;
 		}
 		row->mark = m->gen;
 		rows[n++] = row;
@@ -312,12 +381,12 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 			continue;
 		if (row->drop_when_gone && !row->vanished) {
 			row_free(row);
-			moved = true;
+			reorder = true;
 			continue;
 		}
 		if (!row->vanished) {
 			row_vanish(row, now_mono);
-			moved = true;
+			reorder = true;
 		}
 		rows[n++] = row;
 	}
@@ -327,12 +396,16 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 	free(h->rows);
 	h->rows = rows;
 	h->nrows = n;
+	/* The jobs moved into snap belong to it now: the old snapshot lets go. */
+	for (size_t i = 0; i < nmoved; i++)
+		memset(&h->good->jobs[moved[i]], 0, sizeof h->good->jobs[moved[i]]);
+	free(moved);
 	host_free_snaps(h);
 	h->last = h->good = snap;
 	host_sum_update(m, snap->host);
 	/* Sorted by host without a filter, the view only changes when rows come,
 	 * go or change a tie key; other orders depend on the new values. */
-	if (moved || m->sort != MODEL_COL_HOST || m->filter != NULL)
+	if (reorder || m->sort != MODEL_COL_HOST || m->filter != NULL)
 		m->view_dirty = true;
 	return true;
 }
