@@ -503,6 +503,7 @@ main(int argc, char **argv)
 			    "(--insecure or verify_tls = false)\n");
 		popts.interval_ms = (unsigned)(cfg->refresh * 1000.0);
 		popts.audit = app.audit;
+		popts.reuse_jobs = true;	/* the model takes unchanged jobs from its last snapshot */
 		app.poller = poller_new(cfg, &popts);
 		if (poller_start(app.poller, &cause) != 0) {
 			fprintf(stderr, "bitstop: %s\n", cause);

@@ -54,6 +54,8 @@ struct host_rt {
 	unsigned failures;
 	int64_t	 last_ok_wall;
 	uint64_t seq;
+	uint64_t *seen;			/* wire hashes of the last good poll's jobs, sorted */
+	size_t	 nseen;
 };
 
 struct worker {
@@ -187,6 +189,30 @@ worker_send(struct worker *w, struct host_rt *h, const char *body, size_t len)
 	curl_multi_add_handle(w->multi, easy);
 }
 
+/* Order of wire hashes. */
+static int
+hash_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Keep the wire hashes of a good poll's jobs: what the next poll may reuse. */
+static void
+host_remember_items(struct host_rt *h, const struct host_snapshot *snap)
+{
+	size_t n = 0;
+
+	if (snap->njobs > h->nseen || h->seen == NULL)
+		h->seen = xreallocarray(h->seen, snap->njobs + 1, sizeof *h->seen);
+	for (size_t i = 0; i < snap->njobs; i++)
+		if (snap->jobs[i].wire_hash != 0)
+			h->seen[n++] = snap->jobs[i].wire_hash;
+	qsort(h->seen, n, sizeof *h->seen, hash_cmp);
+	h->nseen = n;
+}
+
 /* The poll of h is over: build its snapshot and schedule the next one. */
 static void
 worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
@@ -206,6 +232,8 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 		snap->backend = HOST_BACKEND_WMI;
 		snap->jobs = wsman_op_take_jobs(h->op, &snap->njobs);
 		host_snapshot_sort_jobs(snap);
+		if (p->opts.reuse_jobs)
+			host_remember_items(h, snap);
 		h->failures = 0;
 		h->last_ok_wall = snap->polled_at_ms;
 		delay = interval - (now - h->op_started);
@@ -382,6 +410,8 @@ worker_start_poll(struct worker *w, struct host_rt *h, int64_t now)
 
 	atomic_store(&h->refresh, false);
 	h->op = wsman_op_new_list(&h->target);
+	if (w->p->opts.reuse_jobs && h->op != NULL)
+		wsman_op_set_reuse(h->op, h->seen, h->nseen);
 	h->action = NULL;
 	h->op_started = now;
 	h->op_connects = 0;
@@ -777,6 +807,7 @@ poller_free(struct poller *p)
 		for (size_t j = 0; j < h->npending; j++)
 			action_req_free(h->pending[j]);
 		free(h->pending);
+		free(h->seen);
 		http_conn_free(h->conn);
 	}
 	for (unsigned i = 0; i < p->nworkers; i++) {

@@ -33,6 +33,12 @@ struct poller_opts {
 	unsigned nthreads;	/* 0: choose from the host count */
 	unsigned max_parallel;	/* requests in flight per thread; 0: default */
 	bool	 verbose;	/* log each request and status to stderr (--once/--action) */
+	/*
+	 * Items byte-identical to the host's last good poll are not parsed again:
+	 * such a job comes as a placeholder (wire_reused), for a consumer that keeps
+	 * the last snapshot to take it from (see bits_job.wire_hash).
+	 */
+	bool	 reuse_jobs;
 	struct audit *audit;	/* not owned; may be NULL (then actions are not logged) */
 };
 
