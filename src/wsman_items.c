@@ -117,6 +117,30 @@ tag_attrs(struct scan *sc, bool *empty)
 {
 	size_t i = sc->pos;
 
+	if (sc->items > 0) {
+		/* Inside the items only the end of the tag matters: skip quoted values. */
+		const char *p = sc->s + i, *end = sc->s + sc->len;
+
+		for (;;) {
+			const char *gt = memchr(p, '>', (size_t)(end - p));
+			const char *dq, *sq, *q;
+
+			if (gt == NULL)
+				return SIZE_MAX;
+			dq = memchr(p, '"', (size_t)(gt - p));
+			sq = memchr(p, '\'', (size_t)(gt - p));
+			q = dq == NULL ? sq : sq == NULL || dq < sq ? dq : sq;
+			if (q == NULL) {
+				*empty = gt > sc->s + i && gt[-1] == '/';
+				return (size_t)(gt - sc->s);
+			}
+			p = memchr(q + 1, *q, (size_t)(end - q - 1));
+			if (p == NULL)
+				return SIZE_MAX;
+			p++;
+		}
+	}
+
 	for (;;) {
 		size_t a, an, v, vn;
 		char q;
@@ -275,11 +299,27 @@ wsman_items_scan(const char *data, size_t len, struct wsman_item_range **out, si
 				sc.done = true;
 			continue;
 		}
+		if (sc.items > 0 && sc.depth > sc.items) {
+			/* Within an item: only where the tag ends matters. */
+			sc.pos++;
+			gt = tag_attrs(&sc, &empty);
+			if (gt == SIZE_MAX)
+				goto fail;
+			sc.pos = gt + 1;
+			sc.depth += !empty;
+			continue;
+		}
 		/* A start tag. */
 		name = sc.s + sc.pos + 1;
 		nl = 0;
-		while (sc.pos + 1 + nl < sc.len && !name_end(name[nl]))
+		while (sc.pos + 1 + nl < sc.len) {
+			char c = name[nl];
+
+			if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+			    c == '=')
+				break;
 			nl++;
+		}
 		if (nl == 0)
 			goto fail;
 		if (sc.items > 0 && sc.depth == sc.items)
