@@ -344,14 +344,15 @@ open_audit(const struct config *cfg, char **why)
 
 /*
  * Raise the soft limit on open files to what the fleet needs (every host keeps
- * one keep-alive connection open), up to the hard limit. When the hard limit is
+ * one keep-alive connection open; a sixteenth more and a reserve for the rest),
+ * up to the hard limit. When the hard limit is
  * lower, the poller keeps fewer connections (hosts wait their turn rather than
  * fail to connect): say so once, with how to raise it.
  */
 static void
 raise_nofile_limit(struct config *cfg)
 {
-	rlim_t need = (rlim_t)cfg->nhosts + POLLER_FD_RESERVE;
+	rlim_t need = (rlim_t)cfg->nhosts + cfg->nhosts / 16 + POLLER_FD_RESERVE;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)

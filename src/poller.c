@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -20,9 +22,24 @@
 #include "src/wsman_op.h"
 #include "src/xalloc.h"
 
-#define POLLER_DEFAULT_PARALLEL	96
+/*
+ * Requests in flight over all threads (each thread gets its share, at least
+ * POLLER_MIN_PARALLEL): a budget, so that more threads do not mean more easy
+ * handles and their buffers.
+ */
+#define POLLER_TOTAL_PARALLEL	384
+#define POLLER_MIN_PARALLEL	24
+/*
+ * Hosts per thread, and so per curl multi handle: libcurl 7.88 walks the
+ * multi's whole connection cache each time a transfer is removed, so the cost
+ * of a poll grows with the hosts sharing a multi handle. Past 4 threads a
+ * fleet gets more threads (at most 16), each with at most ~640 hosts; they run
+ * at a lower priority than the UI thread (nice +5, SCHED_BATCH).
+ */
 #define POLLER_HOSTS_PER_THREAD	500
-#define POLLER_MAX_THREADS	4
+#define POLLER_MAX_HOSTS_PER_MULTI 640
+#define POLLER_MAX_THREADS	16
+#define POLLER_NICE		5
 #define POLLER_BACKOFF_CAP_MS	30000
 #define POLLER_MAX_ENVELOPE	512000
 #define POLLER_MAX_ELEMENTS	32000
@@ -524,10 +541,13 @@ worker_main(void *arg)
 #ifdef SCHED_BATCH
 	struct sched_param batch = { 0 };
 
-	/* Same CPU share, but a key press wakes the UI thread ahead of a parse
-	 * (best effort: refused, the thread keeps the normal policy). */
+	/* A key press wakes the UI thread ahead of a parse (best effort: refused,
+	 * the thread keeps the normal policy). */
 	pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
 #endif
+	/* And the UI thread gets the larger CPU share when both want it. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+	    getpriority(PRIO_PROCESS, 0) + POLLER_NICE);
 
 	while (!atomic_load(&p->stop)) {
 		bool busy = false;
@@ -572,19 +592,20 @@ static void
 poller_limit_connections(struct poller *p)
 {
 	struct rlimit rl;
-	long share = 0;
+	rlim_t left = 0;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-		rlim_t left = rl.rlim_cur > POLLER_FD_RESERVE + 8 ?
-		    rl.rlim_cur - POLLER_FD_RESERVE : 8;
-
-		share = (long)(left / p->nworkers);
-		if (share < 1)
-			share = 1;
-	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		left = rl.rlim_cur > POLLER_FD_RESERVE + 8 ? rl.rlim_cur - POLLER_FD_RESERVE : 8;
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];
-		long keep = (long)w->nhosts + 8;
+		long keep = (long)w->nhosts + 8, share = 0;
+
+		/* Each thread's share of the files left, in proportion to its hosts. */
+		if (left > 0 && p->cfg->nhosts > 0) {
+			share = (long)((double)left * (double)w->nhosts / (double)p->cfg->nhosts);
+			if (share < 1)
+				share = 1;
+		}
 
 		if (share > 0 && keep > share) {
 			keep = share;
@@ -607,18 +628,26 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 	p->opts = *opts;
 	if (p->opts.interval_ms < 100)
 		p->opts.interval_ms = 100;
-	if (p->opts.max_parallel == 0)
-		p->opts.max_parallel = POLLER_DEFAULT_PARALLEL;
 	if (p->opts.nthreads == 0) {
-		p->opts.nthreads = (unsigned)((cfg->nhosts + POLLER_HOSTS_PER_THREAD - 1) /
-		    POLLER_HOSTS_PER_THREAD);
-		if (p->opts.nthreads > POLLER_MAX_THREADS)
-			p->opts.nthreads = POLLER_MAX_THREADS;
+		size_t t = (cfg->nhosts + POLLER_HOSTS_PER_THREAD - 1) / POLLER_HOSTS_PER_THREAD;
+
+		if (t > 4)	/* large fleets: bounded hosts per multi handle instead */
+			t = (cfg->nhosts + POLLER_MAX_HOSTS_PER_MULTI - 1) / POLLER_MAX_HOSTS_PER_MULTI;
+		if (t < 4 && cfg->nhosts > 4 * POLLER_HOSTS_PER_THREAD)
+			t = 4;
+		p->opts.nthreads = (unsigned)(t > POLLER_MAX_THREADS ? POLLER_MAX_THREADS : t);
 	}
 	if (p->opts.nthreads == 0)
 		p->opts.nthreads = 1;
 	if (p->opts.nthreads > cfg->nhosts && cfg->nhosts > 0)
 		p->opts.nthreads = (unsigned)cfg->nhosts;
+	if (p->opts.max_parallel == 0) {
+		p->opts.max_parallel = POLLER_TOTAL_PARALLEL / p->opts.nthreads;
+		if (p->opts.max_parallel > POLLER_TOTAL_PARALLEL / 4)
+			p->opts.max_parallel = POLLER_TOTAL_PARALLEL / 4;
+		if (p->opts.max_parallel < POLLER_MIN_PARALLEL)
+			p->opts.max_parallel = POLLER_MIN_PARALLEL;
+	}
 	atomic_init(&p->stop, false);
 	atomic_init(&p->paused, false);
 	atomic_init(&p->interval_ms, p->opts.interval_ms);
