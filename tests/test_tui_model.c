@@ -419,6 +419,41 @@ test_reused_jobs(void **state)
 	model_free(m);
 }
 
+/* The tagged count (kept, not counted per repaint) follows rows that vanish,
+ * return and go; marks that appear after a tick with nothing due still expire. */
+static void
+test_tagged_count_and_expiry(void **state)
+{
+	struct model *m = model_fixture();
+	struct fix_job more[3] = { jobs_a[0], jobs_a[1],
+		{ "{A3}", "eta", "x", BITS_STATE_QUEUED, BITS_PRIORITY_NORMAL, 1 * MB, 0, 1, 0, 0, 5 } };
+
+	(void)state;
+	assert_false(model_tick(m, 2000));	/* nothing new, nothing vanished */
+	model_tag_toggle(m, model_find(m, 0, "{A1}"));
+	model_tag_toggle(m, model_find(m, 1, "{B1}"));
+	assert_int_equal(model_tagged_count(m), 2);
+	/* {A1} vanishes: no longer counted; it comes back: counted again. */
+	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
+	assert_int_equal(model_tagged_count(m), 1);
+	model_apply(m, fix_snap(0, 3, T0 + 10000, more, 3), 11000);
+	assert_int_equal(model_tagged_count(m), 2);
+	assert_true(model_find(m, 0, "{A3}")->is_new);
+	assert_false(model_tick(m, 15999));
+	assert_true(model_tick(m, 16000));	/* grace 5000 after 11000 */
+	assert_false(model_find(m, 0, "{A3}")->is_new);
+	assert_int_equal(model_tag_shown(m), 2);	/* {A2} and {A3} */
+	assert_int_equal(model_tagged_count(m), 4);
+	/* Cancelled by us: the row goes without a tombstone, and its tag with it. */
+	model_pending_end(m, 0, "{A3}", true);
+	model_apply(m, fix_snap(0, 4, T0 + 15000, jobs_a, 2), 16000);
+	assert_null(model_find(m, 0, "{A3}"));
+	assert_int_equal(model_tagged_count(m), 3);
+	assert_int_equal(model_untag_all(m), 3);
+	assert_int_equal(model_tagged_count(m), 0);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -437,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_sanitized),
 		cmocka_unit_test(test_duplicate_ids),
 		cmocka_unit_test(test_reused_jobs),
+		cmocka_unit_test(test_tagged_count_and_expiry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@ model_new(size_t nhosts, const char *const *names)
 	m->vanish_ms = MODEL_VANISH_MS_DEFAULT;
 	m->sort = MODEL_COL_HOST;
 	m->view_dirty = true;
+	m->next_expiry = INT64_MAX;
 	return m;
 }
 
@@ -95,6 +96,15 @@ model_set_grace(struct model *m, int64_t new_ms, int64_t vanish_ms)
 {
 	m->new_ms = new_ms;
 	m->vanish_ms = vanish_ms;
+	m->next_expiry = INT64_MIN;	/* look again at the next tick */
+}
+
+/* Something expires at `at` (monotonic ms): model_tick looks then. */
+static void
+expire_at(struct model *m, int64_t at)
+{
+	if (at < m->next_expiry)
+		m->next_expiry = at;
 }
 
 /* JobId of a job ("" when absent). */
@@ -210,8 +220,11 @@ host_sum_update(struct model *m, size_t i)
 
 /* Turn a row into a tombstone holding its own copy of the job. */
 static void
-row_vanish(struct model_row *row, int64_t now_mono)
+row_vanish(struct model *m, struct model_row *row, int64_t now_mono)
 {
+	if (row->tagged)
+		m->ntagged--;
+	expire_at(m, row->drop_when_gone ? now_mono : now_mono + m->vanish_ms);
 	/* Allocated only now: most rows never vanish, and a copy is the size of a job. */
 	row->tomb = xcalloc(1, sizeof(*row->tomb));
 	bits_job_copy(row->tomb, row->job);
@@ -352,6 +365,8 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 				row_update(row, NULL, job, snap->polled_at_ms, true);
 				row_unvanish(row);
 				row->vanished = false;
+				if (row->tagged)
+					m->ntagged++;
 				reorder = true;
 			} else {
 				if (!u64_same(&row->job->creation_time, &job->creation_time))
@@ -366,6 +381,8 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 			row->id = xstrdup(id);
 			row->is_new = !first;
 			row->seen_ms = now_mono;
+			if (row->is_new)
+				expire_at(m, now_mono + m->new_ms);
 			row->view_index = SIZE_MAX;
 			row_update(row, NULL, job, snap->polled_at_ms, true);
 			reorder = true;
@@ -380,12 +397,14 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 		if (row->mark == m->gen)
 			continue;
 		if (row->drop_when_gone && !row->vanished) {
+			if (row->tagged)
+				m->ntagged--;
 			row_free(row);
 			reorder = true;
 			continue;
 		}
 		if (!row->vanished) {
-			row_vanish(row, now_mono);
+			row_vanish(m, row, now_mono);
 			reorder = true;
 		}
 		rows[n++] = row;
@@ -415,7 +434,10 @@ bool
 model_tick(struct model *m, int64_t now_mono)
 {
 	bool changed = false;
+	int64_t next = INT64_MAX;
 
+	if (now_mono < m->next_expiry)
+		return false;	/* nothing due: no walk over the rows */
 	for (size_t i = 0; i < m->nhosts; i++) {
 		struct model_host *h = &m->hosts[i];
 		size_t n = 0;
@@ -434,10 +456,16 @@ model_tick(struct model *m, int64_t now_mono)
 				row->is_new = false;
 				changed = true;
 			}
+			if (row->is_new && row->seen_ms + m->new_ms < next)
+				next = row->seen_ms + m->new_ms;
+			if (row->vanished && (row->drop_when_gone ? now_mono :
+			    row->vanished_ms + m->vanish_ms) < next)
+				next = row->drop_when_gone ? now_mono : row->vanished_ms + m->vanish_ms;
 			h->rows[n++] = row;
 		}
 		h->nrows = n;
 	}
+	m->next_expiry = next;
 	return changed;
 }
 
@@ -561,8 +589,11 @@ model_pending_end(struct model *m, size_t host, const char *id, bool drop_when_g
 		return;
 	if (row->pending > 0)
 		row->pending--;
-	if (drop_when_gone)
+	if (drop_when_gone) {
 		row->drop_when_gone = true;
+		if (row->vanished)
+			expire_at(m, INT64_MIN);	/* a tombstone already: goes at the next tick */
+	}
 }
 
 /* Fleet totals: hosts by health, jobs by state, aggregate rate. */

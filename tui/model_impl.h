@@ -31,6 +31,10 @@ struct model {
 	/* Each host's part of the header summary, recomputed when its snapshot is
 	 * applied (nothing else changes it), so the header need not read every row. */
 	struct model_summary *host_sum;
+	/* So that per-tick and per-repaint work does not walk every row: */
+	size_t	 ntagged;		/* rows tagged and not vanished */
+	int64_t	 next_expiry;		/* monotonic ms of the next new mark or tombstone
+					 * to expire; INT64_MAX when none */
 };
 
 /* A set u64 property, or a fallback. */
