@@ -44,10 +44,11 @@
 #define POLLER_MAX_ENVELOPE	512000
 #define POLLER_MAX_ELEMENTS	32000
 /*
- * Snapshots a worker finishes are handed over together, at most this long after
- * the first of them while its other polls keep finishing (and at once when none
- * is left in flight): the UI wakes and redraws a few times per refresh instead of
- * once per host. Action results are never held.
+ * Snapshots a worker finishes are handed over together at the next multiple of
+ * this many ms of the monotonic clock, the same instant for every thread, while
+ * its other polls keep finishing (and at once when none is left in flight): the
+ * UI wakes and redraws at most about five times a second however many threads
+ * there are, instead of once per host. Action results are never held.
  */
 #define POLLER_BATCH_MS		200
 
@@ -566,7 +567,10 @@ worker_main(void *arg)
 			}
 		}
 		if (w->nheld > 0) {
-			int64_t due = w->held_since + POLLER_BATCH_MS - time_mono_ms();
+			/* Every thread hands over at the same instants (multiples of
+			 * POLLER_BATCH_MS), so that the UI wakes once for all of them. */
+			int64_t due = (w->held_since / POLLER_BATCH_MS + 1) * POLLER_BATCH_MS -
+			    time_mono_ms();
 
 			if (w->inflight == 0 || due <= 0)
 				worker_flush(w);
