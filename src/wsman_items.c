@@ -203,6 +203,43 @@ skip_to(struct scan *sc, const char *end)
 	return true;
 }
 
+/*
+ * The usual item, skipped in one search: its end tag </NAME> found directly,
+ * when nothing before it could hide or fake one (no comment, CDATA, processing
+ * instruction or nested element of the same name). False leaves sc as it was,
+ * for the tag-by-tag scan.
+ */
+static bool
+item_skip(struct scan *sc, const char *name, size_t nl)
+{
+	char end[136], open[136];
+	const char *body = sc->s + sc->pos, *e, *p;
+	size_t left = sc->len - sc->pos;
+
+	if (nl + 3 > sizeof end)
+		return false;
+	end[0] = '<';
+	end[1] = '/';
+	memcpy(end + 2, name, nl);
+	end[nl + 2] = '>';
+	e = memmem(body, left, end, nl + 3);
+	if (e == NULL)
+		return false;
+	if (memmem(body, (size_t)(e - body), "<!", 2) != NULL ||
+	    memmem(body, (size_t)(e - body), "<?", 2) != NULL)
+		return false;
+	open[0] = '<';
+	memcpy(open + 1, name, nl);
+	for (p = body; (p = memmem(p, (size_t)(e - p), open, nl + 1)) != NULL; p += nl + 1) {
+		char c = p + nl + 1 < e ? p[nl + 1] : '>';
+
+		if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			return false;	/* <NAME nested inside */
+	}
+	sc->pos = (size_t)(e - sc->s) + nl + 3;
+	return true;
+}
+
 /* Push a range for the item starting at start and ending before sc->pos. */
 static void
 range_push(struct wsman_item_range **r, size_t *n, size_t *cap, const struct scan *sc,
@@ -332,6 +369,10 @@ wsman_items_scan(const char *data, size_t len, struct wsman_item_range **out, si
 		if (empty) {
 			if (sc.items > 0 && sc.depth == sc.items)
 				range_push(&r, &nr, &cap, &sc, start);
+			continue;
+		}
+		if (sc.items > 0 && sc.depth == sc.items && item_skip(&sc, name, nl)) {
+			range_push(&r, &nr, &cap, &sc, start);
 			continue;
 		}
 		if (sc.depth < ITEMS_MAX_DEPTH) {

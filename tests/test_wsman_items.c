@@ -77,15 +77,15 @@ test_scan_tricky(void **state)
 {
 	const char *body = ENV_OPEN "<!-- <n:Items><x>not these</x></n:Items> -->"
 	    "<n:Items> <p:J a=\"x>y\" b='</p:J>'><p:T><![CDATA[</p:J><p:J>]]></p:T>"
-	    "<!-- </p:J> --><?pi </p:J> ?></p:J>\n<p:J/><p:K><p:J>nested</p:J></p:K></n:Items>"
-	    ENV_CLOSE;
+	    "<!-- </p:J> --><?pi </p:J> ?></p:J>\n<p:J/><p:K><p:J>nested</p:J></p:K>"
+	    "<p:J><p:J x='1'>same name</p:J></p:J></n:Items>" ENV_CLOSE;
 	struct wsman_item_range *r;
 	size_t n;
 	char *t;
 
 	(void)state;
 	assert_int_equal(wsman_items_scan(body, strlen(body), &r, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	t = range_text(body, &r[0]);
 	assert_string_equal(t, "<p:J a=\"x>y\" b='</p:J>'><p:T><![CDATA[</p:J><p:J>]]></p:T>"
 	    "<!-- </p:J> --><?pi </p:J> ?></p:J>");
@@ -95,6 +95,9 @@ test_scan_tricky(void **state)
 	free(t);
 	t = range_text(body, &r[2]);
 	assert_string_equal(t, "<p:K><p:J>nested</p:J></p:K>");
+	free(t);
+	t = range_text(body, &r[3]);
+	assert_string_equal(t, "<p:J><p:J x='1'>same name</p:J></p:J>");
 	free(t);
 	free(r);
 }
