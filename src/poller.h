@@ -27,6 +27,13 @@ struct audit;
  * terminal, the audit log, CA bundles, resolver threads).
  */
 #define POLLER_FD_RESERVE	64
+/*
+ * Requests in flight per thread for a one-shot poll of the fleet (--once): as
+ * many as the hosts, up to this, since a host's answer waits on its latency
+ * and nothing is polled again (the TUI keeps the default budget, which bounds
+ * the easy handles it keeps).
+ */
+#define POLLER_ONCE_PARALLEL	512
 
 struct poller_opts {
 	unsigned interval_ms;	/* refresh interval */
