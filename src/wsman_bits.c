@@ -157,9 +157,15 @@ prop_end(struct wsman_bits_items *it)
 	it->prop = 0;
 	if (it->desc->type == PROP_TEXT) {
 		struct bits_text *t = it->field;
+		const char *shared = NULL;
 
 		t->p = BITS_SET;
-		t->s = xstrndup(s, it->text.len);
+		/* Texts that repeat across jobs and hosts are kept once. */
+		if (t == &it->job.display_name || t == &it->job.description ||
+		    t == &it->job.owner || strcmp(it->desc->name, "RemoteUrl") == 0)
+			shared = bits_intern(s, it->text.len);
+		t->shared = shared != NULL;
+		t->s = shared != NULL ? (char *)shared : xstrndup(s, it->text.len);
 	} else if (it->desc->type == PROP_U64) {
 		struct bits_u64 *u = it->field;
 

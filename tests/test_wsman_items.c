@@ -231,8 +231,16 @@ test_op_reuse(void **state)
 	(void)state;
 	first = list(NULL, 0, NULL, &n1);
 	assert_int_equal(n1, 4);
-	for (size_t i = 0; i < n1; i++)
+	for (size_t i = 0; i < n1; i++) {
 		assert_false(first[i].wire_reused);
+		/* Names and owners are kept once (the intern pool), JobIds not. */
+		if (first[i].owner.p == BITS_SET) {
+			assert_true(first[i].owner.shared);
+			assert_ptr_equal(first[i].owner.s,
+			    bits_intern(first[i].owner.s, strlen(first[i].owner.s)));
+		}
+		assert_false(first[i].job_id.shared);
+	}
 	seen = hashes(first, n1);
 	again = list(seen, n1, NULL, &n2);
 	assert_int_equal(n2, 4);
