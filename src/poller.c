@@ -23,12 +23,14 @@
 #include "src/xalloc.h"
 
 /*
- * Requests in flight over all threads (each thread gets its share, at least
- * POLLER_MIN_PARALLEL): a budget, so that more threads do not mean more easy
- * handles and their buffers.
+ * Requests in flight per thread: POLLER_MAX_PARALLEL, or with more than four
+ * threads one per POLLER_HOSTS_PER_REQUEST hosts (at least POLLER_MIN_PARALLEL):
+ * enough for a refresh to finish in time when each request waits ~200 ms, without
+ * an easy handle (and its 16 KiB buffer) per host.
  */
-#define POLLER_TOTAL_PARALLEL	384
+#define POLLER_MAX_PARALLEL	96
 #define POLLER_MIN_PARALLEL	24
+#define POLLER_HOSTS_PER_REQUEST 8
 /*
  * Hosts per thread, and so per curl multi handle: libcurl 7.88 walks the
  * multi's whole connection cache each time a transfer is removed, so the cost
@@ -646,11 +648,11 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 	if (p->opts.nthreads > cfg->nhosts && cfg->nhosts > 0)
 		p->opts.nthreads = (unsigned)cfg->nhosts;
 	if (p->opts.max_parallel == 0) {
-		p->opts.max_parallel = POLLER_TOTAL_PARALLEL / p->opts.nthreads;
-		if (p->opts.max_parallel > POLLER_TOTAL_PARALLEL / 4)
-			p->opts.max_parallel = POLLER_TOTAL_PARALLEL / 4;
-		if (p->opts.max_parallel < POLLER_MIN_PARALLEL)
-			p->opts.max_parallel = POLLER_MIN_PARALLEL;
+		size_t per = cfg->nhosts / p->opts.nthreads / POLLER_HOSTS_PER_REQUEST;
+
+		p->opts.max_parallel = p->opts.nthreads <= 4 ? POLLER_MAX_PARALLEL :
+		    per > POLLER_MAX_PARALLEL ? POLLER_MAX_PARALLEL :
+		    per < POLLER_MIN_PARALLEL ? POLLER_MIN_PARALLEL : (unsigned)per;
 	}
 	atomic_init(&p->stop, false);
 	atomic_init(&p->paused, false);
