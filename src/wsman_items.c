@@ -204,40 +204,37 @@ skip_to(struct scan *sc, const char *end)
 }
 
 /*
- * The usual item, skipped in one search: its end tag </NAME> found directly,
- * when nothing before it could hide or fake one (no comment, CDATA, processing
- * instruction or nested element of the same name). False leaves sc as it was,
- * for the tag-by-tag scan.
+ * The usual item, skipped from '<' to '<' (in well-formed XML every '<' starts
+ * markup): done at its end tag </NAME>, given up (false, sc unchanged: the
+ * tag-by-tag scan takes over) at a comment, CDATA section, processing
+ * instruction or nested element of the same name.
  */
 static bool
 item_skip(struct scan *sc, const char *name, size_t nl)
 {
-	char end[136], open[136];
-	const char *body = sc->s + sc->pos, *e, *p;
-	size_t left = sc->len - sc->pos;
+	const char *p = sc->s + sc->pos, *end = sc->s + sc->len;
 
-	if (nl + 3 > sizeof end)
-		return false;
-	end[0] = '<';
-	end[1] = '/';
-	memcpy(end + 2, name, nl);
-	end[nl + 2] = '>';
-	e = memmem(body, left, end, nl + 3);
-	if (e == NULL)
-		return false;
-	if (memmem(body, (size_t)(e - body), "<!", 2) != NULL ||
-	    memmem(body, (size_t)(e - body), "<?", 2) != NULL)
-		return false;
-	open[0] = '<';
-	memcpy(open + 1, name, nl);
-	for (p = body; (p = memmem(p, (size_t)(e - p), open, nl + 1)) != NULL; p += nl + 1) {
-		char c = p + nl + 1 < e ? p[nl + 1] : '>';
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		size_t left = (size_t)(end - p);
 
-		if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		if (left < 2 || p[1] == '!' || p[1] == '?')
+			return false;
+		if (p[1] == '/') {
+			if (left >= nl + 3 && p[nl + 2] == '>' && p[nl + 1] == name[nl - 1] &&
+			    memcmp(p + 2, name, nl) == 0) {
+				sc->pos = (size_t)(p - sc->s) + nl + 3;
+				return true;
+			}
+			p += 2;
+			continue;
+		}
+		if (left > nl + 1 && p[nl] == name[nl - 1] && (p[nl + 1] == '>' ||
+		    p[nl + 1] == '/' || p[nl + 1] == ' ' || p[nl + 1] == '\t' ||
+		    p[nl + 1] == '\r' || p[nl + 1] == '\n') && memcmp(p + 1, name, nl) == 0)
 			return false;	/* <NAME nested inside */
+		p++;
 	}
-	sc->pos = (size_t)(e - sc->s) + nl + 3;
-	return true;
+	return false;
 }
 
 /* Push a range for the item starting at start and ending before sc->pos. */
