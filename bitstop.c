@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 
 #include "tui/app.h"
 #include "src/audit.h"
+#include "src/paths.h"
 #include "cli/batch.h"
 #include "src/cfg.h"
 #include "src/creds.h"
@@ -37,7 +39,8 @@ enum {
 	OPT_ONCE,
 	OPT_FORMAT,
 	OPT_ACTION,
-	OPT_JOB
+	OPT_JOB,
+	OPT_BACKEND
 };
 
 static const struct option long_options[] = {
@@ -56,6 +59,7 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "job", required_argument, NULL, OPT_JOB },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -68,6 +72,7 @@ struct options {
 	size_t	 nhosts_files;
 	const char *user;
 	int	 auth;
+	int	 backend;	/* -1: as configured */
 	double	 delay;
 	bool	 readonly;
 	bool	 insecure;
@@ -101,7 +106,9 @@ usage(FILE *f)
 "  -u, --user USER        user for hosts that have none configured\n"
 "                         (DOMAIN\\user or user@REALM)\n"
 "  -a, --auth SCHEME      basic or negotiate (Kerberos through GSS-API)\n"
-"  -d, --delay SECONDS    refresh interval (default 5, minimum 0.5)\n"
+"      --backend KIND     auto (default: the BITS WMI provider where it exists,\n"
+"                         else PowerShell in a WinRS shell), wmi or shell\n"
+"  -d, --delay SECONDS    refresh interval (default 5, from 0.5 to 86400)\n"
 "  -r, --readonly         send no action; action keys explain why\n"
 "  -k, --insecure         do not verify TLS certificates\n"
 "      --cacert FILE      CA bundle for TLS verification\n"
@@ -138,16 +145,29 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* The config whose warnings print_warnings() shows, and how many it has shown. */
+static const struct config *warn_cfg;
+static size_t warn_shown;
+
+/* Print the config's warnings not shown yet: before any error, so that none is lost. */
+static void
+print_warnings(void)
+{
+	for (; warn_cfg != NULL && warn_shown < warn_cfg->nwarnings; warn_shown++)
+		fprintf(stderr, "bitstop: warning: %s\n", warn_cfg->warnings[warn_shown]);
+}
+
 /* Print a configuration error (consuming cause) and exit 2. */
 static void __attribute__((noreturn))
 config_error(char *cause)
 {
+	print_warnings();
 	fprintf(stderr, "bitstop: %s\n", cause);
 	free(cause);
 	exit(EXIT_USAGE);
 }
 
-/* Parse a decimal number of seconds. */
+/* Parse a refresh interval in seconds (the config's range) or exit with a usage error. */
 static double
 parse_seconds(const char *s, const char *what)
 {
@@ -156,9 +176,124 @@ parse_seconds(const char *s, const char *what)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v != v)
-		usage_error("%s: '%s' is not a number of seconds", what, s);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= CFG_REFRESH_MIN) || v > CFG_REFRESH_MAX)
+		usage_error("%s: '%s': expected %s", what, s, CFG_REFRESH_EXPECT);
 	return v;
+}
+
+/* --demo[=N]: the number of simulated hosts. */
+static unsigned
+parse_demo_hosts(const char *arg)
+{
+	char *end;
+	unsigned long n;
+
+	if (arg == NULL)
+		return DEMO_DEFAULT_HOSTS;
+	n = strtoul(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || n < 1 || n > DEMO_MAX_HOSTS)
+		usage_error("--demo: '%s' is not a host count from 1 to %d", arg, DEMO_MAX_HOSTS);
+	return (unsigned)n;
+}
+
+/* --version: ours and the libraries'. */
+static void __attribute__((noreturn))
+print_version(void)
+{
+	printf("bitstop %s\n", PACKAGE_VERSION);
+	printf("libcurl %s, libxml2 %s\n", curl_version_info(CURLVERSION_NOW)->version,
+	    LIBXML_DOTTED_VERSION);
+	exit(EXIT_OK);
+}
+
+/* An option about which hosts to reach and how (config, user, TLS...); false if not one. */
+static bool
+parse_host_option(int c, const char *arg, struct options *o)
+{
+	switch (c) {
+	case 'c':
+		o->config = arg;
+		return true;
+	case 'f':
+		o->hosts_files = xreallocarray(o->hosts_files, o->nhosts_files + 1,
+		    sizeof *o->hosts_files);
+		o->hosts_files[o->nhosts_files++] = arg;
+		return true;
+	case 'u':
+		if (arg[0] == '\0')
+			usage_error("-u: the user name is empty");
+		o->user = arg;
+		return true;
+	case 'a':
+		if (strcasecmp(arg, "basic") == 0)
+			o->auth = AUTH_BASIC;
+		else if (strcasecmp(arg, "negotiate") == 0)
+			o->auth = AUTH_NEGOTIATE;
+		else
+			usage_error("--auth: '%s' is not basic or negotiate", arg);
+		return true;
+	case OPT_BACKEND:
+		if ((o->backend = config_backend_parse(arg)) < 0)
+			usage_error("--backend: '%s' is not auto, wmi or shell", arg);
+		return true;
+	case 'd':
+		o->delay = parse_seconds(arg, "--delay");
+		return true;
+	case 'r':
+		o->readonly = true;
+		return true;
+	case 'k':
+		o->insecure = true;
+		return true;
+	case OPT_CACERT:
+		o->cacert = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* An option about what to do and show (mode, format, theme, help); exits on an unknown one. */
+static void
+parse_mode_option(int c, char *arg, struct options *o)
+{
+	switch (c) {
+	case OPT_THEME:
+		o->theme = arg;
+		break;
+	case OPT_NO_COLOR:
+		o->no_color = true;
+		break;
+	case OPT_DEMO:
+		o->demo = parse_demo_hosts(arg);
+		break;
+	case OPT_ONCE:
+		o->once = true;
+		break;
+	case OPT_FORMAT:
+		o->format = output_format_from_name(arg);
+		if (o->format < 0)
+			usage_error("--format: '%s' is not table, json or tsv", arg);
+		break;
+	case OPT_ACTION:
+		o->action = arg;
+		break;
+	case OPT_JOB:
+		o->jobs = xreallocarray(o->jobs, o->njobs + 1, sizeof *o->jobs);
+		o->jobs[o->njobs++] = arg;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'h':
+		usage(stdout);
+		exit(EXIT_OK);
+	case 'V':
+		print_version();
+	default:
+		fputs("Try 'bitstop --help'.\n", stderr);
+		exit(EXIT_USAGE);
+	}
 }
 
 /* Command line into opts; returns the index of the first HOST argument. */
@@ -168,91 +303,11 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	o->auth = -1;
+	o->backend = -1;
 	o->format = OUTPUT_TABLE;
-	while ((c = getopt_long(argc, argv, "c:f:u:a:d:rkvhV", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->config = optarg;
-			break;
-		case 'f':
-			o->hosts_files = xreallocarray(o->hosts_files, o->nhosts_files + 1,
-			    sizeof *o->hosts_files);
-			o->hosts_files[o->nhosts_files++] = optarg;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'a':
-			if (strcasecmp(optarg, "basic") == 0)
-				o->auth = AUTH_BASIC;
-			else if (strcasecmp(optarg, "negotiate") == 0)
-				o->auth = AUTH_NEGOTIATE;
-			else
-				usage_error("--auth: '%s' is not basic or negotiate", optarg);
-			break;
-		case 'd':
-			o->delay = parse_seconds(optarg, "--delay");
-			if (o->delay < 0.5)
-				usage_error("--delay: %s s is below the minimum of 0.5 s", optarg);
-			break;
-		case 'r':
-			o->readonly = true;
-			break;
-		case 'k':
-			o->insecure = true;
-			break;
-		case OPT_CACERT:
-			o->cacert = optarg;
-			break;
-		case OPT_THEME:
-			o->theme = optarg;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = true;
-			break;
-		case OPT_DEMO:
-			o->demo = DEMO_DEFAULT_HOSTS;
-			if (optarg != NULL) {
-				char *end;
-				unsigned long n = strtoul(optarg, &end, 10);
-
-				if (*optarg == '\0' || *end != '\0' || n < 1 || n > DEMO_MAX_HOSTS)
-					usage_error("--demo: '%s' is not a host count from 1 to %d",
-					    optarg, DEMO_MAX_HOSTS);
-				o->demo = (unsigned)n;
-			}
-			break;
-		case OPT_ONCE:
-			o->once = true;
-			break;
-		case OPT_FORMAT:
-			o->format = output_format_from_name(optarg);
-			if (o->format < 0)
-				usage_error("--format: '%s' is not table, json or tsv", optarg);
-			break;
-		case OPT_ACTION:
-			o->action = optarg;
-			break;
-		case OPT_JOB:
-			o->jobs = xreallocarray(o->jobs, o->njobs + 1, sizeof *o->jobs);
-			o->jobs[o->njobs++] = optarg;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
-		case 'V':
-			printf("bitstop %s\n", PACKAGE_VERSION);
-			printf("libcurl %s, libxml2 %s\n", curl_version_info(CURLVERSION_NOW)->version,
-			    LIBXML_DOTTED_VERSION);
-			exit(EXIT_OK);
-		default:
-			fputs("Try 'bitstop --help'.\n", stderr);
-			exit(EXIT_USAGE);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "c:f:u:a:d:rkvhV", long_options, NULL)) != -1)
+		if (!parse_host_option(c, optarg, o))
+			parse_mode_option(c, optarg, o);
 	return optind;
 }
 
@@ -301,18 +356,14 @@ valid_job_id(const char *s)
 	return true;
 }
 
-/* Keep only the host named spec (adding it when not configured). */
+/* Keep only the host spec names, in any spelling of its URL (adding it when not configured). */
 static void
 keep_one_host(struct config *cfg, const char *spec)
 {
-	size_t keep = cfg->nhosts;
+	struct host_cfg *h = config_find_host(cfg, spec);
+	size_t keep = h != NULL ? (size_t)(h - cfg->hosts) : cfg->nhosts;
 	char *cause = NULL;
 
-	for (size_t i = 0; i < cfg->nhosts; i++)
-		if (strcmp(cfg->hosts[i].name, spec) == 0) {
-			keep = i;
-			break;
-		}
 	if (keep == cfg->nhosts) {
 		if (config_add_host(cfg, spec, "command line", &cause) != 0)
 			config_error(cause);
@@ -330,7 +381,7 @@ keep_one_host(struct config *cfg, const char *spec)
 static struct audit *
 open_audit(const struct config *cfg, char **why)
 {
-	char *path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : audit_default_path();
+	char *path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : paths_audit_log();
 	char *cause = NULL;
 	struct audit *a = audit_open(path, &cause);
 
@@ -375,41 +426,49 @@ raise_nofile_limit(struct config *cfg)
 	}
 }
 
-int
-main(int argc, char **argv)
+/* The combinations of options that make no sense; exits with a usage error. */
+static void
+check_options(const struct options *o, int nhosts)
 {
-	struct options o = { 0 };
-	struct config_cli cli = { 0 };
-	struct config *cfg;
-	struct demo *demo = NULL;
-	char *cause = NULL, *path;
-	int first, rc;
-	bool interactive;
-
-	first = parse_options(argc, argv, &o);
-	if (o.action != NULL && o.once)
+	if (o->action != NULL && o->once)
 		usage_error("--once and --action cannot be combined");
-	if (o.action != NULL && argc - first != 1)
-		usage_error("--action needs exactly one HOST (got %d)", argc - first);
-	if (o.action != NULL && o.njobs == 0)
+	if (o->action != NULL && nhosts != 1)
+		usage_error("--action needs exactly one HOST (got %d)", nhosts);
+	if (o->action != NULL && o->njobs == 0)
 		usage_error("--action needs at least one --job GUID");
-	if (o.action == NULL && o.njobs > 0)
+	if (o->action == NULL && o->njobs > 0)
 		usage_error("--job is only used with --action");
-	for (size_t i = 0; i < o.njobs; i++)
-		if (!valid_job_id(o.jobs[i]))
+	for (size_t i = 0; i < o->njobs; i++)
+		if (!valid_job_id(o->jobs[i]))
 			usage_error("--job: '%s' is not a job id like "
-			    "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", o.jobs[i]);
+			    "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", o->jobs[i]);
+}
 
-	/* Before any thread exists (style.md point 5). Only the character type comes from
-	 * the environment (wide characters on the screen); numbers stay in the C locale. */
+/*
+ * Process-wide set-up, before any thread exists (libcurl and libxml2 must be
+ * initialised once, single-threaded). Only the character type comes from the
+ * environment (wide characters on the screen); numbers stay in the C locale.
+ */
+static void
+process_init(void)
+{
 	setlocale(LC_CTYPE, "");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
 	signal(SIGPIPE, SIG_IGN);
+}
 
-	cfg = config_new();
-	if (!o.demo) {
-		path = config_find(o.config, &cause);
+/* The config file (not for --demo), the hosts files and HOST arguments, the overrides. */
+static struct config *
+load_config(const struct options *o, char **hosts, int nhosts)
+{
+	struct config_cli cli = { 0 };
+	struct config *cfg = config_new();
+	char *cause = NULL, *path;
+
+	warn_cfg = cfg;
+	if (!o->demo) {
+		path = config_find(o->config, &cause);
 		if (path == NULL && cause != NULL)
 			config_error(cause);
 		if (path != NULL && config_load_file(cfg, path, &cause) != 0) {
@@ -418,24 +477,144 @@ main(int argc, char **argv)
 		}
 		free(path);
 	}
-	for (size_t i = 0; i < o.nhosts_files; i++)
-		if (config_add_hosts_file(cfg, o.hosts_files[i], &cause) != 0)
+	for (size_t i = 0; i < o->nhosts_files; i++)
+		if (config_add_hosts_file(cfg, o->hosts_files[i], &cause) != 0)
 			config_error(cause);
-	if (o.action != NULL) {
-		keep_one_host(cfg, argv[first]);
+	if (o->action != NULL) {
+		keep_one_host(cfg, hosts[0]);
 	} else {
-		for (int i = first; i < argc; i++)
-			if (config_add_host(cfg, argv[i], "command line", &cause) != 0)
+		for (int i = 0; i < nhosts; i++)
+			if (config_add_host(cfg, hosts[i], "command line", &cause) != 0)
 				config_error(cause);
 	}
-	cli.user = o.user;
-	cli.auth = o.auth;
-	cli.insecure = o.insecure;
-	cli.cacert = o.cacert;
-	cli.readonly = o.readonly;
-	cli.refresh = o.delay;
+	cli.user = o->user;
+	cli.auth = o->auth;
+	cli.set_backend = o->backend >= 0;
+	cli.backend = o->backend >= 0 ? (enum backend_choice)o->backend : BACKEND_AUTO;
+	cli.insecure = o->insecure;
+	cli.cacert = o->cacert;
+	cli.readonly = o->readonly;
+	cli.refresh = o->delay;
 	config_apply_cli(cfg, &cli);
+	return cfg;
+}
 
+/* --action: refused when read-only or without a writable audit log. The exit status. */
+static int
+run_action(struct config *cfg, const struct options *o)
+{
+	struct batch_action act = { .jobs = o->jobs, .njobs = o->njobs };
+	struct audit *audit;
+	char *why = NULL;
+	int rc;
+
+	parse_action(o->action, &act);
+	if (cfg->readonly || cfg->hosts[0].settings.readonly) {
+		fprintf(stderr, "bitstop: %s is read-only (%s): no action sent\n",
+		    cfg->hosts[0].name, o->readonly ? "--readonly" : "readonly in the config");
+		return EXIT_USAGE;
+	}
+	if ((audit = open_audit(cfg, &why)) == NULL) {
+		fprintf(stderr, "bitstop: %s; actions are refused until it can be written\n", why);
+		free(why);
+		return EXIT_USAGE;
+	}
+	rc = batch_action(cfg, &act, audit, o->verbose);
+	audit_close(audit);
+	return rc;
+}
+
+/* The interactive screen: the pollers, then the TUI until the user quits. The exit status. */
+static int
+run_tui(struct config *cfg, const struct options *o, bool demo, bool insecure)
+{
+	struct app app = { 0 };
+	struct poller_opts popts = { 0 };
+	const char *no_color = getenv("NO_COLOR");
+	char *cause = NULL;
+	int rc;
+
+	app.cfg = cfg;
+	app.audit = open_audit(cfg, &app.audit_error);
+	app.theme = o->theme != NULL ? o->theme : cfg->theme;
+	app.no_color = o->no_color || (no_color != NULL && *no_color != '\0');
+	app.readonly = cfg->readonly;
+	app.demo = demo;
+	app.refresh = cfg->refresh;
+	app.insecure = insecure;
+	popts.interval_ms = (unsigned)(cfg->refresh * 1000.0);
+	popts.audit = app.audit;
+	popts.reuse_jobs = true;	/* the model takes unchanged jobs from its last snapshot */
+	app.poller = poller_new(cfg, &popts);
+	if (poller_start(app.poller, &cause) != 0) {
+		fprintf(stderr, "bitstop: %s\n", cause);
+		free(cause);
+		rc = EXIT_FAILED;
+	} else {
+		rc = app_run_tui(&app);
+	}
+	/* The user has quit: a hangup or second signal now (a closing terminal
+	 * window) must not cut the clean-up short (the demo's simulator and files). */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	poller_free(app.poller);
+	audit_close(app.audit);
+	free(app.audit_error);
+	return rc;
+}
+
+/*
+ * The passwords, once the process can no longer dump core or be traced by the
+ * user's other processes (debuggers: BITSTOP_ALLOW_CORE=1). A password_command
+ * gets the batch modes' deadline, or 30 s before the screen. Exits on failure.
+ */
+static void
+resolve_credentials(struct config *cfg, const struct options *o, struct demo *demo)
+{
+	const char *allow = getenv("BITSTOP_ALLOW_CORE");
+	char *cause = NULL;
+
+	if (allow == NULL || strcmp(allow, "1") != 0)
+		prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+	if (creds_resolve_timed(cfg, isatty(STDIN_FILENO) && isatty(STDERR_FILENO),
+	    o->once || o->action != NULL ? batch_deadline_ms(cfg, 3) : CREDS_COMMAND_TIMEOUT_MS,
+	    &cause) != 0) {
+		demo_stop(demo);
+		config_error(cause);
+	}
+}
+
+/* The screen's theme must exist before the screen starts: an error now, not a message on it. */
+static void
+check_theme(const struct config *cfg, const struct options *o, struct demo *demo)
+{
+	char *cause = NULL, *msg;
+
+	if (o->once || o->action != NULL ||
+	    app_check_theme(o->theme != NULL ? o->theme : cfg->theme != NULL ? cfg->theme : "default",
+	    &cause) == 0)
+		return;
+	msg = xasprintf("%s %s", o->theme != NULL ? "--theme:" : "config 'theme':", cause);
+	free(cause);
+	demo_stop(demo);
+	config_error(msg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct config *cfg;
+	struct demo *demo = NULL;
+	char *cause = NULL;
+	int first, rc;
+	bool insecure = false;
+
+	first = parse_options(argc, argv, &o);
+	check_options(&o, argc - first);
+	process_init();
+	cfg = load_config(&o, argv + first, argc - first);
 	if (o.demo) {
 		demo = demo_start(o.demo, &cause);
 		if (demo == NULL) {
@@ -447,6 +626,8 @@ main(int argc, char **argv)
 		demo_add_hosts(demo, cfg);
 	}
 	if (cfg->nhosts == 0) {
+		print_warnings();
+		warn_cfg = NULL;
 		config_free(cfg);
 		usage_error("no hosts: name some on the command line, in the config file or with "
 		    "--hosts-file, or try --demo");
@@ -456,72 +637,23 @@ main(int argc, char **argv)
 		config_error(cause);
 	}
 	raise_nofile_limit(cfg);
-	interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	if (creds_resolve(cfg, interactive, &cause) != 0) {
-		demo_stop(demo);
-		config_error(cause);
-	}
-	/* After creds_resolve: it adds warnings of its own (e.g. a readable ~/.netrc). */
-	for (size_t i = 0; i < cfg->nwarnings; i++)
-		fprintf(stderr, "bitstop: warning: %s\n", cfg->warnings[i]);
+	resolve_credentials(cfg, &o, demo);
+	check_theme(cfg, &o, demo);
+	/* After the credentials: they add warnings of their own (e.g. a readable ~/.netrc). */
+	print_warnings();
+	/* -k warns once in every mode (the screen also shows a marker). */
+	for (size_t i = 0; i < cfg->nhosts && !insecure; i++)
+		insecure = !cfg->hosts[i].settings.verify_tls && cfg->hosts[i].https;
+	if (insecure)
+		fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
+		    "(--insecure or verify_tls = false)\n");
 
-	if (o.once) {
+	if (o.once)
 		rc = batch_once(cfg, (enum output_format)o.format, o.verbose);
-	} else if (o.action != NULL) {
-		struct batch_action act = { .jobs = o.jobs, .njobs = o.njobs };
-		struct audit *audit;
-		char *why = NULL;
-
-		parse_action(o.action, &act);
-		if (cfg->readonly || cfg->hosts[0].readonly) {
-			fprintf(stderr, "bitstop: %s is read-only (%s): no action sent\n",
-			    cfg->hosts[0].name, o.readonly ? "--readonly" : "readonly in the config");
-			rc = EXIT_USAGE;
-		} else if ((audit = open_audit(cfg, &why)) == NULL) {
-			fprintf(stderr, "bitstop: %s; actions are refused until it can be written\n", why);
-			free(why);
-			rc = EXIT_USAGE;
-		} else {
-			rc = batch_action(cfg, &act, audit, o.verbose);
-			audit_close(audit);
-		}
-	} else {
-		struct app app = { 0 };
-		struct poller_opts popts = { 0 };
-
-		app.cfg = cfg;
-		app.audit = open_audit(cfg, &app.audit_error);
-		app.theme = o.theme != NULL ? o.theme : cfg->theme;
-		app.no_color = o.no_color || (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0');
-		app.readonly = cfg->readonly;
-		app.demo = demo != NULL;
-		app.refresh = cfg->refresh;
-		for (size_t i = 0; i < cfg->nhosts; i++)
-			if (!cfg->hosts[i].verify_tls && cfg->hosts[i].https)
-				app.insecure = true;
-		if (app.insecure)
-			fprintf(stderr, "bitstop: warning: TLS certificates are not verified "
-			    "(--insecure or verify_tls = false)\n");
-		popts.interval_ms = (unsigned)(cfg->refresh * 1000.0);
-		popts.audit = app.audit;
-		popts.reuse_jobs = true;	/* the model takes unchanged jobs from its last snapshot */
-		app.poller = poller_new(cfg, &popts);
-		if (poller_start(app.poller, &cause) != 0) {
-			fprintf(stderr, "bitstop: %s\n", cause);
-			free(cause);
-			rc = EXIT_FAILED;
-		} else {
-			rc = app_run_tui(&app);
-		}
-		/* The user has quit: a hangup or second signal now (a closing terminal
-		 * window) must not cut the clean-up short (the demo's simulator and files). */
-		signal(SIGHUP, SIG_IGN);
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		poller_free(app.poller);
-		audit_close(app.audit);
-		free(app.audit_error);
-	}
+	else if (o.action != NULL)
+		rc = run_action(cfg, &o);
+	else
+		rc = run_tui(cfg, &o, demo != NULL, insecure);
 	demo_stop(demo);
 	config_free(cfg);
 	free(o.hosts_files);

@@ -1,8 +1,18 @@
-## documentation and packaging: bitstop(1), the bash completion, and the
-## tests that keep the man pages, the completion and the install true.
+## documentation and packaging: bitstop(1), the bash completion, the Debian
+## package (debian/, built and tried by tests/ci_deb.sh in CI), and the tests
+## that keep the man pages, the completion and the install true.
 
 dist_man_MANS += man/bitstop.1
 dist_doc_DATA += README.md
+
+EXTRA_DIST += doc/protocol.md doc/design.md
+
+# No citation of a document outside the tree; every in-tree citation resolves.
+TESTS += tests/test_doc_refs.sh
+EXTRA_DIST += tests/test_doc_refs.sh
+
+EXTRA_DIST += debian/changelog debian/control debian/copyright debian/rules \
+	debian/source/format tests/ci_deb.sh
 
 # The bash completion, installed under the name bash-completion loads on
 # demand. Packagers may point bashcompletiondir elsewhere, e.g.

@@ -2,8 +2,10 @@
 # setup.sh: install the Debian build dependencies, then build bitstop and bitsim.
 #
 #   ./setup.sh            build (./bitstop and ./bitsim in the top directory)
-#   ./setup.sh check      build, run every test (make check), make distcheck, then the
-#                         hardening runs: ASan+UBSan make check, TSan, valgrind, fuzzers
+#   ./setup.sh check      build, run every test (make check), make distcheck, build the
+#                         Debian package and try it in a scratch root (tests/ci_deb.sh),
+#                         then the hardening runs: ASan+UBSan make check, TSan, valgrind,
+#                         fuzzers
 #
 # Needs Debian 12 (or a close relative). Uses sudo for apt-get when not root.
 set -eu
@@ -12,7 +14,7 @@ cd "$(dirname "$0")"
 PKGS="autoconf automake autoconf-archive pkg-config make gcc clang libclang-rt-14-dev
 libncurses-dev libcurl4-openssl-dev libxml2-dev libconfig-dev libcmocka-dev
 libmicrohttpd-dev libkrb5-dev tmux wsl python3 python3-winrm uuid-runtime mandoc
-curl openssl valgrind"
+curl openssl valgrind libjson-c-dev build-essential debhelper dpkg-dev lintian"
 
 missing=""
 for p in $PKGS; do
@@ -42,6 +44,8 @@ build) ;;
 check)
 	make -j"$jobs" check
 	make -j"$jobs" distcheck
+	# dpkg-buildpackage from the release tarball, lintian, dpkg -x, run it.
+	tests/ci_deb.sh
 	# Sanitizer builds, valgrind and the fuzzers (tests/ci_harden.sh says how).
 	tests/ci_harden.sh
 	;;

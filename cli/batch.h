@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "src/action.h"
 #include "cli/output.h"
@@ -11,11 +12,14 @@
 struct config;
 struct audit;
 
-/* Exit codes of product.md §2.1. */
+/* Exit codes (bitstop(1), EXIT STATUS). */
 #define EXIT_OK		0
 #define EXIT_FAILED	1
 #define EXIT_USAGE	2
 #define EXIT_AUTH	3
+
+/* The overall deadline: the longest host timeout, a few exchanges' worth, plus a grace. */
+int64_t batch_deadline_ms(const struct config *cfg, unsigned exchanges);
 
 /* Poll every host once and print the report. Returns the exit code. */
 int batch_once(struct config *cfg, enum output_format fmt, bool verbose);

@@ -11,7 +11,7 @@ libcli_a_SOURCES = \
 bin_PROGRAMS += bitstop
 bitstop_SOURCES = bitstop.c
 bitstop_CFLAGS = $(CORE_CFLAGS)
-bitstop_LDADD = libtui.a libcli.a libbitstop.a $(NCURSES_LIBS) $(CORE_LIBS)
+bitstop_LDADD = libtui.a libcli.a libbitstop.a $(NCURSES_LIBS) $(JSONC_LIBS) $(CORE_LIBS)
 
 check_PROGRAMS += tests/test_output
 TESTS += tests/test_output

@@ -105,7 +105,7 @@ demo_start(unsigned n, char **cause)
 {
 	struct demo *d = xcalloc(1, sizeof *d);
 	const char *tmp = getenv("TMPDIR");
-	char *tmpl, *bitsim, *ready, *log, nbuf[16];
+	char *tmpl, *bitsim, *ready, *log, nbuf[16], cbuf[16];
 	int64_t waited = 0;
 
 	tmpl = xasprintf("%s/bitstop-demo-XXXXXX", tmp != NULL && *tmp == '/' ? tmp : "/tmp");
@@ -124,6 +124,8 @@ demo_start(unsigned n, char **cause)
 	ready = xasprintf("%s/ready", d->dir);
 	log = xasprintf("%s/bitsim.log", d->dir);
 	snprintf(nbuf, sizeof nbuf, "%u", n);
+	/* The second half of the fleet: Windows 10/11 clients, reached through the shell. */
+	snprintf(cbuf, sizeof cbuf, "%u", n / 2);
 
 	d->pid = fork();
 	if (d->pid < 0) {
@@ -144,7 +146,7 @@ demo_start(unsigned n, char **cause)
 		unsetenv("BITSTOP_PASSWORD");
 		setenv("BITSIM_PASSWORD", d->password, 1);
 		setpgid(0, 0);
-		execlp(bitsim, bitsim, "--hosts", nbuf, "--base-port", "0",
+		execlp(bitsim, bitsim, "--hosts", nbuf, "--client-hosts", cbuf, "--base-port", "0",
 		    "--ready-file", ready, "--jobs", "12", "--speed", "1", "--churn", "40", "--user", "demo",
 		    "--die-with-parent", (char *)NULL);
 		dprintf(STDERR_FILENO, "cannot run %s: %s\n", bitsim, strerror(errno));
@@ -197,25 +199,13 @@ demo_add_hosts(struct demo *d, struct config *cfg)
 		h = &cfg->hosts[cfg->nhosts - 1];
 		free(h->name);
 		h->name = xasprintf("sim-%02u", i + 1);
-		free(h->user);
-		h->user = xstrdup("demo");
-		h->auth = AUTH_BASIC;
-		h->allow_unencrypted = true;	/* loopback only */
-		xfree_secret(h->password);
-		h->password = xstrdup(d->password);
+		free(h->settings.user);
+		h->settings.user = xstrdup("demo");
+		h->settings.auth = AUTH_BASIC;
+		h->settings.allow_unencrypted = true;	/* loopback only */
+		xfree_secret(h->settings.password);
+		h->settings.password = xstrdup(d->password);
 	}
-}
-
-bool
-demo_alive(struct demo *d)
-{
-	int status;
-
-	if (d->exited)
-		return false;
-	if (waitpid(d->pid, &status, WNOHANG) == d->pid)
-		d->exited = true;
-	return !d->exited;
 }
 
 void

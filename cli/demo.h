@@ -14,8 +14,6 @@ struct config;
 struct demo *demo_start(unsigned n, char **cause);
 /* Add the simulated hosts (sim-01 ...) to cfg with their credentials. */
 void demo_add_hosts(struct demo *d, struct config *cfg);
-/* False once the simulator has exited. */
-bool demo_alive(struct demo *d);
 /* Stop the simulator and remove its files. NULL is a no-op. */
 void demo_stop(struct demo *d);
 

@@ -172,7 +172,7 @@ json_file(struct strbuf *sb, const struct bits_file *f)
 	strbuf_addc(sb, '}');
 }
 
-/* One job object, fields in the order of product.md §2.2. */
+/* One job object, fields in the order of bitstop(1), OUTPUT. */
 static void
 json_job(struct strbuf *sb, const struct bits_job *j)
 {

@@ -1,4 +1,4 @@
-/* output: the --once writers (table, JSON, TSV) of product.md §2.2. */
+/* output: the --once writers (table, JSON, TSV) of bitstop(1), OUTPUT. */
 #ifndef BITSTOP_OUTPUT_H
 #define BITSTOP_OUTPUT_H
 

@@ -7,7 +7,7 @@ _bitstop_pkgdatadir='@pkgdatadir@'
 _bitstop_sysconfdir='@sysconfdir@'
 
 # Every option of `bitstop --help` (tests/test_completion.sh compares them).
-_bitstop_options='-c --config -f --hosts-file -u --user -a --auth -d --delay
+_bitstop_options='-c --config -f --hosts-file -u --user -a --auth --backend -d --delay
 -r --readonly -k --insecure --cacert --theme --no-color --demo --once --format
 --action --job -v --verbose -h --help -V --version'
 
@@ -185,6 +185,7 @@ _bitstop_values()
 	case $1 in
 	-a | --auth) printf '%s\n' basic negotiate ;;
 	--format) printf '%s\n' table json tsv ;;
+	--backend) printf '%s\n' auto wmi shell ;;
 	--action)
 		printf '%s\n' cancel complete resume suspend priority=foreground priority=high \
 			priority=normal priority=low
@@ -220,7 +221,7 @@ _bitstop()
 		-u | --user | -d | --delay | --job)
 			return 0
 			;;
-		-a | --auth | --format | --action | --theme)
+		-a | --auth | --backend | --format | --action | --theme)
 			_bitstop_reply "$cur" "$(_bitstop_values "$prev")"
 			return 0
 			;;

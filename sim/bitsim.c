@@ -1,8 +1,11 @@
 #include "config.h"
 
 #include "sim/sim.h"
-#include "sim/sim_fault.h"
+#include "sim/sim_control.h"
+#include "sim/sim_http.h"
+#include "sim/sim_inject.h"
 #include "sim/sim_net.h"
+#include "sim/sim_shell.h"
 #include "sim/sim_render.h"
 #include "sim/sim_workers.h"
 #include "sim/sim_wsman.h"
@@ -35,6 +38,25 @@ struct sim_opts {
 	int		  epoch_given;
 };
 
+/* The once-a-second pass over a site: drop its expired enumerations. */
+static void
+sim_sweep_site(struct sim_site *site, double now)
+{
+	if (site->enums != NULL)
+		sim_enum_sweep(site, now, 1);
+}
+
+/* What the event loop calls: the HTTP front of the hosts, the control interface. */
+static const struct sim_net_ops sim_ops_table = {
+	.site_access = sim_http_access,
+	.site_completed = sim_http_completed,
+	.site_connection = sim_http_connection,
+	.control_access = sim_control_access,
+	.fire = sim_http_fire,
+	.drop_site = sim_http_drop_site,
+	.sweep = sim_sweep_site,
+};
+
 /* Print the usage summary to f. */
 static void
 sim_usage(FILE *f)
@@ -45,6 +67,7 @@ sim_usage(FILE *f)
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
 	    "              [--max-timeout-ms N] [--pull-bytes N] [--fault SPEC ...]\n"
+	    "              [--client-hosts K] [--max-shells N] [--shell-idle SEC] [--shell-chunk BYTES]\n"
 	    "              [--workers N] [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
 	    "              [--help] [--version]\n"
 	    "See bitsim(1).\n", f);
@@ -78,110 +101,137 @@ sim_choice(const char *opt, const char *v, const char *yes, const char *no)
 	exit(2);
 }
 
-/* Fill cfg and opts from argv. */
+/* bitsim's long options (there are no short ones but -h). */
+enum {
+	O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER, O_AUTH,
+	O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM, O_MAXTO,
+	O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS,
+	O_CLIENTS, O_MAXSHELLS, O_SHELLIDLE, O_SHELLCHUNK, O_WORKERS
+};
+
+static const struct option sim_longopts[] = {
+	{ "hosts", required_argument, NULL, O_HOSTS },
+	{ "base-port", required_argument, NULL, O_BASE },
+	{ "address", required_argument, NULL, O_ADDR },
+	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "speed", required_argument, NULL, O_SPEED },
+	{ "churn", required_argument, NULL, O_CHURN },
+	{ "max-jobs", required_argument, NULL, O_MAXJOBS },
+	{ "epoch", required_argument, NULL, O_EPOCH },
+	{ "user", required_argument, NULL, O_USER },
+	{ "auth", required_argument, NULL, O_AUTH },
+	{ "tls-cert", required_argument, NULL, O_CERT },
+	{ "tls-key", required_argument, NULL, O_KEY },
+	{ "batching", required_argument, NULL, O_BATCH },
+	{ "method-errors", required_argument, NULL, O_METHOD },
+	{ "create-suspended", required_argument, NULL, O_SUSP },
+	{ "max-envelope-kb", required_argument, NULL, O_MAXENV },
+	{ "enum-timeout-ms", required_argument, NULL, O_ENUMTO },
+	{ "max-enum", required_argument, NULL, O_MAXENUM },
+	{ "max-timeout-ms", required_argument, NULL, O_MAXTO },
+	{ "pull-bytes", required_argument, NULL, O_PULL },
+	{ "client-hosts", required_argument, NULL, O_CLIENTS },
+	{ "max-shells", required_argument, NULL, O_MAXSHELLS },
+	{ "shell-idle", required_argument, NULL, O_SHELLIDLE },
+	{ "shell-chunk", required_argument, NULL, O_SHELLCHUNK },
+	{ "fault", required_argument, NULL, O_FAULT },
+	{ "workers", required_argument, NULL, O_WORKERS },
+	{ "control", required_argument, NULL, O_CONTROL },
+	{ "ready-file", required_argument, NULL, O_READY },
+	{ "die-with-parent", no_argument, NULL, O_DIE },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* An option about the simulated fleet: hosts, addresses, jobs, time. False if not one. */
+static int
+sim_fleet_option(int c, char *arg, struct sim_config *cfg, struct sim_opts *o)
+{
+	switch (c) {
+	case O_HOSTS:
+		cfg->nhosts = (int)sim_num("hosts", arg, 1, SIM_MAX_HOSTS * SIM_MAX_WORKERS);
+		break;
+	case O_WORKERS: cfg->workers = (int)sim_num("workers", arg, 1, SIM_MAX_WORKERS); break;
+	case O_BASE: o->base_port = (long)sim_num("base-port", arg, 0, 65535); break;
+	case O_ADDR: o->base_addr = arg; break;
+	case O_LISTEN:
+		o->listen = xreallocarray(o->listen, (size_t)o->nlisten + 1, sizeof *o->listen);
+		o->listen[o->nlisten++] = arg;
+		break;
+	case O_JOBS: cfg->jobs = (int)sim_num("jobs", arg, 0, SIM_JOBS_LIMIT); break;
+	case O_MAXJOBS: cfg->max_jobs = (int)sim_num("max-jobs", arg, 1, SIM_JOBS_LIMIT); break;
+	case O_SEED:
+		cfg->seed = strtoull(arg, NULL, 0);
+		o->seed_given = 1;
+		break;
+	case O_SPEED: cfg->speed = sim_num("speed", arg, 0, 1e6); break;
+	case O_CHURN: cfg->churn = sim_num("churn", arg, 0, 1e7); break;
+	case O_EPOCH:
+		cfg->epoch = sim_num("epoch", arg, 0, 1e11);
+		o->epoch_given = 1;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* An option about how the hosts answer (auth, TLS, WinRM limits, faults, control). */
+static void
+sim_server_option(int c, char *arg, struct sim_config *cfg, struct sim_opts *o)
+{
+	switch (c) {
+	case O_USER: cfg->user = arg; break;
+	case O_AUTH: cfg->auth_none = sim_choice("auth", arg, "none", "basic"); break;
+	case O_CERT: cfg->tls_cert = arg; break;
+	case O_KEY: cfg->tls_key = arg; break;
+	case O_BATCH: cfg->batching_all = sim_choice("batching", arg, "all", "first-one"); break;
+	case O_METHOD:
+		cfg->method_faults = sim_choice("method-errors", arg, "fault", "returnvalue");
+		break;
+	case O_SUSP:
+		cfg->create_suspended = sim_choice("create-suspended", arg, "yes", "no");
+		break;
+	case O_MAXENV:
+		cfg->max_envelope = (size_t)sim_num("max-envelope-kb", arg, 8, 65536) * 1024;
+		break;
+	case O_ENUMTO:
+		cfg->enum_timeout_ms = (unsigned)sim_num("enum-timeout-ms", arg, 1, 86400000);
+		break;
+	case O_MAXENUM: cfg->max_enum_per_user = (unsigned)sim_num("max-enum", arg, 1, 1e6); break;
+	case O_MAXTO:
+		cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", arg, 1, 86400000);
+		break;
+	case O_PULL: cfg->pull_bytes = (size_t)sim_num("pull-bytes", arg, 1, 1e8); break;
+	case O_CLIENTS: cfg->client_hosts = (int)sim_num("client-hosts", arg, 0, SIM_MAX_HOSTS); break;
+	case O_MAXSHELLS: cfg->max_shells = (unsigned)sim_num("max-shells", arg, 1, 1e6); break;
+	case O_SHELLIDLE: cfg->shell_idle_max = sim_num("shell-idle", arg, 0.1, 86400); break;
+	case O_SHELLCHUNK: cfg->shell_chunk = (size_t)sim_num("shell-chunk", arg, 0, 1e8); break;
+	case O_FAULT:
+		o->faults = xreallocarray(o->faults, (size_t)o->nfaults + 1, sizeof *o->faults);
+		o->faults[o->nfaults++] = arg;
+		break;
+	case O_CONTROL: o->control = arg; break;
+	case O_READY: o->ready_file = arg; break;
+	case O_DIE: o->die_with_parent = 1; break;
+	case O_VERSION: puts("bitsim " PACKAGE_VERSION); exit(0);
+	case 'h': sim_usage(stdout); exit(0);
+	default: sim_usage(stderr); exit(2);
+	}
+}
+
+/* Fill cfg and opts from argv; exits on a usage error. */
 static void
 sim_parse_args(int argc, char **argv, struct sim_config *cfg, struct sim_opts *o)
 {
-	enum { O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER,
-	    O_AUTH, O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM,
-	    O_MAXTO, O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS,
-	    O_WORKERS };
-	static const struct option longopts[] = {
-		{ "hosts", required_argument, NULL, O_HOSTS },
-		{ "base-port", required_argument, NULL, O_BASE },
-		{ "address", required_argument, NULL, O_ADDR },
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "jobs", required_argument, NULL, O_JOBS },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "speed", required_argument, NULL, O_SPEED },
-		{ "churn", required_argument, NULL, O_CHURN },
-		{ "max-jobs", required_argument, NULL, O_MAXJOBS },
-		{ "epoch", required_argument, NULL, O_EPOCH },
-		{ "user", required_argument, NULL, O_USER },
-		{ "auth", required_argument, NULL, O_AUTH },
-		{ "tls-cert", required_argument, NULL, O_CERT },
-		{ "tls-key", required_argument, NULL, O_KEY },
-		{ "batching", required_argument, NULL, O_BATCH },
-		{ "method-errors", required_argument, NULL, O_METHOD },
-		{ "create-suspended", required_argument, NULL, O_SUSP },
-		{ "max-envelope-kb", required_argument, NULL, O_MAXENV },
-		{ "enum-timeout-ms", required_argument, NULL, O_ENUMTO },
-		{ "max-enum", required_argument, NULL, O_MAXENUM },
-		{ "max-timeout-ms", required_argument, NULL, O_MAXTO },
-		{ "pull-bytes", required_argument, NULL, O_PULL },
-		{ "fault", required_argument, NULL, O_FAULT },
-		{ "workers", required_argument, NULL, O_WORKERS },
-		{ "control", required_argument, NULL, O_CONTROL },
-		{ "ready-file", required_argument, NULL, O_READY },
-		{ "die-with-parent", no_argument, NULL, O_DIE },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_HOSTS:
-			cfg->nhosts = (int)sim_num("hosts", optarg, 1, SIM_MAX_HOSTS * SIM_MAX_WORKERS);
-			break;
-		case O_WORKERS:
-			cfg->workers = (int)sim_num("workers", optarg, 1, SIM_MAX_WORKERS);
-			break;
-		case O_BASE: o->base_port = (long)sim_num("base-port", optarg, 0, 65535); break;
-		case O_ADDR: o->base_addr = optarg; break;
-		case O_LISTEN:
-			o->listen = xreallocarray(o->listen, (size_t)o->nlisten + 1, sizeof *o->listen);
-			o->listen[o->nlisten++] = optarg;
-			break;
-		case O_JOBS: cfg->jobs = (int)sim_num("jobs", optarg, 0, SIM_JOBS_LIMIT); break;
-		case O_MAXJOBS:
-			cfg->max_jobs = (int)sim_num("max-jobs", optarg, 1, SIM_JOBS_LIMIT);
-			break;
-		case O_SEED:
-			cfg->seed = strtoull(optarg, NULL, 0);
-			o->seed_given = 1;
-			break;
-		case O_SPEED: cfg->speed = sim_num("speed", optarg, 0, 1e6); break;
-		case O_CHURN: cfg->churn = sim_num("churn", optarg, 0, 1e7); break;
-		case O_EPOCH:
-			cfg->epoch = sim_num("epoch", optarg, 0, 1e11);
-			o->epoch_given = 1;
-			break;
-		case O_USER: cfg->user = optarg; break;
-		case O_AUTH: cfg->auth_none = sim_choice("auth", optarg, "none", "basic"); break;
-		case O_CERT: cfg->tls_cert = optarg; break;
-		case O_KEY: cfg->tls_key = optarg; break;
-		case O_BATCH: cfg->batching_all = sim_choice("batching", optarg, "all", "first-one"); break;
-		case O_METHOD:
-			cfg->method_faults = sim_choice("method-errors", optarg, "fault", "returnvalue");
-			break;
-		case O_SUSP: cfg->create_suspended = sim_choice("create-suspended", optarg, "yes", "no"); break;
-		case O_MAXENV:
-			cfg->max_envelope = (size_t)sim_num("max-envelope-kb", optarg, 8, 65536) * 1024;
-			break;
-		case O_ENUMTO:
-			cfg->enum_timeout_ms = (unsigned)sim_num("enum-timeout-ms", optarg, 1, 86400000);
-			break;
-		case O_MAXENUM:
-			cfg->max_enum_per_user = (unsigned)sim_num("max-enum", optarg, 1, 1e6);
-			break;
-		case O_MAXTO:
-			cfg->max_timeout_ms = (unsigned)sim_num("max-timeout-ms", optarg, 1, 86400000);
-			break;
-		case O_PULL: cfg->pull_bytes = (size_t)sim_num("pull-bytes", optarg, 1, 1e8); break;
-		case O_FAULT:
-			o->faults = xreallocarray(o->faults, (size_t)o->nfaults + 1, sizeof *o->faults);
-			o->faults[o->nfaults++] = optarg;
-			break;
-		case O_CONTROL: o->control = optarg; break;
-		case O_READY: o->ready_file = optarg; break;
-		case O_DIE: o->die_with_parent = 1; break;
-		case O_VERSION: puts("bitsim " PACKAGE_VERSION); exit(0);
-		case 'h': sim_usage(stdout); exit(0);
-		default: sim_usage(stderr); exit(2);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "h", sim_longopts, NULL)) != -1)
+		if (!sim_fleet_option(c, optarg, cfg, o))
+			sim_server_option(c, optarg, cfg, o);
 	if (optind != argc) {
 		sim_usage(stderr);
 		exit(2);
@@ -241,6 +291,7 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 		s->epfd = -1;
 		s->fault.prob = 1.0;
 		snprintf(s->machine, sizeof s->machine, "SIM-%d", i);
+		s->client = i >= srv->nsites - cfg->client_hosts;
 		if (i % cfg->workers != cfg->worker)
 			continue;	/* another worker's host */
 		sim_host_init(&s->host, i, cfg->seed, cfg->jobs, cfg->epoch);
@@ -271,7 +322,7 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	    sim_net_listen_control(srv, cause) != 0)
 		return -1;
 	for (int i = 0; i < o->nfaults; i++)
-		if (sim_fault_apply_spec(srv, o->faults[i], NULL, cause) != 0)
+		if (sim_inject_apply_spec(srv, o->faults[i], NULL, cause) != 0)
 			return -1;
 	return 0;
 }
@@ -322,6 +373,7 @@ sim_serve(struct sim_server *srv, void *arg, int report_fd)
 	sim_net_done(srv);
 	for (int i = 0; i < srv->nsites; i++) {
 		sim_enum_sweep(&srv->sites[i], 0, 0);
+		sim_shell_sweep(&srv->sites[i], 0);
 		sim_host_done(&srv->sites[i].host);
 	}
 	free(srv->sites);
@@ -352,6 +404,9 @@ main(int argc, char **argv)
 	cfg->max_timeout_ms = 60000;
 	cfg->pull_bytes = 75000;
 	cfg->workers = 1;
+	cfg->max_shells = 30;		/* MaxShellsPerUser of 2012 R2's quota example */
+	cfg->shell_idle_max = 7200;	/* Winrs IdleTimeout */
+	cfg->shell_chunk = 65536;
 	sim_parse_args(argc, argv, cfg, &o);
 	if (cfg->jobs > cfg->max_jobs) {
 		fprintf(stderr, "bitsim: --jobs %d is more than MaxJobsPerMachine (--max-jobs %d)\n",
@@ -382,6 +437,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	srv.rng = cfg->seed ^ 0x5DEECE66Dull;
+	srv.ops = &sim_ops_table;
 	sim_render_seed(cfg->seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20));
 	xmlInitParser();
 	sim_raise_nofile();

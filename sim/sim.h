@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "sim/sim_host.h"
+#include "sim/sim_timer.h"
 
 #define SIM_MAX_HOSTS	2000	/* per process */
 #define SIM_MAX_WORKERS	32
@@ -60,6 +61,10 @@ struct sim_config {
 	unsigned	 max_enum_per_user;
 	unsigned	 max_timeout_ms;
 	size_t		 pull_bytes;	/* about this much item data per Pull */
+	int		 client_hosts;	/* the last K hosts are clients */
+	unsigned	 max_shells;	/* MaxShellsPerUser */
+	double		 shell_idle_max; /* Winrs IdleTimeout, seconds */
+	size_t		 shell_chunk;	/* most stdout bytes per ReceiveResponse */
 	int		 workers;	/* processes serving the hosts (--workers) */
 	int		 worker;	/* this process's share: hosts i % workers == worker */
 };
@@ -77,6 +82,8 @@ struct sim_enum {
 
 struct MHD_Daemon;
 struct sim_pending;
+struct sim_shell;
+struct sim_net_ops;
 
 /* One simulated Windows host: its jobs, enumerations, faults and listener. */
 struct sim_server;
@@ -98,6 +105,11 @@ struct sim_site {
 	int		 epfd;		/* the daemon's epoll fd, or -1 */
 	int		 listening;
 	struct sim_pending *pending;	/* delayed requests of this host */
+	/* Windows 10/11 client (no BITS provider) and its WinRS shells */
+	int		 client;
+	struct sim_shell *shells;
+	int		 not_logged_on;	/* create/resume from a shell: 0x800704DD */
+	uint64_t	 shells_created;	/* WinRS shells ever created */
 };
 
 /* The whole simulator. */
@@ -119,18 +131,10 @@ struct sim_server {
 	int		 epfd;
 	int		 sigfd;
 	int		 quit;
-	struct sim_pending **timers;	/* heap ordered by due time */
-	size_t		 ntimers;
-	size_t		 timers_cap;
+	const struct sim_net_ops *ops;	/* what the loop calls (sim_net.h) */
+	struct sim_timers timers;	/* held-back requests, by due time */
 	char		*tls_cert_pem;
 	char		*tls_key_pem;
 };
-
-/* Monotonic seconds. */
-double sim_mono(void);
-/* Simulated Unix time now. */
-double sim_server_clock(const struct sim_server *srv);
-/* Bring a site's jobs up to the simulated present. */
-void sim_site_touch(struct sim_server *srv, struct sim_site *site);
 
 #endif

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "sim/sim_wsman.h"
+#include "sim/sim_clock.h"
 #include "src/xalloc.h"
 
 #include <ctype.h>
@@ -10,10 +11,6 @@
 #include <strings.h>
 
 #define SIM_WQL_DIALECT		"http://schemas.microsoft.com/wbem/wsman/1/WQL"
-#define SIM_CODE_BAD_CONTEXT	2150858779u	/* 0x8033801B */
-#define SIM_CODE_FILTER		2150858778u	/* 0x8033801A */
-#define SIM_CODE_DIALECT	2150858777u	/* 0x80338019 */
-#define SIM_CODE_MAX_OPS	2150859174u	/* 0x803381A6 */
 #define SIM_TAIL_RESERVE	128		/* closing tags after the items */
 #define SIM_CTX_OVERHEAD	128		/* response element and context */
 
@@ -142,54 +139,22 @@ static void
 sim_fault_filter(struct sim_req *rq, struct sim_reply *out, const char *inner,
     const char *query)
 {
-	struct sim_fault f = {
-		.action = SIM_NS_N "/fault", .code = "s:Sender",
-		.subcode = "n:CannotProcessFilter",
-		.reason = "The data source could not process the filter. The filter might be "
-		    "missing or it might be invalid. Change the filter and try the request "
-		    "again.  ",
-		.code_value = SIM_CODE_FILTER, .provider = 1, .inner_message = inner,
-		.ext_operation = "ExecQuery", .ext_param = query, .ext_provider = "WinMgmt",
-	};
+	struct sim_fault more = { .inner_message = inner, .ext_param = query };
 
-	sim_wsman_fault(rq, out, &f);
-}
-
-/* The InvalidEnumerationContext fault. */
-static void
-sim_fault_context(struct sim_req *rq, struct sim_reply *out)
-{
-	static const char text[] = "The WS-Enumeration context in the enumeration is not "
-	    "valid. Enumeration may have been completed or canceled. You cannot use this "
-	    "enumeration context anymore. Start a new enumeration. ";
-	struct sim_fault f = {
-		.action = SIM_NS_N "/fault", .code = "s:Receiver",
-		.subcode = "n:InvalidEnumerationContext", .reason = text,
-		.code_value = SIM_CODE_BAD_CONTEXT,
-	};
-
-	sim_wsman_fault(rq, out, &f);
+	sim_wsman_fault_send(rq, out, SIM_FAULT_FILTER, &more);
 }
 
 /* The w:InternalError fault for too many open enumerations. */
 static void
 sim_fault_max_ops(struct sim_req *rq, struct sim_reply *out)
 {
-	static const char text[] = "The WS-Management service cannot process the request. "
-	    "The maximum number of concurrent operations for this user has been exceeded. "
-	    "Close existing operations for this user, or raise the quota for this user. ";
-	char *msg = xasprintf("The WS-Management service cannot process the request. This "
-	    "user is allowed a maximum number of %u concurrent operations, which has been "
-	    "exceeded. Close existing operations for this user, or raise the quota for this "
-	    "user. ", rq->srv->cfg.max_enum_per_user);
-	struct sim_fault f = {
-		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-		.code = "s:Receiver", .subcode = "w:InternalError",
-		.reason = text, .code_value = SIM_CODE_MAX_OPS, .message = msg,
-	};
+	struct sim_fault more = { .message = xasprintf("The WS-Management service cannot "
+	    "process the request. This user is allowed a maximum number of %u concurrent "
+	    "operations, which has been exceeded. Close existing operations for this user, or "
+	    "raise the quota for this user. ", rq->srv->cfg.max_enum_per_user) };
 
-	sim_wsman_fault(rq, out, &f);
-	free(msg);
+	sim_wsman_fault_send(rq, out, SIM_FAULT_MAX_OPERATIONS, &more);
+	free((char *)more.message);
 }
 
 /* Render the item for job j in the requested enumeration mode (owned). */
@@ -266,26 +231,17 @@ sim_xml_ulong(xmlNodePtr n, unsigned long dflt)
 	return v;
 }
 
-/* Enumerate: snapshot the matching jobs and send the first batch. */
-void
-sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
+/*
+ * The Enumerate's filter and resource URI: the WQL query (if any) into *wql.
+ * -1 after sending the fault (unknown dialect, class or query).
+ */
+static int
+sim_enum_query(struct sim_req *rq, struct sim_reply *out, xmlNodePtr en, struct sim_wql *wql)
 {
-	xmlNodePtr en = sim_xml_child(rq->body, SIM_NS_N, "Enumerate", 0);
-	xmlNodePtr filter, n;
-	struct sim_wql wql;
-	struct sim_enum *e;
-	enum sim_enum_mode mode = SIM_MODE_OBJECT;
-	int optimize, have_query = 0;
-	unsigned long max;
+	xmlNodePtr filter = sim_xml_child(en, SIM_NS_W, "Filter", 0);
 	char *query = NULL;
-	struct strbuf items;
+	int rc = 0;
 
-	memset(&wql, 0, sizeof wql);
-	if (en == NULL) {
-		sim_wsman_fault_invalid_param(rq, out, "Missing n:Enumerate.");
-		return;
-	}
-	filter = sim_xml_child(en, SIM_NS_W, "Filter", 0);
 	if (filter == NULL)
 		filter = sim_xml_child(en, SIM_NS_N, "Filter", 0);
 	if (filter != NULL) {
@@ -294,65 +250,127 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 
 		xmlFree(dialect);
 		if (!ok) {
-			struct sim_fault f = {
-				.action = SIM_NS_N "/fault", .code = "s:Sender",
-				.subcode = "n:FilterDialectRequestedUnavailable",
-				.reason = "The filter dialect (the type associated with the "
-				    "filter) was not supported for this resource. ",
-				.code_value = SIM_CODE_DIALECT,
-			};
-
-			sim_wsman_fault(rq, out, &f);
-			return;
+			sim_wsman_fault_send(rq, out, SIM_FAULT_DIALECT, NULL);
+			return -1;
 		}
 		query = sim_xml_text(filter);
-		have_query = 1;
 	}
 	if (strcmp(rq->resource_uri, SIM_CLASS_URI) != 0 &&
-	    !(have_query && strcmp(rq->resource_uri, SIM_BITS_NS "/*") == 0)) {
+	    !(query != NULL && strcmp(rq->resource_uri, SIM_BITS_NS "/*") == 0)) {
 		const char *slash = strrchr(rq->resource_uri, '/');
 
 		sim_wsman_fault_not_found(rq, out, "ExecQuery", slash != NULL ? slash + 1 :
 		    rq->resource_uri);
-		free(query);
-		return;
-	}
-	if (have_query) {
-		if (sim_wql_parse(query, &wql) != 0 || !wql.star) {
-			sim_fault_filter(rq, out, "The WQL query is invalid. ", query);
-			free(query);
-			return;
-		}
-		if (strcasecmp(wql.cls, "BitsClientJob") != 0) {
-			sim_fault_filter(rq, out,
-			    "The specified class does not exist in the given namespace. ", query);
-			free(query);
-			return;
-		}
+		rc = -1;
+	} else if (query != NULL && (sim_wql_parse(query, wql) != 0 || !wql->star)) {
+		sim_fault_filter(rq, out, "The WQL query is invalid. ", query);
+		rc = -1;
+	} else if (query != NULL && strcasecmp(wql->cls, "BitsClientJob") != 0) {
+		sim_fault_filter(rq, out,
+		    "The specified class does not exist in the given namespace. ", query);
+		rc = -1;
 	}
 	free(query);
-	n = sim_xml_child(en, SIM_NS_W, "EnumerationMode", 0);
-	if (n != NULL) {
-		char *m = sim_xml_text(n);
+	return rc;
+}
 
-		if (strcmp(m, "EnumerateEPR") == 0)
-			mode = SIM_MODE_EPR;
-		else if (strcmp(m, "EnumerateObjectAndEPR") == 0)
-			mode = SIM_MODE_OBJECT_EPR;
-		free(m);
-	}
-	optimize = sim_xml_child(en, SIM_NS_W, "OptimizeEnumeration", 0) != NULL;
-	max = sim_xml_ulong(sim_xml_child(en, SIM_NS_W, "MaxElements", 0), 1);
-	e = xcalloc(1, sizeof *e);
+/* The EnumerationMode asked for (objects by default). */
+static enum sim_enum_mode
+sim_enum_mode_of(xmlNodePtr en)
+{
+	xmlNodePtr n = sim_xml_child(en, SIM_NS_W, "EnumerationMode", 0);
+	enum sim_enum_mode mode = SIM_MODE_OBJECT;
+	char *m;
+
+	if (n == NULL)
+		return mode;
+	m = sim_xml_text(n);
+	if (strcmp(m, "EnumerateEPR") == 0)
+		mode = SIM_MODE_EPR;
+	else if (strcmp(m, "EnumerateObjectAndEPR") == 0)
+		mode = SIM_MODE_OBJECT_EPR;
+	free(m);
+	return mode;
+}
+
+/* A new enumeration holding the rendered items of the jobs that match wql. */
+static struct sim_enum *
+sim_enum_collect(struct sim_req *rq, const struct sim_wql *wql, enum sim_enum_mode mode)
+{
+	struct sim_enum *e = xcalloc(1, sizeof *e);
+
 	e->user = xstrdup(rq->user);
 	for (size_t i = 0; i < rq->site->host.njobs; i++) {
 		const struct sim_job *j = rq->site->host.jobs[i];
 
-		if (!sim_wql_match(&wql, j))
+		if (!sim_wql_match(wql, j))
 			continue;
 		e->items = xreallocarray(e->items, e->nitems + 1, sizeof *e->items);
 		e->items[e->nitems++] = sim_enum_item(j, mode);
 	}
+	return e;
+}
+
+/* The rest of an EnumerateResponse after the context: the items, then end (may be NULL). */
+static void
+sim_enum_finish(struct sim_reply *out, const struct strbuf *items, const char *end)
+{
+	if (items->len > 0) {
+		strbuf_adds(&out->body, "<w:Items>");
+		strbuf_add(&out->body, items->s, items->len);
+		strbuf_adds(&out->body, "</w:Items>");
+	}
+	if (end != NULL)
+		strbuf_adds(&out->body, end);
+	strbuf_adds(&out->body, "</n:EnumerateResponse>");
+	sim_render_tail(&out->body);
+}
+
+/*
+ * Keep e open for Pulls (unless the user has too many open: then the fault)
+ * and answer with its context and the first items.
+ */
+static void
+sim_enum_open(struct sim_req *rq, struct sim_reply *out, struct sim_enum *e,
+    const struct strbuf *items)
+{
+	sim_enum_sweep(rq->site, sim_clock_mono(), 1);
+	if (sim_enum_count(rq->site, rq->user) >= rq->srv->cfg.max_enum_per_user) {
+		sim_fault_max_ops(rq, out);
+		sim_enum_free(e);
+		return;
+	}
+	sim_render_uuid(e->id);
+	e->expires = sim_clock_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
+	e->next = rq->site->enums;
+	rq->site->enums = e;
+	strbuf_adds(&out->body, "<n:EnumerateResponse><n:EnumerationContext>");
+	strbuf_adds(&out->body, e->id);
+	strbuf_adds(&out->body, "</n:EnumerationContext>");
+	sim_enum_finish(out, items, NULL);
+}
+
+/* Enumerate: snapshot the matching jobs and send the first batch. */
+void
+sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr en = sim_xml_child(rq->body, SIM_NS_N, "Enumerate", 0);
+	struct sim_wql wql;
+	struct sim_enum *e;
+	int optimize;
+	unsigned long max;
+	struct strbuf items;
+
+	memset(&wql, 0, sizeof wql);
+	if (en == NULL) {
+		sim_wsman_fault_invalid_param(rq, out, "Missing n:Enumerate.");
+		return;
+	}
+	if (sim_enum_query(rq, out, en, &wql) != 0)
+		return;
+	optimize = sim_xml_child(en, SIM_NS_W, "OptimizeEnumeration", 0) != NULL;
+	max = sim_xml_ulong(sim_xml_child(en, SIM_NS_W, "MaxElements", 0), 1);
+	e = sim_enum_collect(rq, &wql, sim_enum_mode_of(en));
 	sim_render_head(&out->body, SIM_ENV_ENUM, SIM_ACT_ENUM "EnumerateResponse", rq->message_id);
 	strbuf_init(&items);
 	if (optimize && e->nitems > 0) {
@@ -364,38 +382,11 @@ sim_op_enumerate(struct sim_req *rq, struct sim_reply *out)
 		/* everything fit: the context is present and empty */
 		strbuf_adds(&out->body, "<n:EnumerateResponse><n:EnumerationContext>"
 		    "</n:EnumerationContext>");
-		if (items.len > 0) {
-			strbuf_adds(&out->body, "<w:Items>");
-			strbuf_add(&out->body, items.s, items.len);
-			strbuf_adds(&out->body, "</w:Items>");
-		}
-		strbuf_adds(&out->body, "<w:EndOfSequence/></n:EnumerateResponse>");
-		sim_render_tail(&out->body);
+		sim_enum_finish(out, &items, "<w:EndOfSequence/>");
 		sim_enum_free(e);
-		strbuf_done(&items);
-		return;
+	} else {
+		sim_enum_open(rq, out, e, &items);
 	}
-	sim_enum_sweep(rq->site, sim_mono(), 1);
-	if (sim_enum_count(rq->site, rq->user) >= rq->srv->cfg.max_enum_per_user) {
-		sim_fault_max_ops(rq, out);
-		sim_enum_free(e);
-		strbuf_done(&items);
-		return;
-	}
-	sim_render_uuid(e->id);
-	e->expires = sim_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
-	e->next = rq->site->enums;
-	rq->site->enums = e;
-	strbuf_adds(&out->body, "<n:EnumerateResponse><n:EnumerationContext>");
-	strbuf_adds(&out->body, e->id);
-	strbuf_adds(&out->body, "</n:EnumerationContext>");
-	if (items.len > 0) {
-		strbuf_adds(&out->body, "<w:Items>");
-		strbuf_add(&out->body, items.s, items.len);
-		strbuf_adds(&out->body, "</w:Items>");
-	}
-	strbuf_adds(&out->body, "</n:EnumerateResponse>");
-	sim_render_tail(&out->body);
 	strbuf_done(&items);
 }
 
@@ -411,7 +402,7 @@ sim_enum_lookup(struct sim_req *rq, const char *op, struct sim_enum ***link)
 	if (n == NULL)
 		return NULL;
 	id = sim_xml_text(n);
-	sim_enum_sweep(rq->site, sim_mono(), 1);
+	sim_enum_sweep(rq->site, sim_clock_mono(), 1);
 	for (pp = &rq->site->enums; *pp != NULL; pp = &(*pp)->next) {
 		if (strcmp((*pp)->id, id) == 0 && strcmp((*pp)->user, rq->user) == 0) {
 			free(id);
@@ -433,7 +424,7 @@ sim_op_pull(struct sim_req *rq, struct sim_reply *out)
 	struct strbuf items;
 
 	if (e == NULL) {
-		sim_fault_context(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_CONTEXT, NULL);
 		return;
 	}
 	max = sim_xml_ulong(sim_xml_child(sim_xml_child(rq->body, SIM_NS_N, "Pull", 0),
@@ -446,7 +437,7 @@ sim_op_pull(struct sim_req *rq, struct sim_reply *out)
 	if (e->pos < e->nitems) {
 		/* more to come: a new context each time */
 		sim_render_uuid(e->id);
-		e->expires = sim_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
+		e->expires = sim_clock_mono() + rq->srv->cfg.enum_timeout_ms / 1000.0;
 		strbuf_adds(&out->body, "<n:EnumerationContext>");
 		strbuf_adds(&out->body, e->id);
 		strbuf_adds(&out->body, "</n:EnumerationContext><n:Items>");
@@ -473,7 +464,7 @@ sim_op_release(struct sim_req *rq, struct sim_reply *out)
 	struct sim_enum *e = sim_enum_lookup(rq, "Release", &link);
 
 	if (e == NULL) {
-		sim_fault_context(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_CONTEXT, NULL);
 		return;
 	}
 	*link = e->next;

@@ -130,17 +130,6 @@ sim_filetime(double unix_seconds)
 	return (uint64_t)(unix_seconds * 10000000.0) + 116444736000000000ull;
 }
 
-/* Name of a state for messages. */
-const char *
-sim_state_name(int state)
-{
-	static const char *const names[] = { "QUEUED", "CONNECTING", "TRANSFERRING",
-	    "SUSPENDED", "ERROR", "TRANSIENT_ERROR", "TRANSFERRED", "ACKNOWLEDGED",
-	    "CANCELLED" };
-
-	return state >= 0 && state < (int)NELEM(names) ? names[state] : "?";
-}
-
 /* Derived totals. */
 uint64_t
 sim_job_bytes_total(const struct sim_job *j)
@@ -433,19 +422,16 @@ sim_job_new(uint64_t *rng, double now)
 	return j;
 }
 
-/* Generate seeded job number i of host h in its starting state. */
-static struct sim_job *
-sim_host_seed_job(struct sim_host *h, int i, double now)
+/* The seeded properties of a new job named name (the draws keep their order). */
+static void
+sim_seed_props(struct sim_job *j, const char *name, double now)
 {
 	static const uint32_t delays[] = { 600, 600, 300, 120, 60 };
 	static const uint32_t timeouts[] = { 1209600, 1209600, 86400, 3600 };
-	struct sim_job *j = sim_job_new(&h->rng, now);
 	uint64_t *r = &j->rng;
-	size_t nfiles;
-	enum sim_state st = sim_pattern[((size_t)h->index * 3 + (size_t)i) % NELEM(sim_pattern)];
 	uint64_t pr = sim_rand_below(r, 10);
 
-	j->display_name = xstrdup(sim_names[((size_t)h->index + (size_t)i) % NELEM(sim_names)]);
+	j->display_name = xstrdup(name);
 	j->owner = xstrdup(sim_owners[sim_rand_below(r, NELEM(sim_owners))]);
 	switch (sim_rand_below(r, 6)) {
 	case 0: case 1: j->description = NULL; break;
@@ -458,7 +444,15 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 	j->type = sim_rand_below(r, 10) == 0 ? 1 : 0;
 	j->created = now - 60 - (double)sim_rand_below(r, 7 * 86400);
 	j->rate = (uint64_t)16384 << sim_rand_below(r, 10);
-	nfiles = j->type == 1 ? 1 : 1 + (size_t)sim_rand_below(r, 3);
+}
+
+/* The seeded files of a new job that starts in st; returns how many (0 to 3). */
+static size_t
+sim_seed_files(struct sim_job *j, enum sim_state st)
+{
+	uint64_t *r = &j->rng;
+	size_t nfiles = j->type == 1 ? 1 : 1 + (size_t)sim_rand_below(r, 3);
+
 	if (st == SIM_SUSPENDED && sim_rand_below(r, 4) == 0)
 		nfiles = 0;	/* a fresh job nobody added files to */
 	for (size_t k = 0; k < nfiles; k++) {
@@ -482,6 +476,15 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 		free(remote);
 		free(local);
 	}
+	return nfiles;
+}
+
+/* Put a new job with nfiles files into its starting state st, as of now. */
+static void
+sim_seed_state(struct sim_job *j, enum sim_state st, size_t nfiles, double now)
+{
+	uint64_t *r = &j->rng;
+
 	if (nfiles == 0)
 		st = SIM_SUSPENDED;
 	j->modified = j->created + (double)sim_rand_below(r, (uint64_t)(now - j->created));
@@ -522,6 +525,17 @@ sim_host_seed_job(struct sim_host *h, int i, double now)
 		j->completed = j->modified;
 		break;
 	}
+}
+
+/* Generate seeded job number i of host h in its starting state. */
+static struct sim_job *
+sim_host_seed_job(struct sim_host *h, int i, double now)
+{
+	struct sim_job *j = sim_job_new(&h->rng, now);
+	enum sim_state st = sim_pattern[((size_t)h->index * 3 + (size_t)i) % NELEM(sim_pattern)];
+
+	sim_seed_props(j, sim_names[((size_t)h->index + (size_t)i) % NELEM(sim_names)], now);
+	sim_seed_state(j, st, sim_seed_files(j, st), now);
 	return j;
 }
 
@@ -662,7 +676,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 	double t = h->now;
 
 	if (st == SIM_ACKNOWLEDGED || st == SIM_CANCELLED)
-		return SIM_BG_E_INVALID_STATE;
+		return BITS_HR_BG_E_INVALID_STATE;
 	switch (action) {
 	case SIM_ACT_CANCEL:
 		sim_host_remove(h, j);
@@ -673,7 +687,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 
 		if (st != SIM_TRANSFERRED) {
 			if (j->type != 0)
-				return SIM_BG_E_INVALID_STATE;
+				return BITS_HR_BG_E_INVALID_STATE;
 			if (sim_job_files_transferred(j) < j->nfiles)
 				hr = 0x00200017u;	/* BG_S_PARTIAL_COMPLETE */
 		}
@@ -684,7 +698,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 	case SIM_ACT_RESUME:
 		if (st == SIM_SUSPENDED || st == SIM_ERROR || st == SIM_TRANSIENT_ERROR) {
 			if (j->nfiles == 0)
-				return SIM_BG_E_EMPTY;
+				return BITS_HR_BG_E_EMPTY;
 			sim_job_queue(j, t);
 		}
 		return SIM_S_OK;
@@ -698,7 +712,7 @@ sim_host_set_state(struct sim_host *h, struct sim_job **jp, int action)
 		}
 		return SIM_S_OK;
 	default:
-		return SIM_E_INVALIDARG;
+		return BITS_HR_E_INVALIDARG;
 	}
 }
 
@@ -715,9 +729,9 @@ sim_host_create_job(struct sim_host *h, const char *name, const char *remote,
 	*out = NULL;
 	if (name == NULL || strlen(name) > 256 || account < 0 || account > 2 ||
 	    type < 0 || type > 1 || (remote == NULL) != (local == NULL))
-		return SIM_E_INVALIDARG;
+		return BITS_HR_E_INVALIDARG;
 	if (h->njobs >= h->max_jobs)
-		return SIM_BG_E_TOO_MANY_JOBS;
+		return BITS_HR_BG_E_TOO_MANY_JOBS_PER_MACHINE;
 	j = sim_job_new(&h->rng, h->now);
 	j->display_name = xstrdup(name);
 	j->description = desc != NULL ? xstrdup(desc) : NULL;
@@ -740,14 +754,14 @@ uint32_t
 sim_host_add_file(struct sim_host *h, struct sim_job *j, const char *remote, const char *local)
 {
 	if (remote == NULL || local == NULL)
-		return SIM_E_INVALIDARG;
+		return BITS_HR_E_INVALIDARG;
 	if (j->state == SIM_TRANSFERRED || j->state == SIM_ACKNOWLEDGED ||
 	    j->state == SIM_CANCELLED)
-		return SIM_BG_E_INVALID_STATE;
+		return BITS_HR_BG_E_INVALID_STATE;
 	if (j->type == 1 && j->nfiles >= 1)
-		return SIM_BG_E_TOO_MANY_FILES;
+		return BITS_HR_BG_E_TOO_MANY_FILES;
 	if (j->nfiles >= SIM_MAX_FILES)
-		return SIM_BG_E_TOO_MANY_FILES_IN_JOB;
+		return BITS_HR_BG_E_TOO_MANY_FILES_IN_JOB;
 	sim_job_push_file(j, remote, local, SIM_SIZE_UNKNOWN);
 	j->modified = h->now;
 	return SIM_S_OK;
@@ -761,7 +775,7 @@ sim_host_get_error(const struct sim_job *j, uint32_t *context, uint32_t *code,
 	const struct sim_err *e = NULL;
 
 	if ((j->state != SIM_ERROR && j->state != SIM_TRANSIENT_ERROR) || j->error_code == 0)
-		return SIM_BG_E_NO_ERROR_INFO;
+		return BITS_HR_BG_E_ERROR_INFORMATION_UNAVAILABLE;
 	for (size_t i = 0; i < NELEM(sim_fatal_errors) && e == NULL; i++)
 		if (sim_fatal_errors[i].code == j->error_code)
 			e = &sim_fatal_errors[i];

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "src/bits_hresult.h"
+
 /* BG_JOB_STATE values, as the State property carries them. */
 enum sim_state {
 	SIM_QUEUED = 0,
@@ -28,13 +30,6 @@ enum sim_action {
 
 #define SIM_SIZE_UNKNOWN	UINT64_MAX
 #define SIM_S_OK		0u
-#define SIM_BG_E_INVALID_STATE	0x80200002u
-#define SIM_BG_E_EMPTY		0x80200003u
-#define SIM_BG_E_NO_ERROR_INFO	0x8020000Fu	/* BG_E_ERROR_INFORMATION_UNAVAILABLE */
-#define SIM_BG_E_TOO_MANY_FILES	0x8020001Cu	/* upload jobs take one file */
-#define SIM_BG_E_TOO_MANY_JOBS	0x80200050u	/* BG_E_TOO_MANY_JOBS_PER_MACHINE */
-#define SIM_BG_E_TOO_MANY_FILES_IN_JOB 0x80200051u
-#define SIM_E_INVALIDARG	0x80070057u
 #define SIM_MAX_JOBS		300	/* MaxJobsPerMachine, BITS' default */
 #define SIM_JOBS_LIMIT		10000	/* the most --max-jobs allows */
 #define SIM_MAX_FILES		200	/* MaxFilesPerJob */
@@ -135,7 +130,5 @@ uint64_t sim_rand_below(uint64_t *state, uint64_t n);
 void sim_rand_guid(uint64_t *state, char out[37]);
 /* FILETIME ticks for simulated Unix seconds. */
 uint64_t sim_filetime(double unix_seconds);
-/* Name of a state for messages. */
-const char *sim_state_name(int state);
 
 #endif

@@ -1,11 +1,13 @@
 #include "config.h"
 
 #include "sim/sim_http.h"
-#include "sim/sim_fault.h"
+#include "sim/sim_clock.h"
+#include "sim/sim_inject.h"
 #include "sim/sim_wsman.h"
 #include "src/xalloc.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +183,7 @@ sim_http_suspend(struct sim_pending *p, double due)
 	if (p->next != NULL)
 		p->next->prev = p;
 	p->site->pending = p;
-	sim_net_schedule(p->srv, p, due);
+	sim_timer_schedule(&p->srv->timers, &p->timer, due);
 }
 
 /*
@@ -220,7 +222,7 @@ sim_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	}
 	n = st->limit - (size_t)pos;
 	if (st->period_ms > 0) {
-		double now = sim_mono();
+		double now = sim_clock_mono();
 
 		if (now < st->next) {
 			/* not yet: sleep on the timer heap, not in the loop */
@@ -309,7 +311,7 @@ sim_http_finish(struct sim_pending *p)
 		strbuf_done(&rep.body);
 		return sim_http_simple(p, 413, NULL, NULL);
 	}
-	sim_site_touch(p->srv, p->site);
+	sim_clock_touch(p->srv, p->site);
 	sim_wsman_handle(p->srv, p->site, p->user, p->body.s, p->body.len, p->encoding,
 	    p->kind, &rep);
 	if (rep.status == 413) {
@@ -326,7 +328,7 @@ sim_http_finish(struct sim_pending *p)
 	if (delay > 0) {
 		p->resp = r;
 		p->phase = SIM_PH_WAITING;
-		sim_http_suspend(p, sim_mono() + delay);
+		sim_http_suspend(p, sim_clock_mono() + delay);
 		return MHD_YES;
 	}
 	p->phase = SIM_PH_DONE;
@@ -344,7 +346,7 @@ sim_http_begin(struct sim_pending *p, const char *url, const char *method)
 {
 	const char *cl;
 
-	p->kind = sim_fault_pick(p->srv, p->site);
+	p->kind = sim_inject_pick(p->srv, p->site);
 	if (p->kind == SIM_FK_401)
 		return sim_http_simple(p, MHD_HTTP_UNAUTHORIZED, NULL, NULL);
 	if (p->kind == SIM_FK_503)
@@ -379,7 +381,7 @@ sim_http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		p->srv = site->srv;
 		p->site = site;
 		p->conn = conn;
-		p->heap_idx = SIZE_MAX;
+		sim_timer_init(&p->timer);
 		strbuf_init(&p->body);
 		*con_cls = p;
 		site->requests++;
@@ -437,7 +439,7 @@ sim_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (p == NULL)
 		return;
-	sim_net_unschedule(p->srv, p);
+	sim_timer_cancel(&p->srv->timers, &p->timer);
 	sim_http_unlink(p);
 	if (p->resp != NULL)
 		MHD_destroy_response(p->resp);
@@ -457,15 +459,26 @@ sim_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 		site->connections++;
 }
 
-/* Resume a suspended request whose time has come. */
-void
-sim_http_fire(struct sim_pending *p)
+/* Resume a suspended request. */
+static void
+sim_http_resume(struct sim_pending *p)
 {
 	if (!p->suspended)
 		return;
 	p->suspended = 0;
 	sim_http_unlink(p);
 	MHD_resume_connection(p->conn);
+}
+
+/* A held-back request whose time has come: resume it; its site runs next. */
+struct sim_site *
+sim_http_fire(struct sim_timer *t)
+{
+	struct sim_pending *p = (struct sim_pending *)(void *)((char *)t -
+	    offsetof(struct sim_pending, timer));
+
+	sim_http_resume(p);
+	return p->site;
 }
 
 /* Resume every suspended request of a site so that it is closed. */
@@ -476,7 +489,7 @@ sim_http_drop_site(struct sim_site *site)
 		struct sim_pending *p = site->pending;
 
 		p->drop = 1;
-		sim_net_unschedule(p->srv, p);
-		sim_http_fire(p);
+		sim_timer_cancel(&p->srv->timers, &p->timer);
+		sim_http_resume(p);
 	}
 }

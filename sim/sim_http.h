@@ -25,8 +25,7 @@ struct sim_pending {
 	enum sim_fault_kind	 kind;
 	struct MHD_Response	*resp;		/* answer held back until due */
 	unsigned		 status;
-	double			 due;
-	size_t			 heap_idx;	/* SIZE_MAX when not scheduled */
+	struct sim_timer	 timer;		/* in the server's heap while held back */
 	const char		*encoding;
 	char			 user[128];
 };
@@ -39,13 +38,9 @@ void sim_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe);
 void sim_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
     enum MHD_ConnectionNotificationCode toe);
-/* A scheduled request is due: resume its connection. */
-void sim_http_fire(struct sim_pending *p);
+/* A held-back request's timer is due: resume its connection; returns its site. */
+struct sim_site *sim_http_fire(struct sim_timer *t);
 /* Resume every suspended request of site so that they are closed. */
 void sim_http_drop_site(struct sim_site *site);
-
-/* Timer heap (sim_net.c). */
-void sim_net_schedule(struct sim_server *srv, struct sim_pending *p, double due);
-void sim_net_unschedule(struct sim_server *srv, struct sim_pending *p);
 
 #endif

@@ -1,9 +1,9 @@
 #include "config.h"
 
 #include "sim/sim_net.h"
-#include "sim/sim_fault.h"
-#include "sim/sim_http.h"
-#include "sim/sim_wsman.h"
+#include "sim/sim_clock.h"
+#include "src/slurp.h"
+#include "src/strbuf.h"
 #include "src/xalloc.h"
 
 #include <arpa/inet.h>
@@ -25,117 +25,14 @@
  * in external-epoll mode; the daemons' epoll fds, the control daemon's and a
  * signalfd sit in one epoll set. A daemon runs when its fd is ready, again at
  * once when MHD says it has queued work, and in a once-a-second sweep for
- * idle timeouts. Delayed answers wait in a heap of pending requests.
+ * idle timeouts. Delayed answers wait in the timer heap (sim_timer.c). What
+ * answers requests is not known here: the caller hands the loop its callbacks
+ * (struct sim_net_ops).
  */
 
 #define SIM_TAG_SIGNAL	0
 #define SIM_TAG_CONTROL	1
 #define SIM_TAG_SITE	2	/* + site index */
-
-/* Monotonic seconds. */
-double
-sim_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Simulated Unix time now. */
-double
-sim_server_clock(const struct sim_server *srv)
-{
-	return srv->cfg.epoch + (sim_mono() - srv->mono_start) * srv->cfg.speed +
-	    srv->time_offset;
-}
-
-/* Bring a site's jobs up to the simulated present. */
-void
-sim_site_touch(struct sim_server *srv, struct sim_site *site)
-{
-	sim_host_advance(&site->host, sim_server_clock(srv));
-}
-
-/* Heap order: earlier due first. */
-static int
-sim_heap_less(struct sim_server *srv, size_t a, size_t b)
-{
-	struct sim_pending **h = srv->timers;
-
-	return h[a]->due < h[b]->due;
-}
-
-/* Swap two heap slots, keeping the back-indexes right. */
-static void
-sim_heap_swap(struct sim_server *srv, size_t a, size_t b)
-{
-	struct sim_pending **h = srv->timers;
-	struct sim_pending *t = h[a];
-
-	h[a] = h[b];
-	h[b] = t;
-	h[a]->heap_idx = a;
-	h[b]->heap_idx = b;
-}
-
-/* Restore the heap property around slot i. */
-static void
-sim_heap_fix(struct sim_server *srv, size_t i)
-{
-	while (i > 0 && sim_heap_less(srv, i, (i - 1) / 2)) {
-		sim_heap_swap(srv, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < srv->ntimers && sim_heap_less(srv, l, m))
-			m = l;
-		if (r < srv->ntimers && sim_heap_less(srv, r, m))
-			m = r;
-		if (m == i)
-			return;
-		sim_heap_swap(srv, i, m);
-		i = m;
-	}
-}
-
-/* Put p in the timer heap, due at the given monotonic time. */
-void
-sim_net_schedule(struct sim_server *srv, struct sim_pending *p, double due)
-{
-	struct sim_pending **h;
-
-	sim_net_unschedule(srv, p);
-	if (srv->ntimers == srv->timers_cap) {
-		srv->timers_cap = srv->timers_cap ? srv->timers_cap * 2 : 64;
-		srv->timers = xreallocarray(srv->timers, srv->timers_cap, sizeof *srv->timers);
-	}
-	h = srv->timers;
-	p->due = due;
-	p->heap_idx = srv->ntimers;
-	h[srv->ntimers++] = p;
-	sim_heap_fix(srv, p->heap_idx);
-}
-
-/* Take p out of the timer heap if it is there. */
-void
-sim_net_unschedule(struct sim_server *srv, struct sim_pending *p)
-{
-	size_t i = p->heap_idx;
-
-	if (i == SIZE_MAX)
-		return;
-	p->heap_idx = SIZE_MAX;
-	if (i != --srv->ntimers) {
-		struct sim_pending **h = srv->timers;
-
-		h[i] = h[srv->ntimers];
-		h[i]->heap_idx = i;
-		sim_heap_fix(srv, i);
-	}
-}
 
 /* Parse "ADDR:PORT" ("[v6]:PORT" too) into addr. */
 int
@@ -259,10 +156,10 @@ sim_net_listen_site(struct sim_server *srv, struct sim_site *site, char **cause)
 	sim_net_format(&site->addr, site->addrstr, sizeof site->addrstr);
 	if (srv->tls_cert_pem != NULL)
 		flags |= MHD_USE_TLS;
-	site->daemon = MHD_start_daemon(flags, 0, NULL, NULL, sim_http_access, site,
+	site->daemon = MHD_start_daemon(flags, 0, NULL, NULL, srv->ops->site_access, site,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed, srv,
-	    MHD_OPTION_NOTIFY_CONNECTION, sim_http_connection, site,
+	    MHD_OPTION_NOTIFY_COMPLETED, srv->ops->site_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, srv->ops->site_connection, site,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 	    srv->tls_cert_pem != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
@@ -286,10 +183,10 @@ sim_net_listen_site(struct sim_server *srv, struct sim_site *site, char **cause)
  * daemon with suspended connections).
  */
 static void
-sim_net_drain(struct sim_site *site)
+sim_net_drain(struct sim_server *srv, struct sim_site *site)
 {
 	for (int i = 0; i < 10; i++) {
-		sim_http_drop_site(site);
+		srv->ops->drop_site(site);
 		MHD_run(site->daemon);
 		if (site->pending == NULL)
 			return;
@@ -305,7 +202,7 @@ sim_net_site_close(struct sim_server *srv, struct sim_site *site)
 	if (!site->listening)
 		return;
 	site->listening = 0;
-	sim_net_drain(site);
+	sim_net_drain(srv, site);
 	fd = MHD_quiesce_daemon(site->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
@@ -318,48 +215,13 @@ sim_net_site_reopen(struct sim_server *srv, struct sim_site *site, char **cause)
 	if (site->listening || site->index % srv->cfg.workers != srv->cfg.worker)
 		return 0;	/* listening, or another worker's host */
 	if (site->daemon != NULL) {
-		sim_net_drain(site);
+		sim_net_drain(srv, site);
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, site->epfd, NULL);
 		MHD_stop_daemon(site->daemon);
 		site->daemon = NULL;
 		site->epfd = -1;
 	}
 	return sim_net_listen_site(srv, site, cause);
-}
-
-/* The control listener's request handler: plain text answers. */
-static enum MHD_Result
-sim_net_control(void *cls, struct MHD_Connection *conn, const char *url,
-    const char *method, const char *version, const char *upload, size_t *upload_size,
-    void **con_cls)
-{
-	struct sim_server *srv = cls;
-	struct strbuf out;
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-	int status = 200;
-	size_t len;
-	char *text;
-
-	if (*con_cls == NULL) {
-		*con_cls = srv;
-		return MHD_YES;
-	}
-	if (*upload_size > 0) {
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	strbuf_init(&out);
-	sim_control_handle(srv, conn, url, &status, &out);
-	len = out.len;
-	text = strbuf_detach(&out, NULL);
-	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-	ret = MHD_queue_response(conn, (unsigned)status, r);
-	MHD_destroy_response(r);
-	return ret;
 }
 
 /* Bind the control listener. */
@@ -371,7 +233,7 @@ sim_net_listen_control(struct sim_server *srv, char **cause)
 	if (fd < 0)
 		return -1;
 	sim_net_format(&srv->ctl_addr, srv->ctl_addrstr, sizeof srv->ctl_addrstr);
-	srv->ctl_daemon = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, sim_net_control, srv,
+	srv->ctl_daemon = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, srv->ops->control_access, srv,
 	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	    MHD_OPTION_END);
 	if (srv->ctl_daemon == NULL) {
@@ -380,26 +242,6 @@ sim_net_listen_control(struct sim_server *srv, char **cause)
 		return -1;
 	}
 	return sim_net_watch(srv, srv->ctl_daemon, SIM_TAG_CONTROL, &srv->ctl_epfd, cause);
-}
-
-/* Read a whole file into a NUL-terminated string. */
-static char *
-sim_net_slurp(const char *path, char **cause)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
-
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb, NULL);
 }
 
 /* Set up epoll, signals and TLS material. */
@@ -425,14 +267,14 @@ sim_net_init(struct sim_server *srv, char **cause)
 		return -1;
 	}
 	if (srv->cfg.tls_cert != NULL) {
-		srv->tls_cert_pem = sim_net_slurp(srv->cfg.tls_cert, cause);
+		srv->tls_cert_pem = slurp_file(srv->cfg.tls_cert, 0, NULL, cause);
 		if (srv->tls_cert_pem == NULL)
 			return -1;
-		srv->tls_key_pem = sim_net_slurp(srv->cfg.tls_key, cause);
+		srv->tls_key_pem = slurp_file(srv->cfg.tls_key, 0, NULL, cause);
 		if (srv->tls_key_pem == NULL)
 			return -1;
 	}
-	srv->mono_start = sim_mono();
+	srv->mono_start = sim_clock_mono();
 	return 0;
 }
 
@@ -451,15 +293,14 @@ sim_net_run_daemon(struct MHD_Daemon *d, int *again)
 static void
 sim_net_sweep(struct sim_server *srv)
 {
-	double now = sim_mono();
+	double now = sim_clock_mono();
 
 	for (int i = 0; i < srv->nsites; i++) {
 		struct sim_site *s = &srv->sites[i];
 
 		if (s->daemon != NULL)
 			MHD_run(s->daemon);
-		if (s->enums != NULL)
-			sim_enum_sweep(s, now, 1);
+		srv->ops->sweep(s, now);
 	}
 }
 
@@ -468,16 +309,17 @@ int
 sim_net_run(struct sim_server *srv)
 {
 	struct epoll_event evs[128];
-	double next_sweep = sim_mono() + 1;
+	double next_sweep = sim_clock_mono() + 1;
 	char *again = xcalloc((size_t)srv->nsites + 2, 1);
 	int any_again = 0;
 
 	while (!srv->quit) {
 		int timeout = 1000, n;
-		double now = sim_mono();
+		double now = sim_clock_mono();
+		struct sim_timer *t = sim_timer_first(&srv->timers);
 
-		if (srv->ntimers > 0) {
-			double due = (srv->timers)[0]->due - now;
+		if (t != NULL) {
+			double due = t->due - now;
 
 			if (due * 1000 < timeout)
 				timeout = due <= 0 ? 0 : (int)(due * 1000) + 1;
@@ -519,15 +361,13 @@ sim_net_run(struct sim_server *srv)
 					again[s->index] = 1, any_again = 1;
 			}
 		}
-		now = sim_mono();
-		while (srv->ntimers > 0) {
-			struct sim_pending *p = (srv->timers)[0];
+		now = sim_clock_mono();
+		while ((t = sim_timer_first(&srv->timers)) != NULL && t->due <= now) {
+			struct sim_site *site;
 
-			if (p->due > now)
-				break;
-			sim_net_unschedule(srv, p);
-			sim_http_fire(p);
-			again[p->site->index] = 1;
+			sim_timer_cancel(&srv->timers, t);
+			site = srv->ops->fire(t);
+			again[site->index] = 1;
 			any_again = 1;
 		}
 		if (now >= next_sweep) {
@@ -548,7 +388,7 @@ sim_net_done(struct sim_server *srv)
 
 		if (s->daemon == NULL)
 			continue;
-		sim_net_drain(s);
+		sim_net_drain(srv, s);
 		MHD_stop_daemon(s->daemon);
 		s->daemon = NULL;
 	}
@@ -559,9 +399,7 @@ sim_net_done(struct sim_server *srv)
 		close(srv->sigfd);
 	if (srv->epfd >= 0)
 		close(srv->epfd);
-	free(srv->timers);
-	srv->timers = NULL;
-	srv->ntimers = 0;
+	sim_timer_done(&srv->timers);
 	xfree_secret(srv->tls_key_pem);
 	free(srv->tls_cert_pem);
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIM_CODE_INVALID_REPR	2150858773u	/* 0x80338015 */
 
 /* The job named by the request's JobId selector; faults and NULL otherwise. */
 static struct sim_job *
@@ -26,11 +25,11 @@ sim_ops_job(struct sim_req *rq, struct sim_reply *out, const char *operation)
 		return NULL;
 	}
 	if (rq->nsel == 0) {
-		sim_wsman_fault_selectors(rq, out, 1);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_SELECTORS_MISSING, NULL);
 		return NULL;
 	}
 	if (rq->nsel > 1 || strcasecmp(rq->sel[0].name, "JobId") != 0) {
-		sim_wsman_fault_selectors(rq, out, 0);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_SELECTORS_UNEXPECTED, NULL);
 		return NULL;
 	}
 	j = sim_host_find(&rq->site->host, rq->sel[0].value);
@@ -78,24 +77,6 @@ sim_parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* A Put body WMI would not take. */
-static void
-sim_fault_representation(struct sim_req *rq, struct sim_reply *out)
-{
-	struct sim_fault f = {
-		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-		.code = "s:Sender", .subcode = "w:InvalidRepresentation",
-		.reason = "The WS-Management service cannot identify the format of the object "
-		    "passed to a Put or Create method. The input XML may not be appropriate for "
-		    "the resource or uses the wrong schema for the resource. Change the input "
-		    "XML in the request. ",
-		.detail = SIM_FAULT_DETAIL "InvalidValues",
-		.code_value = SIM_CODE_INVALID_REPR,
-	};
-
-	sim_wsman_fault(rq, out, &f);
-}
-
 /* Put: change the writable properties of a job and return it. */
 void
 sim_op_put(struct sim_req *rq, struct sim_reply *out)
@@ -111,7 +92,7 @@ sim_op_put(struct sim_req *rq, struct sim_reply *out)
 		return;
 	inst = sim_xml_child(rq->body, SIM_CLASS_URI, "BitsClientJob", 0);
 	if (inst == NULL) {
-		sim_fault_representation(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_INVALID_REPRESENTATION, NULL);
 		return;
 	}
 	/* validate everything first, then apply: a Put is all or nothing */
@@ -316,7 +297,7 @@ sim_op_invoke(struct sim_req *rq, struct sim_reply *out, const char *method)
 		if (strcmp(method, methods[m]) == 0)
 			break;
 	if (m == sizeof methods / sizeof methods[0]) {
-		sim_wsman_fault_action(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ACTION, NULL);
 		return;
 	}
 	if (m != 0) {

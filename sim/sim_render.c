@@ -274,10 +274,10 @@ sim_render_fault(struct strbuf *sb, const struct sim_fault *f, const char *relat
 	sim_render_tail(sb);
 }
 
-/* A whole s:MustUnderstand fault naming the header (namespace, local name). */
+/* A whole s:MustUnderstand fault (f gives action, code and reason) naming the header. */
 void
-sim_render_must_understand(struct strbuf *sb, const char *ns, const char *prefix,
-    const char *local, const char *relates_to)
+sim_render_must_understand(struct strbuf *sb, const struct sim_fault *f, const char *ns,
+    const char *prefix, const char *local, const char *relates_to)
 {
 	char id[42];
 
@@ -287,7 +287,9 @@ sim_render_must_understand(struct strbuf *sb, const char *ns, const char *prefix
 	strbuf_adds(sb, "<s:Envelope xml:lang=\"en-US\" xmlns:s=\"" SIM_NS_S
 	    "\" xmlns:a=\"" SIM_NS_A "\" xmlns:x=\"" SIM_NS_X "\" xmlns:e=\"" SIM_NS_E
 	    "\" xmlns:n=\"" SIM_NS_N "\" xmlns:w=\"" SIM_NS_W "\" xmlns:p=\"" SIM_NS_P
-	    "\"><s:Header><a:Action>" SIM_NS_A "/fault</a:Action><a:MessageID>");
+	    "\"><s:Header><a:Action>");
+	strbuf_adds(sb, f->action);
+	strbuf_adds(sb, "</a:Action><a:MessageID>");
 	strbuf_adds(sb, id);
 	strbuf_adds(sb, "</a:MessageID><a:To>" SIM_ANON "</a:To>");
 	if (relates_to != NULL) {
@@ -303,10 +305,10 @@ sim_render_must_understand(struct strbuf *sb, const char *ns, const char *prefix
 	sim_render_text(sb, prefix);
 	strbuf_adds(sb, "=\"");
 	sim_render_text(sb, ns != NULL ? ns : "");
-	strbuf_adds(sb, "\" /></s:Header><s:Body><s:Fault><s:Code><s:Value>s:MustUnderstand"
-	    "</s:Value></s:Code><s:Reason><s:Text xml:lang=\"\">The WS-Management service "
-	    "cannot process a SOAP header in the request that is marked as mustUnderstand by "
-	    "the client.  This could be caused by the use of a version of the protocol which "
-	    "is not supported, or may be an incompatibility  between the client and server "
-	    "implementations. </s:Text></s:Reason></s:Fault></s:Body></s:Envelope>");
+	strbuf_adds(sb, "\" /></s:Header><s:Body><s:Fault><s:Code><s:Value>");
+	strbuf_adds(sb, f->code);
+	strbuf_addf(sb, "</s:Value></s:Code><s:Reason><s:Text xml:lang=\"%s\">",
+	    f->reason_lang != NULL ? f->reason_lang : "en-US");
+	strbuf_adds(sb, f->reason);
+	strbuf_adds(sb, "</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>");
 }

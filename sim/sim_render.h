@@ -69,8 +69,8 @@ void sim_render_job(struct strbuf *sb, const struct sim_job *j);
 /* A whole fault envelope. */
 void sim_render_fault(struct strbuf *sb, const struct sim_fault *f, const char *relates_to,
     const char *machine);
-/* A whole s:MustUnderstand fault naming the header (namespace, local name). */
-void sim_render_must_understand(struct strbuf *sb, const char *ns, const char *prefix,
-    const char *local, const char *relates_to);
+/* A whole s:MustUnderstand fault (f gives action, code and reason) naming the header. */
+void sim_render_must_understand(struct strbuf *sb, const struct sim_fault *f, const char *ns,
+    const char *prefix, const char *local, const char *relates_to);
 
 #endif

@@ -1,6 +1,9 @@
 #include "config.h"
 
 #include "sim/sim_wsman.h"
+#include "sim/sim_shell.h"
+#include "sim/sim_wsman_fault.h"
+#include "sim/sim_xml.h"
 #include "src/xalloc.h"
 
 #include <ctype.h>
@@ -11,238 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIM_CODE_NOT_FOUND	2150858752u	/* 0x80338000 */
-#define SIM_CODE_BAD_HEADER	2150858767u	/* 0x8033800F */
-#define SIM_CODE_HEADER_REQ	2150858769u	/* 0x80338011 */
-#define SIM_CODE_ACTION		2150858771u	/* 0x80338013 */
-#define SIM_CODE_SCHEMA		2150858817u	/* 0x80338041 */
-#define SIM_CODE_UNSUPPORTED	2150858818u	/* 0x80338042 */
-#define SIM_CODE_ENCODING_LIMIT	2150858805u	/* 0x80338035 */
-#define SIM_CODE_SEL_INSUFF	2150858842u	/* 0x8033805A */
-#define SIM_CODE_SEL_UNEXP	2150858843u	/* 0x8033805B */
-#define SIM_CODE_TIMEDOUT	2150858793u	/* 0x80338029 */
-#define SIM_CODE_INVALID_PARAM	2150858810u	/* 0x8033803A */
 
-static const char sim_reason_not_found[] = "The WS-Management service cannot process the "
-    "request. The service cannot find the resource identified by the resource URI and "
-    "selectors. ";
 
-/* First element child of n named (ns, local); any namespace when ns is NULL. */
-xmlNodePtr
-sim_xml_child(xmlNodePtr n, const char *ns, const char *local, int icase)
-{
-	if (n == NULL)
-		return NULL;
-	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (ns != NULL && (c->ns == NULL || strcmp((const char *)c->ns->href, ns) != 0))
-			continue;
-		if (icase ? strcasecmp((const char *)c->name, local) == 0 :
-		    strcmp((const char *)c->name, local) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-/* Text of an element (owned; "" for an empty one). */
-char *
-sim_xml_text(xmlNodePtr n)
-{
-	xmlChar *t = xmlNodeGetContent(n);
-	char *s = xstrdup(t != NULL ? (const char *)t : "");
-
-	xmlFree(t);
-	return s;
-}
-
-/* True when n has xsi:nil="true". */
-int
-sim_xml_is_nil(xmlNodePtr n)
-{
-	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"nil", (const xmlChar *)SIM_NS_XSI);
-	int nil = v != NULL && (strcmp((const char *)v, "true") == 0 ||
-	    strcmp((const char *)v, "1") == 0);
-
-	xmlFree(v);
-	return nil;
-}
-
-/* Text of n with leading and trailing white space removed (owned). */
-static char *
-sim_xml_trimmed(xmlNodePtr n)
-{
-	char *s = sim_xml_text(n), *p = s, *e;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	e = p + strlen(p);
-	while (e > p && isspace((unsigned char)e[-1]))
-		e--;
-	memmove(s, p, (size_t)(e - p));
-	s[e - p] = '\0';
-	return s;
-}
-
-/* Set out to HTTP 500 with fault f. */
-void
-sim_wsman_fault(struct sim_req *rq, struct sim_reply *out, const struct sim_fault *f)
-{
-	strbuf_reset(&out->body);
-	out->status = 500;
-	sim_render_fault(&out->body, f, rq->message_id, rq->site->machine);
-}
-
-/* Common faults. */
-void
-sim_wsman_fault_not_found(struct sim_req *rq, struct sim_reply *out,
-    const char *operation, const char *param)
-{
-	struct sim_fault f = {
-		.action = SIM_NS_A "/fault", .code = "s:Sender",
-		.subcode = "a:DestinationUnreachable", .reason = sim_reason_not_found,
-		.detail = SIM_FAULT_DETAIL "InvalidResourceURI",
-		.code_value = SIM_CODE_NOT_FOUND, .provider = 1,
-		.inner_message = sim_reason_not_found, .ext_operation = operation,
-		.ext_param = param, .ext_provider = "BitsClientProv",
-	};
-
-	if (param != NULL && strstr(param, "BitsClientJob.JobId") == NULL)
-		f.ext_provider = "WinMgmt";
-	sim_wsman_fault(rq, out, &f);
-}
-
-/* InvalidSelectors: InsufficientSelectors or UnexpectedSelectors. */
-void
-sim_wsman_fault_selectors(struct sim_req *rq, struct sim_reply *out, int insufficient)
-{
-	static const char reason[] = "The WS-Management service cannot process the request "
-	    "because the request contained invalid selectors for the resource. ";
-	struct sim_fault f = {
-		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-		.code = "s:Sender", .subcode = "w:InvalidSelectors", .reason = reason,
-		.detail = insufficient ? SIM_FAULT_DETAIL "InsufficientSelectors" :
-		    SIM_FAULT_DETAIL "UnexpectedSelectors",
-		.code_value = insufficient ? SIM_CODE_SEL_INSUFF : SIM_CODE_SEL_UNEXP,
-		.provider = 1, .inner_message = reason,
-	};
-
-	sim_wsman_fault(rq, out, &f);
-}
-
-/* ActionNotSupported for an Action or method we do not serve. */
-void
-sim_wsman_fault_action(struct sim_req *rq, struct sim_reply *out)
-{
-	struct sim_fault f = {
-		.action = SIM_NS_A "/fault", .code = "s:Sender",
-		.subcode = "a:ActionNotSupported",
-		.reason = "The WS-Management service does not support the action specified in "
-		    "the request. ",
-		.code_value = SIM_CODE_ACTION,
-	};
-
-	sim_wsman_fault(rq, out, &f);
-}
-
-/* InvalidParameter naming what was wrong. */
-void
-sim_wsman_fault_invalid_param(struct sim_req *rq, struct sim_reply *out, const char *what)
-{
-	char *msg = xasprintf("The parameter is incorrect. %s", what != NULL ? what : "");
-	struct sim_fault f = {
-		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-		.code = "s:Sender", .subcode = "w:InvalidParameter",
-		.reason = "The parameter is incorrect. ",
-		.detail = SIM_FAULT_DETAIL "InvalidValue",
-		.code_value = SIM_CODE_INVALID_PARAM, .provider = 1,
-		.inner_code = 2147749896u,	/* WBEM_E_INVALID_PARAMETER */
-		.inner_message = msg,
-	};
-
-	sim_wsman_fault(rq, out, &f);
-	free(msg);
-}
-
-/* A failed BITS method as a WMI provider fault carrying the HRESULT. */
-void
-sim_wsman_fault_hresult(struct sim_req *rq, struct sim_reply *out, uint32_t hr,
-    const char *method)
-{
-	char *msg = xasprintf("The method %s failed with error 0x%08" PRIX32 ". ", method, hr);
-	char *param = xasprintf("BitsClientJob.%s", method);
-	struct sim_fault f = {
-		.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-		.code = "s:Receiver", .subcode = "w:InternalError", .reason = msg,
-		.code_value = hr, .provider = 1, .inner_message = msg,
-		.ext_operation = "ExecMethod", .ext_param = param,
-		.ext_provider = "BitsClientProv", .ext_status = hr,
-	};
-
-	sim_wsman_fault(rq, out, &f);
-	free(msg);
-	free(param);
-}
-
-/* An a:... header fault with its WSManFault code and message. */
-static void
-sim_wsman_fault_header(struct sim_req *rq, struct sim_reply *out, const char *subcode,
-    uint32_t code, const char *reason, const char *message)
-{
-	struct sim_fault f = {
-		.action = SIM_NS_A "/fault", .code = "s:Sender", .subcode = subcode,
-		.reason = reason, .code_value = code, .message = message,
-	};
-
-	sim_wsman_fault(rq, out, &f);
-}
-
-/* Parse an xs:duration; seconds into *out. Negative or malformed: -1. */
-static int
-sim_parse_duration(const char *s, double *out)
-{
-	double total = 0;
-	int in_time = 0, any = 0;
-
-	if (*s++ != 'P')
-		return -1;
-	while (*s != '\0') {
-		char *end;
-		double v;
-
-		if (*s == 'T') {
-			if (in_time)
-				return -1;
-			in_time = 1;
-			s++;
-			if (*s == '\0')
-				return -1;
-			continue;
-		}
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = strtod(s, &end);
-		if (end == s)
-			return -1;
-		if (memchr(s, '.', (size_t)(end - s)) != NULL && !(in_time && *end == 'S'))
-			return -1;
-		switch (*end) {
-		case 'Y': if (in_time) return -1; v *= 365 * 86400.0; break;
-		case 'M': v *= in_time ? 60.0 : 30 * 86400.0; break;
-		case 'D': if (in_time) return -1; v *= 86400.0; break;
-		case 'H': if (!in_time) return -1; v *= 3600.0; break;
-		case 'S': if (!in_time) return -1; break;
-		default: return -1;
-		}
-		total += v;
-		any = 1;
-		s = end + 1;
-	}
-	if (!any)
-		return -1;
-	*out = total;
-	return 0;
-}
 
 /* True when the header block (a direct child of s:Header) is one we handle. */
 static int
@@ -302,119 +75,127 @@ sim_read_selectors(struct sim_req *rq, xmlNodePtr set)
 	}
 }
 
-/* Check the headers as Windows does; 0 when the request may proceed. */
+/* A header we do not know marked mustUnderstand: the MustUnderstand fault, -1. */
 static int
-sim_check_headers(struct sim_req *rq, struct sim_reply *out)
+sim_check_must_understand(struct sim_req *rq, struct sim_reply *out)
 {
-	static const char missing[] = "The WS-Management service cannot process the request. "
-	    "The request does not have all the expected SOAP headers. ";
-	xmlNodePtr n, addr;
-	char *s;
-
 	for (xmlNodePtr h = rq->header->children; h != NULL; h = h->next) {
 		if (h->type != XML_ELEMENT_NODE)
 			continue;
 		if (!sim_header_known(h) && sim_header_must_understand(h)) {
-			strbuf_reset(&out->body);
-			out->status = 500;
-			sim_render_must_understand(&out->body,
+			sim_wsman_fault_must_understand(rq, out,
 			    h->ns != NULL ? (const char *)h->ns->href : NULL,
 			    h->ns != NULL ? (const char *)h->ns->prefix : NULL,
-			    (const char *)h->name, rq->message_id);
+			    (const char *)h->name);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* The addressing headers: Action, MessageID, To, an anonymous ReplyTo, a ResourceURI. */
+static int
+sim_check_addressing(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr n, addr;
+	char *s;
+	int anonymous;
+
 	if (rq->action == NULL || *rq->action == '\0' || rq->message_id == NULL ||
 	    *rq->message_id == '\0' || sim_xml_child(rq->header, SIM_NS_A, "To", 0) == NULL) {
-		sim_wsman_fault_header(rq, out, "a:MessageInformationHeaderRequired",
-		    SIM_CODE_HEADER_REQ, missing, missing);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_HEADER_REQUIRED, NULL);
 		return -1;
 	}
 	n = sim_xml_child(rq->header, SIM_NS_A, "ReplyTo", 0);
 	addr = sim_xml_child(n, SIM_NS_A, "Address", 0);
 	if (addr == NULL) {
-		sim_wsman_fault_header(rq, out, "a:MessageInformationHeaderRequired",
-		    SIM_CODE_HEADER_REQ, missing, missing);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_HEADER_REQUIRED, NULL);
 		return -1;
 	}
 	s = sim_xml_trimmed(addr);
-	if (strcmp(s, SIM_ANON) != 0) {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Sender", .subcode = "w:UnsupportedFeature",
-			.reason = "The WS-Management service does not support the specified "
-			    "feature. ",
-			.detail = SIM_FAULT_DETAIL "AddressingMode",
-			.code_value = SIM_CODE_UNSUPPORTED,
-		};
+	anonymous = strcmp(s, SIM_ANON) == 0;
+	free(s);
+	if (!anonymous) {
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ADDRESSING_MODE, NULL);
+		return -1;
+	}
+	if (rq->resource_uri == NULL || *rq->resource_uri == '\0') {
+		sim_wsman_fault_send(rq, out, SIM_FAULT_NO_RESOURCE_URI, NULL);
+		return -1;
+	}
+	return 0;
+}
 
+/* OperationTimeout: an xs:duration, capped by the server's maximum. */
+static int
+sim_check_timeout(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr n = sim_xml_child(rq->header, SIM_NS_W, "OperationTimeout", 0);
+	double t;
+	char *s;
+
+	if (n == NULL)
+		return 0;
+	s = sim_xml_trimmed(n);
+	if (sim_xml_duration(s, &t) != 0) {
+		struct sim_fault more = { .message = xasprintf("The WS-Management service cannot "
+		    "process the request. The XML contains an invalid timeout field in the SOAP "
+		    "header: %s. ", s) };
+
+		sim_wsman_fault_send(rq, out, SIM_FAULT_BAD_HEADER, &more);
+		free((char *)more.message);
 		free(s);
-		sim_wsman_fault(rq, out, &f);
 		return -1;
 	}
 	free(s);
-	if (rq->resource_uri == NULL || *rq->resource_uri == '\0') {
-		sim_wsman_fault_header(rq, out, "a:DestinationUnreachable", SIM_CODE_NOT_FOUND,
-		    "The WS-Management service cannot process the request because the "
-		    "resource URI is missing or it has an incorrect format. ", NULL);
+	rq->timeout = t;
+	if (rq->timeout * 1000 > rq->srv->cfg.max_timeout_ms)
+		rq->timeout = rq->srv->cfg.max_timeout_ms / 1000.0;
+	return 0;
+}
+
+/* MaxEnvelopeSize: at least 8192, no smaller than the request; it caps the answer. */
+static int
+sim_check_envelope(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr n = sim_xml_child(rq->header, SIM_NS_W, "MaxEnvelopeSize", 0);
+	unsigned long long v;
+	char *s, *end;
+	int ok;
+
+	if (n == NULL)
+		return 0;
+	s = sim_xml_trimmed(n);
+	v = strtoull(s, &end, 10);
+	ok = *s != '\0' && *end == '\0' && v >= 8192;
+	free(s);
+	if (!ok) {
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ENVELOPE_TOO_SMALL, NULL);
 		return -1;
 	}
-	n = sim_xml_child(rq->header, SIM_NS_W, "OperationTimeout", 0);
-	if (n != NULL) {
-		double t;
-
-		s = sim_xml_trimmed(n);
-		if (sim_parse_duration(s, &t) != 0) {
-			char *msg = xasprintf("The WS-Management service cannot process the "
-			    "request. The XML contains an invalid timeout field in the SOAP "
-			    "header: %s. ", s);
-
-			sim_wsman_fault_header(rq, out, "a:InvalidMessageInformationHeader",
-			    SIM_CODE_BAD_HEADER, "The WS-Management service cannot process the "
-			    "request. The request contains one or more invalid SOAP headers. ", msg);
-			free(msg);
-			free(s);
-			return -1;
-		}
-		free(s);
-		rq->timeout = t;
-		if (rq->timeout * 1000 > rq->srv->cfg.max_timeout_ms)
-			rq->timeout = rq->srv->cfg.max_timeout_ms / 1000.0;
+	if (rq->req_len > v) {
+		/* the request itself is over the size it allows */
+		strbuf_reset(&out->body);
+		out->status = 413;
+		return -1;
 	}
-	n = sim_xml_child(rq->header, SIM_NS_W, "MaxEnvelopeSize", 0);
-	if (n != NULL) {
-		char *end;
-		unsigned long long v;
+	if (v < rq->max_envelope)
+		rq->max_envelope = (size_t)v;
+	return 0;
+}
 
-		s = sim_xml_trimmed(n);
-		v = strtoull(s, &end, 10);
-		if (*s == '\0' || *end != '\0' || v < 8192) {
-			struct sim_fault f = {
-				.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-				.code = "s:Sender", .subcode = "w:EncodingLimit",
-				.reason = "The WS-Management service cannot process the request "
-				    "because the envelope size in the request is too small. ",
-				.detail = SIM_FAULT_DETAIL "MinimumEnvelopeLimit",
-				.code_value = SIM_CODE_ENCODING_LIMIT,
-			};
+/* Check the headers as Windows does, in its order; 0 when the request may proceed. */
+static int
+sim_check_headers(struct sim_req *rq, struct sim_reply *out)
+{
+	xmlNodePtr set;
 
-			free(s);
-			sim_wsman_fault(rq, out, &f);
-			return -1;
-		}
-		free(s);
-		if (rq->req_len > v) {
-			/* the request itself is over the size it allows */
-			strbuf_reset(&out->body);
-			out->status = 413;
-			return -1;
-		}
-		if (v < rq->max_envelope)
-			rq->max_envelope = (size_t)v;
-	}
-	n = sim_xml_child(rq->header, SIM_NS_W, "SelectorSet", 0);
-	if (n != NULL)
-		sim_read_selectors(rq, n);
+	if (sim_check_must_understand(rq, out) != 0 || sim_check_addressing(rq, out) != 0 ||
+	    sim_check_timeout(rq, out) != 0 || sim_check_envelope(rq, out) != 0)
+		return -1;
+	set = sim_xml_child(rq->header, SIM_NS_W, "SelectorSet", 0);
+	if (set != NULL)
+		sim_read_selectors(rq, set);
 	return 0;
 }
 
@@ -424,42 +205,18 @@ sim_injected(struct sim_req *rq, struct sim_reply *out, enum sim_fault_kind inje
 {
 	switch (inject) {
 	case SIM_FK_TIMEOUT: {
-		static const char text[] = "The WS-Management service cannot complete the "
-		    "operation within the time specified in OperationTimeout.  ";
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Receiver", .subcode = "w:TimedOut", .reason = text,
-			.code_value = SIM_CODE_TIMEDOUT,
-		};
 		unsigned ms = rq->site->fault.ms;
 
-		sim_wsman_fault(rq, out, &f);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_TIMED_OUT, NULL);
 		out->delay_ms = ms != 0 ? ms : (unsigned)(rq->timeout * 1000);
 		return 1;
 	}
-	case SIM_FK_DENIED: {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Receiver", .subcode = "w:InternalError",
-			.reason = "Access is denied. ", .code_value = 2147942405u,
-		};
-
-		sim_wsman_fault(rq, out, &f);
+	case SIM_FK_DENIED:
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ACCESS_DENIED, NULL);
 		return 1;
-	}
-	case SIM_FK_500: {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Receiver", .subcode = "w:InternalError",
-			.reason = "Generic failure ", .code_value = 2147749889u,
-			.provider = 1, .inner_message = "Generic failure ",
-			.ext_operation = "ExecQuery", .ext_param = "BitsClientJob",
-			.ext_provider = "BitsClientProv", .ext_status = 2147749889u,
-		};
-
-		sim_wsman_fault(rq, out, &f);
+	case SIM_FK_500:
+		sim_wsman_fault_send(rq, out, SIM_FAULT_GENERIC_FAILURE, NULL);
 		return 1;
-	}
 	case SIM_FK_NOPROVIDER:
 		if (strncmp(rq->resource_uri, SIM_BITS_NS "/", sizeof SIM_BITS_NS) == 0) {
 			sim_wsman_fault_not_found(rq, out, "GetObject",
@@ -478,7 +235,9 @@ sim_route(struct sim_req *rq, struct sim_reply *out)
 {
 	const char *a = rq->action;
 
-	if (strcmp(a, SIM_ACT_ENUM "Enumerate") == 0)
+	if (strcmp(rq->resource_uri, SIM_SHELL_URI) == 0)
+		sim_shell_handle(rq, out);
+	else if (strcmp(a, SIM_ACT_ENUM "Enumerate") == 0)
 		sim_op_enumerate(rq, out);
 	else if (strcmp(a, SIM_ACT_ENUM "Pull") == 0)
 		sim_op_pull(rq, out);
@@ -492,7 +251,7 @@ sim_route(struct sim_req *rq, struct sim_reply *out)
 	    strchr(a + sizeof SIM_CLASS_URI, '/') == NULL)
 		sim_op_invoke(rq, out, a + sizeof SIM_CLASS_URI);
 	else
-		sim_wsman_fault_action(rq, out);
+		sim_wsman_fault_send(rq, out, SIM_FAULT_ACTION, NULL);
 }
 
 /* Text of a header (owned, trimmed), or NULL when absent. */
@@ -536,18 +295,11 @@ sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char *user
 		rq.resource_uri = sim_header_text(rq.header, SIM_NS_W, "ResourceURI");
 	}
 	if (rq.header == NULL || rq.body == NULL) {
-		struct sim_fault f = {
-			.action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault",
-			.code = "s:Sender", .subcode = "w:SchemaValidationError",
-			.reason = "The SOAP XML in the message does not match the corresponding "
-			    "XML schema definition. Change the XML and retry. ",
-			.reason_lang = "", .code_value = SIM_CODE_SCHEMA,
-		};
-
-		sim_wsman_fault(&rq, out, &f);
-	} else if (sim_check_headers(&rq, out) == 0 && !sim_injected(&rq, out, inject)) {
+		sim_wsman_fault_send(&rq, out, SIM_FAULT_SCHEMA, NULL);
+	} else if (sim_check_headers(&rq, out) == 0 && !sim_injected(&rq, out,
+	    site->client && inject == SIM_FK_NONE ? SIM_FK_NOPROVIDER : inject)) {
 		if (rq.bad_selectors)
-			sim_wsman_fault_selectors(&rq, out, 0);
+			sim_wsman_fault_send(&rq, out, SIM_FAULT_SELECTORS_UNEXPECTED, NULL);
 		else
 			sim_route(&rq, out);
 	}

@@ -6,6 +6,8 @@
 
 #include "sim/sim.h"
 #include "sim/sim_render.h"
+#include "sim/sim_wsman_fault.h"
+#include "sim/sim_xml.h"
 #include "src/strbuf.h"
 
 /* What goes back over HTTP. */
@@ -46,26 +48,6 @@ struct sim_req {
 void sim_wsman_handle(struct sim_server *srv, struct sim_site *site, const char *user,
     const char *data, size_t len, const char *encoding, enum sim_fault_kind inject,
     struct sim_reply *out);
-
-/* Set out to HTTP 500 with fault f. */
-void sim_wsman_fault(struct sim_req *rq, struct sim_reply *out, const struct sim_fault *f);
-/* Common faults. */
-void sim_wsman_fault_not_found(struct sim_req *rq, struct sim_reply *out,
-    const char *operation, const char *param);
-void sim_wsman_fault_selectors(struct sim_req *rq, struct sim_reply *out, int insufficient);
-void sim_wsman_fault_action(struct sim_req *rq, struct sim_reply *out);
-void sim_wsman_fault_invalid_param(struct sim_req *rq, struct sim_reply *out,
-    const char *what);
-void sim_wsman_fault_hresult(struct sim_req *rq, struct sim_reply *out, uint32_t hr,
-    const char *method);
-
-/* XML helpers: first element child of n named (ns, local); local-name only
- * when ns is NULL; case-insensitive local name when icase. */
-xmlNodePtr sim_xml_child(xmlNodePtr n, const char *ns, const char *local, int icase);
-/* Text of an element (owned; "" for an empty one). */
-char *sim_xml_text(xmlNodePtr n);
-/* True when n has xsi:nil="true". */
-int sim_xml_is_nil(xmlNodePtr n);
 
 /* Operations (sim_enum.c, sim_ops.c). */
 void sim_op_enumerate(struct sim_req *rq, struct sim_reply *out);

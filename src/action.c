@@ -3,7 +3,6 @@
 #include "src/action.h"
 
 #include <stdlib.h>
-#include <strings.h>
 
 #include "src/xalloc.h"
 
@@ -17,15 +16,6 @@ const char *
 action_kind_name(enum action_kind kind)
 {
 	return (unsigned)kind < ACTION_COUNT ? kind_names[kind] : "unknown";
-}
-
-int
-action_kind_from_name(const char *name)
-{
-	for (int i = 0; i < ACTION_COUNT; i++)
-		if (strcasecmp(name, kind_names[i]) == 0)
-			return i;
-	return -1;
 }
 
 struct action_req *
@@ -47,6 +37,7 @@ action_req_free(struct action_req *req)
 		return;
 	free(req->job_id);
 	free(req->job_name);
+	free(req->op);
 	free(req->display_name);
 	free(req->remote_url);
 	free(req->local_file);
@@ -63,6 +54,7 @@ action_result_new(const struct action_req *req)
 	res->kind = req->kind;
 	res->job_id = xstrdup_or_null(req->job_id);
 	res->job_name = xstrdup_or_null(req->kind == ACTION_CREATE ? req->display_name : req->job_name);
+	res->op = xstrdup_or_null(req->op);
 	return res;
 }
 
@@ -73,6 +65,7 @@ action_result_free(struct action_result *res)
 		return;
 	free(res->job_id);
 	free(res->job_name);
+	free(res->op);
 	hosterr_clear(&res->error);
 	bits_error_info_done(&res->error_info);
 	free(res);

@@ -36,6 +36,7 @@ struct action_req {
 	enum action_kind kind;
 	char	*job_id;	/* owned; NULL for ACTION_CREATE */
 	char	*job_name;	/* owned; display name for the audit log, may be NULL */
+	char	*op;		/* owned; the operation it belongs to (audit log "op"), may be NULL */
 	unsigned priority;	/* ACTION_PRIORITY: enum bits_priority */
 	/* ACTION_CREATE */
 	char	*display_name;
@@ -50,16 +51,17 @@ struct action_result {
 	enum action_kind kind;
 	char	*job_id;	/* owned; for ACTION_CREATE the new job's id when known */
 	char	*job_name;	/* owned copy of the request's */
+	char	*op;		/* owned copy of the request's, may be NULL */
 	bool	 ok;
 	bool	 already_gone;	/* cancel/complete: the job had already left the queue */
+	bool	 via_system_task; /* done as SYSTEM through a scheduled task (shell backend) */
+	bool	 unknown;	/* !ok: the request left but its answer was lost */
 	struct hosterr error;	/* when !ok */
 	bool	 has_error_info;
 	struct bits_error_info error_info;	/* ACTION_GET_ERROR */
 };
 
 const char *action_kind_name(enum action_kind kind);
-/* -1 when unknown. */
-int action_kind_from_name(const char *name);
 /* New request with the common fields set; strings are copied. */
 struct action_req *action_req_new(enum action_kind kind, size_t host, const char *job_id,
     const char *job_name);

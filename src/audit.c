@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "src/action.h"
-#include "src/cfg.h"
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/strbuf.h"
@@ -37,21 +36,6 @@ struct audit {
 	char	*user;		/* the local user, for intent lines */
 	int64_t	 failed_ms;	/* monotonic time of the last failure or reopen attempt */
 };
-
-char *
-audit_default_path(void)
-{
-	const char *state = getenv("XDG_STATE_HOME");
-	char *home, *path;
-
-	if (state != NULL && state[0] == '/')
-		return xasprintf("%s/bitstop/audit.log", state);
-	if ((home = config_home_dir()) == NULL)
-		return NULL;
-	path = xasprintf("%s/.local/state/bitstop/audit.log", home);
-	free(home);
-	return path;
-}
 
 /* Create the missing parent directories of path, mode 0700. */
 static int
@@ -79,18 +63,35 @@ audit_mkdirs(const char *path, char **cause)
 	return 0;
 }
 
-/* Open path for appending, private (0600) whatever its mode was. -1 with *cause. */
+/*
+ * Open path for appending. The path itself must be a regular file of ours with
+ * one link: a symbolic link, a FIFO, a device or someone else's file is refused
+ * (O_NOFOLLOW, and O_NONBLOCK so that a FIFO cannot block the open). A file we
+ * create is 0600; one of ours that is looser is made 0600 through the descriptor
+ * just checked, never through the name. A file whose last byte is not a newline
+ * (a record torn by a crash) gets one, so that the next record starts its own
+ * line. -1 with *cause.
+ */
 static int
 audit_open_fd(const char *path, char **cause)
 {
 	struct stat st;
-	int fd;
+	char last;
+	int fd, flags;
 
 	if (audit_mkdirs(path, cause) != 0)
 		return -1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW |
+	    O_NONBLOCK, 0600);
 	if (fd < 0) {
-		*cause = xasprintf("audit log %s: %s", path, strerror(errno));
+		if (errno == ELOOP)
+			*cause = xasprintf("audit log %s: is a symbolic link: refused (give the "
+			    "real path)", path);
+		else if (errno == ENXIO)
+			*cause = xasprintf("audit log %s: not a regular file (a FIFO or socket)",
+			    path);
+		else
+			*cause = xasprintf("audit log %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -98,9 +99,33 @@ audit_open_fd(const char *path, char **cause)
 		close(fd);
 		return -1;
 	}
+	if (st.st_uid != geteuid()) {
+		*cause = xasprintf("audit log %s: owned by uid %u, not by us (uid %u): refused",
+		    path, (unsigned)st.st_uid, (unsigned)geteuid());
+		close(fd);
+		return -1;
+	}
+	if (st.st_nlink != 1) {
+		*cause = xasprintf("audit log %s: has %lu hard links: refused", path,
+		    (unsigned long)st.st_nlink);
+		close(fd);
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+		*cause = xasprintf("audit log %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if ((st.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
 		*cause = xasprintf("audit log %s: cannot make it private (mode %04o): %s", path,
 		    (unsigned)(st.st_mode & 07777), strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
+	    write(fd, "\n", 1) != 1) {
+		*cause = xasprintf("audit log %s: cannot end the torn last line: %s", path,
+		    strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -188,24 +213,33 @@ audit_reopen(struct audit *a)
 
 /*
  * Append one line with a single write() (so concurrent writers never interleave)
- * and, when sync, fsync it before returning. After a failure, each call first
+ * and, when sync, fsync it before returning. A write cut short (a full disk) is
+ * truncated back to the previous end and fails the log. After a failure, each call first
  * reopens the file: the log works again once the cause is fixed. mu held.
  */
 static int
 audit_write_line(struct audit *a, const struct strbuf *line, bool sync)
 {
+	struct stat st;
 	ssize_t n;
 
 	if (a->fd < 0)
 		audit_reopen(a);
 	if (a->fd < 0)
 		return -1;
+	if (fstat(a->fd, &st) != 0) {
+		audit_fail(a, "stat failed", errno);
+		return -1;
+	}
 	n = write(a->fd, line->s, line->len);
 	if (n < 0) {
 		audit_fail(a, "write failed", errno);
 		return -1;
 	}
 	if ((size_t)n != line->len) {
+		/* A full disk: take the fragment back so that no torn record stays. */
+		if (ftruncate(a->fd, st.st_size) != 0 && write(a->fd, "\n", 1) != 1)
+			st.st_size = 0;	/* the next open ends the fragment's line */
 		audit_fail(a, "write cut short", ENOSPC);
 		return -1;
 	}
@@ -272,6 +306,8 @@ audit_intent(struct audit *a, const struct action_req *req, const char *host, co
 	audit_add_str(&sb, "user", a->user);
 	pthread_mutex_unlock(&a->mu);
 	strbuf_addf(&sb, ",\"event\":\"intent\",\"id\":%" PRIu64, req->id);
+	if (req->op != NULL)
+		audit_add_str(&sb, "op", req->op);
 	audit_add_str(&sb, "host", host);
 	audit_add_str(&sb, "url", url);
 	audit_add_str(&sb, "job", req->job_id);
@@ -296,17 +332,21 @@ audit_outcome(struct audit *a, const struct action_result *res, const char *host
 	strbuf_addc(&sb, '{');
 	audit_add_time(&sb);
 	strbuf_addf(&sb, ",\"event\":\"outcome\",\"id\":%" PRIu64, res->id);
+	if (res->op != NULL)
+		audit_add_str(&sb, "op", res->op);
 	audit_add_str(&sb, "host", host);
 	audit_add_str(&sb, "job", res->job_id);
 	audit_add_str(&sb, "action", action_kind_name(res->kind));
-	audit_add_str(&sb, "result", res->ok ? "ok" : "error");
+	/* A request that left without an answer: the next poll tells, not the log. */
+	audit_add_str(&sb, "result", res->ok ? "ok" : res->unknown ? "unknown" : "error");
 	if (!res->ok && res->error.has_code)
 		strbuf_addf(&sb, ",\"code\":%" PRIu32, res->error.code);
 	else
 		strbuf_adds(&sb, ",\"code\":null");
 	if (res->ok)
 		audit_add_str(&sb, "message", res->already_gone ?
-		    "the job had already left the queue" : NULL);
+		    "the job had already left the queue" : res->via_system_task ?
+		    "done as SYSTEM through a one-shot scheduled task (system_task)" : NULL);
 	else
 		audit_add_str(&sb, "message", res->error.message != NULL ? res->error.message :
 		    hosterr_kind_status(res->error.kind));

@@ -1,5 +1,5 @@
 /*
- * audit: the action log of product.md §6, one JSON object per line.
+ * audit: the action log (bitstop(1), FILES), one JSON object per line.
  * The intent line is written and flushed (fsync'd) before the request leaves; the
  * outcome line follows the answer. Thread-safe: pollers call it from their threads.
  */
@@ -11,11 +11,12 @@
 struct action_req;
 struct action_result;
 
-/* Open (create 0600, parent directories 0700) for appending. NULL with *cause. */
+/*
+ * Open (create 0600, parent directories 0700) for appending; paths_audit_log()
+ * is the default path. NULL with *cause.
+ */
 struct audit *audit_open(const char *path, char **cause);
 void audit_close(struct audit *a);
-/* Default path: $XDG_STATE_HOME/bitstop/audit.log (~/.local/state/...). malloc'd. */
-char *audit_default_path(void);
 /* Intent line for req on host (name and URL for the record). -1 when it could not be written. */
 int audit_intent(struct audit *a, const struct action_req *req, const char *host, const char *url);
 /* Outcome line. -1 when it could not be written. */

@@ -2,6 +2,7 @@
 libbitstop_a_SOURCES += \
 	src/xalloc.c src/xalloc.h \
 	src/strbuf.c src/strbuf.h \
+	src/slurp.c src/slurp.h \
 	src/hosterr.c src/hosterr.h \
 	src/snapshot.c src/snapshot.h \
 	src/action.c src/action.h \

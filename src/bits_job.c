@@ -10,7 +10,7 @@
 
 #include "src/xalloc.h"
 
-/* Name tables, one designated array per enum (wsman-bits.md §1.5). */
+/* Name tables, one designated array per enum (doc/protocol.md §4). */
 static const char *const state_names[BITS_STATE_COUNT] = {
 	[BITS_STATE_QUEUED] = "QUEUED",
 	[BITS_STATE_CONNECTING] = "CONNECTING",

@@ -1,5 +1,5 @@
 /*
- * bits_job: the BITS job model (BitsClientJob / BitsClientFile, wsman-bits.md §1.2-1.5).
+ * bits_job: the BITS job model (BitsClientJob / BitsClientFile, doc/protocol.md §4).
  *
  * Every property keeps the three wire cases apart: absent (element missing),
  * nil (xsi:nil="true") and set (possibly the empty string). Integers are exact

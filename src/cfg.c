@@ -4,14 +4,14 @@
 #include "src/cfg.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "src/audit.h"
+#include "src/paths.h"
 #include "src/xalloc.h"
 
 void
@@ -22,6 +22,26 @@ host_settings_init(struct host_settings *s)
 	s->scheme = xstrdup("https");
 	s->verify_tls = true;
 	s->timeout = 15.0;
+}
+
+/* Backend choice names, indexed by enum backend_choice. */
+static const char *const backend_names[] = {
+	[BACKEND_AUTO] = "auto", [BACKEND_WMI] = "wmi", [BACKEND_SHELL] = "shell",
+};
+
+int
+config_backend_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof backend_names / sizeof backend_names[0]; i++)
+		if (name != NULL && strcasecmp(name, backend_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+config_backend_name(enum backend_choice b)
+{
+	return (size_t)b < sizeof backend_names / sizeof backend_names[0] ? backend_names[b] : "?";
 }
 
 void
@@ -46,14 +66,27 @@ host_settings_done(struct host_settings *s)
 	memset(s, 0, sizeof *s);
 }
 
+void
+host_cfg_done(struct host_cfg *h)
+{
+	free(h->name);
+	free(h->hostname);
+	free(h->url);
+	free(h->group);
+	free(h->origin);
+	host_settings_done(&h->settings);
+	memset(h, 0, sizeof *h);
+}
+
 struct config *
 config_new(void)
 {
 	struct config *cfg = xcalloc(1, sizeof *cfg);
 
 	cfg->refresh = 5.0;
+	cfg->stall_after = 600.0;
 	cfg->theme = xstrdup("default");
-	cfg->audit_log = audit_default_path();
+	cfg->audit_log = paths_audit_log();
 	host_settings_init(&cfg->defaults);
 	return cfg;
 }
@@ -90,54 +123,6 @@ config_add_warning(struct config *cfg, const char *fmt, ...)
 	va_end(ap);
 }
 
-char *
-config_home_dir(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-
-	if (home != NULL && home[0] == '/')
-		return xstrdup(home);
-	if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &res) != 0 || res == NULL ||
-	    pw.pw_dir == NULL || pw.pw_dir[0] != '/')
-		return NULL;
-	return xstrdup(pw.pw_dir);
-}
-
-char *
-config_expand_path(const char *path, char **cause)
-{
-	const char *rest;
-	char *user, *home, *out;
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-
-	if (path[0] != '~')
-		return xstrdup(path);
-	rest = strchr(path, '/');
-	if (rest == NULL)
-		rest = path + strlen(path);
-	if (rest == path + 1) {
-		if ((home = config_home_dir()) == NULL) {
-			*cause = xasprintf("cannot expand '%s': no home directory", path);
-			return NULL;
-		}
-	} else {
-		user = xstrndup(path + 1, (size_t)(rest - path - 1));
-		if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 || res == NULL) {
-			*cause = xasprintf("cannot expand '%s': no user '%s'", path, user);
-			free(user);
-			return NULL;
-		}
-		free(user);
-		home = xstrdup(pw.pw_dir);
-	}
-	out = xasprintf("%s%s", home, rest);
-	free(home);
-	return out;
-}
-
 /* True when path exists, or exists but cannot be examined (loading will say why). */
 static bool
 path_present(const char *path)
@@ -154,7 +139,7 @@ config_find_explicit(const char *path, char **cause)
 	struct stat st;
 	char *full;
 
-	if ((full = config_expand_path(path, cause)) == NULL)
+	if ((full = paths_expand(path, cause)) == NULL)
 		return NULL;
 	if (stat(full, &st) != 0) {
 		*cause = xasprintf("%s: %s", full, strerror(errno));
@@ -167,19 +152,17 @@ config_find_explicit(const char *path, char **cause)
 char *
 config_find(const char *explicit_path, char **cause)
 {
-	const char *env = getenv("BITSTOP_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
-	char *home, *path = NULL;
+	const char *env = getenv("BITSTOP_CONFIG");
+	char *dir, *path = NULL;
 
 	*cause = NULL;
 	if (explicit_path != NULL)
 		return config_find_explicit(explicit_path, cause);
 	if (env != NULL && env[0] != '\0')
 		return config_find_explicit(env, cause);
-	if (xdg != NULL && xdg[0] == '/')
-		path = xasprintf("%s/bitstop/bitstop.conf", xdg);
-	else if ((home = config_home_dir()) != NULL) {
-		path = xasprintf("%s/.config/bitstop/bitstop.conf", home);
-		free(home);
+	if ((dir = paths_config_dir()) != NULL) {
+		path = xasprintf("%s/bitstop.conf", dir);
+		free(dir);
 	}
 	if (path != NULL && path_present(path))
 		return path;

@@ -1,9 +1,10 @@
 ## config, credentials, sanitizing, audit log.
 libbitstop_a_SOURCES += \
 	src/sanitize.c \
-	src/cfg.c src/cfg_load.c src/cfg_hosts.c \
+	src/cfg.c src/cfg_load.c src/cfg_hosts.c src/cfg_int.c \
 	src/creds.c \
-	src/audit.c
+	src/audit.c \
+	src/paths.c src/paths.h
 
 check_PROGRAMS += tests/test_sanitize
 TESTS += tests/test_sanitize
@@ -29,8 +30,8 @@ tests_test_creds_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/test_audit
 TESTS += tests/test_audit
 tests_test_audit_SOURCES = tests/test_audit.c
-tests_test_audit_CFLAGS = $(TEST_CFLAGS)
-tests_test_audit_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_test_audit_CFLAGS = $(TEST_CFLAGS) $(JSONC_CFLAGS)
+tests_test_audit_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS) $(JSONC_LIBS)
 
 check_PROGRAMS += tests/test_cfg_docs
 TESTS += tests/test_cfg_docs

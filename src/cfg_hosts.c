@@ -3,6 +3,7 @@
 
 #include "src/cfg.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -15,7 +16,7 @@
 #include "src/strbuf.h"
 #include "src/xalloc.h"
 
-/* WinRM's well-known ports (wsman-bits.md): 5985 plain HTTP, 5986 HTTPS. */
+/* WinRM's well-known ports (doc/protocol.md §1): 5985 plain HTTP, 5986 HTTPS. */
 #define WINRM_HTTP_PORT 5985
 #define WINRM_HTTPS_PORT 5986
 /* Stop reading a hosts file after this many bad lines. */
@@ -98,14 +99,87 @@ parse_port(const char *spec, const char *p, size_t n, unsigned *port, char **cau
 	return 0;
 }
 
+/*
+ * The host part in its one spelling (malloc'd): lower case without a final dot;
+ * an IPv4 address in any form libcurl and inet_aton(3) accept (127.1, 0x7f.0.0.1,
+ * 2130706433) as dotted decimal; an IPv6 address as inet_ntop(3) writes it.
+ */
+static char *
+host_normalize(const char *host, size_t n, bool v6)
+{
+	char *h = xstrndup(host, n), buf[INET6_ADDRSTRLEN];
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t i;
+
+	for (i = 0; h[i] != '\0'; i++)
+		h[i] = (char)tolower((unsigned char)h[i]);
+	if (i > 1 && h[i - 1] == '.')
+		h[i - 1] = '\0';
+	if (v6 ? inet_pton(AF_INET6, h, &a6) == 1 &&
+	    inet_ntop(AF_INET6, &a6, buf, sizeof buf) != NULL :
+	    strspn(h, "0123456789abcdefx.") == strlen(h) && isdigit((unsigned char)h[0]) &&
+	    inet_aton(h, &a4) != 0 && inet_ntop(AF_INET, &a4, buf, sizeof buf) != NULL) {
+		free(h);
+		return xstrdup(buf);
+	}
+	return h;
+}
+
+/* The authority of a host spec, p up to end: its host part (checked) and its port, if any. */
+struct spec_authority {
+	const char *host;
+	size_t	 hostlen;
+	bool	 v6;		/* written in brackets */
+	bool	 has_port;
+	unsigned port;
+};
+
+/* Split and check the authority p..end of spec ("name", "name:port", "[v6]:port"). */
+static int
+parse_authority(const char *spec, const char *p, const char *end, struct spec_authority *a,
+    char **cause)
+{
+	const char *close, *colon;
+
+	memset(a, 0, sizeof *a);
+	if (*p == '[') {
+		if ((close = memchr(p, ']', (size_t)(end - p))) == NULL)
+			return spec_error(spec, "missing ']' after the IPv6 address", cause);
+		a->v6 = true;
+		a->host = p + 1;
+		a->hostlen = (size_t)(close - a->host);
+		colon = close + 1 < end ? close + 1 : NULL;
+		if (colon != NULL && *colon != ':')
+			return spec_error(spec, "expected ':' and a port after ']'", cause);
+	} else {
+		a->host = p;
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) != NULL)
+			return spec_error(spec, "IPv6 addresses go in brackets, e.g. [fe80::1]:5986",
+			    cause);
+		a->hostlen = (size_t)((colon != NULL ? colon : end) - a->host);
+	}
+	if (check_host(spec, a->host, a->hostlen, a->v6, cause) != 0)
+		return -1;
+	if (colon != NULL) {
+		if (parse_port(spec, colon + 1, (size_t)(end - colon - 1), &a->port, cause) != 0)
+			return -1;
+		a->has_port = true;
+	}
+	return 0;
+}
+
 int
 host_spec_parse(const char *spec, const struct host_settings *s, char **url, char **hostname,
     bool *https, char **cause)
 {
-	const char *p = spec, *sep, *end, *host, *close, *colon, *path = NULL;
-	size_t hostlen;
-	unsigned port = 0;
-	bool has_scheme = false, is_https = true, has_port = false, v6 = false;
+	const char *p = spec, *sep, *end, *path = NULL;
+	struct spec_authority a;
+	char *norm;
+	size_t pathlen;
+	unsigned port;
+	bool has_scheme = false, is_https = true;
 	const unsigned char *c;
 
 	if (spec[0] == '\0')
@@ -136,63 +210,32 @@ host_spec_parse(const char *spec, const struct host_settings *s, char **url, cha
 	if (memchr(p, '@', (size_t)(end - p)) != NULL)
 		return spec_error(spec, "user names do not belong in the host; use 'user' in the "
 		    "config or -u", cause);
-	if (*p == '[') {
-		if ((close = memchr(p, ']', (size_t)(end - p))) == NULL)
-			return spec_error(spec, "missing ']' after the IPv6 address", cause);
-		v6 = true;
-		host = p + 1;
-		hostlen = (size_t)(close - host);
-		colon = close + 1 < end ? close + 1 : NULL;
-		if (colon != NULL && *colon != ':')
-			return spec_error(spec, "expected ':' and a port after ']'", cause);
-	} else {
-		host = p;
-		colon = memchr(p, ':', (size_t)(end - p));
-		if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) != NULL)
-			return spec_error(spec, "IPv6 addresses go in brackets, e.g. [fe80::1]:5986",
-			    cause);
-		hostlen = (size_t)((colon != NULL ? colon : end) - host);
-	}
-	if (check_host(spec, host, hostlen, v6, cause) != 0)
+	if (parse_authority(spec, p, end, &a, cause) != 0)
 		return -1;
-	if (colon != NULL) {
-		if (parse_port(spec, colon + 1, (size_t)(end - colon - 1), &port, cause) != 0)
-			return -1;
-		has_port = true;
-	}
 	if (!has_scheme) {
-		if (has_port && port == WINRM_HTTP_PORT)
+		if (a.has_port && a.port == WINRM_HTTP_PORT)
 			is_https = false;
-		else if (has_port && port == WINRM_HTTPS_PORT)
+		else if (a.has_port && a.port == WINRM_HTTPS_PORT)
 			is_https = true;
 		else
 			is_https = s == NULL || s->scheme == NULL || strcmp(s->scheme, "http") != 0;
 	}
-	if (!has_port)
-		port = s != NULL && s->port != 0 ? s->port :
-		    is_https ? WINRM_HTTPS_PORT : WINRM_HTTP_PORT;
-	if (path == NULL || strcmp(path, "/") == 0)
+	port = a.has_port ? a.port : s != NULL && s->port != 0 ? s->port :
+	    is_https ? WINRM_HTTPS_PORT : WINRM_HTTP_PORT;
+	/* One spelling per endpoint: "/wsman/" is "/wsman", "/" the default path. */
+	pathlen = path != NULL ? strlen(path) : 0;
+	while (pathlen > 0 && path[pathlen - 1] == '/')
+		pathlen--;
+	if (pathlen == 0) {
 		path = "/wsman";
-	*url = xasprintf("%s://%s%.*s%s:%u%s", is_https ? "https" : "http", v6 ? "[" : "",
-	    (int)hostlen, host, v6 ? "]" : "", port, path);
-	*hostname = xstrndup(host, hostlen);
+		pathlen = strlen(path);
+	}
+	norm = host_normalize(a.host, a.hostlen, a.v6);
+	*url = xasprintf("%s://%s%s%s:%u%.*s", is_https ? "https" : "http", a.v6 ? "[" : "",
+	    norm, a.v6 ? "]" : "", port, (int)pathlen, path);
+	*hostname = norm;
 	*https = is_https;
 	return 0;
-}
-
-void
-host_cfg_done(struct host_cfg *h)
-{
-	free(h->name);
-	free(h->hostname);
-	free(h->url);
-	free(h->group);
-	free(h->user);
-	free(h->cacert);
-	free(h->password_command);
-	xfree_secret(h->password);
-	free(h->origin);
-	memset(h, 0, sizeof *h);
 }
 
 /* Case-insensitive FNV-1a hash of a URL. */
@@ -274,18 +317,32 @@ config_add_host_with(struct config *cfg, const char *spec, const struct host_set
 	h->url = url;
 	h->https = https;
 	h->group = xstrdup_or_null(group);
-	h->user = xstrdup_or_null(s->user);
-	h->auth = s->auth;
-	h->verify_tls = s->verify_tls;
-	h->cacert = xstrdup_or_null(s->cacert);
-	h->timeout = s->timeout;
-	h->allow_unencrypted = s->allow_unencrypted;
-	h->readonly = s->readonly || cfg->readonly;
-	h->password_command = xstrdup_or_null(s->password_command);
-	h->password = xstrdup_or_null(s->password);
 	h->origin = xstrdup(origin);
+	host_settings_copy(&h->settings, s);
+	h->settings.readonly = s->readonly || cfg->readonly;
 	url_index_put(cfg, cfg->nhosts - 1);
 	return 0;
+}
+
+struct host_cfg *
+config_find_host(struct config *cfg, const char *spec)
+{
+	const struct host_cfg *h;
+	char *url, *hostname, *cause = NULL;
+	bool https;
+	size_t i;
+
+	for (i = 0; i < cfg->nhosts; i++)
+		if (strcmp(cfg->hosts[i].name, spec) == 0)
+			return &cfg->hosts[i];
+	if (host_spec_parse(spec, &cfg->defaults, &url, &hostname, &https, &cause) != 0) {
+		free(cause);
+		return NULL;
+	}
+	h = url_index_find(cfg, url);
+	free(url);
+	free(hostname);
+	return h != NULL ? &cfg->hosts[h - cfg->hosts] : NULL;
 }
 
 int
@@ -334,6 +391,7 @@ config_add_hosts_file(struct config *cfg, const char *path, char **cause)
 	struct strbuf errors;
 	char *line = NULL, *origin, *lcause = NULL;
 	size_t cap = 0;
+	ssize_t len;
 	unsigned long lineno = 0;
 	unsigned nerrors = 0;
 
@@ -342,9 +400,16 @@ config_add_hosts_file(struct config *cfg, const char *path, char **cause)
 		return -1;
 	}
 	strbuf_init(&errors);
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		char *start = line;
+
 		origin = xasprintf("%s:%lu", name, ++lineno);
-		if (hosts_file_line(cfg, line, origin, &lcause) != 0) {
+		/* A byte order mark (editors on Windows write one) is not part of the host. */
+		if (lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
+			start += 3;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			lcause = xasprintf("%s: a NUL byte in the line (is this a text file?)", origin);
+		if (lcause != NULL || hosts_file_line(cfg, start, origin, &lcause) != 0) {
 			if (nerrors++ < HOSTS_FILE_MAX_ERRORS)
 				strbuf_addf(&errors, "%s%s", errors.len > 0 ? "\n" : "", lcause);
 			free(lcause);
@@ -395,19 +460,23 @@ config_apply_cli(struct config *cfg, const struct config_cli *cli)
 		cfg->defaults.verify_tls = false;
 	if (cli->cacert != NULL)
 		replace_string(&cfg->defaults.cacert, cli->cacert);
+	if (cli->set_backend)
+		cfg->defaults.backend = cli->backend;
 	for (i = 0; i < cfg->nhosts; i++) {
 		struct host_cfg *h = &cfg->hosts[i];
 
-		if (cli->user != NULL && h->user == NULL)
-			h->user = xstrdup(cli->user);
+		if (cli->user != NULL && h->settings.user == NULL)
+			h->settings.user = xstrdup(cli->user);
 		if (cli->auth >= 0)
-			h->auth = (enum auth_scheme)cli->auth;
+			h->settings.auth = (enum auth_scheme)cli->auth;
 		if (cli->insecure)
-			h->verify_tls = false;
+			h->settings.verify_tls = false;
 		if (cli->cacert != NULL)
-			replace_string(&h->cacert, cli->cacert);
+			replace_string(&h->settings.cacert, cli->cacert);
 		if (cli->readonly)
-			h->readonly = true;
+			h->settings.readonly = true;
+		if (cli->set_backend)
+			h->settings.backend = cli->backend;
 	}
 }
 
@@ -421,7 +490,7 @@ config_check(const struct config *cfg, char **cause)
 	for (i = 0; i < cfg->nhosts; i++) {
 		const struct host_cfg *h = &cfg->hosts[i];
 
-		if (h->https || h->auth != AUTH_BASIC || h->allow_unencrypted)
+		if (h->https || h->settings.auth != AUTH_BASIC || h->settings.allow_unencrypted)
 			continue;
 		if (bad++ < 5)
 			strbuf_addf(&sb, "%s%s (%s): plain HTTP with basic authentication would send "

@@ -17,12 +17,15 @@
 #include <sys/stat.h>
 
 #include "src/creds.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
 
 /* Stop collecting after this many errors: the rest are usually consequences. */
 #define CFG_MAX_ERRORS 20
+/* Largest config file read. */
+#define CFG_MAX_FILE (16 * 1024 * 1024)
 /* Upper bound for any duration, so that conversions to milliseconds cannot overflow. */
 #define CFG_MAX_SECONDS 86400.0
 
@@ -35,7 +38,8 @@ enum key_type {
 	KEY_PORT,
 	KEY_SECONDS,
 	KEY_AUTH,
-	KEY_SCHEME
+	KEY_SCHEME,
+	KEY_BACKEND
 };
 
 /* What each key type expects, for messages. */
@@ -48,6 +52,7 @@ static const char *const key_type_expect[] = {
 	[KEY_SECONDS] = "a number of seconds greater than 0",
 	[KEY_AUTH] = "\"basic\" or \"negotiate\"",
 	[KEY_SCHEME] = "\"https\" or \"http\"",
+	[KEY_BACKEND] = "\"auto\", \"wmi\" or \"shell\"",
 };
 
 /*
@@ -65,7 +70,9 @@ static const char *const key_type_expect[] = {
 	X(password_command, KEY_STRING) \
 	X(password, KEY_SECRET) \
 	X(allow_unencrypted, KEY_BOOL) \
-	X(readonly, KEY_BOOL)
+	X(readonly, KEY_BOOL) \
+	X(backend, KEY_BACKEND) \
+	X(system_task, KEY_BOOL)
 
 struct settings_key {
 	const char *name;
@@ -82,7 +89,8 @@ static const struct settings_key settings_keys[] = {
 
 /* Top-level keys, in the order the documentation lists them. */
 static const char *const top_keys[] = {
-	"version", "refresh", "theme", "readonly", "audit_log", "defaults", "groups", "hosts"
+	"version", "refresh", "theme", "readonly", "audit_log", "stall_after", "defaults", "groups",
+	"hosts"
 };
 #define NTOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
@@ -293,7 +301,7 @@ apply_setting(struct cfg_ctx *ctx, const config_setting_t *s, const struct setti
 	case KEY_PATH:
 		if (!get_string(ctx, s, expect, false, &str))
 			break;
-		if ((path = config_expand_path(str, &cause)) == NULL) {
+		if ((path = paths_expand(str, &cause)) == NULL) {
 			ctx_error(ctx, s, "'%s': %s", k->name, cause);
 			free(cause);
 			break;
@@ -335,6 +343,16 @@ apply_setting(struct cfg_ctx *ctx, const config_setting_t *s, const struct setti
 		} else
 			ctx_bad_value(ctx, s, expect, false);
 		break;
+	case KEY_BACKEND: {
+		int b = config_setting_type(s) == CONFIG_TYPE_STRING ?
+		    config_backend_parse(config_setting_get_string(s)) : -1;
+
+		if (b < 0)
+			ctx_bad_value(ctx, s, expect, false);
+		else
+			*(enum backend_choice *)field = (enum backend_choice)b;
+		break;
+	}
 	}
 }
 
@@ -486,7 +504,7 @@ load_group(struct cfg_ctx *ctx, const config_setting_t *g)
 	host_settings_done(&hs);
 }
 
-/* The top-level scalar key s (version, refresh, theme, readonly, audit_log). */
+/* The top-level scalar key s (version, refresh, theme, readonly, audit_log, stall_after). */
 static void
 load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 {
@@ -501,8 +519,11 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 		else if (config_setting_get_int64(s) != 1)
 			ctx_bad_value(ctx, s, "1 (this bitstop reads version 1 files)", false);
 	} else if (strcmp(name, "refresh") == 0) {
-		if (get_seconds(ctx, s, "a number of seconds, at least 0.5", 0.5, true, &d))
+		if (get_seconds(ctx, s, CFG_REFRESH_EXPECT, CFG_REFRESH_MIN, true, &d))
 			cfg->refresh = d;
+	} else if (strcmp(name, "stall_after") == 0) {
+		if (get_seconds(ctx, s, "a number of seconds, at least 1", 1.0, true, &d))
+			cfg->stall_after = d;
 	} else if (strcmp(name, "theme") == 0) {
 		if (get_string(ctx, s, "a theme name (a non-empty string)", false, &str))
 			set_string(&cfg->theme, str, false);
@@ -511,7 +532,7 @@ load_top_scalar(struct cfg_ctx *ctx, const config_setting_t *s)
 	} else if (strcmp(name, "audit_log") == 0) {
 		if (!get_string(ctx, s, key_type_expect[KEY_PATH], false, &str))
 			return;
-		if ((path = config_expand_path(str, &cause)) == NULL) {
+		if ((path = paths_expand(str, &cause)) == NULL) {
 			ctx_error(ctx, s, "'audit_log': %s", cause);
 			free(cause);
 			return;
@@ -608,12 +629,16 @@ int
 config_load_string(struct config *cfg, const char *text, const char *name, char **cause)
 {
 	config_t lc;
+	char *wide;
 	int rc;
 
+	if ((wide = config_widen_integers(text, name, cause)) == NULL)
+		return -1;
 	config_init(&lc);
-	rc = config_read_string(&lc, text);
+	rc = config_read_string(&lc, wide);
 	rc = config_load_parsed(cfg, &lc, rc, name, NULL, cause);
 	config_destroy(&lc);
+	free(wide);
 	return rc;
 }
 
@@ -622,7 +647,8 @@ config_load_file(struct config *cfg, const char *path, char **cause)
 {
 	struct stat st;
 	config_t lc;
-	char *dir, *slash;
+	char *dir, *slash, *text, *wide;
+	size_t len;
 	FILE *f;
 	int rc;
 
@@ -635,7 +661,26 @@ config_load_file(struct config *cfg, const char *path, char **cause)
 		*cause = xasprintf("%s: not a regular file", path);
 		return -1;
 	}
+	if (st.st_size > CFG_MAX_FILE) {
+		fclose(f);
+		*cause = xasprintf("%s: larger than %d MiB", path, CFG_MAX_FILE / (1024 * 1024));
+		return -1;
+	}
+	/* Read here rather than by libconfig: integers past 32 bits get widened first. */
+	text = xmalloc(CFG_MAX_FILE + 1);
+	len = fread(text, 1, CFG_MAX_FILE, f);
+	text[len] = '\0';
+	if (ferror(f)) {
+		fclose(f);
+		free(text);
+		*cause = xasprintf("%s: cannot read the file", path);
+		return -1;
+	}
 	fclose(f);
+	wide = config_widen_integers(text, path, cause);
+	free(text);
+	if (wide == NULL)
+		return -1;
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		slash[slash == dir ? 1 : 0] = '\0';
@@ -643,9 +688,10 @@ config_load_file(struct config *cfg, const char *path, char **cause)
 		strcpy(dir, ".");
 	config_init(&lc);
 	config_set_include_dir(&lc, dir);
-	rc = config_read_file(&lc, path);
+	rc = config_read_string(&lc, wide);
 	rc = config_load_parsed(cfg, &lc, rc, path, path, cause);
 	config_destroy(&lc);
+	free(wide);
 	free(dir);
 	if (rc == 0) {
 		free(cfg->path);

@@ -55,3 +55,32 @@ TESTS += tests/test_wsman_bits
 tests_test_wsman_bits_SOURCES = tests/test_wsman_bits.c tests/wsman_test_util.h
 tests_test_wsman_bits_CFLAGS = $(TEST_CFLAGS)
 tests_test_wsman_bits_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+## backends: the seam, the WMI provider, the WinRS shell with the PowerShell agent.
+libbitstop_a_SOURCES += src/backend.c src/backend.h src/backend_wmi.c \
+	src/backend_shell.c src/backend_shell.h \
+	src/winrs.c src/winrs.h \
+	src/agent_proto.c src/agent_proto.h
+nodist_libbitstop_a_SOURCES = src/agent_script.c
+BUILT_SOURCES = src/agent_script.c
+CLEANFILES += src/agent_script.c
+EXTRA_DIST += agent/bitstop-agent.ps1 agent/embed.sh
+src/agent_script.c: $(srcdir)/agent/bitstop-agent.ps1 $(srcdir)/agent/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) src && $(SHELL) $(srcdir)/agent/embed.sh $(srcdir)/agent/bitstop-agent.ps1 > $@.tmp && mv $@.tmp $@
+
+check_PROGRAMS += tests/test_shell_proto
+TESTS += tests/test_shell_proto
+tests_test_shell_proto_SOURCES = tests/test_shell_proto.c tests/wsman_test_util.h
+tests_test_shell_proto_CFLAGS = $(TEST_CFLAGS)
+tests_test_shell_proto_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+# The shell backend end to end against bitsim's clients.
+TESTS += tests/test_shell.py
+EXTRA_DIST += tests/test_shell.py
+
+check_PROGRAMS += tests/test_shell_poller
+TESTS += tests/test_shell_poller
+tests_test_shell_poller_SOURCES = tests/test_shell_poller.c
+tests_test_shell_poller_CFLAGS = $(TEST_CFLAGS)
+tests_test_shell_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/bench/bench_shell.py

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -17,7 +18,9 @@
 #include <unistd.h>
 
 #include "src/cfg.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
+#include "src/snapshot.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
 
@@ -29,6 +32,16 @@ extern char **environ;
 #define CREDS_MAX_PASSWORD 4096
 /* Largest ~/.netrc read. */
 #define CREDS_MAX_NETRC (1024 * 1024)
+
+/* The signal that interrupted a password_command (set by its handler; 0: none). */
+static volatile sig_atomic_t creds_command_signal;
+
+/* Note the signal; the wait returns EINTR and the command's process group is killed. */
+static void
+creds_command_handler(int sig)
+{
+	creds_command_signal = sig;
+}
 
 /* Where a cached secret came from: the same command, or the same user's prompt. */
 enum creds_source {
@@ -57,6 +70,7 @@ struct creds_state {
 	bool	 netrc_loaded;
 	struct netrc_entry *netrc;
 	size_t	 nnetrc;
+	int64_t	 command_timeout_ms;	/* how long a password_command may run */
 };
 
 /* Overwrite n bytes of a secret buffer. */
@@ -159,72 +173,173 @@ creds_child_env(void)
 }
 
 /*
- * Run cmd through /bin/sh -c and take the first line of its standard output as
- * host's password (*out, a secret). Standard input and error stay the user's,
- * so a command may ask for a passphrase. The output never appears in messages.
+ * Give the terminal on fd to process group pgrp (our own when pgrp is 0), so that
+ * a password_command in its own group may still ask for a passphrase. Best effort.
+ */
+static void
+creds_give_terminal(int fd, pid_t pgrp)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGTTOU, &ign, &old);
+	if (tcsetpgrp(fd, pgrp != 0 ? pgrp : getpgrp()) != 0) {
+		/* not our terminal any more: nothing to give back */
+	}
+	sigaction(SIGTTOU, &old, NULL);
+}
+
+/*
+ * Read the command's output from fd into buf (at most CREDS_MAX_OUTPUT bytes kept)
+ * until end of file, the deadline (monotonic ms) or a signal. 0 at end of file,
+ * -1 when the deadline passed, the signal number when interrupted.
  */
 static int
-creds_run_command(const char *cmd, const char *host, char **out, char **cause)
+creds_read_output(int fd, int64_t deadline, char *buf, size_t *len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char drop[512];
+	int64_t left;
+	ssize_t r;
+
+	for (;;) {
+		if (creds_command_signal != 0)
+			return creds_command_signal;
+		if ((left = deadline - time_mono_ms()) <= 0)
+			return -1;
+		if (poll(&pfd, 1, left > 1000 ? 1000 : (int)left) <= 0)
+			continue;	/* EINTR or a second passed: check the signal and deadline */
+		if (*len < CREDS_MAX_OUTPUT)
+			r = read(fd, buf + *len, CREDS_MAX_OUTPUT - *len);
+		else
+			r = read(fd, drop, sizeof drop);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r <= 0)
+			break;
+		if (*len < CREDS_MAX_OUTPUT)
+			*len += (size_t)r;
+	}
+	creds_scrub(drop, sizeof drop);
+	return 0;
+}
+
+/*
+ * Wait for pid until the deadline or a signal: 0 with *status once it exited, -1
+ * past the deadline, the signal number when interrupted.
+ */
+static int
+creds_wait_child(pid_t pid, int64_t deadline, int *status)
+{
+	pid_t r;
+
+	for (;;) {
+		if ((r = waitpid(pid, status, WNOHANG)) == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return 0;	/* already reaped: nothing to wait for */
+		if (creds_command_signal != 0)
+			return creds_command_signal;
+		if (time_mono_ms() >= deadline)
+			return -1;
+		usleep(10 * 1000);
+	}
+}
+
+/* The command as shown in messages: sanitized, cut to 60 characters. malloc'd. */
+static char *
+creds_command_label(const char *cmd)
+{
+	char *safe = sanitize_terminal(cmd);
+
+	if (strlen(safe) > 60)
+		memcpy(safe + 57, "...", 4);
+	return safe;
+}
+
+/* The signals that stop a password_command (then re-raised). */
+static const int creds_command_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+#define CREDS_NSIGS (sizeof creds_command_sigs / sizeof creds_command_sigs[0])
+
+/* Catch the stopping signals without SA_RESTART (the wait must return); old keeps ours. */
+static void
+creds_catch_signals(struct sigaction old[CREDS_NSIGS])
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = creds_command_handler;
+	sigemptyset(&sa.sa_mask);
+	creds_command_signal = 0;
+	for (size_t i = 0; i < CREDS_NSIGS; i++)
+		sigaction(creds_command_sigs[i], &sa, &old[i]);
+}
+
+/* Put back the handlers creds_catch_signals() replaced. */
+static void
+creds_restore_signals(const struct sigaction old[CREDS_NSIGS])
+{
+	for (size_t i = 0; i < CREDS_NSIGS; i++)
+		sigaction(creds_command_sigs[i], &old[i], NULL);
+}
+
+/*
+ * Start /bin/sh -c cmd in a process group of its own, its standard output on
+ * outfd; the command gets an ordinary SIGPIPE and no blocked signals, whatever
+ * ours are. 0, or posix_spawn's error.
+ */
+static int
+creds_spawn(const char *cmd, int outfd, pid_t *pid)
 {
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char **env = creds_child_env();
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, pipe_default;
-	char *buf = xmalloc(CREDS_MAX_OUTPUT + 1), drop[512];
-	char **env;
-	size_t len = 0, line;
-	ssize_t r;
-	pid_t pid;
-	int fds[2], rc, status;
+	int rc;
 
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(errno));
-		free(buf);
-		return -1;
-	}
-	env = creds_child_env();
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	/* the command gets an ordinary SIGPIPE and no blocked signals, whatever ours are */
+	posix_spawn_file_actions_adddup2(&fa, outfd, STDOUT_FILENO);
 	sigemptyset(&none);
 	sigemptyset(&pipe_default);
 	sigaddset(&pipe_default, SIGPIPE);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &pipe_default);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, env);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+	    POSIX_SPAWN_SETPGROUP);
+	rc = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, env);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
-	close(fds[1]);
-	if (rc != 0) {
-		close(fds[0]);
-		free(buf);
-		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(rc));
-		return -1;
-	}
-	for (;;) {
-		if (len < CREDS_MAX_OUTPUT)
-			r = read(fds[0], buf + len, CREDS_MAX_OUTPUT - len);
-		else
-			r = read(fds[0], drop, sizeof drop);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (len < CREDS_MAX_OUTPUT)
-			len += (size_t)r;
-	}
-	creds_scrub(drop, sizeof drop);
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		continue;
+	return rc;
+}
+
+/*
+ * What became of the command: stop (>0 the signal, <0 the deadline, 0 it ended
+ * with status) and its output buf (len bytes). The first line is the password
+ * (*out); else -1 with *cause, which never quotes the output.
+ */
+static int
+creds_command_verdict(const char *cmd, const char *host, int64_t timeout_ms, int stop,
+    int status, char *buf, size_t len, char **out, char **cause)
+{
+	size_t line;
+	char *label;
+
 	buf[len] = '\0';
 	line = strcspn(buf, "\n");
 	if (line > 0 && buf[line - 1] == '\r')
 		line--;
-	if (WIFSIGNALED(status))
+	label = creds_command_label(cmd);
+	if (stop > 0)
+		*cause = xasprintf("%s: password_command '%s' interrupted by signal %d (stopped)",
+		    host, label, stop);
+	else if (stop < 0)
+		*cause = xasprintf("%s: password_command '%s' timed out after %lld s (stopped)",
+		    host, label, (long long)((timeout_ms + 999) / 1000));
+	else if (WIFSIGNALED(status))
 		*cause = xasprintf("%s: password_command was killed by signal %d", host,
 		    WTERMSIG(status));
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -234,9 +349,67 @@ creds_run_command(const char *cmd, const char *host, char **out, char **cause)
 		*cause = xasprintf("%s: password_command printed no password", host);
 	else
 		*out = xstrndup(buf, line);
+	free(label);
+	return *out != NULL ? 0 : -1;
+}
+
+/*
+ * Run cmd through /bin/sh -c and take the first line of its standard output as
+ * host's password (*out, a secret). Standard input and error stay the user's,
+ * so a command may ask for a passphrase (it gets the terminal while it runs).
+ * The command runs in a process group of its own, killed whole when timeout_ms
+ * passes or when SIGINT, SIGTERM or SIGHUP arrives (which is then re-raised).
+ * The output never appears in messages.
+ */
+static int
+creds_run_command(const char *cmd, const char *host, int64_t timeout_ms, char **out,
+    char **cause)
+{
+	struct sigaction old[CREDS_NSIGS];
+	char *buf;
+	size_t len = 0;
+	int64_t deadline = time_mono_ms() + timeout_ms;
+	pid_t pid;
+	int fds[2], rc, status = 0, tty = -1, stop;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(errno));
+		return -1;
+	}
+	creds_catch_signals(old);
+	rc = creds_spawn(cmd, fds[1], &pid);
+	close(fds[1]);
+	if (rc != 0) {
+		creds_restore_signals(old);
+		close(fds[0]);
+		*cause = xasprintf("%s: cannot run password_command: %s", host, strerror(rc));
+		return -1;
+	}
+	/* In the foreground of a terminal: the command's group gets it while it runs. */
+	if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+		tty = STDIN_FILENO;
+		creds_give_terminal(tty, pid);
+		kill(-pid, SIGCONT);	/* in case it touched the terminal before it had it */
+	}
+	buf = xmalloc(CREDS_MAX_OUTPUT + 1);
+	stop = creds_read_output(fds[0], deadline, buf, &len);
+	close(fds[0]);
+	if (stop == 0)
+		stop = creds_wait_child(pid, deadline, &status);
+	if (stop != 0) {
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			continue;
+	}
+	if (tty >= 0)
+		creds_give_terminal(tty, 0);
+	creds_restore_signals(old);
+	rc = creds_command_verdict(cmd, host, timeout_ms, stop, status, buf, len, out, cause);
 	creds_scrub(buf, len);
 	free(buf);
-	return *out != NULL ? 0 : -1;
+	if (stop > 0)
+		raise(stop);	/* the program's own disposition now */
+	return rc;
 }
 
 /*
@@ -306,7 +479,10 @@ netrc_parse(struct creds_state *st, const char *text)
 	}
 }
 
-/* Read ~/.netrc once; one that group or others can read is ignored with a warning. */
+/*
+ * Read ~/.netrc once; one that group or others can read, or that is not a regular
+ * file (a FIFO would block), is ignored with a warning.
+ */
 static void
 netrc_load(struct creds_state *st, struct config *cfg)
 {
@@ -317,15 +493,18 @@ netrc_load(struct creds_state *st, struct config *cfg)
 	int fd;
 
 	st->netrc_loaded = true;
-	if ((home = config_home_dir()) == NULL)
+	if ((home = paths_home()) == NULL)
 		return;
 	path = xasprintf("%s/.netrc", home);
 	free(home);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	/* Non-blocking open: a FIFO must not hold us up; only a regular file is read. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		free(path);
 		return;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		config_add_warning(cfg, "%s: not a regular file, so its passwords are not used",
+		    path);
 		close(fd);
 		free(path);
 		return;
@@ -489,7 +668,7 @@ creds_prompt(const char *user, const char *host, size_t nhosts, char **out, char
 static bool
 creds_needed(const struct host_cfg *h)
 {
-	return h->auth == AUTH_BASIC && h->password == NULL;
+	return h->settings.auth == AUTH_BASIC && h->settings.password == NULL;
 }
 
 /* The non-interactive sources for host h: its command, the environment, ~/.netrc. */
@@ -501,27 +680,28 @@ creds_from_sources(struct creds_state *st, struct config *cfg, struct host_cfg *
 	const struct netrc_entry *e;
 	char *pw = NULL;
 
-	if (h->password_command != NULL) {
-		if ((cached = cache_get(st, CREDS_COMMAND, h->password_command)) != NULL) {
-			h->password = xstrdup(cached);
+	if (h->settings.password_command != NULL) {
+		if ((cached = cache_get(st, CREDS_COMMAND, h->settings.password_command)) != NULL) {
+			h->settings.password = xstrdup(cached);
 			return 0;
 		}
-		if (creds_run_command(h->password_command, h->name, &pw, cause) != 0)
+		if (creds_run_command(h->settings.password_command, h->name, st->command_timeout_ms,
+		    &pw, cause) != 0)
 			return -1;
-		cache_put(st, CREDS_COMMAND, h->password_command, pw);
-		h->password = pw;
+		cache_put(st, CREDS_COMMAND, h->settings.password_command, pw);
+		h->settings.password = pw;
 		return 0;
 	}
 	if (env != NULL && env[0] != '\0') {
-		h->password = xstrdup(env);
+		h->settings.password = xstrdup(env);
 		return 0;
 	}
 	if (!st->netrc_loaded)
 		netrc_load(st, cfg);
-	if ((e = netrc_find(st, h->hostname, h->user)) != NULL) {
-		if (h->user == NULL && e->login != NULL)
-			h->user = xstrdup(e->login);
-		h->password = xstrdup(e->password);
+	if ((e = netrc_find(st, h->hostname, h->settings.user)) != NULL) {
+		if (h->settings.user == NULL && e->login != NULL)
+			h->settings.user = xstrdup(e->login);
+		h->settings.password = xstrdup(e->password);
 	}
 	return 0;
 }
@@ -539,47 +719,69 @@ creds_prompt_all(struct creds_state *st, struct config *cfg, bool interactive, c
 
 		if (!creds_needed(h))
 			continue;
-		if (h->user == NULL) {
+		if (h->settings.user == NULL) {
 			*cause = xasprintf("%s: basic authentication needs a user (set 'user' in the "
 			    "config or use -u)", h->name);
 			return -1;
 		}
-		if ((cached = cache_get(st, CREDS_PROMPT, h->user)) != NULL) {
-			h->password = xstrdup(cached);
+		if ((cached = cache_get(st, CREDS_PROMPT, h->settings.user)) != NULL) {
+			h->settings.password = xstrdup(cached);
 			continue;
 		}
 		if (!interactive) {
 			*cause = xasprintf("%s: no password for %s (use password_command in the "
 			    "config, $BITSTOP_PASSWORD or ~/.netrc, or run on a terminal)", h->name,
-			    h->user);
+			    h->settings.user);
 			return -1;
 		}
 		for (n = 0, j = i; j < cfg->nhosts; j++)
-			if (creds_needed(&cfg->hosts[j]) && cfg->hosts[j].user != NULL &&
-			    strcasecmp(cfg->hosts[j].user, h->user) == 0)
+			if (creds_needed(&cfg->hosts[j]) && cfg->hosts[j].settings.user != NULL &&
+			    strcasecmp(cfg->hosts[j].settings.user, h->settings.user) == 0)
 				n++;
-		if (creds_prompt(h->user, h->name, n, &pw, cause) != 0)
+		if (creds_prompt(h->settings.user, h->name, n, &pw, cause) != 0)
 			return -1;
-		cache_put(st, CREDS_PROMPT, h->user, pw);
-		h->password = pw;
+		cache_put(st, CREDS_PROMPT, h->settings.user, pw);
+		h->settings.password = pw;
 		pw = NULL;
 	}
 	return 0;
 }
 
+/* Overwrite $BITSTOP_PASSWORD's value where it lies (what /proc/PID/environ shows) and drop it. */
+static void
+creds_forget_environment(void)
+{
+	char *env = getenv("BITSTOP_PASSWORD");
+
+	if (env == NULL)
+		return;
+	creds_scrub(env, strlen(env));
+	unsetenv("BITSTOP_PASSWORD");
+}
+
 int
 creds_resolve(struct config *cfg, bool interactive, char **cause)
+{
+	return creds_resolve_timed(cfg, interactive, CREDS_COMMAND_TIMEOUT_MS, cause);
+}
+
+int
+creds_resolve_timed(struct config *cfg, bool interactive, int64_t command_timeout_ms,
+    char **cause)
 {
 	struct creds_state st;
 	size_t i;
 	int rc = 0;
 
 	memset(&st, 0, sizeof st);
+	st.command_timeout_ms = command_timeout_ms > 0 ? command_timeout_ms :
+	    CREDS_COMMAND_TIMEOUT_MS;
 	for (i = 0; i < cfg->nhosts && rc == 0; i++)
 		if (creds_needed(&cfg->hosts[i]))
 			rc = creds_from_sources(&st, cfg, &cfg->hosts[i], cause);
 	if (rc == 0)
 		rc = creds_prompt_all(&st, cfg, interactive, cause);
 	creds_state_done(&st);
+	creds_forget_environment();
 	return rc;
 }

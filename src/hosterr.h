@@ -1,4 +1,4 @@
-/* hosterr: why one host (or one action on it) failed, in the kinds of product.md §2.2. */
+/* hosterr: why one host (or one action on it) failed, in the kinds bitstop(1) lists. */
 #ifndef BITSTOP_HOSTERR_H
 #define BITSTOP_HOSTERR_H
 

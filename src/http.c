@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "src/cfg.h"
+#include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -17,6 +18,8 @@ struct http_conn {
 	struct curl_slist *headers;
 	struct strbuf body;
 	bool	 overflow;	/* the response passed HTTP_MAX_RESPONSE */
+	size_t	 header_bytes;	/* of the current response's header */
+	bool	 header_overflow;	/* its header passed HTTP_MAX_HEADER */
 	bool	 verbose;
 	bool	 https;
 	char	*name;		/* host name for messages */
@@ -51,6 +54,23 @@ http_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* libcurl header callback: refuse a response whose header passes HTTP_MAX_HEADER. */
+static size_t
+http_header_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_conn *c = arg;
+	size_t n = size * nmemb;
+
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
+		c->header_bytes = 0;	/* a new response (after a 100 or an auth round) */
+	c->header_bytes += n;
+	if (c->header_bytes > HTTP_MAX_HEADER) {
+		c->header_overflow = true;
+		return 0;	/* makes curl fail with CURLE_WRITE_ERROR */
+	}
+	return n;
+}
+
 struct http_conn *
 http_conn_new(const struct host_cfg *h, bool verbose)
 {
@@ -61,7 +81,7 @@ http_conn_new(const struct host_cfg *h, bool verbose)
 	c->verbose = verbose;
 	c->https = h->https;
 	c->name = xstrdup(h->name);
-	c->has_cacert = h->cacert != NULL;
+	c->has_cacert = h->settings.cacert != NULL;
 	c->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
 	c->headers = curl_slist_append(c->headers, "Accept-Encoding: identity");
 	c->headers = curl_slist_append(c->headers, "Expect:");
@@ -74,7 +94,7 @@ static void
 http_conn_setup(struct http_conn *c, CURL *e)
 {
 	const struct host_cfg *h = c->h;
-	long total = (long)(h->timeout * 1000.0);
+	long total = (long)(h->settings.timeout * 1000.0);
 	long conn = total < 10000 ? total : 10000;
 
 	if (total <= 0)
@@ -85,6 +105,8 @@ http_conn_setup(struct http_conn *c, CURL *e)
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -95,18 +117,19 @@ http_conn_setup(struct http_conn *c, CURL *e)
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, conn);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->verify_tls ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->verify_tls ? 2L : 0L);
-	if (h->cacert != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, h->cacert);
-	if (h->auth == AUTH_NEGOTIATE) {
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->settings.verify_tls ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->settings.verify_tls ? 2L : 0L);
+	if (h->settings.cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->settings.cacert);
+	if (h->settings.auth == AUTH_NEGOTIATE) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_NEGOTIATE);
 		/* GSS-API uses the Kerberos ticket; the user name is only informative. */
 		curl_easy_setopt(e, CURLOPT_USERPWD, ":");
-	} else if (h->user != NULL) {
+	} else if (h->settings.user != NULL) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERNAME, h->user);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, h->password != NULL ? h->password : "");
+		curl_easy_setopt(e, CURLOPT_USERNAME, h->settings.user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    h->settings.password != NULL ? h->settings.password : "");
 	}
 }
 
@@ -137,6 +160,8 @@ http_conn_prepare(struct http_conn *c, CURL *easy, const char *body, size_t len,
 	http_conn_setup(c, easy);
 	strbuf_reset(&c->body);
 	c->overflow = false;
+	c->header_bytes = 0;
+	c->header_overflow = false;
 	c->errbuf[0] = '\0';
 	c->what = what;
 	c->started_ms = time_mono_ms();
@@ -190,6 +215,11 @@ http_map_error(struct http_conn *c, CURLcode rc, struct hosterr *err)
 		hosterr_set(err, HOSTERR_TLS, "TLS handshake failed: %s", detail);
 		break;
 	case CURLE_WRITE_ERROR:
+		if (c->header_overflow) {
+			hosterr_set(err, HOSTERR_PROTOCOL, "malformed HTTP response: header larger "
+			    "than %u KiB", HTTP_MAX_HEADER / 1024);
+			break;
+		}
 		if (c->overflow) {
 			hosterr_set(err, HOSTERR_PROTOCOL, "response larger than %u MiB: refused",
 			    HTTP_MAX_RESPONSE / (1024 * 1024));
@@ -201,14 +231,27 @@ http_map_error(struct http_conn *c, CURLcode rc, struct hosterr *err)
 		hosterr_set(err, HOSTERR_CONNECT, "the server closed the connection without answering");
 		break;
 	case CURLE_RECV_ERROR:
+		/* libcurl's own complaints about the bytes (chunked encoding) are not resets. */
+		if (strstr(detail, "Recv failure") == NULL && strstr(detail, "SSL") == NULL &&
+		    strstr(detail, "TLS") == NULL && strstr(detail, "onnection") == NULL) {
+			hosterr_set(err, HOSTERR_PROTOCOL, "malformed HTTP response: %s", detail);
+			break;
+		}
+		/* FALLTHROUGH */
 	case CURLE_SEND_ERROR:
 		hosterr_set(err, HOSTERR_CONNECT, "connection reset: %s", detail);
+		break;
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_OUT_OF_MEMORY:	/* what libcurl says of a header line past its limit */
+		hosterr_set(err, HOSTERR_PROTOCOL, "malformed HTTP response: %s", detail);
 		break;
 	case CURLE_PARTIAL_FILE:
 		hosterr_set(err, HOSTERR_PROTOCOL, "response cut short: %s", detail);
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		hosterr_set(err, HOSTERR_PROTOCOL, "unsupported URL scheme: %s", detail);
+		/* Our URLs are http(s) only: this is an answer without a status line. */
+		hosterr_set(err, HOSTERR_PROTOCOL, "malformed HTTP response: %s", detail);
 		break;
 	default:
 		hosterr_set(err, HOSTERR_CONNECT, "transfer failed: %s", detail);
@@ -216,17 +259,59 @@ http_map_error(struct http_conn *c, CURLcode rc, struct hosterr *err)
 	}
 }
 
+/*
+ * The Location header as the server sent it, for messages: userinfo removed,
+ * sanitized, cut to 200 bytes; NULL without one. Never libcurl's redirect URL,
+ * which libcurl composes with our credentials in it. Returns a malloc'd string.
+ */
+static char *
+http_location(struct http_conn *c)
+{
+	char *raw = NULL, *s, *auth, *end, *at, *out;
+
+#if LIBCURL_VERSION_NUM >= 0x075400
+	struct curl_header *hd = NULL;
+
+	if (curl_easy_header(c->easy, "Location", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK &&
+	    hd != NULL && hd->value != NULL)
+		raw = xstrdup(hd->value);
+#else
+	(void)c;
+#endif
+	if (raw == NULL)
+		return NULL;
+	if (strlen(raw) > 200)
+		raw[200] = '\0';
+	/* The authority follows "//" (after a scheme or at the start) up to / ? or #. */
+	s = strstr(raw, "//");
+	if (s != NULL && (s == raw || (s[-1] == ':' && strcspn(raw, "/?#") == (size_t)(s - raw)))) {
+		auth = s + 2;
+		end = auth + strcspn(auth, "/?#");
+		at = NULL;
+		for (char *p = auth; p < end; p++)
+			if (*p == '@')
+				at = p;
+		if (at != NULL)
+			memmove(auth, at + 1, strlen(at + 1) + 1);
+	}
+	out = sanitize_terminal(raw);
+	free(raw);
+	return out;
+}
+
 int
 http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, struct hosterr *err)
 {
-	long status = 0, nconn = 0;
+	long status = 0, nconn = 0, reqsize = 0;
 	char *ctype = NULL;
 	int64_t elapsed = time_mono_ms() - c->started_ms;
 
 	memset(resp, 0, sizeof *resp);
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
 	resp->connects = (unsigned)nconn;
+	resp->sent = reqsize > 0;
 	resp->elapsed_ms = (unsigned)elapsed;
 	if (rc != CURLE_OK) {
 		http_map_error(c, rc, err);
@@ -240,12 +325,12 @@ http_conn_finish(struct http_conn *c, CURLcode rc, struct http_response *resp, s
 		fprintf(stderr, "bitstop: %s: %s -> HTTP %ld, %zu bytes, %lld ms\n", c->name, c->what,
 		    status, c->body.len, (long long)elapsed);
 	if (status >= 300 && status < 400) {
-		char *loc = NULL;
+		char *loc = http_location(c);
 
-		curl_easy_getinfo(c->easy, CURLINFO_REDIRECT_URL, &loc);
 		hosterr_set_code(err, HOSTERR_HTTP, (uint32_t)status,
 		    "HTTP %ld redirect%s%s refused: credentials are never sent to another address",
 		    status, loc != NULL ? " to " : "", loc != NULL ? loc : "");
+		free(loc);
 		return -1;
 	}
 	resp->status = status;

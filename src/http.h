@@ -19,6 +19,8 @@ struct host_cfg;
 
 /* Largest response body accepted (bytes). */
 #define HTTP_MAX_RESPONSE (64u * 1024 * 1024)
+/* Largest response header accepted (real WinRM headers are well under 1 KiB). */
+#define HTTP_MAX_HEADER (64u * 1024u)
 
 struct http_response {
 	long	 status;
@@ -26,6 +28,7 @@ struct http_response {
 	const char *body;		/* NUL-terminated */
 	size_t	 len;
 	unsigned connects;		/* new connections this request opened */
+	bool	 sent;			/* the request left (also set when it then failed) */
 	unsigned elapsed_ms;
 };
 

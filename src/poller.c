@@ -19,6 +19,7 @@
 #include "src/cfg.h"
 #include "src/http.h"
 #include "src/queue.h"
+#include "src/backend.h"
 #include "src/wsman_op.h"
 #include "src/xalloc.h"
 
@@ -53,6 +54,8 @@
  * there are, instead of once per host. Action results are never held.
  */
 #define POLLER_BATCH_MS		200
+/* Longest wait for the remote shells to be deleted when the poller stops. */
+#define POLLER_CLOSE_MS		4000
 
 /*
  * Per-host run-time state. Owned and touched only by the host's worker thread,
@@ -62,8 +65,8 @@ struct host_rt {
 	size_t	 idx;
 	const struct host_cfg *cfg;
 	struct http_conn *conn;
-	struct wsman_target target;
-	struct wsman_op *op;		/* in flight, or NULL when idle */
+	struct backend_host *backend;	/* how the host is reached; owned */
+	struct backend_op *op;		/* in flight, or NULL when idle */
 	struct action_req *action;	/* the action op runs, NULL for a poll */
 	struct action_req **pending;	/* FIFO of actions waiting for the host */
 	size_t	 npending;
@@ -244,13 +247,13 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 
 	snap->seq = ++h->seq;
 	snap->latency_ms = (unsigned)(now - h->op_started);
-	snap->requests = wsman_op_requests(h->op);
+	snap->requests = backend_op_requests(h->op);
 	snap->connects = h->op_connects;
 	snap->polled_at_ms = time_wall_ms();
-	if (wsman_op_ok(h->op)) {
+	if (backend_op_ok(h->op)) {
 		snap->state = HOST_STATE_OK;
-		snap->backend = HOST_BACKEND_WMI;
-		snap->jobs = wsman_op_take_jobs(h->op, &snap->njobs);
+		snap->backend = backend_op_backend(h->op);
+		snap->jobs = backend_op_take_jobs(h->op, &snap->njobs);
 		host_snapshot_sort_jobs(snap);
 		if (p->opts.reuse_jobs)
 			host_remember_items(h, snap);
@@ -260,9 +263,11 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 		if (delay < 0)
 			delay = 0;
 	} else {
-		const struct hosterr *e = wsman_op_error(h->op);
+		const struct hosterr *e = backend_op_error(h->op);
 
 		snap->state = HOST_STATE_ERROR;
+		/* the way the host answered before, if it ever did */
+		snap->backend = h->last_ok_wall > 0 ? backend_host_current(h->backend) : HOST_BACKEND_NONE;
 		if (e != NULL && e->kind != HOSTERR_NONE)
 			hosterr_copy(&snap->error, e);
 		else
@@ -285,25 +290,27 @@ worker_finish_action(struct worker *w, struct host_rt *h)
 	struct action_req *req = h->action;
 	struct action_result *res = action_result_new(req);
 
-	res->ok = wsman_op_ok(h->op);
+	res->ok = backend_op_ok(h->op);
 	if (res->ok) {
-		res->already_gone = wsman_op_already_gone(h->op);
-		if (req->kind == ACTION_CREATE && wsman_op_job_id(h->op) != NULL) {
+		res->already_gone = backend_op_already_gone(h->op);
+		res->via_system_task = backend_op_via_system_task(h->op);
+		if (req->kind == ACTION_CREATE && backend_op_job_id(h->op) != NULL) {
 			free(res->job_id);
-			res->job_id = xstrdup(wsman_op_job_id(h->op));
+			res->job_id = xstrdup(backend_op_job_id(h->op));
 		}
 		if (req->kind == ACTION_GET_ERROR)
-			res->has_error_info = wsman_op_take_error_info(h->op, &res->error_info);
+			res->has_error_info = backend_op_take_error_info(h->op, &res->error_info);
 	} else {
-		const struct hosterr *e = wsman_op_error(h->op);
+		const struct hosterr *e = backend_op_error(h->op);
 
+		res->unknown = backend_op_outcome_unknown(h->op);
 		if (e != NULL && e->kind != HOSTERR_NONE)
 			hosterr_copy(&res->error, e);
 		else
 			hosterr_set(&res->error, HOSTERR_PROTOCOL, "the action failed for an unknown reason");
-		if (req->kind == ACTION_CREATE && wsman_op_job_id(h->op) != NULL) {
+		if (req->kind == ACTION_CREATE && backend_op_job_id(h->op) != NULL) {
 			free(res->job_id);
-			res->job_id = xstrdup(wsman_op_job_id(h->op));
+			res->job_id = xstrdup(backend_op_job_id(h->op));
 		}
 	}
 	if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR)
@@ -323,7 +330,7 @@ worker_finish_op(struct worker *w, struct host_rt *h, int64_t now)
 		worker_finish_action(w, h);
 	else
 		worker_finish_poll(w, h, now);
-	wsman_op_free(h->op);
+	backend_op_free(h->op);
 	h->op = NULL;
 	w->inflight--;
 }
@@ -341,40 +348,6 @@ worker_refuse_action(struct worker *w, struct action_req *req, const char *why)
 	poller_emit(w->p, NULL, res);
 }
 
-/* Build the wsman operation for an action request; NULL when the request is malformed. */
-static struct wsman_op *
-worker_action_op(const struct host_rt *h, const struct action_req *req)
-{
-	const struct wsman_target *t = &h->target;
-
-	if (req->kind != ACTION_CREATE && req->job_id == NULL)
-		return NULL;
-	switch (req->kind) {
-	case ACTION_CANCEL:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_CANCEL);
-	case ACTION_COMPLETE:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_COMPLETE);
-	case ACTION_RESUME:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_RESUME);
-	case ACTION_SUSPEND:
-		return wsman_op_new_set_state(t, req->job_id, BITS_SET_SUSPEND);
-	case ACTION_PRIORITY:
-		if (req->priority >= BITS_PRIORITY_COUNT)
-			return NULL;
-		return wsman_op_new_set_priority(t, req->job_id, req->priority);
-	case ACTION_CREATE:
-		if (req->display_name == NULL || req->remote_url == NULL || req->local_file == NULL)
-			return NULL;
-		return wsman_op_new_create(t, req->display_name, req->remote_url, req->local_file,
-		    req->type);
-	case ACTION_GET_ERROR:
-		return wsman_op_new_get_error(t, req->job_id);
-	case ACTION_COUNT:
-		break;
-	}
-	return NULL;
-}
-
 /* Start the next pending action of an idle host; true when something was sent. */
 static bool
 worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
@@ -383,7 +356,7 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 
 	while (h->npending > 0) {
 		struct action_req *req = ptr_shift(h->pending, &h->npending);
-		struct wsman_op *op = worker_action_op(h, req);
+		struct backend_op *op = backend_op_action(h->backend, req);
 		const char *body;
 		size_t len;
 
@@ -392,20 +365,20 @@ worker_start_action(struct worker *w, struct host_rt *h, int64_t now)
 			continue;
 		}
 		if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR) {
-			/* The intent is on disk before the request leaves (product.md §6). */
+			/* The intent is on disk before the request leaves (bitstop(1), FILES). */
 			if (!audit_ok(p->opts.audit) ||
 			    audit_intent(p->opts.audit, req, h->cfg->name, h->cfg->url) != 0) {
 				const char *why = audit_error(p->opts.audit);
 				char *msg = xasprintf("audit log unusable, action refused: %s",
 				    why != NULL ? why : "write failed");
 
-				wsman_op_free(op);
+				backend_op_free(op);
 				worker_refuse_action(w, req, msg);
 				free(msg);
 				continue;
 			}
 		}
-		body = wsman_op_request(op, &len);
+		body = backend_op_request(op, &len);
 		h->op = op;
 		h->action = req;
 		h->op_started = now;
@@ -429,14 +402,14 @@ worker_start_poll(struct worker *w, struct host_rt *h, int64_t now)
 	size_t len;
 
 	atomic_store(&h->refresh, false);
-	h->op = wsman_op_new_list(&h->target);
-	if (w->p->opts.reuse_jobs && h->op != NULL)
-		wsman_op_set_reuse(h->op, h->seen, h->nseen);
+	h->op = backend_op_list(h->backend);
+	if (w->p->opts.reuse_jobs)
+		backend_op_set_reuse(h->op, h->seen, h->nseen);
 	h->action = NULL;
 	h->op_started = now;
 	h->op_connects = 0;
 	w->inflight++;
-	body = wsman_op_request(h->op, &len);
+	body = backend_op_request(h->op, &len);
 	if (body == NULL) {
 		worker_finish_op(w, h, now);
 		return;
@@ -520,14 +493,14 @@ worker_transfer_done(struct worker *w, CURL *easy, CURLcode rc)
 		return;
 	}
 	if (http_conn_finish(h->conn, rc, &resp, &err) == 0)
-		wsman_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
+		backend_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
 	else
-		wsman_op_fail(h->op, &err);
+		backend_op_fail(h->op, &err, resp.sent);
 	h->op_connects += resp.connects;
 	w->idle[w->nidle++] = http_conn_release(h->conn);
 	hosterr_clear(&err);
 	now = time_mono_ms();
-	next = wsman_op_request(h->op, &len);
+	next = backend_op_request(h->op, &len);
 	if (next != NULL && !atomic_load(&w->p->stop)) {
 		worker_send(w, h, next, len);
 		return;
@@ -679,17 +652,20 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct host_rt *h = &p->hosts[i];
 		struct worker *w = &p->workers[i % p->nworkers];
-		unsigned tmo = (unsigned)(cfg->hosts[i].timeout * 1000.0);
+		unsigned tmo = (unsigned)(cfg->hosts[i].settings.timeout * 1000.0);
+		struct wsman_target target = { 0 };
 
 		h->idx = i;
 		h->cfg = &cfg->hosts[i];
 		h->conn = http_conn_new(h->cfg, p->opts.verbose);
-		h->target.url = h->cfg->url;
-		h->target.https = h->cfg->https;
+		target.url = h->cfg->url;
+		target.https = h->cfg->https;
 		/* Ask the server to answer a little before our own transport timeout. */
-		h->target.timeout_ms = tmo > 2000 ? tmo - 1000 : tmo;
-		h->target.max_envelope = POLLER_MAX_ENVELOPE;
-		h->target.max_elements = POLLER_MAX_ELEMENTS;
+		target.timeout_ms = tmo > 2000 ? tmo - 1000 : tmo;
+		target.max_envelope = POLLER_MAX_ENVELOPE;
+		target.max_elements = POLLER_MAX_ELEMENTS;
+		h->backend = backend_host_new(&target, h->cfg->settings.backend,
+		    h->cfg->settings.system_task);
 		h->next_poll = now;
 		atomic_init(&h->refresh, false);
 		w->hosts[w->nhosts++] = h;
@@ -810,10 +786,93 @@ poller_audit_abandoned(struct poller *p, const struct host_rt *h)
 	struct action_result *res = action_result_new(h->action);
 
 	res->ok = false;
+	res->unknown = true;
 	hosterr_set(&res->error, HOSTERR_LOCAL, "bitstop stopped before the host answered: the "
 	    "request was sent and its effect is unknown until the next poll");
 	audit_outcome(p->opts.audit, res, h->cfg->name);
 	action_result_free(res);
+}
+
+/*
+ * Delete every remote shell the hosts hold (Signal, then Delete), all hosts at
+ * once on one multi handle, within POLLER_CLOSE_MS: shells left behind would
+ * count against the user's MaxShellsPerUser until they idle out.
+ */
+static void
+poller_close_shells(struct poller *p)
+{
+	CURLM *multi = NULL;
+	CURLSH *share = p->nworkers > 0 ? p->workers[0].share : NULL;
+	int64_t deadline = time_mono_ms() + POLLER_CLOSE_MS;
+	unsigned running = 0;
+
+	for (size_t i = 0; i < p->cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+		const char *body;
+		size_t len;
+		CURL *easy;
+
+		if (!backend_host_has_shell(h->backend) ||
+		    (h->op = backend_op_close(h->backend)) == NULL)
+			continue;
+		if ((body = backend_op_request(h->op, &len)) == NULL || (easy = curl_easy_init()) == NULL)
+			continue;
+		if (multi == NULL)
+			multi = curl_multi_init();
+		http_conn_prepare(h->conn, easy, body, len, "close");
+		curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)h);
+		curl_easy_setopt(easy, CURLOPT_SHARE, share);
+		curl_multi_add_handle(multi, easy);
+		running++;
+	}
+	while (running > 0 && time_mono_ms() < deadline) {
+		int still, left;
+		CURLMsg *msg;
+
+		curl_multi_perform(multi, &still);
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+			struct host_rt *h = NULL;
+			struct http_response resp;
+			struct hosterr err = { 0 };
+			CURL *easy = msg->easy_handle;
+			const char *next;
+			size_t len;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&h);
+			curl_multi_remove_handle(multi, easy);
+			if (http_conn_finish(h->conn, msg->data.result, &resp, &err) == 0)
+				backend_op_feed(h->op, resp.status, resp.content_type, resp.body, resp.len);
+			else
+				backend_op_fail(h->op, &err, resp.sent);
+			hosterr_clear(&err);
+			easy = http_conn_release(h->conn);
+			if ((next = backend_op_request(h->op, &len)) != NULL) {
+				http_conn_prepare(h->conn, easy, next, len, "close");
+				curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)h);
+				curl_multi_add_handle(multi, easy);
+			} else {
+				curl_easy_cleanup(easy);
+				running--;
+			}
+		}
+		if (running > 0)
+			curl_multi_poll(multi, NULL, 0, 100, NULL);
+	}
+	for (size_t i = 0; i < p->cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+		CURL *easy = http_conn_easy(h->conn);
+
+		if (easy != NULL) {
+			curl_multi_remove_handle(multi, easy);
+			curl_easy_cleanup(http_conn_release(h->conn));
+		}
+		backend_op_free(h->op);
+		h->op = NULL;
+	}
+	if (multi != NULL)
+		curl_multi_cleanup(multi);
 }
 
 void
@@ -837,13 +896,21 @@ poller_free(struct poller *p)
 		}
 		if (h->action != NULL && p->opts.audit != NULL && h->action->kind != ACTION_GET_ERROR)
 			poller_audit_abandoned(p, h);
-		wsman_op_free(h->op);
+		backend_op_free(h->op);
+		h->op = NULL;
 		action_req_free(h->action);
+		h->action = NULL;
+	}
+	poller_close_shells(p);
+	for (size_t i = 0; i < p->cfg->nhosts; i++) {
+		struct host_rt *h = &p->hosts[i];
+
 		for (size_t j = 0; j < h->npending; j++)
 			action_req_free(h->pending[j]);
 		free(h->pending);
 		free(h->seen);
 		http_conn_free(h->conn);
+		backend_host_free(h->backend);
 	}
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];

@@ -109,6 +109,19 @@ is_bidi_control(uint32_t cp)
 }
 
 /*
+ * Characters that show nothing or break lines: zero-width space, joiners and
+ * invisible operators, the byte order mark, the tag block (U+E0000..U+E007F,
+ * which hides ASCII text) and the line and paragraph separators. Server text
+ * could hide itself or split a TSV line with them; they go the way of bidi controls.
+ */
+static bool
+is_invisible(uint32_t cp)
+{
+	return (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+/*
  * Length of the run at p of printable ASCII that needs no escaping: bytes 0x20..0x7E
  * other than esc1 and esc2 (NUL for none). Such runs are copied in one piece.
  */
@@ -143,11 +156,11 @@ enum sanitize_mode {
 	SANITIZE_TSV
 };
 
-/* Terminal: controls and bidi controls become U+FFFD. */
+/* Terminal: controls, bidi controls and invisible characters become U+FFFD. */
 static void
 put_terminal(struct strbuf *sb, const unsigned char *p, size_t n, uint32_t cp)
 {
-	if (is_control(cp) || is_bidi_control(cp))
+	if (is_control(cp) || is_bidi_control(cp) || is_invisible(cp))
 		utf8_put(sb, REPLACEMENT);
 	else
 		put_decoded(sb, p, n, cp);
@@ -171,9 +184,13 @@ put_json(struct strbuf *sb, const unsigned char *p, size_t n, uint32_t cp)
 		 * line separators are escaped too, so that the document is safe to cat
 		 * to a terminal and keeps the text.
 		 */
-		if (is_control(cp) || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029)
-			strbuf_addf(sb, "\\u%04x", (unsigned)cp);
-		else
+		if (is_control(cp) || is_bidi_control(cp) || is_invisible(cp)) {
+			if (cp < 0x10000)
+				strbuf_addf(sb, "\\u%04x", (unsigned)cp);
+			else	/* a surrogate pair */
+				strbuf_addf(sb, "\\u%04x\\u%04x", 0xD800u + ((cp - 0x10000u) >> 10),
+				    0xDC00u + ((cp - 0x10000u) & 0x3FFu));
+		} else
 			put_decoded(sb, p, n, cp);
 		break;
 	}

@@ -14,7 +14,8 @@ struct strbuf;
 /*
  * Copy for the terminal: invalid UTF-8 becomes U+FFFD; C0 controls (tab, newline
  * included), DEL and C1 controls (U+0080..U+009F) become U+FFFD, so no escape
- * sequence survives. Returns a malloc'd string; NULL maps to "".
+ * sequence survives; so do bidi controls and invisible characters (zero-width,
+ * U+FEFF, the tag block, U+2028/U+2029). Returns a malloc'd string; NULL maps to "".
  */
 char *sanitize_terminal(const char *s);
 /* Same, appended to a buffer. */

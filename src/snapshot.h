@@ -42,12 +42,17 @@ struct host_snapshot {
 	int64_t	 next_poll_ms;	/* wall clock of the next scheduled poll (backoff shown to users) */
 	struct bits_job *jobs;	/* owned; sorted by creation time; empty on error */
 	size_t	 njobs;
+	char	*warning;	/* owned; what was wrong with the jobs listed (NULL: nothing) */
 };
 
 struct host_snapshot *host_snapshot_new(size_t host);
 /* Free the snapshot and everything in it; NULL is a no-op. */
 void host_snapshot_free(struct host_snapshot *snap);
-/* Sort jobs by creation time (then JobId), the order of product.md §2.2. */
+/*
+ * Drop the jobs --once and the screen cannot show (no JobId; a JobId listed
+ * before, the first being kept), saying so in snap->warning, then sort them by
+ * creation time (then JobId), the order of bitstop(1), OUTPUT.
+ */
 void host_snapshot_sort_jobs(struct host_snapshot *snap);
 
 /* "wmi", "shell", or NULL for HOST_BACKEND_NONE. */

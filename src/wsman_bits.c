@@ -495,26 +495,37 @@ wsman_bits_from_xml(xmlNodePtr inst, struct bits_job *job, char **cause)
 	return rc;
 }
 
-int
-wsman_bits_return_value(xmlNodePtr output, uint32_t *rv, char **cause)
+/*
+ * A uint32 out-parameter (ReturnValue, ErrorCode...); missing or nil leaves *v
+ * at 0 (some methods return an empty _OUTPUT). what names it in the error:
+ * "ReturnValue 'x' is not a 32-bit code".
+ */
+static int
+out_code(xmlNodePtr output, const char *name, const char *what, uint32_t *v, char **cause)
 {
-	xmlNodePtr c = wsman_parse_xml_child_any(output, "ReturnValue");
+	xmlNodePtr c = wsman_parse_xml_child_any(output, name);
 	char *s;
 
-	*rv = 0;
+	*v = 0;
 	if (c == NULL || wsman_parse_xml_is_nil(c))
-		return 0;	/* some methods return an empty _OUTPUT (wsman-bits.md §2.6.2) */
+		return 0;
 	s = wsman_parse_xml_text(c);
-	if (wsman_parse_code(s, rv) != 0) {
+	if (wsman_parse_code(s, v) != 0) {
 		char *q = quoted(s);
 
-		*cause = xasprintf("ReturnValue %s is not a 32-bit code", q);
+		*cause = xasprintf("%s %s is not a 32-bit %s", name, q, what);
 		free(q);
 		free(s);
 		return -1;
 	}
 	free(s);
 	return 0;
+}
+
+int
+wsman_bits_return_value(xmlNodePtr output, uint32_t *rv, char **cause)
+{
+	return out_code(output, "ReturnValue", "code", rv, cause);
 }
 
 char *
@@ -527,35 +538,12 @@ wsman_bits_out_string(xmlNodePtr output, const char *name)
 	return wsman_parse_xml_text(c);
 }
 
-/* A uint32 out-parameter; missing or nil leaves *v at 0. */
-static int
-out_code(xmlNodePtr output, const char *name, uint32_t *v, char **cause)
-{
-	xmlNodePtr c = wsman_parse_xml_child_any(output, name);
-	char *s;
-
-	*v = 0;
-	if (c == NULL || wsman_parse_xml_is_nil(c))
-		return 0;
-	s = wsman_parse_xml_text(c);
-	if (wsman_parse_code(s, v) != 0) {
-		char *q = quoted(s);
-
-		*cause = xasprintf("%s %s is not a 32-bit number", name, q);
-		free(q);
-		free(s);
-		return -1;
-	}
-	free(s);
-	return 0;
-}
-
 int
 wsman_bits_error_info(xmlNodePtr output, struct bits_error_info *info, char **cause)
 {
 	memset(info, 0, sizeof(*info));
-	if (out_code(output, "ErrorContext", &info->error_context, cause) != 0 ||
-	    out_code(output, "ErrorCode", &info->error_code, cause) != 0)
+	if (out_code(output, "ErrorContext", "number", &info->error_context, cause) != 0 ||
+	    out_code(output, "ErrorCode", "number", &info->error_code, cause) != 0)
 		return -1;
 	info->context_description = wsman_bits_out_string(output, "ContextDescription");
 	info->error_description = wsman_bits_out_string(output, "ErrorDescription");

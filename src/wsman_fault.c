@@ -11,22 +11,6 @@
 #include "src/wsman_msg.h"
 #include "src/xalloc.h"
 
-/* Codes the mapping looks for (wsman-bits.md §1.7, §3.2). */
-#define CODE_RESOURCE_NOT_FOUND 0x80338000u
-#define CODE_OPERATION_TIMEDOUT 0x80338029u
-#define CODE_E_ACCESSDENIED 0x80070005u
-#define CODE_WIN32_ACCESS_DENIED 5u
-#define CODE_WBEM_NOT_FOUND 0x80041002u
-#define CODE_WBEM_ACCESS_DENIED 0x80041003u
-#define CODE_WBEM_INVALID_NAMESPACE 0x8004100Eu
-#define CODE_WBEM_INVALID_CLASS 0x80041010u
-#define CODE_WBEM_PROVIDER_NOT_FOUND 0x80041011u
-#define CODE_WBEM_PROVIDER_LOAD_FAILURE 0x80041013u
-#define CODE_BG_NOT_FOUND 0x80200001u
-#define CODE_WSMAN_WMI_SVC_ACCESS_DENIED 0x80338104u
-#define CODE_WSMAN_WMI_PROVIDER_ACCESS_DENIED 0x80338105u
-#define CODE_WSMAN_WMI_CANNOT_CONNECT_ACCESS_DENIED 0x80338106u
-
 /* Conventional prefixes for printing subcodes. */
 static const struct {
 	const char *ns;
@@ -393,7 +377,8 @@ has_any_code(const struct wsman_fault *f, const uint32_t *codes, size_t n)
 bool
 wsman_fault_is_not_found(const struct wsman_fault *f)
 {
-	static const uint32_t codes[] = { CODE_RESOURCE_NOT_FOUND, CODE_WBEM_NOT_FOUND, CODE_BG_NOT_FOUND };
+	static const uint32_t codes[] = { BITS_HR_ERROR_WSMAN_RESOURCE_NOT_FOUND,
+		BITS_HR_WBEM_E_NOT_FOUND, BITS_HR_BG_E_NOT_FOUND };
 
 	return wsman_fault_subcode_is(f, WSMAN_NS_ADDRESSING, "DestinationUnreachable") ||
 	    has_any_code(f, codes, sizeof(codes) / sizeof(codes[0]));
@@ -402,9 +387,10 @@ wsman_fault_is_not_found(const struct wsman_fault *f)
 bool
 wsman_fault_is_access_denied(const struct wsman_fault *f)
 {
-	static const uint32_t codes[] = { CODE_E_ACCESSDENIED, CODE_WIN32_ACCESS_DENIED,
-		CODE_WBEM_ACCESS_DENIED, CODE_WSMAN_WMI_SVC_ACCESS_DENIED,
-		CODE_WSMAN_WMI_PROVIDER_ACCESS_DENIED, CODE_WSMAN_WMI_CANNOT_CONNECT_ACCESS_DENIED };
+	static const uint32_t codes[] = { BITS_HR_E_ACCESSDENIED, BITS_HR_ERROR_ACCESS_DENIED,
+		BITS_HR_WBEM_E_ACCESS_DENIED, BITS_HR_ERROR_WSMAN_WMI_SVC_ACCESS_DENIED,
+		BITS_HR_ERROR_WSMAN_WMI_PROVIDER_ACCESS_DENIED,
+		BITS_HR_ERROR_WSMAN_WMI_CANNOT_CONNECT_ACCESS_DENIED };
 
 	return wsman_fault_subcode_is(f, WSMAN_NS_WSMAN, "AccessDenied") ||
 	    has_any_code(f, codes, sizeof(codes) / sizeof(codes[0]));
@@ -413,7 +399,7 @@ wsman_fault_is_access_denied(const struct wsman_fault *f)
 bool
 wsman_fault_is_timeout(const struct wsman_fault *f)
 {
-	static const uint32_t codes[] = { CODE_OPERATION_TIMEDOUT };
+	static const uint32_t codes[] = { BITS_HR_ERROR_WSMAN_OPERATION_TIMEDOUT };
 
 	return wsman_fault_subcode_is(f, WSMAN_NS_WSMAN, "TimedOut") ||
 	    has_any_code(f, codes, sizeof(codes) / sizeof(codes[0]));
@@ -422,11 +408,11 @@ wsman_fault_is_timeout(const struct wsman_fault *f)
 bool
 wsman_fault_is_provider_missing(const struct wsman_fault *f)
 {
-	static const uint32_t codes[] = { CODE_WBEM_INVALID_NAMESPACE, CODE_WBEM_INVALID_CLASS,
-		CODE_WBEM_PROVIDER_NOT_FOUND, CODE_WBEM_PROVIDER_LOAD_FAILURE };
+	static const uint32_t codes[] = { BITS_HR_WBEM_E_INVALID_NAMESPACE, BITS_HR_WBEM_E_INVALID_CLASS,
+		BITS_HR_WBEM_E_PROVIDER_NOT_FOUND, BITS_HR_WBEM_E_PROVIDER_LOAD_FAILURE };
 
 	return wsman_fault_subcode_is(f, WSMAN_NS_ADDRESSING, "DestinationUnreachable") ||
-	    (f->has_code && f->code == CODE_RESOURCE_NOT_FOUND) ||
+	    (f->has_code && f->code == BITS_HR_ERROR_WSMAN_RESOURCE_NOT_FOUND) ||
 	    has_any_code(f, codes, sizeof(codes) / sizeof(codes[0]));
 }
 

@@ -1,6 +1,6 @@
 /*
  * wsman_fault: SOAP faults from Windows WinRM decoded into one struct, whatever
- * the shape (wsman-bits.md §3.1-§3.3; every tests/fixtures/real/fault-*.xml):
+ * the shape (doc/protocol.md §7; every tests/fixtures/real/fault-*.xml):
  * plain WSManFault, FaultDetail, ProviderFault with text or a nested WSManFault
  * and __ExtendedStatus, MSFT_WmiError as the whole Detail, MustUnderstand with a
  * NotUnderstood header; and the mapping of a fault to a struct hosterr.

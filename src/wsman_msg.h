@@ -1,6 +1,6 @@
 /*
  * wsman_msg: SOAP 1.2 / WS-Management request envelopes in the shapes Windows
- * WinRM accepts (wsman-bits.md §2.4-§2.6): Get, Put, Enumerate, Pull, Release
+ * WinRM accepts (doc/protocol.md §3, §5, §6): Get, Put, Enumerate, Pull, Release
  * and Invoke. Builders append to a strbuf; every value is XML-escaped, so any
  * string (URLs with '&', names with quotes, non-ASCII) is safe to pass.
  */
@@ -29,7 +29,7 @@
 #define WSMAN_ACTION_PULL WSMAN_NS_ENUMERATION "/Pull"
 #define WSMAN_ACTION_RELEASE WSMAN_NS_ENUMERATION "/Release"
 
-/* The BITS provider's classes (wsman-bits.md §2.3). */
+/* The BITS provider's classes (doc/protocol.md §3). */
 #define WSMAN_BITS_NAMESPACE_URI "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/bits"
 #define WSMAN_BITS_JOB_URI WSMAN_BITS_NAMESPACE_URI "/BitsClientJob"
 #define WSMAN_BITS_FILE_URI WSMAN_BITS_NAMESPACE_URI "/BitsClientFile"
@@ -72,7 +72,7 @@ void wsman_msg_release(struct strbuf *out, const struct wsman_hdr *h, const char
 void wsman_msg_invoke(struct strbuf *out, const struct wsman_hdr *h, const char *method,
     const struct wsman_param *params, size_t nparams);
 
-/* The BitsClientJob method calls bitstop makes (wsman-bits.md §1.4, §2.6.2). */
+/* The BitsClientJob method calls bitstop makes (doc/protocol.md §5). */
 void wsman_msg_bits_create_job(struct strbuf *out, const struct wsman_hdr *h, const char *name,
     const char *remote_url, const char *local_file, unsigned type);
 /* AddFile with the documented lower-camel parameter names (remoteUrl, localFile). */

@@ -108,6 +108,7 @@ struct wsman_op {
 	size_t	 njobs;
 	bool	 ok;
 	bool	 already_gone;
+	bool	 unknown;		/* a change was sent and its answer lost */
 	struct hosterr err;
 	bool	 has_error_info;
 	struct bits_error_info error_info;
@@ -582,7 +583,7 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 
 		if (op->kind == OP_SET_STATE &&
 		    (op->set_state == BITS_SET_CANCEL || op->set_state == BITS_SET_COMPLETE) &&
-		    (rv == 0x80200001u || rv == 0x80041002u)) {
+		    (rv == BITS_HR_BG_E_NOT_FOUND || rv == BITS_HR_WBEM_E_NOT_FOUND)) {
 			op->already_gone = true;
 			succeed(op);
 			return;
@@ -682,7 +683,7 @@ on_envelope(struct wsman_op *op, long status, const struct wsman_response *r,
 	}
 }
 
-/* Statuses answered with a fixed message (product.md §2.2, wsman-bits.md §3.4). */
+/* Statuses answered with a fixed message (doc/protocol.md §1, §7). */
 static const struct {
 	long	 status;
 	enum hosterr_kind kind;
@@ -694,9 +695,8 @@ static const struct {
 	{ 503, HOSTERR_HTTP, "503 Service Unavailable: the server is overloaded" },
 };
 
-/* HTTP statuses that carry no SOAP to read; true when handled (op finished). */
-static bool
-on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
+bool
+wsman_status_error(long status, const char *ct, size_t len, bool https, struct hosterr *err)
 {
 	uint32_t code = (uint32_t)status;
 	size_t i;
@@ -705,20 +705,29 @@ on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
 		if (status == plain_statuses[i].status)
 			break;
 	if (i < sizeof(plain_statuses) / sizeof(plain_statuses[0]))
-		hosterr_set_code(&op->err, plain_statuses[i].kind, code, "%s", plain_statuses[i].msg);
+		hosterr_set_code(err, plain_statuses[i].kind, code, "%s", plain_statuses[i].msg);
 	else if (status == 200 && !wsman_parse_is_xml_type(ct))
-		hosterr_set(&op->err, HOSTERR_PROTOCOL,
+		hosterr_set(err, HOSTERR_PROTOCOL,
 		    "the server answered HTTP 200 with Content-Type %.*s, not a SOAP envelope", QUOTE_MAX, ct);
-	else if (status == 500 && len == 0 && !op->https)
-		hosterr_set_code(&op->err, HOSTERR_ENCRYPTION_REQUIRED, code,
+	else if (status == 500 && len == 0 && !https)
+		hosterr_set_code(err, HOSTERR_ENCRYPTION_REQUIRED, code,
 		    "server requires encryption: use HTTPS or enable AllowUnencrypted");
 	else if (status == 500 && len == 0)
-		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "500 Internal Server Error with an empty body");
+		hosterr_set_code(err, HOSTERR_HTTP, code, "500 Internal Server Error with an empty body");
 	else if (status == 200 || status == 500)
 		return false;
 	else
-		hosterr_set_code(&op->err, HOSTERR_HTTP, code, "unexpected HTTP status %ld from the server",
+		hosterr_set_code(err, HOSTERR_HTTP, code, "unexpected HTTP status %ld from the server",
 		    status);
+	return true;
+}
+
+/* HTTP statuses that carry no SOAP to read; true when handled (op finished). */
+static bool
+on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
+{
+	if (!wsman_status_error(status, ct, len, op->https, &op->err))
+		return false;
 	finish_error(op, true);
 	return true;
 }
@@ -847,18 +856,26 @@ wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, c
 void
 wsman_op_fail(struct wsman_op *op, const struct hosterr *err)
 {
+	wsman_op_fail_sent(op, err, true);
+}
+
+void
+wsman_op_fail_sent(struct wsman_op *op, const struct hosterr *err, bool sent)
+{
 	const char *why = err != NULL && err->message != NULL ? err->message : "no answer";
 	enum hosterr_kind kind = err != NULL && err->kind != HOSTERR_NONE ? err->kind : HOSTERR_CONNECT;
 
 	if (op->step == STEP_DONE)
 		return;
 	op->requests++;
+	op->unknown = sent && (op->step == STEP_PUT || op->step == STEP_CREATE ||
+	    op->step == STEP_ADD_FILE || op->step == STEP_SET_STATE);
 	if (op->step == STEP_RELEASE) {
 		go(op, STEP_DONE);
 		return;
 	}
 	if (op->step == STEP_CREATE) {
-		/* Never re-sent: CreateJob is not idempotent (wsman-bits.md §8 item 11). */
+		/* Never re-sent: CreateJob is not idempotent (doc/protocol.md §10 item 11). */
 		hosterr_set(&op->err, kind, "the CreateJob request got no answer (%s): the job may or may "
 		    "not exist on the host and the request was not re-sent", why);
 	} else if (op->step == STEP_SET_STATE && (op->kind == OP_CREATE || op->kind == OP_ADD_FILE)) {
@@ -902,6 +919,12 @@ const char *
 wsman_op_job_id(const struct wsman_op *op)
 {
 	return op->kind == OP_CREATE ? op->job_id : NULL;
+}
+
+bool
+wsman_op_outcome_unknown(const struct wsman_op *op)
+{
+	return !op->ok && op->unknown;
 }
 
 bool

@@ -46,7 +46,7 @@ struct wsman_op *wsman_op_new_set_state(const struct wsman_target *t, const char
 /* CreateJob (static) then SetJobState 2 (resume) on the new job. */
 struct wsman_op *wsman_op_new_create(const struct wsman_target *t, const char *name,
     const char *remote_url, const char *local_file, unsigned type);
-/* AddFile then SetJobState 2 (resume), as wsman-bits.md §8 item 4 advises. */
+/* AddFile then SetJobState 2 (resume), as doc/protocol.md §10 item 4 advises. */
 struct wsman_op *wsman_op_new_add_file(const struct wsman_target *t, const char *job_id,
     const char *remote_url, const char *local_file);
 /* GetError (LanguageId 1033). */
@@ -61,11 +61,18 @@ void wsman_op_feed(struct wsman_op *op, long http_status, const char *content_ty
     const char *body, size_t len);
 /* The request just sent got no answer (transport error); err is copied. */
 void wsman_op_fail(struct wsman_op *op, const struct hosterr *err);
+/*
+ * The same, saying whether the request had left (false: it surely never reached
+ * the host, e.g. the connection was refused). A change (Put, CreateJob, AddFile,
+ * SetJobState) that left and got no answer has an unknown outcome.
+ */
+void wsman_op_fail_sent(struct wsman_op *op, const struct hosterr *err, bool sent);
 
 bool wsman_op_ok(const struct wsman_op *op);                    /* finished successfully */
 const struct hosterr *wsman_op_error(const struct wsman_op *op); /* when finished and not ok */
 struct bits_job *wsman_op_take_jobs(struct wsman_op *op, size_t *n); /* list/get results; caller owns */
 const char *wsman_op_job_id(const struct wsman_op *op);          /* create: new JobId (NULL if unknown) */
+bool wsman_op_outcome_unknown(const struct wsman_op *op);        /* a change left, its answer was lost */
 bool wsman_op_already_gone(const struct wsman_op *op);           /* cancel/complete found the job gone: counted as success */
 bool wsman_op_take_error_info(struct wsman_op *op, struct bits_error_info *out); /* get_error */
 unsigned wsman_op_requests(const struct wsman_op *op);           /* exchanges so far */
@@ -86,5 +93,12 @@ void wsman_op_set_max_response(struct wsman_op *op, size_t max);
  * deterministic tests; the default is a random version 4 UUID. Set it before the
  * first wsman_op_request. */
 void wsman_op_set_uuid_source(struct wsman_op *op, void (*fn)(char *out, void *arg), void *arg);
+
+/*
+ * The error of an HTTP status that carries no SOAP to read (401, 503, a 500 with
+ * an empty body, a 200 that is not XML): true and err set; false for a 200 or
+ * 500 whose body is to be parsed. Shared by every backend.
+ */
+bool wsman_status_error(long status, const char *ct, size_t len, bool https, struct hosterr *err);
 
 #endif

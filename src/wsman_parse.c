@@ -352,6 +352,42 @@ streaming(const struct parse_state *st)
 	return st->items_depth != 0 && st->depth > st->items_depth;
 }
 
+/*
+ * Both paths: an element (uri, local) opens at depth d above the streamed items.
+ * Follows the Envelope's first Body, its first child (an Enumerate or Pull
+ * response?) and that response's first Items; true when this is that Items.
+ */
+static bool
+track_open(struct parse_state *st, unsigned d, const xmlChar *uri, const xmlChar *local)
+{
+	if (d == 2 && !st->body_seen && sax_is(uri, local, WSMAN_NS_SOAP, "Body")) {
+		st->body_seen = st->in_body = true;
+	} else if (d == 3 && st->in_body && !st->body_child_seen) {
+		st->body_child_seen = true;
+		st->in_enum = sax_is(uri, local, WSMAN_NS_ENUMERATION, "EnumerateResponse") ||
+		    sax_is(uri, local, WSMAN_NS_ENUMERATION, "PullResponse");
+	} else if (d == 4 && st->in_enum && !st->items_seen &&
+	    (sax_is(uri, local, WSMAN_NS_WSMAN, "Items") ||
+	    sax_is(uri, local, WSMAN_NS_ENUMERATION, "Items"))) {
+		st->items_seen = true;
+		return true;
+	}
+	return false;
+}
+
+/* Both paths: the element open at st->depth (above the streamed items) closes. */
+static void
+track_close(struct parse_state *st)
+{
+	if (st->depth == st->items_depth)
+		st->items_depth = 0;
+	else if (st->depth == 3)
+		st->in_enum = false;
+	else if (st->depth == 2)
+		st->in_body = false;
+	st->depth--;
+}
+
 /* SAX hook: an element starts; streamed below Items, built elsewhere. */
 static void
 stream_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -376,19 +412,8 @@ stream_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlCh
 		}
 		return;
 	}
-	if (d == 2 && !st->body_seen && sax_is(uri, local, WSMAN_NS_SOAP, "Body")) {
-		st->body_seen = st->in_body = true;
-	} else if (d == 3 && st->in_body && !st->body_child_seen) {
-		st->body_child_seen = true;
-		st->in_enum = sax_is(uri, local, WSMAN_NS_ENUMERATION, "EnumerateResponse") ||
-		    sax_is(uri, local, WSMAN_NS_ENUMERATION, "PullResponse");
-	} else if (d == 4 && st->in_enum && !st->items_seen &&
-	    (sax_is(uri, local, WSMAN_NS_WSMAN, "Items") ||
-	    sax_is(uri, local, WSMAN_NS_ENUMERATION, "Items"))) {
-		st->items_seen = true;
-		if (st->sink != NULL)
-			st->items_depth = d;
-	}
+	if (track_open(st, d, uri, local) && st->sink != NULL)
+		st->items_depth = d;
 	st->depth = d;
 	xmlSAX2StartElementNs(ctx, local, prefix, uri, nns, ns, nattrs, ndefaulted, attrs);
 }
@@ -405,13 +430,7 @@ stream_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar
 		st->sink->end(st->sink->arg);
 		return;
 	}
-	if (st->depth == st->items_depth)
-		st->items_depth = 0;
-	else if (st->depth == 3)
-		st->in_enum = false;
-	else if (st->depth == 2)
-		st->in_body = false;
-	st->depth--;
+	track_close(st);
 	xmlSAX2EndElementNs(ctx, local, prefix, uri);
 }
 
@@ -622,13 +641,6 @@ fast_give_up(xmlParserCtxtPtr ctxt, struct parse_state *st)
 	xmlStopParser(ctxt);
 }
 
-/* Is this tree node the element (ns, name)? */
-static bool
-fast_is(xmlNodePtr node, const char *ns, const char *name)
-{
-	return wsman_parse_xml_is(node, ns, name);
-}
-
 /* SAX1 hook: an element starts (fast path). */
 static void
 fast_start(void *ctx, const xmlChar *fullname, const xmlChar **atts)
@@ -637,6 +649,7 @@ fast_start(void *ctx, const xmlChar *fullname, const xmlChar **atts)
 	struct parse_state *st = ctxt->_private;
 	unsigned d = st->depth + 1;
 	const char *prefix, *local, *uri;
+	xmlNodePtr node;
 	size_t plen;
 	bool nil;
 
@@ -661,20 +674,13 @@ fast_start(void *ctx, const xmlChar *fullname, const xmlChar **atts)
 	}
 	xmlSAX2StartElement(ctx, fullname, atts);
 	st->depth = d;
-	if (ctxt->node == NULL || ctxt->node->type != XML_ELEMENT_NODE)
+	node = ctxt->node;
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
 		return;
-	if (d == 2 && !st->body_seen && fast_is(ctxt->node, WSMAN_NS_SOAP, "Body")) {
-		st->body_seen = st->in_body = true;
-	} else if (d == 3 && st->in_body && !st->body_child_seen) {
-		st->body_child_seen = true;
-		st->in_enum = fast_is(ctxt->node, WSMAN_NS_ENUMERATION, "EnumerateResponse") ||
-		    fast_is(ctxt->node, WSMAN_NS_ENUMERATION, "PullResponse");
-	} else if (d == 4 && st->in_enum && !st->items_seen &&
-	    (fast_is(ctxt->node, WSMAN_NS_WSMAN, "Items") ||
-	    fast_is(ctxt->node, WSMAN_NS_ENUMERATION, "Items"))) {
-		st->items_seen = true;
+	/* The tree resolved the element's namespace from the declarations above. */
+	if (track_open(st, d, node->ns != NULL ? node->ns->href : NULL, node->name)) {
 		st->items_depth = d;
-		st->items_node = ctxt->node;
+		st->items_node = node;
 	}
 }
 
@@ -693,13 +699,7 @@ fast_end(void *ctx, const xmlChar *name)
 			st->sink->end(st->sink->arg);
 		return;
 	}
-	if (st->depth == st->items_depth)
-		st->items_depth = 0;
-	else if (st->depth == 3)
-		st->in_enum = false;
-	else if (st->depth == 2)
-		st->in_body = false;
-	st->depth--;
+	track_close(st);
 	xmlSAX2EndElement(ctx, name);
 }
 

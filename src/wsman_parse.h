@@ -1,7 +1,7 @@
 /*
  * wsman_parse: WS-Management responses from hostile servers, parsed safely
  * (no network, no entities, no DTD at all, a size cap) and read by namespace
- * URI + local name, never by prefix (wsman-bits.md §2.2, §5.1, §8).
+ * URI + local name, never by prefix (doc/protocol.md §2, §10 item 1).
  *
  * A struct wsman_response owns the libxml2 document; the node pointers in it
  * (and those returned by the helpers) live as long as the response.

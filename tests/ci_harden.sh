@@ -75,17 +75,19 @@ build() {
 fuzz_all() {
 	_f=$WORK/fuzz
 	if ! build "$_f" "CC=clang --enable-werror --enable-fuzzing" \
-		tests/fuzz_response tests/fuzz_config tests/fuzz_theme; then
+		tests/fuzz_response tests/fuzz_config tests/fuzz_theme tests/fuzz_agent; then
 		echo build >"$_f/FAILED"
 		return
 	fi
-	mkdir -p "$_f/corpus/response" "$_f/corpus/config" "$_f/corpus/theme" "$_f/crashes"
+	mkdir -p "$_f/corpus/response" "$_f/corpus/config" "$_f/corpus/theme" "$_f/corpus/agent" \
+		"$_f/crashes"
 	cp "$SRC"/tests/fixtures/bits/*.xml "$SRC"/tests/fixtures/real/*.xml \
 		"$SRC"/tests/fuzz/response/* "$_f/corpus/response/"
 	cp "$SRC"/tests/fixtures/cfg/* "$SRC"/tests/fuzz/config/* "$_f/corpus/config/"
 	[ -f "$SRC/bitstop.conf.example" ] && cp "$SRC/bitstop.conf.example" "$_f/corpus/config/"
 	cp "$SRC"/themes/*.theme "$SRC"/tests/fuzz/theme/* "$_f/corpus/theme/"
-	for t in response config theme; do
+	cp "$SRC"/tests/fixtures/real/winrs/*.xml "$SRC"/tests/fuzz/agent/* "$_f/corpus/agent/"
+	for t in response config theme agent; do
 		(cd "$_f" && ./tests/fuzz_$t -dict="$SRC/tests/fuzz/$t.dict" -max_len=16384 \
 			-timeout=10 -rss_limit_mb=2048 -max_total_time="$FUZZ_SECONDS" \
 			-print_final_stats=1 -artifact_prefix="crashes/$t-" "corpus/$t" \

@@ -3,8 +3,14 @@
 
 # Every fuzz harness also builds without libFuzzer: fuzz_main.c replays the seed
 # fixtures and the inputs kept in tests/fuzz/<target>/ through it in make check.
-check_PROGRAMS += tests/fuzz_response_replay tests/fuzz_config_replay tests/fuzz_theme_replay
-TESTS += tests/fuzz_response_replay tests/fuzz_config_replay tests/fuzz_theme_replay
+check_PROGRAMS += tests/fuzz_response_replay tests/fuzz_config_replay tests/fuzz_theme_replay \
+	tests/fuzz_agent_replay
+TESTS += tests/fuzz_response_replay tests/fuzz_config_replay tests/fuzz_theme_replay \
+	tests/fuzz_agent_replay
+tests_fuzz_agent_replay_SOURCES = tests/fuzz_agent.c tests/fuzz_main.c
+tests_fuzz_agent_replay_CFLAGS = $(TEST_CFLAGS) \
+	-DFUZZ_CORPUS_DIRS='"tests/fuzz/agent:tests/fixtures/real/winrs"'
+tests_fuzz_agent_replay_LDADD = libbitstop.a $(CORE_LIBS)
 tests_fuzz_response_replay_SOURCES = tests/fuzz_response.c tests/fuzz_main.c
 tests_fuzz_response_replay_CFLAGS = $(TEST_CFLAGS) \
 	-DFUZZ_REPLAY -DFUZZ_CORPUS_DIRS='"tests/fuzz/response:tests/fixtures/bits:tests/fixtures/real"'
@@ -30,8 +36,13 @@ HARDEN_FUZZ_LINK = -fsanitize=fuzzer,address,undefined
 noinst_LIBRARIES += libfuzzcore.a
 libfuzzcore_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
 libfuzzcore_a_SOURCES = $(libbitstop_a_SOURCES) cli/output.c tui/theme.c
+nodist_libfuzzcore_a_SOURCES = $(nodist_libbitstop_a_SOURCES)
 
-noinst_PROGRAMS += tests/fuzz_response tests/fuzz_config tests/fuzz_theme
+noinst_PROGRAMS += tests/fuzz_response tests/fuzz_config tests/fuzz_theme tests/fuzz_agent
+tests_fuzz_agent_SOURCES = tests/fuzz_agent.c
+tests_fuzz_agent_CFLAGS = $(CORE_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
+tests_fuzz_agent_LDFLAGS = $(HARDEN_FUZZ_LINK)
+tests_fuzz_agent_LDADD = libfuzzcore.a $(CORE_LIBS)
 tests_fuzz_response_SOURCES = tests/fuzz_response.c
 tests_fuzz_response_CFLAGS = $(CORE_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
 tests_fuzz_response_LDFLAGS = $(HARDEN_FUZZ_LINK)
@@ -72,3 +83,7 @@ tests_test_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 # CI's hardening run (ASan+UBSan make check, TSan, valgrind, fuzzers) and the soak
 # benchmark (not run by make check).
 EXTRA_DIST += tests/ci_harden.sh tests/soak/soak.py
+
+# Hardening, second round (issue 14): redirects, audit log, deadlines, limits.
+TESTS += tests/test_harden2.py
+EXTRA_DIST += tests/test_harden2.py

@@ -1,5 +1,5 @@
 /*
- * Tests for src/audit.c: the action log of product.md §6. One JSON object per
+ * Tests for src/audit.c: the action log of bitstop(1), FILES. One JSON object per
  * line, private file in private directories, intent before outcome, and a log
  * that cannot be written is reported so that actions are refused.
  */
@@ -16,12 +16,15 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "src/action.h"
 #include "src/audit.h"
+#include "src/paths.h"
 #include "src/xalloc.h"
 
 #define GUID "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"
@@ -113,6 +116,10 @@ test_lines(void **state)
 	hosterr_set_code(&res->error, HOSTERR_FAULT, 0x80200017, "the job is in the wrong "
 	    "state for this action (BG_E_INVALID_STATE)");
 	assert_int_equal(audit_outcome(a, res, "ws01"), 0);
+	/* issue 14, item 16: sent, answer lost: "unknown", not "error" */
+	res->unknown = true;
+	hosterr_set(&res->error, HOSTERR_TIMEOUT, "no answer in time");
+	assert_int_equal(audit_outcome(a, res, "ws01"), 0);
 	action_result_free(res);
 	action_req_free(req);
 
@@ -146,6 +153,9 @@ test_lines(void **state)
 	p = check_line(p, "\"event\":\"outcome\",\"id\":7,\"host\":\"ws01\",\"job\":\"" GUID "\","
 	    "\"action\":\"cancel\",\"result\":\"error\",\"code\":2149580823,\"message\":\"the job "
 	    "is in the wrong state for this action (BG_E_INVALID_STATE)\"}");
+	p = check_line(p, "\"event\":\"outcome\",\"id\":7,\"host\":\"ws01\",\"job\":\"" GUID "\","
+	    "\"action\":\"cancel\",\"result\":\"unknown\",\"code\":null,\"message\":\"no answer "
+	    "in time\"}");
 	assert_contains(p, "\"event\":\"intent\",\"id\":8,");
 	assert_contains(p, "\"job\":\"" GUID "\",\"name\":null,\"action\":\"priority\","
 	    "\"params\":{\"priority\":\"HIGH\"}}\n");
@@ -340,6 +350,177 @@ test_concurrent(void **state)
 	free(path);
 }
 
+/* Fail unless path is a regular file of mode mode holding exactly text. */
+static void
+assert_file(const char *path, mode_t mode, const char *text)
+{
+	struct stat st;
+	char *got;
+
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, mode);
+	got = slurp(path);
+	assert_string_equal(got, text);
+	free(got);
+}
+
+/* Write text to a new file path of mode mode. */
+static void
+put_file(const char *path, mode_t mode, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* SIGALRM while a test waits on something that must not block: fail loudly. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	fprintf(stderr, "audit_open blocked\n");
+	_exit(1);
+}
+
+/*
+ * Protects (issue 14, item 2): the log is never opened through a symbolic link
+ * (the target keeps its mode and content), a FIFO is refused at once instead of
+ * blocking, and a file of another user or with another hard link is refused,
+ * each with a message naming the path and the reason.
+ */
+static void
+test_refuse_links(void **state)
+{
+	char *target = xasprintf("%s/target", (char *)*state);
+	char *path = xasprintf("%s/audit.log", (char *)*state), *cause = NULL;
+	char *other = xasprintf("%s/other", (char *)*state);
+
+	put_file(target, 0644, "keep\n");
+	assert_int_equal(symlink(target, path), 0);
+	assert_null(audit_open(path, &cause));
+	assert_contains(cause, path);
+	assert_contains(cause, "symbolic link");
+	free(cause);
+	assert_file(target, 0644, "keep\n");
+	unlink(path);
+
+	/* a dangling link is not created through either */
+	assert_int_equal(symlink(other, path), 0);
+	assert_null(audit_open(path, &cause));
+	assert_contains(cause, "symbolic link");
+	free(cause);
+	assert_int_equal(access(other, F_OK), -1);
+	unlink(path);
+
+	/* a FIFO without a reader: refused, not waited on */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	assert_null(audit_open(path, &cause));
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	assert_contains(cause, "not a regular file");
+	free(cause);
+	unlink(path);
+
+	/* a second hard link (the log would be another file's content) */
+	assert_int_equal(link(target, path), 0);
+	assert_null(audit_open(path, &cause));
+	assert_contains(cause, "hard link");
+	free(cause);
+	assert_file(target, 0644, "keep\n");
+	unlink(path);
+
+	/* someone else's file (only root can make one here) */
+	if (geteuid() == 0) {
+		put_file(path, 0644, "theirs\n");
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_null(audit_open(path, &cause));
+		assert_contains(cause, "owned by uid 65534");
+		free(cause);
+		assert_file(path, 0644, "theirs\n");
+	}
+	free(other);
+	free(target);
+	free(path);
+}
+
+/* Fail unless every line of the file but the first skip ones is a JSON object; returns the count. */
+static int
+assert_lines_parse(const char *path, int skip)
+{
+	char *text = slurp(path), *line, *save = NULL;
+	int n = 0, i = 0;
+
+	assert_true(text[0] == '\0' || text[strlen(text) - 1] == '\n');
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		struct json_tokener *tok;
+		json_object *o;
+
+		if (i++ < skip)
+			continue;
+		tok = json_tokener_new();
+		o = json_tokener_parse_ex(tok, line, (int)strlen(line));
+		if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+		    tok->char_offset != (int)strlen(line) || !json_object_is_type(o, json_type_object))
+			fail_msg("line %d of %s does not parse: %s", i, path, line);
+		json_object_put(o);
+		json_tokener_free(tok);
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+/*
+ * Protects (issue 14, item 3): a record cut short by a full disk is taken back
+ * (the file keeps its previous end, the log refuses actions), and a file left
+ * with a torn last line gets a newline on open, so that every later record
+ * parses on its own line.
+ */
+static void
+test_torn_line(void **state)
+{
+	char *path = xasprintf("%s/audit.log", (char *)*state), *cause = NULL;
+	struct action_req *req = action_req_new(ACTION_CANCEL, 0, GUID, "J");
+	struct rlimit saved, tiny;
+	struct audit *a;
+	struct stat st;
+
+	put_file(path, 0600, "{\"time\":\"2026-01-01T00:00:00Z\",\"user\":\"x\",\"ev");
+	a = audit_open(path, &cause);
+	assert_non_null(a);
+	assert_int_equal(audit_intent(a, req, "ws01", "u"), 0);
+	assert_int_equal(assert_lines_parse(path, 1), 1);
+
+	/* room for 10 bytes more: the write is cut short */
+	assert_int_equal(stat(path, &st), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	tiny = saved;
+	tiny.rlim_cur = (rlim_t)st.st_size + 10;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+	assert_int_equal(audit_intent(a, req, "ws02", "u"), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_false(audit_ok(a));
+	{
+		struct stat now;
+
+		assert_int_equal(stat(path, &now), 0);
+		assert_int_equal(now.st_size, st.st_size);
+	}
+	assert_int_equal(audit_intent(a, req, "ws03", "u"), 0);
+	assert_int_equal(assert_lines_parse(path, 1), 2);
+	audit_close(a);
+	action_req_free(req);
+	free(path);
+}
+
 /* Protects: the default path follows $XDG_STATE_HOME, else ~/.local/state. */
 static void
 test_default_path(void **state)
@@ -348,16 +529,16 @@ test_default_path(void **state)
 
 	(void)state;
 	setenv("XDG_STATE_HOME", "/xdg/state", 1);
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/xdg/state/bitstop/audit.log");
 	free(p);
 	setenv("XDG_STATE_HOME", "relative", 1);
 	setenv("HOME", "/home/tester", 1);
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
 	free(p);
 	unsetenv("XDG_STATE_HOME");
-	p = audit_default_path();
+	p = paths_audit_log();
 	assert_string_equal(p, "/home/tester/.local/state/bitstop/audit.log");
 	free(p);
 }
@@ -373,6 +554,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_write_failure, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent, dir_setup, dir_teardown),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test_setup_teardown(test_refuse_links, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_torn_line, dir_setup, dir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

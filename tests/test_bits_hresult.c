@@ -31,7 +31,7 @@ test_table_sorted_and_findable(void **state)
 	}
 }
 
-/* The BITS and WinRM codes of wsman-bits.md §1.7 / §3.2 have their names. */
+/* The BITS and WinRM codes bitstop meets (doc/protocol.md) have their names. */
 static void
 test_known_codes(void **state)
 {
@@ -49,6 +49,29 @@ test_known_codes(void **state)
 	assert_string_equal(bits_hresult_name(0x80070057), "E_INVALIDARG");
 	assert_null(bits_hresult_name(0x12345678));
 	assert_null(bits_hresult_name(0x80190194));
+}
+
+/*
+ * The names in code are the table's (BITS_HR_x is the code named x), and a Win32
+ * error returned as an HRESULT (0x8007xxxx) takes the Win32 error's row.
+ */
+static void
+test_names_from_table(void **state)
+{
+	struct bits_hresult_desc d;
+
+	(void)state;
+	assert_int_equal(BITS_HR_BG_E_NOT_FOUND, 0x80200001u);
+	assert_string_equal(bits_hresult_name(BITS_HR_ERROR_WSMAN_QUOTA_MAX_OPERATIONS),
+	    "ERROR_WSMAN_QUOTA_MAX_OPERATIONS");
+	assert_int_equal(BITS_HR_ERROR_ACCESS_DENIED, 5);
+	assert_string_equal(bits_hresult_name(0x80070002), "ERROR_FILE_NOT_FOUND");
+	assert_true(bits_hresult_lookup(0x80070002, &d));
+	assert_int_equal(d.code, 0x80070002u);
+	assert_string_equal(d.meaning, "the system cannot find the file specified");
+	/* its own row wins over the Win32 one */
+	assert_string_equal(bits_hresult_name(0x80070005), "E_ACCESSDENIED");
+	assert_null(bits_hresult_name(0x80071234));
 }
 
 /* BG_E_HTTP_ERROR_xxx is computed from 0x80190000 + status, 100..599 only. */
@@ -109,6 +132,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_sorted_and_findable),
 		cmocka_unit_test(test_known_codes),
+		cmocka_unit_test(test_names_from_table),
 		cmocka_unit_test(test_http_error_codes),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_success_codes),

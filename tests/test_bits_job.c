@@ -13,7 +13,7 @@
 #include "src/bits_job.h"
 #include "src/xalloc.h"
 
-/* Every enum value has its wsman-bits.md §1.5 name; out of range is "UNKNOWN". */
+/* Every enum value has its doc/protocol.md §4 name; out of range is "UNKNOWN". */
 static void
 test_names(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * Tests for src/cfg.c: loading bitstop.conf (product.md §3). Every message a user
+ * Tests for src/cfg.c: loading bitstop.conf (bitstop.conf(5)). Every message a user
  * sees about the file must name the file, the line and what was expected.
  */
 #include "config.h"
@@ -74,6 +74,7 @@ test_builtin_defaults(void **state)
 
 	(void)state;
 	assert_true(cfg->refresh == 5.0);
+	assert_true(cfg->stall_after == 600.0);
 	assert_string_equal(cfg->theme, "default");
 	assert_false(cfg->readonly);
 	assert_non_null(cfg->audit_log);
@@ -87,7 +88,7 @@ test_builtin_defaults(void **state)
 	config_free(NULL);
 }
 
-/* Protects: the example of product.md §3 loads with every setting where it belongs. */
+/* Protects: fixtures/cfg/example.conf loads with every setting where it belongs. */
 static void
 test_spec_example(void **state)
 {
@@ -112,10 +113,10 @@ test_spec_example(void **state)
 	assert_string_equal(h->name, "ws01");
 	assert_string_equal(h->url, "https://ws01:5986/wsman");
 	assert_string_equal(h->group, "branch-a");
-	assert_true(h->readonly);
-	assert_int_equal(h->auth, AUTH_NEGOTIATE);
-	assert_string_equal(h->user, "CONTOSO\\bitsops");
-	assert_string_equal(h->password_command, "pass show winrm/bitsops");
+	assert_true(h->settings.readonly);
+	assert_int_equal(h->settings.auth, AUTH_NEGOTIATE);
+	assert_string_equal(h->settings.user, "CONTOSO\\bitsops");
+	assert_string_equal(h->settings.password_command, "pass show winrm/bitsops");
 	assert_string_equal(h->origin, FIXTURES "/example.conf:20");
 	assert_string_equal(cfg->hosts[1].name, "ws02");
 	assert_string_equal(cfg->hosts[2].url, "https://10.1.2.3:5986/wsman");
@@ -124,10 +125,10 @@ test_spec_example(void **state)
 	assert_string_equal(h->url, "http://lab1:5985/wsman");
 	assert_false(h->https);
 	assert_string_equal(h->group, "lab");
-	assert_false(h->readonly);
-	assert_int_equal(h->auth, AUTH_BASIC);
-	assert_string_equal(h->user, "Administrator");
-	assert_true(h->allow_unencrypted);
+	assert_false(h->settings.readonly);
+	assert_int_equal(h->settings.auth, AUTH_BASIC);
+	assert_string_equal(h->settings.user, "Administrator");
+	assert_true(h->settings.allow_unencrypted);
 	assert_int_equal(config_check(cfg, &cause), 0);
 	config_free(cfg);
 }
@@ -202,8 +203,18 @@ test_bad_value(void **state)
 	free(cause);
 	cause = load_err("refresh = 0.1;\n");
 	assert_string_equal(cause,
-	    "t.conf:1: 'refresh' must be a number of seconds, at least 0.5 (got 0.1)");
+	    "t.conf:1: 'refresh' must be a number of seconds from 0.5 to 86400 (got 0.1)");
 	free(cause);
+	cause = load_err("stall_after = 0;\n");
+	assert_string_equal(cause,
+	    "t.conf:1: 'stall_after' must be a number of seconds, at least 1 (got 0)");
+	free(cause);
+	{
+		struct config *cfg = load_ok("stall_after = 90;\n");
+
+		assert_true(cfg->stall_after == 90.0);
+		config_free(cfg);
+	}
 	cause = load_err("defaults = { port = 70000; };\n");
 	assert_string_equal(cause,
 	    "t.conf:1: 'port' must be a port number from 1 to 65535 (got 70000)");
@@ -238,10 +249,10 @@ test_unknown_key_warning(void **state)
 	    "groups = ( { name = \"g\"; hosts = [ \"a\" ]; color = 1; } );\n");
 	assert_int_equal(cfg->nwarnings, 3);
 	assert_string_equal(cfg->warnings[0], "t.conf:2: unknown key 'colour' (expected one of "
-	    "version, refresh, theme, readonly, audit_log, defaults, groups, hosts)");
+	    "version, refresh, theme, readonly, audit_log, stall_after, defaults, groups, hosts)");
 	assert_string_equal(cfg->warnings[1], "t.conf:4: unknown key 'timout' (expected one of "
 	    "user, auth, scheme, port, verify_tls, cacert, timeout, password_command, password, "
-	    "allow_unencrypted, readonly)");
+	    "allow_unencrypted, readonly, backend, system_task)");
 	assert_contains(cfg->warnings[2], "t.conf:6: unknown key 'color' (expected one of name, "
 	    "hosts, user, ");
 	/* the known keys around the unknown ones still apply */
@@ -265,17 +276,17 @@ test_overrides(void **state)
 	    "{ host = \"d\"; scheme = \"https\"; } ); } );\n");
 	assert_int_equal(cfg->nhosts, 4);
 	assert_string_equal(cfg->hosts[0].url, "http://a:5985/wsman");
-	assert_int_equal(cfg->hosts[0].auth, AUTH_NEGOTIATE);
+	assert_int_equal(cfg->hosts[0].settings.auth, AUTH_NEGOTIATE);
 	assert_null(cfg->hosts[0].group);
 	assert_string_equal(cfg->hosts[1].url, "http://b:8080/wsman");
-	assert_int_equal(cfg->hosts[1].auth, AUTH_BASIC);
-	assert_string_equal(cfg->hosts[1].user, "hb");
-	assert_true(cfg->hosts[1].timeout == 30.0);
+	assert_int_equal(cfg->hosts[1].settings.auth, AUTH_BASIC);
+	assert_string_equal(cfg->hosts[1].settings.user, "hb");
+	assert_true(cfg->hosts[1].settings.timeout == 30.0);
 	assert_string_equal(cfg->hosts[1].origin, "t.conf:3");
 	assert_string_equal(cfg->hosts[2].url, "http://c:5985/wsman");
-	assert_true(cfg->hosts[2].timeout == 2.5);
-	assert_false(cfg->hosts[2].verify_tls);
-	assert_string_equal(cfg->hosts[2].user, "d");
+	assert_true(cfg->hosts[2].settings.timeout == 2.5);
+	assert_false(cfg->hosts[2].settings.verify_tls);
+	assert_string_equal(cfg->hosts[2].settings.user, "d");
 	assert_string_equal(cfg->hosts[3].url, "https://d:5986/wsman");
 	assert_string_equal(cfg->hosts[3].group, "g");
 	assert_int_equal(config_check(cfg, &cause), 0);
@@ -284,10 +295,10 @@ test_overrides(void **state)
 	/* the most specific of password and password_command wins */
 	cfg = load_ok("defaults = { password_command = \"echo x\"; };\n"
 	    "hosts = ( { host = \"a\"; password = \"p\"; }, \"b\" );\n");
-	assert_string_equal(cfg->hosts[0].password, "p");
-	assert_null(cfg->hosts[0].password_command);
-	assert_null(cfg->hosts[1].password);
-	assert_string_equal(cfg->hosts[1].password_command, "echo x");
+	assert_string_equal(cfg->hosts[0].settings.password, "p");
+	assert_null(cfg->hosts[0].settings.password_command);
+	assert_null(cfg->hosts[1].settings.password);
+	assert_string_equal(cfg->hosts[1].settings.password_command, "echo x");
 	config_free(cfg);
 	cause = load_err("defaults = { password = \"p\";\n password_command = \"c\"; };\n");
 	assert_contains(cause, "t.conf:1: 'password' and 'password_command' cannot both be set");
@@ -341,7 +352,7 @@ test_password_file_mode(void **state)
 	cfg = config_new();
 	if (config_load_file(cfg, path, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_string_equal(cfg->hosts[0].password, "hunter2");
+	assert_string_equal(cfg->hosts[0].settings.password, "hunter2");
 	config_free(cfg);
 
 	/* without a password, a readable config is fine */
@@ -371,6 +382,51 @@ test_tilde_expansion(void **state)
 	free(old);
 }
 
+/*
+ * Protects (issue 14, item 9): integers past 32 bits are read as written, not
+ * wrapped by libconfig 1.5 (port = 4294967376 must not become port 80), and are
+ * range-checked like any other value; one past 64 bits is an error naming its line.
+ */
+static void
+test_wide_integers(void **state)
+{
+	struct config *cfg;
+	char *cause, *wide;
+
+	(void)state;
+	cause = load_err("defaults = { port = 4294967376; };\n");
+	assert_string_equal(cause,
+	    "t.conf:1: 'port' must be a port number from 1 to 65535 (got 4294967376)");
+	free(cause);
+	cause = load_err("defaults = { port = 0x100000050; };\n");
+	assert_contains(cause, "(got 4294967376)");
+	free(cause);
+	cause = load_err("defaults = { port = -4294967216; };\n");
+	assert_contains(cause, "(got -4294967216)");
+	free(cause);
+	cause = load_err("version = 4294967297;\n");
+	assert_contains(cause, "'version' must be 1");
+	free(cause);
+	cause = load_err("defaults = { timeout = 4294967299; };\n");
+	assert_contains(cause, "at most 86400");
+	free(cause);
+	cause = load_err("\n# 1\nrefresh = 99999999999999999999;\n");
+	assert_string_equal(cause, "t.conf:3: the integer 99999999999999999999 is too large "
+	    "(more than 64 bits)");
+	free(cause);
+	/* in range, with the suffix already, and what only looks like a number */
+	cfg = load_ok("defaults = { port = 65535; timeout = 1e1; };\n"
+	    "refresh = 60L; /* 4294967376 */ # 4294967376\n"
+	    "groups = ( { name = \"g4294967376\"; hosts = [ \"h4294967376:5985\" ]; } );\n");
+	assert_int_equal(cfg->defaults.port, 65535);
+	config_free(cfg);
+	wide = config_widen_integers("a = -2147483648; b = 2147483648; c = 0xFFFFFFFF; "
+	    "d = 1.5e3000000000; e = \"9999999999\"; f9999999999 = 0x100000000;", "x", &cause);
+	assert_string_equal(wide, "a = -2147483648; b = 2147483648L; c = 0xFFFFFFFF; "
+	    "d = 1.5e3000000000; e = \"9999999999\"; f9999999999 = 0x100000000L;");
+	free(wide);
+}
+
 int
 main(void)
 {
@@ -385,6 +441,7 @@ main(void)
 		cmocka_unit_test(test_check_http_basic),
 		cmocka_unit_test(test_password_file_mode),
 		cmocka_unit_test(test_tilde_expansion),
+		cmocka_unit_test(test_wide_integers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

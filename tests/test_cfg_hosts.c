@@ -1,5 +1,5 @@
 /*
- * Tests for src/cfg_hosts.c and the config search: host specs (product.md §2.1),
+ * Tests for src/cfg_hosts.c and the config search: host specs (bitstop(1)),
  * duplicates, --hosts-file, command-line overrides and where the config is found.
  */
 #include "config.h"
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,6 +170,64 @@ test_duplicates(void **state)
 	config_free(cfg);
 }
 
+/*
+ * Protects (issue 14, item 6): every spelling of one endpoint (scheme and host
+ * case, default port, a final slash, another form of the IP address) gives the
+ * same URL, so a command-line host finds the configured one and its readonly.
+ */
+static void
+test_one_spelling(void **state)
+{
+	static const char *const same[] = {
+		"http://ws01:5985/wsman/", "HTTP://WS01:5985/WSMAN", "ws01:5985", "http://ws01",
+		"http://Ws01.:5985//", "http://ws01:5985/wsman//",
+	};
+	static const char *const ip4[] = {
+		"http://10.1.2.3:5985/wsman", "http://10.1.2.3:5985/wsman/", "http://10.1.515:5985",
+		"http://0x0a.1.2.3:5985/wsman", "http://167838211:5985/wsman", "10.1.2.3:5985",
+	};
+	static const char *const ip6[] = {
+		"http://[fe80::1]:5985/wsman", "http://[FE80:0:0::0001]:5985/wsman/", "[fe80::0:1]:5985",
+	};
+	struct config *cfg;
+	struct host_settings ro;
+	char *cause = NULL;
+	size_t i;
+
+	(void)state;
+	cfg = config_new();
+	host_settings_copy(&ro, &cfg->defaults);
+	ro.readonly = true;
+	assert_int_equal(config_add_host_with(cfg, "ws01:5985", &ro, "g", "t.conf:2", &cause), 0);
+	assert_int_equal(config_add_host_with(cfg, "10.1.2.3:5985", &ro, "g", "t.conf:3", &cause), 0);
+	assert_int_equal(config_add_host_with(cfg, "[fe80::1]:5985", &ro, "g", "t.conf:4", &cause),
+	    0);
+	host_settings_done(&ro);
+	assert_string_equal(cfg->hosts[0].url, "http://ws01:5985/wsman");
+	for (i = 0; i < sizeof same / sizeof same[0]; i++) {
+		struct host_cfg *h = config_find_host(cfg, same[i]);
+
+		if (h != &cfg->hosts[0])
+			fail_msg("'%s' does not find the configured ws01", same[i]);
+		assert_true(h->settings.readonly);
+	}
+	for (i = 0; i < sizeof ip4 / sizeof ip4[0]; i++)
+		if (config_find_host(cfg, ip4[i]) != &cfg->hosts[1])
+			fail_msg("'%s' does not find the configured 10.1.2.3", ip4[i]);
+	for (i = 0; i < sizeof ip6 / sizeof ip6[0]; i++)
+		if (config_find_host(cfg, ip6[i]) != &cfg->hosts[2])
+			fail_msg("'%s' does not find the configured fe80::1", ip6[i]);
+	assert_null(config_find_host(cfg, "http://ws01:5986/wsman"));
+	assert_null(config_find_host(cfg, "https://ws01:5985/wsman"));
+	assert_null(config_find_host(cfg, "http://ws01:5985/other"));
+	assert_null(config_find_host(cfg, "ws02"));
+	/* listed again on the command line: the configured (read-only) host stays the only one */
+	for (i = 0; i < sizeof same / sizeof same[0]; i++)
+		assert_int_equal(config_add_host(cfg, same[i], NULL, &cause), 0);
+	assert_int_equal(cfg->nhosts, 3);
+	config_free(cfg);
+}
+
 /* Protects: hosts files skip comments and blanks, keep order, and name file:line in origins. */
 static void
 test_hosts_file(void **state)
@@ -217,6 +276,40 @@ test_hosts_file_errors(void **state)
 	config_free(cfg);
 }
 
+/*
+ * Protects (issue 14, item 14): a hosts file starting with a UTF-8 byte order
+ * mark reads as without it; a NUL byte is an error naming its line, not a line
+ * silently cut at the NUL.
+ */
+static void
+test_hosts_file_bom_nul(void **state)
+{
+	char path[] = "/tmp/test_cfg_hosts.XXXXXX";
+	struct config *cfg = config_new();
+	char *cause = NULL;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_true(write(fd, "\xEF\xBB\xBFws01\nws02\n", 13) == 13);
+	close(fd);
+	if (config_add_hosts_file(cfg, path, &cause) != 0)
+		fail_msg("a BOM was refused: %s", cause);
+	assert_int_equal(cfg->nhosts, 2);
+	assert_string_equal(cfg->hosts[0].name, "ws01");
+	config_free(cfg);
+
+	cfg = config_new();
+	assert_true((fd = open(path, O_WRONLY | O_TRUNC)) >= 0);
+	assert_true(write(fd, "ws01\nws03\0evil\nws04\n", 21) == 21);
+	close(fd);
+	assert_int_equal(config_add_hosts_file(cfg, path, &cause), -1);
+	assert_contains(cause, ":2: a NUL byte in the line");
+	free(cause);
+	unlink(path);
+	config_free(cfg);
+}
+
 /* Protects: "-" reads the hosts from standard input. */
 static void
 test_hosts_file_stdin(void **state)
@@ -246,19 +339,19 @@ test_apply_cli(void **state)
 	assert_int_equal(config_load_string(cfg, "hosts = ( \"a\", { host = \"b\"; "
 	    "user = \"own\"; } );\n", "t.conf", &cause), 0);
 	config_apply_cli(cfg, &cli);
-	assert_string_equal(cfg->hosts[0].user, "cli");
-	assert_string_equal(cfg->hosts[1].user, "own");
-	assert_int_equal(cfg->hosts[1].auth, AUTH_NEGOTIATE);
-	assert_false(cfg->hosts[0].verify_tls);
-	assert_string_equal(cfg->hosts[1].cacert, "/ca.pem");
-	assert_true(cfg->hosts[0].readonly);
+	assert_string_equal(cfg->hosts[0].settings.user, "cli");
+	assert_string_equal(cfg->hosts[1].settings.user, "own");
+	assert_int_equal(cfg->hosts[1].settings.auth, AUTH_NEGOTIATE);
+	assert_false(cfg->hosts[0].settings.verify_tls);
+	assert_string_equal(cfg->hosts[1].settings.cacert, "/ca.pem");
+	assert_true(cfg->hosts[0].settings.readonly);
 	assert_true(cfg->readonly);
 	assert_true(cfg->refresh == 2.0);
 	/* hosts added afterwards get the same overrides through the defaults */
 	assert_int_equal(config_add_host(cfg, "c", NULL, &cause), 0);
-	assert_string_equal(cfg->hosts[2].user, "cli");
-	assert_false(cfg->hosts[2].verify_tls);
-	assert_true(cfg->hosts[2].readonly);
+	assert_string_equal(cfg->hosts[2].settings.user, "cli");
+	assert_false(cfg->hosts[2].settings.verify_tls);
+	assert_true(cfg->hosts[2].settings.readonly);
 	config_free(cfg);
 }
 
@@ -360,8 +453,10 @@ main(void)
 		cmocka_unit_test(test_spec_errors),
 		cmocka_unit_test(test_spec_settings),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_one_spelling),
 		cmocka_unit_test(test_hosts_file),
 		cmocka_unit_test(test_hosts_file_errors),
+		cmocka_unit_test(test_hosts_file_bom_nul),
 		cmocka_unit_test(test_hosts_file_stdin),
 		cmocka_unit_test(test_apply_cli),
 		cmocka_unit_test(test_search_order),

@@ -1,5 +1,5 @@
 /*
- * Tests for src/creds.c: where passwords come from (product.md §2.1), in order
+ * Tests for src/creds.c: where passwords come from (bitstop(1)), in order
  * password_command > $BITSTOP_PASSWORD > ~/.netrc > prompt, and that no secret
  * leaks into messages or into the command's environment.
  */
@@ -138,15 +138,15 @@ test_order(void **state)
 	setenv("BITSTOP_PASSWORD", "env-pw", 1);
 	if (creds_resolve(cfg, false, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_string_equal(cfg->hosts[0].password, "cmd-pw");
-	assert_string_equal(cfg->hosts[1].password, "env-pw");
+	assert_string_equal(cfg->hosts[0].settings.password, "cmd-pw");
+	assert_string_equal(cfg->hosts[1].settings.password, "env-pw");
 	config_free(cfg);
 
 	unsetenv("BITSTOP_PASSWORD");
 	cfg = cfg_from("hosts = ( { host = \"c\"; user = \"alice\"; } );\n");
 	if (creds_resolve(cfg, false, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_string_equal(cfg->hosts[0].password, "netrc-c");
+	assert_string_equal(cfg->hosts[0].settings.password, "netrc-c");
 	config_free(cfg);
 	unlink(netrc);
 	free(netrc);
@@ -199,8 +199,8 @@ test_command_env_and_reuse(void **state)
 	setenv("BITSTOP_PASSWORD", "env-secret", 1);
 	if (creds_resolve(cfg, false, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_string_equal(cfg->hosts[0].password, "clean");
-	assert_string_equal(cfg->hosts[2].password, "clean");
+	assert_string_equal(cfg->hosts[0].settings.password, "clean");
+	assert_string_equal(cfg->hosts[2].settings.password, "clean");
 	assert_non_null(f = fopen(count, "r"));
 	while ((c = fgetc(f)) != EOF)
 		lines += c == '\n';
@@ -230,11 +230,11 @@ test_netrc_rules(void **state)
 	    " { host = \"other\"; user = \"Alice\"; }, \"solo\" );\n");
 	if (creds_resolve(cfg, false, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_string_equal(cfg->hosts[0].password, "with space\"q");
-	assert_string_equal(cfg->hosts[1].password, "bob-a");
-	assert_string_equal(cfg->hosts[2].password, "default-pw");
-	assert_string_equal(cfg->hosts[3].user, "carol");
-	assert_string_equal(cfg->hosts[3].password, "solo-pw");
+	assert_string_equal(cfg->hosts[0].settings.password, "with space\"q");
+	assert_string_equal(cfg->hosts[1].settings.password, "bob-a");
+	assert_string_equal(cfg->hosts[2].settings.password, "default-pw");
+	assert_string_equal(cfg->hosts[3].settings.user, "carol");
+	assert_string_equal(cfg->hosts[3].settings.password, "solo-pw");
 	config_free(cfg);
 
 	/* a login that matches no entry and no default: no password, not interactive */
@@ -261,7 +261,7 @@ test_netrc_mode(void **state)
 	free(cause);
 	assert_int_equal(cfg->nwarnings, 1);
 	assert_contains(cfg->warnings[0], "/.netrc: permissions 0644 are too open");
-	assert_null(cfg->hosts[0].password);
+	assert_null(cfg->hosts[0].settings.password);
 	config_free(cfg);
 	unlink(netrc);
 	free(netrc);
@@ -277,7 +277,7 @@ test_negotiate_and_missing_user(void **state)
 	(void)state;
 	cfg = cfg_from("defaults = { auth = \"negotiate\"; };\nhosts = [ \"k1\" ];\n");
 	assert_int_equal(creds_resolve(cfg, false, &cause), 0);
-	assert_null(cfg->hosts[0].password);
+	assert_null(cfg->hosts[0].settings.password);
 	config_free(cfg);
 	cfg = cfg_from("hosts = [ \"b1\" ];\n");
 	assert_int_equal(creds_resolve(cfg, false, &cause), -1);
@@ -323,9 +323,9 @@ prompt_child(void)
 		_exit(2);
 	if (creds_resolve(cfg, true, &cause) != 0)
 		_exit(3);
-	ok = strcmp(cfg->hosts[0].password, "alice-typed") == 0 &&
-	    strcmp(cfg->hosts[1].password, "bob-typed") == 0 &&
-	    strcmp(cfg->hosts[2].password, "alice-typed") == 0;
+	ok = strcmp(cfg->hosts[0].settings.password, "alice-typed") == 0 &&
+	    strcmp(cfg->hosts[1].settings.password, "bob-typed") == 0 &&
+	    strcmp(cfg->hosts[2].settings.password, "alice-typed") == 0;
 	config_free(cfg);
 	_exit(ok ? 0 : 4);
 }

@@ -4,7 +4,8 @@ Protects (issue 6, hostile-server tests): for every case of tests/lib/hostile.py
 (billion laughs, external entities, 100 MB, one byte per second, a body cut short,
 invalid UTF-8, bytes that do not convert from the declared charset, escape sequences and controls in names, owners, URLs and fault
 text, a 10,000-character name, 10,000 jobs, 10,000-deep nesting, HTML with 200,
-a wrong content type, a reset mid-body, a redirect to another host), bitstop does
+a wrong content type, a reset mid-body, a redirect to another host, malformed HTTP:
+a bad chunk size, a negative Content-Length, 300 KB of headers, HTTP/0.9), bitstop does
 not crash, finishes well within its overall deadline, reports that host with the
 expected error.kind and a clear message (or, for valid but nasty data, its jobs),
 keeps reporting a healthy bitsim host beside it, never reads the entity's file,

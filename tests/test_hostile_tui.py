@@ -64,8 +64,9 @@ def check_terminal_safe(where):
 
 
 def host_row(screen, addr):
+    """The host view's row of addr (after its two-column tag gutter)."""
     for line in screen.splitlines():
-        if line.startswith(" " + addr + " "):
+        if line[2:].startswith(addr + " "):
             return line
     return None
 

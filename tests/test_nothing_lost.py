@@ -191,6 +191,7 @@ def test_sigterm_tui():
                 assert i in outcomes, "intent %d (job %s) has no outcome line" % (i, rec["job"])
                 if outcomes[i]["result"] != "ok":
                     assert "before the host answered" in outcomes[i]["message"], outcomes[i]
+                    assert outcomes[i]["result"] == "unknown", outcomes[i]
             answered = sum(1 for e in hosts.entries() if e[4] is not None and e[4] < t_signal)
             print("     SIGTERM: %d answered before the signal, %d outcome lines, %d intents" %
                   (answered, len(outcomes), len(intents)))

@@ -1,5 +1,5 @@
 /*
- * Tests for src/output.c: the --once writers of product.md §2.2. Scripts parse
+ * Tests for cli/output.c: the --once writers of bitstop(1), OUTPUT. Scripts parse
  * this output, so the JSON must be valid and exact (field names and order,
  * uint64 precision, nulls) and TSV escaping and error lines must not drift.
  */

@@ -171,8 +171,8 @@ fleet_config(struct fleet *f)
 
 		assert_int_equal(config_add_host(f->cfg, url, "test", &cause), 0);
 		h = &f->cfg->hosts[f->cfg->nhosts - 1];
-		h->allow_unencrypted = true;
-		h->timeout = 3;
+		h->settings.allow_unencrypted = true;
+		h->settings.timeout = 3;
 		free(url);
 	}
 	f->audit_path = xasprintf("%s/audit.log", f->dir);

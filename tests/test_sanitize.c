@@ -108,6 +108,30 @@ test_terminal_bidi(void **state)
 	check_terminal("\xE2\x80\x8F", "\xE2\x80\x8F");
 }
 
+/*
+ * Protects (issue 14, item 13): zero-width characters, the byte order mark and
+ * the tag block cannot hide text on the terminal, and U+2028/U+2029 cannot split
+ * a TSV line: each becomes U+FFFD there, and a \\u escape in JSON.
+ */
+static void
+test_invisible(void **state)
+{
+	struct strbuf sb;
+
+	(void)state;
+	check_terminal("a\xE2\x80\x8B" "b\xEF\xBB\xBF" "c\xE2\x80\x8D", "a" FFFD "b" FFFD "c" FFFD);
+	/* "ok" spelled in tag characters U+E006F U+E006B, and U+E0001 */
+	check_terminal("x\xF3\xA0\x81\xAF\xF3\xA0\x81\xAB\xF3\xA0\x80\x81", "x" FFFD FFFD FFFD);
+	check_terminal("\xE2\x81\xA0\xE2\x81\xA4", FFFD FFFD);
+	check_tsv("l1\xE2\x80\xA8l2\xE2\x80\xA9l3\xE2\x80\x8B", "l1" FFFD "l2" FFFD "l3" FFFD);
+	check_json("\xE2\x80\x8B\xEF\xBB\xBF\xF3\xA0\x81\xAF", "\"\\u200b\\ufeff\\udb40\\udc6f\"");
+	/* neighbours are kept: U+200F (a mark), U+2065 (unassigned), U+E0080 */
+	strbuf_init(&sb);
+	sanitize_tsv_append(&sb, "\xE2\x80\x8F\xE2\x81\xA5\xF3\xA0\x82\x80");
+	assert_string_equal(sb.s, "\xE2\x80\x8F\xE2\x81\xA5\xF3\xA0\x82\x80");
+	strbuf_done(&sb);
+}
+
 /* Protects: wide and combining characters are kept as they are. */
 static void
 test_terminal_wide_kept(void **state)
@@ -170,7 +194,15 @@ test_trim_right(void **state)
 	assert_string_equal(d, "keep");
 }
 
-/* True when s is well-formed UTF-8 holding no C0, DEL, C1 or bidi control. */
+/* The invisible characters the sanitizer replaces (zero-width, BOM, tags, U+2028/9). */
+static bool
+invisible(uint32_t cp)
+{
+	return (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+/* True when s is well-formed UTF-8 holding no C0, DEL, C1, bidi control or invisible character. */
 static bool
 clean_utf8(const unsigned char *s)
 {
@@ -205,7 +237,7 @@ clean_utf8(const unsigned char *s)
 		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return false;
 		if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-		    (cp >= 0x2066 && cp <= 0x2069))
+		    (cp >= 0x2066 && cp <= 0x2069) || invisible(cp))
 			return false;
 		s += n;
 	}
@@ -304,7 +336,7 @@ test_random_properties(void **state)
 				    r == 2 ? 0x800 + rnd(0xF800) : 0x10000 + rnd(0x100000);
 			} while (cp == '\\' || cp == '"' || (cp >= 0xD800 && cp <= 0xDFFF) ||
 			    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-			    cp == 0x2028 || cp == 0x2029 || cp == 0x7F);
+			    invisible(cp) || cp == 0x7F);
 			len += enc(exp + len, cp);
 		}
 		exp[len] = '\0';
@@ -330,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_terminal_c1),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_terminal_bidi),
+		cmocka_unit_test(test_invisible),
 		cmocka_unit_test(test_terminal_wide_kept),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_tsv),

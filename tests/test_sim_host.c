@@ -31,7 +31,7 @@ make_job(struct sim_host *h, int st, int type, int with_file)
 	return j;
 }
 
-/* Every SetJobState from every state gives what wsman-bits.md §1.6 says. */
+/* Every SetJobState from every state gives what doc/protocol.md §5 says. */
 static void
 test_set_state_table(void **state)
 {
@@ -44,7 +44,7 @@ test_set_state_table(void **state)
 
 			if (st >= SIM_ACKNOWLEDGED) {
 				/* final states: nothing is allowed */
-				assert_int_equal(hr, SIM_BG_E_INVALID_STATE);
+				assert_int_equal(hr, BITS_HR_BG_E_INVALID_STATE);
 				assert_non_null(j);
 			} else if (act == SIM_ACT_CANCEL) {
 				assert_int_equal(hr, 0);
@@ -86,7 +86,7 @@ test_complete_upload(void **state)
 			assert_int_equal(hr, 0);
 			assert_null(j);
 		} else {
-			assert_int_equal(hr, SIM_BG_E_INVALID_STATE);
+			assert_int_equal(hr, BITS_HR_BG_E_INVALID_STATE);
 			assert_int_equal(j->state, st);
 		}
 		sim_host_done(&h);
@@ -101,7 +101,7 @@ test_resume_empty(void **state)
 	struct sim_job *j = make_job(&h, SIM_SUSPENDED, 0, 0);
 
 	(void)state;
-	assert_int_equal(sim_host_set_state(&h, &j, SIM_ACT_RESUME), SIM_BG_E_EMPTY);
+	assert_int_equal(sim_host_set_state(&h, &j, SIM_ACT_RESUME), BITS_HR_BG_E_EMPTY);
 	assert_int_equal(j->state, SIM_SUSPENDED);
 	assert_int_equal(sim_host_add_file(&h, j, "http://s/g", "C:\\g"), 0);
 	assert_int_equal(sim_host_set_state(&h, &j, SIM_ACT_RESUME), 0);
@@ -120,11 +120,11 @@ test_create_job(void **state)
 	(void)state;
 	sim_host_init(&h, 0, 1, 0, T0);
 	assert_int_equal(sim_host_create_job(&h, NULL, "u", "l", 0, 0, 1, NULL, &j),
-	    SIM_E_INVALIDARG);
+	    BITS_HR_E_INVALIDARG);
 	assert_int_equal(sim_host_create_job(&h, "x", "u", NULL, 0, 0, 1, NULL, &j),
-	    SIM_E_INVALIDARG);
+	    BITS_HR_E_INVALIDARG);
 	assert_int_equal(sim_host_create_job(&h, "x", "u", "l", 3, 0, 1, NULL, &j),
-	    SIM_E_INVALIDARG);
+	    BITS_HR_E_INVALIDARG);
 	assert_int_equal(sim_host_create_job(&h, "x", "u", "l", 0, 0, 1, NULL, &j), 0);
 	assert_string_equal(j->owner, "NT AUTHORITY\\SYSTEM");
 	assert_int_equal(j->state, SIM_SUSPENDED);
@@ -132,12 +132,12 @@ test_create_job(void **state)
 	assert_int_equal(sim_host_create_job(&h, "y", "u", "l", 2, 1, 0, NULL, &j), 0);
 	assert_string_equal(j->owner, "NT AUTHORITY\\NETWORK SERVICE");
 	assert_int_equal(j->state, SIM_QUEUED);	/* Suspend=false */
-	assert_int_equal(sim_host_add_file(&h, j, "u2", "l2"), SIM_BG_E_TOO_MANY_FILES);
+	assert_int_equal(sim_host_add_file(&h, j, "u2", "l2"), BITS_HR_BG_E_TOO_MANY_FILES);
 	assert_ptr_equal(sim_host_find(&h, j->job_id), j);
 	/* MaxJobsPerMachine (--max-jobs): the next CreateJob is refused */
 	h.max_jobs = 2;
 	assert_int_equal(sim_host_create_job(&h, "z", "u", "l", 0, 0, 1, NULL, &j),
-	    SIM_BG_E_TOO_MANY_JOBS);
+	    BITS_HR_BG_E_TOO_MANY_JOBS_PER_MACHINE);
 	sim_host_done(&h);
 	/* a host seeded with more jobs than the BITS default keeps them all */
 	sim_host_init(&h, 0, 1, 2000, T0);
@@ -291,7 +291,7 @@ test_get_error(void **state)
 			assert_true(strlen(ed) > 0 && strlen(cd) > 0);
 			found++;
 		} else
-			assert_int_equal(hr, SIM_BG_E_NO_ERROR_INFO);
+			assert_int_equal(hr, BITS_HR_BG_E_ERROR_INFORMATION_UNAVAILABLE);
 	}
 	assert_true(found >= 2);
 	sim_host_done(&h);

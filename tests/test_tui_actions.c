@@ -74,7 +74,7 @@ setup(void **state)
 
 	for (size_t i = 0; i < 3; i++)
 		e->hosts[i].name = (char *)names[i];
-	e->hosts[2].readonly = true;
+	e->hosts[2].settings.readonly = true;
 	e->cfg.hosts = e->hosts;
 	e->cfg.nhosts = 3;
 	e->pol.cfg = &e->cfg;
@@ -228,7 +228,7 @@ test_batch_results(void **state)
 	plan = actions_plan_new(&e->pol, e->m, ACTION_CANCEL, 0, 0, rows, 2, &cause);
 	assert_string_equal(plan->question,
 	    "cancel 2 jobs on 2 hosts? Cancelled jobs and their temporary files are deleted.");
-	actions_submit(e->a, e->m, plan);
+	actions_submit(e->a, e->m, plan, T0);
 	assert_int_equal(e->poller.n, 2);
 	assert_int_equal(model_find(e->m, 0, "{A1}")->pending, 1);
 	assert_int_equal(actions_in_flight(e->a), 2);
@@ -243,7 +243,7 @@ test_batch_results(void **state)
 	assert_true(actions_on_result(e->a, e->m, res, &msg, &failed));
 	assert_true(failed);
 	assert_non_null(msg);
-	assert_non_null(strstr(msg, "cancel 2 jobs on 2 hosts: 1 ok, 1 failed; first: ws02 'gamma': Access is denied."));
+	assert_non_null(strstr(msg, "cancel 2 jobs on 2 hosts: 1 ok, 1 failed \u2014 o to see them; first: ws02 'gamma': Access is denied."));
 	assert_null(strchr(msg, '\x1b'));
 	assert_false(model_find(e->m, 1, "{B1}")->drop_when_gone);
 	free(msg);
@@ -265,7 +265,7 @@ test_create(void **state)
 	req->display_name = xstrdup("fresh");
 	req->remote_url = xstrdup("http://srv/f.bin");
 	req->local_file = xstrdup("C:\\t\\f.bin");
-	actions_submit_create(e->a, e->m, req);
+	actions_submit_create(e->a, e->m, req, NULL, T0);
 	assert_int_equal(actions_in_flight(e->a), 1);
 	res = result_for(e->poller.reqs[0], true, NULL);
 	free(res->job_id);

@@ -197,6 +197,52 @@ test_rate_eta(void **state)
 	model_free(m);
 }
 
+/*
+ * Rates and ETAs tell the truth: only a fresh TRANSFERRING row shows them,
+ * never a suspended one that moved, a stale one, or any while polling is
+ * paused; the aggregate counts only the rows that show a rate.
+ */
+static void
+test_rate_truth(void **state)
+{
+	struct model *m = model_fixture();
+	struct fix_job next[2] = { jobs_a[0], jobs_a[1] };
+	struct model_summary sum;
+	struct model_row *a1, *a2;
+	uint64_t eta;
+	double rate;
+
+	(void)state;
+	next[0].done = 20 * MB;
+	next[1].state = BITS_STATE_SUSPENDED;
+	next[1].done = 5 * MB;	/* bytes counted while it was briefly running: no rate now */
+	model_apply(m, fix_snap(0, 2, T0 + 5000, next, 2), 6000);
+	a1 = model_find(m, 0, "{A1}");
+	a2 = model_find(m, 0, "{A2}");
+	assert_true(model_row_rate(m, a1, &rate));
+	assert_true(model_row_eta_shown(m, a1, &eta));
+	assert_false(model_row_rate(m, a2, &rate));
+	assert_false(model_row_eta_shown(m, a2, &eta));
+	model_summary(m, &sum);
+	assert_true(sum.rate > 2.0 * MB - 1 && sum.rate < 2.0 * MB + 1);
+	/* Paused: nothing is current. */
+	model_set_paused(m, true);
+	assert_false(model_row_rate(m, a1, &rate));
+	assert_false(model_row_eta_shown(m, a1, &eta));
+	model_summary(m, &sum);
+	assert_true(sum.rate == 0);
+	model_set_paused(m, false);
+	/* The host stops answering: its rows keep their state but show no rate. */
+	model_apply(m, fix_snap_err(0, 3, T0 + 10000, T0 + 5000, HOSTERR_TIMEOUT, "no answer"), 11000);
+	a1 = model_find(m, 0, "{A1}");
+	assert_true(model_row_stale(m, a1));
+	assert_int_equal(model_row_state(a1), BITS_STATE_TRANSFERRING);
+	assert_false(model_row_rate(m, a1, &rate));
+	model_summary(m, &sum);
+	assert_true(sum.rate == 0);
+	model_free(m);
+}
+
 /* The filter matches host, name, owner and state case-insensitively; the empty one clears. */
 static void
 test_filter(void **state)
@@ -205,26 +251,26 @@ test_filter(void **state)
 	struct model_row *const *view;
 	size_t n;
 
-	model_set_filter(m, "GAMMA");
+	assert_int_equal(model_set_filter(m, "GAMMA", NULL), 0);
 	view = model_view(m, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(view[0]->id, "{B1}");
-	model_set_filter(m, "ws01");
+	assert_int_equal(model_set_filter(m, "ws01", NULL), 0);
 	model_view(m, &n);
 	assert_int_equal(n, 2);
-	model_set_filter(m, "bob");
+	assert_int_equal(model_set_filter(m, "bob", NULL), 0);
 	view = model_view(m, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(view[0]->id, "{A2}");
-	model_set_filter(m, "suspend");
+	assert_int_equal(model_set_filter(m, "suspend", NULL), 0);
 	view = model_view(m, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(view[0]->id, "{A2}");
-	model_set_filter(m, "no such thing");
+	assert_int_equal(model_set_filter(m, "no such thing", NULL), 0);
 	model_view(m, &n);
 	assert_int_equal(n, 0);
 	assert_null(model_find(m, 0, "{A1}")->view_index == SIZE_MAX ? NULL : "shown");
-	model_set_filter(m, "");
+	assert_int_equal(model_set_filter(m, "", NULL), 0);
 	assert_null(model_filter(m));
 	model_view(m, &n);
 	assert_int_equal(n, 3);
@@ -283,17 +329,17 @@ test_tags(void **state)
 	struct model_row **rows;
 	size_t n;
 
-	model_set_filter(m, "ws01");
+	assert_int_equal(model_set_filter(m, "ws01", NULL), 0);
 	assert_int_equal(model_tag_shown(m), 2);
 	assert_false(model_find(m, 1, "{B1}")->tagged);
-	model_set_filter(m, NULL);
+	model_set_filter(m, NULL, NULL);
 	model_tag_toggle(m, model_find(m, 1, "{B1}"));
-	model_set_filter(m, "gamma");
+	assert_int_equal(model_set_filter(m, "gamma", NULL), 0);
 	n = model_tagged(m, &rows);
 	assert_int_equal(n, 3);
 	assert_string_equal(rows[0]->id, "{B1}");	/* shown first */
 	free(rows);
-	model_set_filter(m, NULL);
+	model_set_filter(m, NULL, NULL);
 	/* A tombstone is not a target. */
 	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
 	n = model_tagged(m, &rows);
@@ -465,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_old_snapshot_ignored),
 		cmocka_unit_test(test_rate_eta),
+		cmocka_unit_test(test_rate_truth),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_tags),

@@ -117,6 +117,7 @@ env_new(int lines, int cols, bool readonly)
 		e->cfg.nwarnings = 1;
 	}
 	e->app.cfg = &e->cfg;
+	e->cfg.audit_log = e->audit_path;	/* the operations of earlier runs come from here */
 	e->app.audit = audit_open(e->audit_path, &cause);
 	assert_non_null(e->app.audit);
 	e->app.readonly = readonly;
@@ -125,12 +126,28 @@ env_new(int lines, int cols, bool readonly)
 	e->refreshed = -2;
 	tui_screen_open(lines, cols);
 	e->ui = ui_new(&e->app, &be, true);
+	ui_push(e->ui, jobs_new());
 	e->ui->fixed_wall_ms = T0;
 	ui_layout(e->ui);
 	ui_snapshot(e->ui, fix_snap(0, 1, T0, jobs0, 2));
 	ui_snapshot(e->ui, fix_snap(1, 1, T0, jobs1, 1));
 	ui_snapshot(e->ui, fix_snap(2, 1, T0 - 60000, jobs2, 1));
 	ui_snapshot(e->ui, fix_snap_err(2, 2, T0, T0 - 60000, HOSTERR_TIMEOUT, "no answer in 15 s"));
+	/* The job in ERROR had its code asked in the background: answer, then start clean. */
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(e->reqs[0]->kind, ACTION_GET_ERROR);
+	assert_string_equal(e->reqs[0]->job_id, "{B1}");
+	{
+		struct action_result *res = action_result_new(e->reqs[0]);
+
+		res->ok = true;
+		res->has_error_info = true;
+		res->error_info.error_code = 0x80190194;
+		ui_result(e->ui, res);
+		action_result_free(res);
+	}
+	action_req_free(e->reqs[0]);
+	e->nreqs = 0;
 	ui_render(e->ui);
 	return e;
 }
@@ -181,6 +198,15 @@ key1(struct env *e, int k)
 	int ks[2] = { k, 0 };
 
 	return keys(e, ks);
+}
+
+/* Type a string, key by key ('\r' for Enter), and return the screen. */
+static char *
+type(struct env *e, const char *str)
+{
+	for (; str[1] != '\0'; str++)
+		ui_key(e->ui, (unsigned char)*str);
+	return key1(e, (unsigned char)*str);
 }
 
 /* Answer request i (ok or not). */
@@ -270,29 +296,73 @@ test_action_failure(void **state)
 	env_free(e);
 }
 
-/* Tag all shown, then one bulk action: one confirmation counting jobs and hosts. */
+/*
+ * Tag all shown, then one bulk action: one confirmation counting jobs and
+ * hosts, which leaves out the tagged job of the failing host (ws10) and says
+ * so; the status line counts the outcomes and points at the operations view.
+ */
 static void
 test_bulk(void **state)
 {
-	struct env *e = env_new(24, 80, false);
+	struct env *e = env_new(24, 200, false);
 	char *s;
 
 	s = key1(e, '*');
 	assert_non_null(strstr(s, "tagged 4"));
 	free(s);
 	s = key1(e, 'x');
-	assert_non_null(strstr(s, "cancel 4 jobs on 3 hosts?"));
+	assert_non_null(strstr(s, "cancel 3 jobs on 2 hosts?"));
+	assert_non_null(strstr(s, "1 more job on 1 failing host"));
+	assert_non_null(strstr(s, "a includes them"));
 	free(s);
 	free(key1(e, 'y'));
-	assert_int_equal(e->nreqs, 4);
-	for (size_t i = 0; i < 4; i++)
-		answer(e, i, i != 2, "access denied");
+	assert_int_equal(e->nreqs, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(e->reqs[i]->host != 2);
+		answer(e, i, i != 1, "access denied");
+	}
 	s = keys(e, NULL);
-	assert_non_null(strstr(s, "cancel 4 jobs on 3 hosts: 3 ok, 1 failed"));
+	assert_non_null(strstr(s, "cancel 3 jobs on 2 hosts: 2 ok, 1 failed \u2014 o to see them"));
 	free(s);
 	s = key1(e, 'U');
 	assert_non_null(strstr(s, "jobs untagged"));
 	free(s);
+	env_free(e);
+}
+
+/* The ERROR column shows the short name of the code GetError gave; code: filters on it. */
+static void
+test_error_column(void **state)
+{
+	struct env *e = env_new(50, 200, false);
+	char *s = keys(e, NULL);
+
+	(void)state;
+	assert_non_null(strstr(s, "ERROR"));
+	assert_non_null(strstr(s, "HTTP_404"));
+	free(s);
+	s = type(e, "/code:http_404\r");
+	assert_non_null(strstr(s, "gamma"));
+	assert_null(strstr(s, "alpha"));
+	free(s);
+	env_free(e);
+}
+
+/* In the bulk confirmation, 'a' includes the jobs of the failing host that were left out. */
+static void
+test_bulk_include_stale(void **state)
+{
+	struct env *e = env_new(24, 200, false);
+	char *s;
+
+	(void)state;
+	free(key1(e, '*'));
+	free(key1(e, 's'));
+	s = key1(e, 'a');
+	assert_non_null(strstr(s, "suspend 4 jobs on 3 hosts: sent"));
+	free(s);
+	assert_int_equal(e->nreqs, 4);
+	assert_int_equal(e->reqs[3]->host, 2);
 	env_free(e);
 }
 
@@ -312,7 +382,7 @@ test_refusals(void **state)
 	env_free(e);
 
 	e = env_new(24, 80, false);
-	e->hosts[2].readonly = true;
+	e->hosts[2].settings.readonly = true;
 	free(keys(e, down3));
 	s = key1(e, 'r');
 	assert_non_null(strstr(s, "read-only: ws03 is read-only in the config"));
@@ -427,7 +497,7 @@ test_priority(void **state)
 static void
 test_detail(void **state)
 {
-	struct env *e = env_new(24, 200, false);
+	struct env *e = env_new(50, 200, false);
 	int open[] = { KF(KEY_DOWN), KF(KEY_DOWN), ENTER, 0 };
 	struct action_result *res;
 	char *s = keys(e, open);
@@ -458,6 +528,285 @@ test_detail(void **state)
 	assert_non_null(strstr(s, "PROGRESS"));
 	free(s);
 	env_free(e);
+}
+
+/* A host snapshot of ws02 whose job gamma has a nil description and two files, one with a long URL. */
+static struct host_snapshot *
+detail_snap(uint64_t seq)
+{
+	struct host_snapshot *snap = fix_snap(1, seq, T0 + 5000, jobs1, 1);
+	struct bits_job *j = &snap->jobs[0];
+	static const char *const urls[2] = { "https://cdn.example/a.bin",
+	    "https://cdn.example/very/long/path/that/goes/on/and/on/well/past/the/edge/of/an/eighty/column/terminal/END.bin" };
+
+	free(j->description.s);
+	j->description.s = NULL;
+	j->description.p = BITS_NIL;
+	j->files = xcalloc(2, sizeof *j->files);
+	j->nfiles = 2;
+	j->files_p = BITS_SET;
+	for (size_t i = 0; i < 2; i++) {
+		j->files[i].remote_url.p = BITS_SET;
+		j->files[i].remote_url.s = xstrdup(urls[i]);
+		j->files[i].local_file.p = BITS_SET;
+		j->files[i].local_file.s = xstrdup(i == 0 ? "C:\\a.bin" : "C:\\b.bin");
+		j->files[i].completed.p = BITS_SET;
+		j->files[i].completed.v = i == 0;
+		j->files[i].bytes_total.p = BITS_SET;
+		j->files[i].bytes_total.v = 100;
+		j->files[i].bytes_transferred.p = BITS_SET;
+		j->files[i].bytes_transferred.v = i == 0 ? 100 : 5;
+	}
+	return snap;
+}
+
+/*
+ * The detail view's defects: no "(nil)", the job's description and the
+ * error's text have distinct labels, durations read as people say them, the
+ * file it failed on is marked, long paths wrap, PgDn and End scroll, p picks
+ * the priority, and the footer offers only what the job's state allows.
+ */
+static void
+test_detail_defects(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	int open[] = { KF(KEY_DOWN), KF(KEY_DOWN), ENTER, 0 };
+	struct action_result *res;
+	char *s;
+
+	(void)state;
+	ui_snapshot(e->ui, detail_snap(2));
+	s = keys(e, open);
+	assert_non_null(strstr(s, "Job descr.     none"));
+	assert_null(strstr(s, "(nil)"));
+	assert_null(strstr(s, "(absent)"));
+	assert_non_null(strstr(s, "10m after a transient error"));
+	assert_non_null(strstr(s, "14d without progress"));
+	assert_null(strstr(s, "1209600"));
+	assert_non_null(strstr(s, "r resume"));	/* gamma is in ERROR */
+	assert_null(strstr(s, "s suspend  c complete"));
+	assert_null(strstr(s, "c complete"));
+	assert_null(strstr(s, "<- the file it failed on"));	/* below the fold */
+	free(s);
+	res = action_result_new(e->reqs[e->nreqs - 1]);
+	res->ok = true;
+	res->has_error_info = true;
+	res->error_info.error_code = 0x80190194;
+	res->error_info.error_description = xstrdup("Not found.");
+	ui_result(e->ui, res);
+	action_result_free(res);
+	s = key1(e, KF(KEY_END));
+	assert_non_null(strstr(s, "Error text"));
+	assert_non_null(strstr(s, "END.bin"));		/* the long URL wraps */
+	assert_non_null(strstr(s, "<- the file it failed on"));
+	free(s);
+	s = key1(e, KF(KEY_HOME));
+	assert_null(strstr(s, "END.bin"));
+	free(s);
+	s = key1(e, KF(KEY_NPAGE));
+	assert_non_null(strstr(s, "Files list"));
+	free(s);
+	s = key1(e, 'p');
+	assert_non_null(strstr(s, "FOREGROUND"));
+	free(s);
+	free(key1(e, KF(KEY_UP)));
+	free(key1(e, ENTER));
+	assert_int_equal(e->reqs[e->nreqs - 1]->kind, ACTION_PRIORITY);
+	assert_string_equal(e->reqs[e->nreqs - 1]->job_id, "{B1}");
+	env_free(e);
+}
+
+/* Popups keep key hints in the footer: the sort picker, a confirmation, the priority picker. */
+static void
+test_popup_hints(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s;
+
+	(void)state;
+	s = key1(e, '>');
+	assert_non_null(strstr(s, "Up/Down move  Enter choose  Esc cancel"));
+	free(s);
+	free(key1(e, ESC));
+	s = key1(e, 'x');
+	assert_non_null(strstr(s, "y yes  n/Esc no"));
+	free(s);
+	free(key1(e, ESC));
+	s = key1(e, 'p');
+	assert_non_null(strstr(s, "Enter choose"));
+	free(s);
+	env_free(e);
+}
+
+/* -r: the footer shows no action keys, and p refuses before any picker opens. */
+static void
+test_readonly_keys(void **state)
+{
+	struct env *e = env_new(24, 80, true);
+	char *s = keys(e, NULL);
+
+	(void)state;
+	assert_non_null(strstr(s, "?Help /Filter"));
+	assert_null(strstr(s, "rResume"));
+	assert_null(strstr(s, "xCancel"));
+	assert_null(strstr(s, "pPri"));
+	assert_null(strstr(s, "nNew"));
+	free(s);
+	s = key1(e, 'p');
+	assert_non_null(strstr(s, "read-only: actions are disabled"));
+	assert_null(strstr(s, "FOREGROUND"));
+	free(s);
+	env_free(e);
+}
+
+/* 80x24 keeps qQuit at the end of the footer; wide terminals show every hint. */
+static void
+test_footer_quit(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = tui_window_text(e->ui->footer);
+
+	(void)state;
+	assert_non_null(strstr(s, "qQuit"));
+	free(s);
+	env_free(e);
+	e = env_new(50, 200, false);
+	s = tui_window_text(e->ui->footer);
+	assert_non_null(strstr(s, "oOps wWrong qQuit"));
+	free(s);
+	env_free(e);
+}
+
+/* Status messages expire after a few seconds (errors a little later). */
+static void
+test_status_expires(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = key1(e, 'U');
+
+	(void)state;
+	assert_non_null(strstr(s, "jobs untagged"));
+	free(s);
+	ui_tick(e->ui);
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "jobs untagged"));
+	free(s);
+	e->ui->status_ms -= 7000;
+	ui_tick(e->ui);
+	s = keys(e, NULL);
+	assert_null(strstr(s, "jobs untagged"));
+	free(s);
+	env_free(e);
+}
+
+/* ? says when there is more below and how to see it; the filter words are listed. */
+static void
+test_help_scrolls(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *s = key1(e, '?');
+
+	(void)state;
+	assert_non_null(strstr(s, "more below"));
+	assert_non_null(strstr(s, "Down/PgDn scrolls"));
+	free(s);
+	s = key1(e, KF(KEY_END));
+	assert_null(strstr(s, "more below"));
+	assert_non_null(strstr(s, "age>2d"));
+	free(s);
+	env_free(e);
+}
+
+/* T finds the themes of the tree bitstop was built from when none is installed. */
+static void
+test_theme_build_tree(void **state)
+{
+	struct env *e = env_new(24, 80, false);
+	char *home = getenv("HOME") != NULL ? xstrdup(getenv("HOME")) : NULL;
+	char *s;
+
+	(void)state;
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("HOME", e->dir, 1);	/* no user themes */
+	s = key1(e, 'T');
+	assert_non_null(strstr(s, "theme light"));
+	free(s);
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	free(home);
+	env_free(e);
+}
+
+/*
+ * Every view renders at 80x24 and at 200x50: the job table, the host view,
+ * the detail, the operations view (list and children), "what's wrong" and the
+ * help; each shows its titles, clean text, and key hints that end with quit.
+ */
+static void
+test_views_render(void **state)
+{
+	static const int sizes[2][2] = { { 24, 80 }, { 50, 200 } };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		struct env *e = env_new(sizes[k][0], sizes[k][1], false);
+		bool wide = sizes[k][1] >= 200;
+		char *s = keys(e, NULL);
+
+		assert_non_null(strstr(s, "HOST"));
+		assert_non_null(strstr(s, "STATE"));
+		assert_non_null(strstr(s, "NAME"));
+		assert_true(wide ? strstr(s, "ERROR ") != NULL && strstr(s, "OWNER") != NULL :
+		    strstr(s, "OWNER") == NULL);
+		assert_non_null(strstr(s, "qQuit"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		s = key1(e, 'h');
+		assert_non_null(strstr(s, "STATUS"));
+		assert_true(!wide || (strstr(s, "GROUP") != NULL && strstr(s, "BACKEND") != NULL &&
+		    strstr(s, "LAST ERROR") != NULL));
+		assert_non_null(strstr(s, "q quit"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		free(key1(e, ESC));
+		s = key1(e, '\r');
+		assert_non_null(strstr(s, "Job"));
+		assert_non_null(strstr(s, "Owner"));
+		assert_non_null(strstr(s, "q quit"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		free(key1(e, ESC));
+		free(key1(e, 'x'));
+		free(key1(e, 'y'));
+		answer(e, e->nreqs - 1, false, "access denied");
+		s = key1(e, 'o');
+		assert_non_null(strstr(s, "Id"));
+		assert_non_null(strstr(s, "HasMoreData"));
+		assert_non_null(strstr(s, "Failed"));
+		assert_true(!wide || strstr(s, "Location") != NULL);
+		assert_true(tui_text_clean(s));
+		free(s);
+		s = key1(e, '\r');
+		assert_non_null(strstr(s, "OUTCOME"));
+		assert_non_null(strstr(s, "access denied"));
+		assert_non_null(strstr(s, "r retry the failed"));
+		free(s);
+		free(key1(e, ESC));
+		free(key1(e, ESC));
+		s = key1(e, 'w');
+		assert_non_null(strstr(s, "Failing jobs by error code"));
+		assert_non_null(strstr(s, "HTTP_404"));
+		assert_non_null(strstr(s, "Failing hosts by kind"));
+		assert_non_null(strstr(s, "timed out"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		free(key1(e, ESC));
+		s = key1(e, '?');
+		assert_non_null(strstr(s, "Keys:"));
+		assert_true(tui_text_clean(s));
+		free(s);
+		env_free(e);
+	}
 }
 
 /* A config warning, printed before the screen started, is shown on the status line. */
@@ -508,7 +857,7 @@ test_new_job(void **state)
 {
 	struct env *e = env_new(24, 80, false);
 	int form[] = { 'n', 'n', 'j', '\t', 'h', 't', 't', 'p', ':', '/', '/', 's', '/', 'f', '\t',
-		'C', ':', '\\', 'f', ENTER, ENTER, 0 };
+		'C', ':', '\\', 'f', ENTER, ENTER, ENTER, ENTER, 0 };
 	struct action_result *res;
 	char *s = key1(e, 'n');
 
@@ -535,6 +884,77 @@ test_new_job(void **state)
 	assert_non_null(strstr(s, "create 'nj' on ws01: ok"));
 	free(s);
 	assert_int_equal(e->nreqs, 1);	/* the poller's create resumes the job itself */
+	env_free(e);
+}
+
+/*
+ * The new-job form: a bad URL or a relative path is refused in the form,
+ * naming the field and keeping what was typed; priority and "start suspended"
+ * are sent once the job exists; the cursor lands on the new job, whose TYPE
+ * the table shows.
+ */
+static void
+test_new_job_form(void **state)
+{
+	struct env *e = env_new(50, 200, false);
+	struct fix_job fresh = { "{NEW}", "nj", "CONTOSO\\me", BITS_STATE_SUSPENDED, BITS_PRIORITY_HIGH,
+	    10, 0, 1, 0, 0, 1 };
+	struct action_result *res;
+	char *s;
+
+	(void)state;
+	s = type(e, "nnj\tftp://s/f\tC:\\f\r\r\r\r");
+	assert_non_null(strstr(s, "Remote URL: must be an http:// or https:// URL"));
+	assert_non_null(strstr(s, "ftp://s/f"));	/* what was typed stays */
+	assert_int_equal(e->nreqs, 0);
+	free(s);
+	/* The cursor is on the URL field: fix it; then the path is refused. */
+	for (int i = 0; i < 9; i++)
+		ui_key(e->ui, 127);
+	s = type(e, "https://s/f\tx");
+	free(s);
+	for (int i = 0; i < 5; i++)
+		ui_key(e->ui, 127);
+	s = type(e, "f.txt\r\r\r\r");
+	assert_non_null(strstr(s, "Local file: must be an absolute Windows path"));
+	assert_int_equal(e->nreqs, 0);
+	free(s);
+	for (int i = 0; i < 5; i++)
+		ui_key(e->ui, 127);
+	ui_key(e->ui, KF(KEY_RIGHT));
+	/* \\server\share\f; Type: upload; Priority: HIGH; Start suspended: yes. */
+	free(type(e, "\\\\srv\\share\\f\t"));
+	ui_key(e->ui, KF(KEY_RIGHT));
+	ui_key(e->ui, '\t');
+	ui_key(e->ui, KF(KEY_LEFT));
+	ui_key(e->ui, '\t');
+	ui_key(e->ui, ' ');
+	free(key1(e, ENTER));
+	assert_int_equal(e->nreqs, 1);
+	assert_string_equal(e->reqs[0]->remote_url, "https://s/f");
+	assert_string_equal(e->reqs[0]->local_file, "\\\\srv\\share\\f");
+	assert_int_equal(e->reqs[0]->type, BITS_TYPE_UPLOAD);
+	res = action_result_new(e->reqs[0]);
+	res->ok = true;
+	free(res->job_id);
+	res->job_id = xstrdup("{NEW}");
+	ui_result(e->ui, res);
+	action_result_free(res);
+	assert_int_equal(e->nreqs, 3);
+	assert_int_equal(e->reqs[1]->kind, ACTION_PRIORITY);
+	assert_int_equal(e->reqs[1]->priority, BITS_PRIORITY_HIGH);
+	assert_string_equal(e->reqs[1]->job_id, "{NEW}");
+	assert_int_equal(e->reqs[2]->kind, ACTION_SUSPEND);
+	for (size_t i = 1; i < 3; i++)
+		answer(e, i, true, NULL);
+	s = keys(e, NULL);
+	assert_non_null(strstr(s, "create 'nj' on ws01: ok"));
+	free(s);
+	ui_snapshot(e->ui, fix_snap(0, 2, T0 + 5000, &fresh, 1));
+	s = keys(e, NULL);
+	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{NEW}");
+	assert_non_null(strstr(s, " up "));
+	free(s);
 	env_free(e);
 }
 
@@ -566,7 +986,7 @@ test_help_and_quit(void **state)
 	char *s = key1(e, '?');
 
 	assert_non_null(strstr(s, "move up"));
-	assert_non_null(strstr(s, "filter by host"));
+	assert_non_null(strstr(s, "filter: host:NAME"));
 	free(s);
 	s = key1(e, ' ');
 	assert_non_null(strstr(s, "PROGRESS"));
@@ -595,9 +1015,14 @@ test_pause_refresh_delay(void **state)
 	assert_int_equal(e->interval, 2500);
 	assert_non_null(strstr(s, "every 2.5s"));
 	free(s);
+	/* A bad value keeps the prompt open, with what was typed and why. */
 	s = keys(e, bad);
 	assert_int_equal(e->interval, 2500);
-	assert_non_null(strstr(s, "at least 0.5"));
+	assert_non_null(strstr(s, "'0.1': expected a number of seconds from 0.5 to 86400"));
+	assert_non_null(strstr(s, "Refresh interval"));
+	free(s);
+	s = key1(e, ESC);
+	assert_null(strstr(s, "Refresh interval"));
 	free(s);
 	env_free(e);
 }
@@ -726,6 +1151,8 @@ main(void)
 		cmocka_unit_test(test_cancel_flow),
 		cmocka_unit_test(test_action_failure),
 		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_bulk_include_stale),
+		cmocka_unit_test(test_error_column),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_detail_no_error),
@@ -735,6 +1162,15 @@ main(void)
 		cmocka_unit_test(test_priority),
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_new_job),
+		cmocka_unit_test(test_new_job_form),
+		cmocka_unit_test(test_detail_defects),
+		cmocka_unit_test(test_popup_hints),
+		cmocka_unit_test(test_views_render),
+		cmocka_unit_test(test_readonly_keys),
+		cmocka_unit_test(test_footer_quit),
+		cmocka_unit_test(test_status_expires),
+		cmocka_unit_test(test_help_scrolls),
+		cmocka_unit_test(test_theme_build_tree),
 		cmocka_unit_test(test_hostview),
 		cmocka_unit_test(test_help_and_quit),
 		cmocka_unit_test(test_pause_refresh_delay),

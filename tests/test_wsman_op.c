@@ -342,7 +342,7 @@ test_list_bad_shapes(void **state)
 	wsman_op_free(op);
 }
 
-/* HTTP statuses map to the kinds and messages of product.md. */
+/* HTTP statuses map to the kinds and messages of bitstop(1) (doc/protocol.md §7). */
 static void
 test_http_statuses(void **state)
 {

@@ -8,27 +8,16 @@
 #include "src/bits_job.h"
 #include "src/cfg.h"
 #include "src/sanitize.h"
+#include "src/snapshot.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
 #include "tui/model.h"
-
-/* Requests submitted together, answered as one status message. */
-struct actions_batch {
-	enum action_kind kind;
-	char	*what;		/* "cancel 37 jobs on 12 hosts" or "cancel 'alpha' on ws01" */
-	uint64_t *ids;		/* request ids still unanswered */
-	size_t	 nids;
-	size_t	 nok;
-	size_t	 nfail;
-	size_t	 ngone;		/* already left the queue */
-	char	*first_error;	/* "ws03 'beta': access denied" */
-};
+#include "tui/ops.h"
 
 struct actions {
 	actions_submit_fn submit;
 	void	*arg;
-	struct actions_batch **batches;
-	size_t	 nbatches;
+	struct ops *ops;	/* every operation sent, owned */
 };
 
 /* New action tracker sending through submit(arg, req). */
@@ -39,29 +28,25 @@ actions_new(actions_submit_fn submit, void *arg)
 
 	a->submit = submit;
 	a->arg = arg;
+	a->ops = ops_new();
 	return a;
 }
 
-/* Free one batch. */
-static void
-batch_free(struct actions_batch *b)
-{
-	free(b->what);
-	free(b->ids);
-	free(b->first_error);
-	free(b);
-}
-
-/* Free the tracker and the batches still waiting; NULL is a no-op. */
+/* Free the tracker and its operations; NULL is a no-op. */
 void
 actions_free(struct actions *a)
 {
 	if (a == NULL)
 		return;
-	for (size_t i = 0; i < a->nbatches; i++)
-		batch_free(a->batches[i]);
-	free(a->batches);
+	ops_free(a->ops);
 	free(a);
+}
+
+/* The operations sent (and read back from the audit log). */
+struct ops *
+actions_ops(struct actions *a)
+{
+	return a->ops;
 }
 
 /* Why no action may be sent at all, or NULL. */
@@ -80,7 +65,8 @@ actions_refusal(const struct actions_policy *pol)
 static bool
 host_readonly(const struct actions_policy *pol, size_t host)
 {
-	return pol->cfg != NULL && host < pol->cfg->nhosts && pol->cfg->hosts[host].readonly;
+	return pol->cfg != NULL && host < pol->cfg->nhosts &&
+	    pol->cfg->hosts[host].settings.readonly;
 }
 
 /* "1 job" / "37 jobs". */
@@ -155,61 +141,23 @@ all_skipped(const struct model *m, size_t nreadonly,
 	return xstrdup("the job has left the queue");
 }
 
-/* Plan kind on rows. */
-struct actions_plan *
-actions_plan_new(const struct actions_policy *pol, const struct model *m, enum action_kind kind,
-    enum actions_pri how, unsigned pri, struct model_row *const *rows, size_t n, char **cause)
+/* Write the plan's what and question from its requests. */
+static void
+plan_describe(struct actions_plan *plan, const struct model *m)
 {
-	struct actions_plan *plan;
-	size_t nreadonly = 0, nlimit = 0;
-	bool early_complete = false;
 	struct strbuf sb;
-	char *why;
 
-	if ((why = actions_refusal(pol)) != NULL) {
-		*cause = why;
-		return NULL;
-	}
-	plan = xcalloc(1, sizeof *plan);
-	plan->kind = kind;
-	plan->reqs = xreallocarray(NULL, n ? n : 1, sizeof *plan->reqs);
-	for (size_t i = 0; i < n; i++) {
-		const struct model_row *row = rows[i];
-		struct action_req *req;
-		int np = 0;
-
-		if (row->vanished)
-			continue;
-		if (host_readonly(pol, row->host)) {
-			nreadonly++;
-			continue;
-		}
-		if (kind == ACTION_PRIORITY && (np = new_priority(row, how, pri)) < 0) {
-			nlimit++;
-			continue;
-		}
-		req = action_req_new(kind, row->host, row->id, row->name);
-		req->priority = (unsigned)np;
-		if (kind == ACTION_COMPLETE && model_row_state(row) != BITS_STATE_TRANSFERRED)
-			early_complete = true;
-		plan->reqs[plan->nreqs++] = req;
-	}
-	if (plan->nreqs == 0) {
-		*cause = all_skipped(m, nreadonly, nlimit, n, rows, how);
-		actions_plan_free(plan);
-		return NULL;
-	}
 	plan->nhosts = count_hosts(plan->reqs, plan->nreqs);
-	plan->confirm = kind == ACTION_CANCEL || early_complete || plan->nreqs > 1;
-
+	free(plan->what);
+	free(plan->question);
 	strbuf_init(&sb);
-	add_verb(&sb, kind, how, pri);
+	add_verb(&sb, plan->kind, plan->how, plan->pri);
 	if (plan->nreqs == 1) {
 		const struct action_req *r = plan->reqs[0];
 
 		strbuf_addf(&sb, " '%s' on %s", r->job_name != NULL ? r->job_name : r->job_id,
 		    model_host(m, r->host)->name);
-		if (kind == ACTION_PRIORITY && how != ACTIONS_PRI_SET)
+		if (plan->kind == ACTION_PRIORITY && plan->how != ACTIONS_PRI_SET)
 			strbuf_addf(&sb, " to %s", bits_priority_name(r->priority));
 	} else {
 		strbuf_adds(&sb, " ");
@@ -219,14 +167,100 @@ actions_plan_new(const struct actions_policy *pol, const struct model *m, enum a
 	}
 	plan->what = xstrdup(sb.s);
 	strbuf_addc(&sb, '?');
-	if (early_complete)
+	if (plan->early_complete)
 		strbuf_adds(&sb, " Not every file is transferred: only finished files are kept.");
-	if (kind == ACTION_CANCEL)
+	if (plan->kind == ACTION_CANCEL)
 		strbuf_adds(&sb, " Cancelled jobs and their temporary files are deleted.");
-	if (nreadonly > 0)
-		strbuf_addf(&sb, " (%zu on read-only hosts skipped)", nreadonly);
+	if (plan->nreadonly > 0)
+		strbuf_addf(&sb, " (%zu on read-only hosts skipped)", plan->nreadonly);
+	if (plan->nstale > 0) {
+		strbuf_addf(&sb, " %zu more %s on %zu failing %s (not answering, their rows stale) %s left out: "
+		    "a includes them.", plan->nstale, plan->nstale == 1 ? "job" : "jobs",
+		    count_hosts(plan->stale, plan->nstale),
+		    count_hosts(plan->stale, plan->nstale) == 1 ? "host" : "hosts",
+		    plan->nstale == 1 ? "is" : "are");
+	} else if (plan->all_stale) {
+		strbuf_adds(&sb, plan->nhosts == 1 ? " Its host is not answering (the row is stale)." :
+		    " Their hosts are not answering (the rows are stale).");
+	}
 	plan->question = strbuf_detach(&sb, NULL);
+}
+
+/* Plan kind on rows. */
+struct actions_plan *
+actions_plan_new(const struct actions_policy *pol, const struct model *m, enum action_kind kind,
+    enum actions_pri how, unsigned pri, struct model_row *const *rows, size_t n, char **cause)
+{
+	struct actions_plan *plan;
+	size_t nlimit = 0;
+	char *why;
+
+	if ((why = actions_refusal(pol)) != NULL) {
+		*cause = why;
+		return NULL;
+	}
+	plan = xcalloc(1, sizeof *plan);
+	plan->kind = kind;
+	plan->how = how;
+	plan->pri = pri;
+	plan->reqs = xreallocarray(NULL, n ? n : 1, sizeof *plan->reqs);
+	plan->stale = xreallocarray(NULL, n ? n : 1, sizeof *plan->stale);
+	for (size_t i = 0; i < n; i++) {
+		const struct model_row *row = rows[i];
+		struct action_req *req;
+		int np = 0;
+
+		if (row->vanished)
+			continue;
+		if (host_readonly(pol, row->host)) {
+			plan->nreadonly++;
+			continue;
+		}
+		if (kind == ACTION_PRIORITY && (np = new_priority(row, how, pri)) < 0) {
+			nlimit++;
+			continue;
+		}
+		req = action_req_new(kind, row->host, row->id, row->name);
+		req->priority = (unsigned)np;
+		if (model_row_stale(m, row)) {
+			/* Its host is failing: left out unless the user includes it. */
+			plan->stale[plan->nstale++] = req;
+			continue;
+		}
+		if (kind == ACTION_COMPLETE && model_row_state(row) != BITS_STATE_TRANSFERRED)
+			plan->early_complete = true;
+		plan->reqs[plan->nreqs++] = req;
+	}
+	if (plan->nreqs == 0 && plan->nstale > 0) {
+		/* Only stale rows: act on them, and say their hosts are not answering. */
+		actions_plan_include_stale(plan, m);
+		plan->all_stale = true;
+	}
+	if (plan->nreqs == 0) {
+		*cause = all_skipped(m, plan->nreadonly, nlimit, n, rows, how);
+		actions_plan_free(plan);
+		return NULL;
+	}
+	plan_describe(plan, m);
+	plan->confirm = kind == ACTION_CANCEL || plan->early_complete || plan->nreqs > 1 ||
+	    plan->nstale > 0 || plan->all_stale;
 	return plan;
+}
+
+/* Add the left-out requests of stale rows to the plan. */
+void
+actions_plan_include_stale(struct actions_plan *plan, const struct model *m)
+{
+	for (size_t i = 0; i < plan->nstale; i++) {
+		struct model_row *row = model_find(m, plan->stale[i]->host, plan->stale[i]->job_id);
+
+		if (plan->kind == ACTION_COMPLETE && row != NULL &&
+		    model_row_state(row) != BITS_STATE_TRANSFERRED)
+			plan->early_complete = true;
+		plan->reqs[plan->nreqs++] = plan->stale[i];
+	}
+	plan->nstale = 0;
+	plan_describe(plan, m);
 }
 
 /* Free a plan and the requests it still owns; NULL is a no-op. */
@@ -237,92 +271,129 @@ actions_plan_free(struct actions_plan *plan)
 		return;
 	for (size_t i = 0; i < plan->nreqs; i++)
 		action_req_free(plan->reqs[i]);
+	for (size_t i = 0; i < plan->nstale; i++)
+		action_req_free(plan->stale[i]);
 	free(plan->reqs);
+	free(plan->stale);
 	free(plan->question);
 	free(plan->what);
 	free(plan);
 }
 
-/* Start tracking a batch. */
-static struct actions_batch *
-batch_add(struct actions *a, enum action_kind kind, const char *what)
-{
-	struct actions_batch *b = xcalloc(1, sizeof *b);
-
-	b->kind = kind;
-	b->what = xstrdup(what);
-	a->batches = xreallocarray(a->batches, a->nbatches + 1, sizeof *a->batches);
-	a->batches[a->nbatches++] = b;
-	return b;
-}
-
-/* Submit one request into a batch. */
+/* Submit one request as a child of op. */
 static void
-batch_submit(struct actions *a, struct actions_batch *b, struct action_req *req)
+actions_send(struct actions *a, const struct model *m, struct ops_op *op, struct action_req *req)
 {
-	uint64_t id = a->submit(a->arg, req);
+	const char *job_name = req->kind == ACTION_CREATE ? req->display_name : req->job_name;
+	char *job_id = xstrdup_or_null(req->job_id), *name = xstrdup_or_null(job_name);
+	size_t host = req->host;
+	uint64_t id;
 
-	b->ids = xreallocarray(b->ids, b->nids + 1, sizeof *b->ids);
-	b->ids[b->nids++] = id;
+	req->op = xstrdup(op->audit_op);
+	id = a->submit(a->arg, req);
+	ops_add_child(op, host, model_host(m, host)->name, job_id, name, id);
+	free(job_id);
+	free(name);
 }
 
-/* Submit every request of the plan, mark the rows pending, and free the plan. */
+/* Submit every request of the plan as one operation, mark the rows pending, free the plan. */
 void
-actions_submit(struct actions *a, struct model *m, struct actions_plan *plan)
+actions_submit(struct actions *a, struct model *m, struct actions_plan *plan, int64_t now_wall)
 {
-	struct actions_batch *b = batch_add(a, plan->kind, plan->what);
+	struct ops_op *op = ops_begin(a->ops, plan->kind, plan->what, now_wall);
 
+	op->audit_op = ops_audit_id(a->ops);
+	op->priority = plan->pri;
+	op->how = plan->how;
 	for (size_t i = 0; i < plan->nreqs; i++) {
 		struct action_req *req = plan->reqs[i];
 
 		plan->reqs[i] = NULL;
 		model_pending_begin(m, req->host, req->job_id, req->kind);
-		batch_submit(a, b, req);
+		actions_send(a, m, op, req);
 	}
 	plan->nreqs = 0;
 	actions_plan_free(plan);
 }
 
-/* Submit a new-job request. */
+/* Submit a new-job request as an operation of its own. */
 void
-actions_submit_create(struct actions *a, const struct model *m, struct action_req *req)
+actions_submit_create(struct actions *a, const struct model *m, struct action_req *req,
+    const struct actions_create_then *then, int64_t now_wall)
 {
 	char *what = xasprintf("create '%s' on %s", req->display_name != NULL ? req->display_name : "",
 	    model_host(m, req->host)->name);
-	struct actions_batch *b = batch_add(a, ACTION_CREATE, what);
+	struct ops_op *op = ops_begin(a->ops, ACTION_CREATE, what, now_wall);
 
 	free(what);
-	batch_submit(a, b, req);
+	op->audit_op = ops_audit_id(a->ops);
+	op->type = req->type;
+	if (then != NULL) {
+		op->then_priority = then->priority;
+		op->then_suspend = then->suspend;
+	} else {
+		op->then_priority = BITS_PRIORITY_NORMAL;
+	}
+	actions_send(a, m, op, req);
 }
 
-/* Find the batch waiting for id; its index. */
-static struct actions_batch *
-batch_find(struct actions *a, uint64_t id, size_t *at, size_t *slot)
+/* The job of a create exists: send what the form asked for it, in the same operation. */
+static void
+actions_create_then(struct actions *a, const struct model *m, struct ops_op *op,
+    const struct action_result *res)
 {
-	for (size_t i = 0; i < a->nbatches; i++)
-		for (size_t j = 0; j < a->batches[i]->nids; j++)
-			if (a->batches[i]->ids[j] == id) {
-				*at = i;
-				*slot = j;
-				return a->batches[i];
-			}
-	return NULL;
+	struct action_req *req;
+
+	if (op->then_priority != BITS_PRIORITY_NORMAL && op->then_priority < BITS_PRIORITY_COUNT) {
+		req = action_req_new(ACTION_PRIORITY, res->host, res->job_id, res->job_name);
+		req->priority = op->then_priority;
+		actions_send(a, m, op, req);
+	}
+	if (op->then_suspend) {
+		req = action_req_new(ACTION_SUSPEND, res->host, res->job_id, res->job_name);
+		actions_send(a, m, op, req);
+	}
 }
 
-/* The finished batch's status line. */
+/* The first failed child as "ws03 'beta': access denied" (or just the message for one job). */
 static char *
-batch_message(const struct actions_batch *b, bool *failed)
+actions_first_error(const struct ops_op *op)
 {
-	size_t total = b->nok + b->nfail;
+	for (size_t i = 0; i < op->nchildren; i++) {
+		const struct ops_child *c = &op->children[i];
 
-	*failed = b->nfail > 0;
-	if (total == 1 && b->nfail == 1)
-		return xasprintf("%s failed: %s", b->what, b->first_error);
-	if (total == 1 && b->ngone == 1)
-		return xasprintf("%s: the job had already left the queue", b->what);
-	if (b->nfail == 0)
-		return xasprintf("%s: ok", b->what);
-	return xasprintf("%s: %zu ok, %zu failed; first: %s", b->what, b->nok, b->nfail, b->first_error);
+		if (c->outcome != OPS_FAILED_CHILD)
+			continue;
+		if (op->nchildren == 1)
+			return xstrdup(c->error);
+		return xasprintf("%s '%s': %s", c->host_name, c->job_name != NULL ? c->job_name : "?",
+		    c->error);
+	}
+	return xstrdup("?");
+}
+
+/* The finished operation's status line. */
+static char *
+actions_message(const struct ops_op *op, bool *failed)
+{
+	char *first, *msg;
+
+	*failed = op->nfailed > 0;
+	if (op->nchildren == 1 && op->nfailed == 1) {
+		first = actions_first_error(op);
+		msg = xasprintf("%s failed: %s", op->name, first);
+		free(first);
+		return msg;
+	}
+	if (op->nchildren == 1 && op->ngone == 1)
+		return xasprintf("%s: the job had already left the queue", op->name);
+	if (op->nfailed == 0)
+		return xasprintf("%s: ok", op->name);
+	first = actions_first_error(op);
+	msg = xasprintf("%s: %zu ok, %zu failed \u2014 o to see them; first: %s", op->name, op->nok,
+	    op->nfailed, first);
+	free(first);
+	return msg;
 }
 
 /* Fold one result in. */
@@ -330,39 +401,26 @@ bool
 actions_on_result(struct actions *a, struct model *m, const struct action_result *res,
     char **msg, bool *failed)
 {
-	struct actions_batch *b;
-	size_t at, slot;
+	struct ops_child *c;
+	struct ops_op *op;
 
 	*msg = NULL;
 	*failed = false;
-	if (res->kind == ACTION_GET_ERROR || (b = batch_find(a, res->id, &at, &slot)) == NULL)
+	if (res->kind == ACTION_GET_ERROR || (op = ops_find_req(a->ops, res->id, &c)) == NULL)
 		return false;
-	b->ids[slot] = b->ids[--b->nids];
 	if (res->job_id != NULL && res->kind != ACTION_CREATE)
 		model_pending_end(m, res->host, res->job_id,
 		    res->ok && (res->kind == ACTION_CANCEL || res->kind == ACTION_COMPLETE));
-	if (res->ok) {
-		b->nok++;
-		b->ngone += res->already_gone;
-	} else {
-		b->nfail++;
-		if (b->first_error == NULL) {
-			char *text = sanitize_terminal(res->error.message != NULL ? res->error.message :
-			    hosterr_kind_status(res->error.kind));
+	if (res->kind == ACTION_CREATE && res->ok && res->job_id != NULL) {
+		/* Adding children moves the array: find this child again afterwards. */
+		size_t at = (size_t)(c - op->children);
 
-			if (b->nok + b->nfail + b->nids > 1)
-				b->first_error = xasprintf("%s '%s': %s", model_host(m, res->host)->name,
-				    res->job_name != NULL ? res->job_name : "?", text);
-			else
-				b->first_error = xstrdup(text);
-			free(text);
-		}
+		model_note_type(m, res->host, res->job_id, op->type);
+		actions_create_then(a, m, op, res);
+		c = &op->children[at];
 	}
-	if (b->nids > 0)
-		return true;
-	*msg = batch_message(b, failed);
-	batch_free(b);
-	a->batches[at] = a->batches[--a->nbatches];
+	if (ops_on_result(op, c, res, time_wall_ms()))
+		*msg = actions_message(op, failed);
 	return true;
 }
 
@@ -372,7 +430,7 @@ actions_in_flight(const struct actions *a)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < a->nbatches; i++)
-		n += a->batches[i]->nids;
+	for (size_t i = 0; i < a->ops->n; i++)
+		n += a->ops->v[i]->nwaiting;
 	return n;
 }

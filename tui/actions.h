@@ -19,8 +19,9 @@
 struct config;
 struct model;
 struct model_row;
+struct ops;
 
-/* What may be sent: the refusal rules of product.md §2.1 and §6. */
+/* What may be sent: the refusal rules of bitstop(1) (--readonly, the audit log). */
 struct actions_policy {
 	const struct config *cfg;	/* host names and per-host readonly */
 	bool	 readonly;		/* --readonly or readonly = true */
@@ -37,9 +38,16 @@ enum actions_pri {
 
 struct actions_plan {
 	enum action_kind kind;
+	enum actions_pri how;
+	unsigned pri;
 	struct action_req **reqs;	/* owned until submitted */
 	size_t	 nreqs;
 	size_t	 nhosts;		/* distinct hosts among reqs */
+	struct action_req **stale;	/* left out: rows of failing hosts (owned) */
+	size_t	 nstale;
+	bool	 all_stale;		/* every row is stale: they are in reqs */
+	bool	 early_complete;	/* complete before TRANSFERRED */
+	size_t	 nreadonly;		/* rows skipped on read-only hosts */
 	bool	 confirm;		/* destructive or bulk: ask first, No by default */
 	char	*question;		/* "cancel 37 jobs on 12 hosts?" */
 	char	*what;			/* "cancel 37 jobs on 12 hosts" (for the status line) */
@@ -64,13 +72,29 @@ struct actions_plan *actions_plan_new(const struct actions_policy *pol, const st
     enum action_kind kind, enum actions_pri how, unsigned pri, struct model_row *const *rows,
     size_t n, char **cause);
 void actions_plan_free(struct actions_plan *plan);
-/* Submit every request of the plan, mark the rows pending, and free the plan. */
-void actions_submit(struct actions *a, struct model *m, struct actions_plan *plan);
-/* Submit a new-job request (the poller's create resumes the job after CreateJob). Takes req. */
-void actions_submit_create(struct actions *a, const struct model *m, struct action_req *req);
+/* Add the left-out requests of stale rows (the user said to include them). */
+void actions_plan_include_stale(struct actions_plan *plan, const struct model *m);
+/* Submit every request of the plan as one operation, mark the rows pending, free the plan. */
+void actions_submit(struct actions *a, struct model *m, struct actions_plan *plan, int64_t now_wall);
+/* What to do once a created job exists: its priority (NORMAL: nothing) and suspend it again. */
+struct actions_create_then {
+	unsigned priority;	/* enum bits_priority */
+	bool	 suspend;
+};
+
 /*
- * Fold one result in (GetError results are not this module's: false). When it
- * finishes a batch, *msg is the status line (malloc'd) and *failed tells its tone.
+ * Submit a new-job request (the poller's create resumes the job after
+ * CreateJob); once the job exists, `then` (may be NULL) sets its priority and
+ * suspends it, as children of the same operation. Takes req.
+ */
+void actions_submit_create(struct actions *a, const struct model *m, struct action_req *req,
+    const struct actions_create_then *then, int64_t now_wall);
+/* The operations sent from the screen (and read back from the audit log); the tracker's. */
+struct ops *actions_ops(struct actions *a);
+/*
+ * Fold one result into its operation (GetError results are not this module's:
+ * false). When it ends the operation, *msg is the status line (malloc'd) and
+ * *failed tells its tone.
  */
 bool actions_on_result(struct actions *a, struct model *m, const struct action_result *res,
     char **msg, bool *failed);

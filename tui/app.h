@@ -24,6 +24,8 @@ struct app {
 	double	 refresh;	/* seconds */
 };
 
+/* Check that theme `name` exists and parses before the screen starts. -1 with *cause. */
+int app_check_theme(const char *name, char **cause);
 /* Run the full-screen UI until the user quits. Returns the exit status. */
 int app_run_tui(struct app *app);
 

@@ -30,19 +30,26 @@ struct dialog {
 	size_t	 nitems;
 	size_t	 sel;			/* pick: selected item; form: chosen choice */
 	size_t	 top;			/* pick: first item shown */
-	char	*choice_label;		/* form */
+	struct dialog_row {		/* form: a row of choices */
+		char	*label;
+		char	**items;
+		size_t	 n;
+		size_t	 sel;
+	} *rows;
+	size_t	 nrows;
 	struct field *fields;		/* input, prompt, form */
 	char	**labels;
 	size_t	 nfields;
 	size_t	 focus;			/* form: a field, or nfields for the choice */
 	bool	 yes;			/* confirm: Yes has the focus */
+	bool	 all;			/* confirm: 'a' answers 2 (yes, and include the rest) */
 	dialog_done_fn done;
 	dialog_changed_fn changed;
+	dialog_check_fn check;
+	char	*error;			/* why the last answer was refused (shown, owned) */
 	void	*arg;
 	bool	 finished;
 };
-
-static const enum keymap_action dialog_hints[] = { KA_NONE };
 
 /* Copy an array of strings. */
 static char **
@@ -72,14 +79,30 @@ dialog_finish(struct dialog *d, struct ui *ui, int choice)
 
 	if (d->finished)
 		return UI_HANDLED | UI_POP | UI_BODY;
-	d->finished = true;
-	if (choice >= 0 && d->nfields > 0) {
-		texts = xcalloc(d->nfields, sizeof *texts);
+	if (choice >= 0 && d->nfields + d->nrows > 0) {
+		texts = xcalloc(d->nfields + d->nrows, sizeof *texts);
 		for (size_t i = 0; i < d->nfields; i++)
 			texts[i] = field_text(&d->fields[i]);
+		for (size_t i = 0; i < d->nrows; i++)
+			texts[d->nfields + i] = xstrdup(d->rows[i].items[d->rows[i].sel]);
 	}
+	if (choice >= 0 && d->check != NULL) {
+		size_t field = d->focus;
+		char *why = d->check(ui, d->arg, choice, texts, &field);
+
+		if (why != NULL) {
+			/* Refused: the dialog stays open with what was typed and says why. */
+			free(d->error);
+			d->error = why;
+			if (field < d->nfields + d->nrows)
+				d->focus = field;
+			dialog_strv_free(texts, d->nfields + d->nrows);
+			return UI_HANDLED | UI_BODY;
+		}
+	}
+	d->finished = true;
 	d->done(ui, d->arg, choice, texts);
-	dialog_strv_free(texts, d->nfields);
+	dialog_strv_free(texts, d->nfields + d->nrows);
 	return UI_HANDLED | UI_POP | UI_BODY | UI_FOOTER | UI_HEADER;
 }
 
@@ -227,10 +250,14 @@ dialog_draw_fields(struct dialog *d, struct ui *ui, WINDOW *w)
 	for (size_t i = 0; i < d->nfields; i++)
 		if (text_width(d->labels[i]) > labw)
 			labw = text_width(d->labels[i]);
-	if (form && text_width(d->choice_label) > labw)
-		labw = text_width(d->choice_label);
-	h = (int)d->nfields + (form ? 1 : 0) + 3;
+	for (size_t i = 0; i < d->nrows; i++)
+		if (text_width(d->rows[i].label) > labw)
+			labw = text_width(d->rows[i].label);
+	h = (int)(d->nfields + d->nrows) + 3 + (d->error != NULL ? 1 : 0);
 	dialog_box(w, h, width, d->title, t, &y0, &x0);
+	if (d->error != NULL)
+		text_put(w, y0 + h - 3, x0 + 2, width - 4, d->error, TEXT_LEFT,
+		    theme_attr(t, THEME_STATUS_ERROR));
 	for (size_t i = 0; i < d->nfields; i++) {
 		int y = y0 + 1 + (int)i;
 
@@ -238,16 +265,17 @@ dialog_draw_fields(struct dialog *d, struct ui *ui, WINDOW *w)
 		field_draw(&d->fields[i], w, y, x0 + 3 + labw, width - labw - 5, theme_attr(t, THEME_INPUT),
 		    d->focus == i);
 	}
-	if (form) {
-		int y = y0 + 1 + (int)d->nfields, x = x0 + 3 + labw;
+	for (size_t r = 0; r < d->nrows; r++) {
+		const struct dialog_row *row = &d->rows[r];
+		int y = y0 + 1 + (int)(d->nfields + r), x = x0 + 3 + labw;
 
-		text_put(w, y, x0 + 2, labw, d->choice_label, TEXT_RIGHT, theme_attr(t, THEME_DIALOG));
-		for (size_t i = 0; i < d->nitems; i++) {
-			char *c = xasprintf(i == d->sel ? "(*) %s" : "( ) %s", d->items[i]);
+		text_put(w, y, x0 + 2, labw, row->label, TEXT_RIGHT, theme_attr(t, THEME_DIALOG));
+		for (size_t i = 0; i < row->n; i++) {
+			char *c = xasprintf(i == row->sel ? "(*) %s" : "( ) %s", row->items[i]);
 			int cw = text_width(c);
 
-			text_put(w, y, x, cw, c, TEXT_LEFT, theme_attr(t, d->focus == d->nfields &&
-			    i == d->sel ? THEME_DIALOG_FOCUS : THEME_DIALOG));
+			text_put(w, y, x, cw, c, TEXT_LEFT, theme_attr(t, d->focus == d->nfields + r &&
+			    i == row->sel ? THEME_DIALOG_FOCUS : THEME_DIALOG));
 			x += cw + 2;
 			free(c);
 		}
@@ -265,6 +293,8 @@ dialog_draw_prompt(struct dialog *d, struct ui *ui, WINDOW *w)
 
 	text_put(w, y, 0, lw, d->labels[0], TEXT_LEFT, theme_attr(ui->theme, THEME_LABEL));
 	field_draw(&d->fields[0], w, y, lw, getmaxx(w) - lw, theme_attr(ui->theme, THEME_INPUT), true);
+	if (d->error != NULL && y > 0)
+		text_put(w, y - 1, 0, getmaxx(w), d->error, TEXT_LEFT, theme_attr(ui->theme, THEME_STATUS_ERROR));
 }
 
 /* Paint the dialog over the screen below. */
@@ -299,6 +329,9 @@ dialog_key_confirm(struct dialog *d, struct ui *ui, int key)
 	case 'y':
 	case 'Y':
 		return dialog_finish(d, ui, 1);
+	case 'a':
+	case 'A':
+		return d->all ? dialog_finish(d, ui, 2) : UI_HANDLED;
 	case 'n':
 	case 'N':
 	case 27:
@@ -359,14 +392,14 @@ static int
 dialog_key_fields(struct dialog *d, struct ui *ui, int key)
 {
 	bool form = d->kind == DIALOG_FORM, changed;
-	size_t nfocus = d->nfields + (form ? 1 : 0);
+	size_t nfocus = d->nfields + d->nrows;
 
 	switch (key) {
 	case 27:
 		if (d->kind == DIALOG_PROMPT) {
 			field_set(&d->fields[0], "");
 			if (d->changed != NULL)
-				d->changed(ui, d->arg, "");
+				free(d->changed(ui, d->arg, ""));
 		}
 		return dialog_finish(d, ui, -1);
 	case '\n':
@@ -376,9 +409,9 @@ dialog_key_fields(struct dialog *d, struct ui *ui, int key)
 			d->focus++;
 			return UI_HANDLED | UI_BODY;
 		}
-		return dialog_finish(d, ui, form ? (int)d->sel : 0);
+		return dialog_finish(d, ui, d->nrows > 0 ? (int)d->rows[0].sel : 0);
 	case 'S' - '@':
-		return dialog_finish(d, ui, form ? (int)d->sel : 0);
+		return dialog_finish(d, ui, d->nrows > 0 ? (int)d->rows[0].sel : 0);
 	case '\t':
 	case KF(KEY_DOWN):
 		d->focus = (d->focus + 1) % nfocus;
@@ -390,18 +423,24 @@ dialog_key_fields(struct dialog *d, struct ui *ui, int key)
 	default:
 		break;
 	}
-	if (form && d->focus == d->nfields) {
-		if ((key == KF(KEY_LEFT) || key == ' ') && d->nitems > 0)
-			d->sel = key == ' ' ? (d->sel + 1) % d->nitems : (d->sel + d->nitems - 1) % d->nitems;
-		else if (key == KF(KEY_RIGHT) && d->nitems > 0)
-			d->sel = (d->sel + 1) % d->nitems;
+	if (d->focus >= d->nfields) {
+		struct dialog_row *row = &d->rows[d->focus - d->nfields];
+
+		if (key == KF(KEY_LEFT))
+			row->sel = (row->sel + row->n - 1) % row->n;
+		else if (key == KF(KEY_RIGHT) || key == ' ')
+			row->sel = (row->sel + 1) % row->n;
 		return UI_HANDLED | UI_BODY;
 	}
-	if (field_key(&d->fields[d->focus], key, &changed) && changed && d->changed != NULL) {
-		char *text = field_text(&d->fields[d->focus]);
+	if (field_key(&d->fields[d->focus], key, &changed) && changed) {
+		free(d->error);
+		d->error = NULL;
+		if (d->changed != NULL) {
+			char *text = field_text(&d->fields[d->focus]);
 
-		d->changed(ui, d->arg, text);
-		free(text);
+			d->error = d->changed(ui, d->arg, text);
+			free(text);
+		}
 	}
 	return UI_HANDLED | UI_BODY;
 }
@@ -433,18 +472,45 @@ dialog_free(struct screen *s)
 	if (!d->finished)
 		d->done(NULL, d->arg, -1, NULL);
 	free(d->title);
+	free(d->error);
 	free(d->question);
-	free(d->choice_label);
+	for (size_t i = 0; i < d->nrows; i++) {
+		free(d->rows[i].label);
+		dialog_strv_free(d->rows[i].items, d->rows[i].n);
+	}
+	free(d->rows);
 	dialog_strv_free(d->items, d->nitems);
 	dialog_strv_free(d->labels, d->nfields);
 	free(d->fields);
 	free(d);
 }
 
+/* Footer hints of each kind of dialog: the keys it takes. */
+static const char *
+dialog_footer(struct screen *s, struct ui *ui)
+{
+	struct dialog *d = (struct dialog *)s;
+
+	(void)ui;
+	switch (d->kind) {
+	case DIALOG_CONFIRM:
+		return d->all ? "y yes  a yes, and include the left-out  n/Esc no  Tab move  Enter the focused button" :
+		    "y yes  n/Esc no  Tab/Left/Right move  Enter the focused button";
+	case DIALOG_PICK:
+		return "Up/Down move  Enter choose  Esc cancel";
+	case DIALOG_PROMPT:
+		return "Enter keep  Esc clear  Left/Right/Home/End edit  ^U erase";
+	case DIALOG_FORM:
+		return "Tab/Up/Down next field  Left/Right/Space choose  Enter on the last one (or ^S) accepts  Esc cancel";
+	default:
+		return "Enter accept  Esc cancel";
+	}
+}
+
 static const struct screen_ops dialog_ops = {
 	.name = "dialog",
 	.overlay = true,
-	.hints = dialog_hints,
+	.footer = dialog_footer,
 	.draw = dialog_draw,
 	.key = dialog_key,
 	.free = dialog_free,
@@ -484,6 +550,16 @@ dialog_confirm(const char *title, const char *question, dialog_done_fn done, voi
 	return &d->base;
 }
 
+/* A Yes/No question where 'a' answers 2: yes, and include what was left out. */
+struct screen *
+dialog_confirm_all(const char *title, const char *question, dialog_done_fn done, void *arg)
+{
+	struct screen *s = dialog_confirm(title, question, done, arg);
+
+	((struct dialog *)s)->all = true;
+	return s;
+}
+
 /* One labelled text field in a box. */
 struct screen *
 dialog_input(const char *title, const char *label, const char *initial, dialog_done_fn done,
@@ -509,6 +585,13 @@ dialog_prompt(const char *label, const char *initial, dialog_changed_fn changed,
 	return &d->base;
 }
 
+/* Check answers before they are taken: a refused one keeps the dialog open. */
+void
+dialog_set_check(struct screen *s, dialog_check_fn check)
+{
+	((struct dialog *)s)->check = check;
+}
+
 /* A list to pick one item from, current selected. */
 struct screen *
 dialog_pick(const char *title, const char *const *items, size_t n, size_t current,
@@ -522,16 +605,23 @@ dialog_pick(const char *title, const char *const *items, size_t n, size_t curren
 	return &d->base;
 }
 
-/* Labelled text fields and one choice (the new-job dialog). */
+/* Labelled text fields (with initial texts, or NULL) and rows of choices (the new-job dialog). */
 struct screen *
-dialog_form(const char *title, const char *const *labels, size_t ntext, const char *choice_label,
-    const char *const *choices, size_t nchoices, dialog_done_fn done, void *arg)
+dialog_form(const char *title, const char *const *labels, const char *const *initial, size_t ntext,
+    const struct dialog_choice *choices, size_t nchoices, dialog_done_fn done, void *arg)
 {
 	struct dialog *d = dialog_new(DIALOG_FORM, title, done, arg);
 
 	dialog_set_fields(d, labels, ntext);
-	d->choice_label = xstrdup(choice_label);
-	d->items = dialog_strv(choices, nchoices);
-	d->nitems = nchoices;
+	for (size_t i = 0; initial != NULL && i < ntext; i++)
+		field_set(&d->fields[i], initial[i] != NULL ? initial[i] : "");
+	d->rows = xcalloc(nchoices ? nchoices : 1, sizeof *d->rows);
+	for (size_t i = 0; i < nchoices; i++) {
+		d->rows[i].label = xstrdup(choices[i].label);
+		d->rows[i].items = dialog_strv(choices[i].items, choices[i].n);
+		d->rows[i].n = choices[i].n;
+		d->rows[i].sel = choices[i].initial < choices[i].n ? choices[i].initial : 0;
+	}
+	d->nrows = nchoices;
 	return &d->base;
 }

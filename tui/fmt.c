@@ -3,7 +3,10 @@
 #include "tui/fmt.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+
+#include "src/bits_hresult.h"
 
 static const char size_units[] = "BKMGTPE";
 
@@ -105,5 +108,46 @@ fmt_datetime(char *buf, size_t len, int64_t unix_secs)
 		return buf;
 	}
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+/* Short name of an HRESULT for a table cell: "HTTP_404", "NETWORK_DISCONNECTED", or hex. */
+char *
+fmt_hresult_short(char *buf, size_t len, uint32_t code)
+{
+	struct bits_hresult_desc d;
+	const char *n;
+	char *at;
+
+	if (!bits_hresult_lookup(code, &d) || d.name[0] == '\0') {
+		snprintf(buf, len, "0x%08X", code);
+		return buf;
+	}
+	n = d.name;
+	if (strncmp(n, "BG_E_", 5) == 0 || strncmp(n, "BG_S_", 5) == 0)
+		n += 5;
+	else if (strncmp(n, "ERROR_", 6) == 0 && n[6] != '\0')
+		n += 6;
+	snprintf(buf, len, "%s", n);
+	/* BG_E_HTTP_ERROR_404 reads HTTP_404. */
+	if ((at = strstr(buf, "_ERROR_")) != NULL)
+		memmove(at, at + 6, strlen(at + 6) + 1);
+	return buf;
+}
+
+/* A duration in the largest whole unit, or two units: "14d", "1h30m", "45s". */
+char *
+fmt_duration(char *buf, size_t len, uint64_t secs)
+{
+	if (secs % 86400 == 0 && secs > 0)
+		snprintf(buf, len, "%llud", (unsigned long long)(secs / 86400));
+	else if (secs % 3600 == 0 && secs > 0)
+		snprintf(buf, len, "%lluh", (unsigned long long)(secs / 3600));
+	else if (secs % 60 == 0 && secs > 0)
+		snprintf(buf, len, "%llum", (unsigned long long)(secs / 60));
+	else if (secs < 60)
+		snprintf(buf, len, "%llus", (unsigned long long)secs);
+	else
+		fmt_eta(buf, len, secs);
 	return buf;
 }

@@ -1,6 +1,6 @@
 /*
  * fmt: compact human formatting for table cells and the header (no curses):
- * sizes in binary units, rates, durations and clock times.
+ * sizes in binary units, rates, durations, clock times and HRESULT names.
  */
 #ifndef BITSTOP_TUI_FMT_H
 #define BITSTOP_TUI_FMT_H
@@ -23,5 +23,10 @@ char *fmt_age(char *buf, size_t len, uint64_t secs);
 char *fmt_clock(char *buf, size_t len, int64_t wall_ms);
 /* Local date and time of Unix seconds: "2026-11-21 10:42:05". */
 char *fmt_datetime(char *buf, size_t len, int64_t unix_secs);
+
+/* Short name of an HRESULT ("HTTP_404", "NETWORK_DISCONNECTED"), or "0x80070002" when unknown. */
+char *fmt_hresult_short(char *buf, size_t len, uint32_t code);
+/* A configured duration: "14d", "2h", "10m", "45s", or two units ("1h30m"). */
+char *fmt_duration(char *buf, size_t len, uint64_t secs);
 
 #endif

@@ -21,15 +21,28 @@ static const char *const help_legend[][2] = {
 	{ "*", "tagged: actions apply to every tagged job" },
 	{ "+", "new job (highlighted for a few seconds)" },
 	{ "!", "an action on this job is in flight (STATE says which)" },
-	{ "~", "stale: the host stopped answering; STATE shows the time of its last good poll" },
+	{ "~", "stale: the host stopped answering; the row keeps its last known state (bulk actions leave it out unless a)" },
 	{ "-", "gone: the job left the queue (dimmed for a while, then dropped)" },
 };
+
+/* The filter language, after the row marks. */
+static const char *const help_filter[][2] = {
+	{ "host:ws01", "a field equals the value (case-insensitive): host state priority group backend code owner name status" },
+	{ "name:~^tmp", "field:~ matches an extended regular expression" },
+	{ "!word", "a leading ! negates any word; all words must hold" },
+	{ "age>2d", "age (s m h d w), progress (percent) and errors with < <= > >= =" },
+	{ "stalled", "transferring jobs whose bytes have not moved for stall_after" },
+	{ "word", "any other word: a substring of host, name, owner or state" },
+};
+
+#define HELP_NLEG (sizeof help_legend / sizeof help_legend[0])
+#define HELP_NFILTER (sizeof help_filter / sizeof help_filter[0])
 
 /* Number of lines the help has. */
 static size_t
 help_nlines(void)
 {
-	return 2 + (size_t)(KA_COUNT - 1) + 2 + sizeof help_legend / sizeof help_legend[0] + 2;
+	return 2 + (size_t)(KA_COUNT - 1) + 2 + HELP_NLEG + 2 + 1 + HELP_NFILTER;
 }
 
 /* Draw help line i at row y. */
@@ -55,6 +68,12 @@ help_line(WINDOW *w, int y, size_t i, struct ui *ui)
 		text_put(w, y, 2, 12, help_legend[i - 4 - nkeys][0], TEXT_LEFT, theme_attr(t, THEME_HELP_KEY));
 		text_put(w, y, 15, width - 15, help_legend[i - 4 - nkeys][1], TEXT_LEFT,
 		    theme_attr(t, THEME_NORMAL));
+	} else if (i == 7 + nkeys + nleg) {
+		text_put(w, y, 1, width - 1, "Filter words (/):", TEXT_LEFT, theme_attr(t, THEME_LABEL));
+	} else if (i >= 8 + nkeys + nleg && i < 8 + nkeys + nleg + HELP_NFILTER) {
+		text_put(w, y, 2, 12, help_filter[i - 8 - nkeys - nleg][0], TEXT_LEFT, theme_attr(t, THEME_HELP_KEY));
+		text_put(w, y, 15, width - 15, help_filter[i - 8 - nkeys - nleg][1], TEXT_LEFT,
+		    theme_attr(t, THEME_NORMAL));
 	} else if (i == 5 + nkeys + nleg) {
 		s = xasprintf("Theme: %s%s. Tagged rows make an action apply to all of them; destructive "
 		    "and bulk actions ask first (No by default).", ui->theme->name,
@@ -72,11 +91,19 @@ help_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 	int h = getmaxy(w);
 
 	(void)full;
-	if (hs->scroll + 1 > help_nlines())
-		hs->scroll = help_nlines() - 1;
+	if (hs->scroll + (size_t)h > help_nlines())
+		hs->scroll = help_nlines() > (size_t)h ? help_nlines() - (size_t)h : 0;
 	for (int y = 0; y < h; y++) {
 		text_blank(w, y, 0, getmaxx(w), theme_attr(ui->theme, THEME_NORMAL));
 		help_line(w, y, hs->scroll + (size_t)y, ui);
+	}
+	if (h > 1 && hs->scroll + (size_t)h < help_nlines()) {
+		/* Say that there is more, and how to see it. */
+		char *more = xasprintf("-- more below (lines %zu-%zu of %zu): Down/PgDn scrolls, any other key closes --",
+		    hs->scroll + 1, hs->scroll + (size_t)h - 1, help_nlines());
+
+		text_put(w, h - 1, 0, getmaxx(w), more, TEXT_CENTER, theme_attr(ui->theme, THEME_LABEL));
+		free(more);
 	}
 }
 
@@ -99,8 +126,13 @@ help_key(struct screen *s, struct ui *ui, int key)
 		hs->scroll += 10;
 		return UI_HANDLED | UI_BODY;
 	case KA_PGUP:
+		hs->scroll = hs->scroll > 10 ? hs->scroll - 10 : 0;
+		return UI_HANDLED | UI_BODY;
 	case KA_HOME:
 		hs->scroll = 0;
+		return UI_HANDLED | UI_BODY;
+	case KA_END:
+		hs->scroll = help_nlines();
 		return UI_HANDLED | UI_BODY;
 	case KA_QUIT:
 		return 0;

@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/cfg.h"
 #include "src/snapshot.h"
 #include "src/xalloc.h"
 #include "tui/detail.h"
 #include "tui/dialog.h"
 #include "tui/hostview.h"
+#include "tui/newjob.h"
+#include "tui/opsview.h"
+#include "tui/wrongview.h"
 #include "tui/table.h"
 #include "tui/ui.h"
 
@@ -32,7 +34,7 @@ struct jobs_screen {
 
 static const enum keymap_action jobs_hints[] = {
 	KA_HELP, KA_FILTER, KA_SORT, KA_TAG, KA_PRI_PICK, KA_RESUME, KA_SUSPEND, KA_CANCEL,
-	KA_NEW, KA_DETAIL, KA_HOSTS, KA_QUIT, KA_NONE
+	KA_NEW, KA_DETAIL, KA_HOSTS, KA_OPS, KA_WRONG, KA_QUIT, KA_NONE
 };
 
 /* Rows of the body that show jobs. */
@@ -72,7 +74,14 @@ jobs_sync(struct jobs_screen *js, struct ui *ui, size_t *n)
 {
 	struct model_row *const *view = model_view(ui->model, n);
 	struct model_row *row = js->key_id != NULL ? model_find(ui->model, js->key_host, js->key_id) : NULL;
+	struct model_row *want = ui->focus_id != NULL ? model_find(ui->model, ui->focus_host, ui->focus_id) : NULL;
 
+	if (want != NULL && want->view_index != SIZE_MAX) {
+		/* A job created here: the cursor lands on it once it shows. */
+		row = want;
+		free(ui->focus_id);
+		ui->focus_id = NULL;
+	}
 	if (row != NULL && row->view_index != SIZE_MAX)
 		js->cursor = row->view_index;
 	else if (js->cursor >= *n)
@@ -92,19 +101,6 @@ jobs_selected(struct screen *s, struct ui *ui)
 
 	view = jobs_sync(js, ui, &n);
 	return js->cursor < n ? view[js->cursor] : NULL;
-}
-
-/* Put the cursor on (host, id) if that job is shown. */
-void
-jobs_select(struct screen *s, struct ui *ui, size_t host, const char *id)
-{
-	struct jobs_screen *js = (struct jobs_screen *)s;
-	size_t n;
-
-	free(js->key_id);
-	js->key_host = host;
-	js->key_id = xstrdup(id);
-	jobs_sync(js, ui, &n);
 }
 
 /* Paint the table, or only the two rows the cursor moved between. */
@@ -189,13 +185,31 @@ jobs_pick_sort_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	}
 }
 
-/* The filter prompt changed. */
-static void
+/* The filter prompt changed: apply it when it parses, else say why (the last good one stays). */
+static char *
 jobs_filter_changed(struct ui *ui, void *arg, const char *text)
 {
+	char *cause = NULL;
+
 	(void)arg;
-	model_set_filter(ui->model, text);
 	ui->dirty |= UI_BODY | UI_HEADER;
+	if (model_set_filter(ui->model, text, &cause) != 0)
+		return cause;
+	return NULL;
+}
+
+/* Enter in the filter prompt: refused while the filter does not parse. */
+static char *
+jobs_filter_check(struct ui *ui, void *arg, int choice, char *const *texts, size_t *field)
+{
+	char *cause = NULL;
+
+	(void)arg;
+	(void)choice;
+	*field = 0;
+	if (model_set_filter(ui->model, texts[0], &cause) != 0)
+		return cause;
+	return NULL;
 }
 
 /* The filter prompt closed (the filter stays, or Esc cleared it). */
@@ -219,58 +233,6 @@ jobs_filter_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	ui->dirty |= UI_BODY | UI_HEADER;
 }
 
-/* The new-job form answered. */
-static void
-jobs_new_job_done(struct ui *ui, void *arg, int choice, char *const *texts)
-{
-	size_t host = *(size_t *)arg;
-	struct action_req *req;
-
-	free(arg);
-	if (ui == NULL || choice < 0)
-		return;
-	for (size_t i = 0; i < 3; i++) {
-		if (texts[i][0] == '\0') {
-			ui_status(ui, true, "new job not created: every field is needed");
-			return;
-		}
-	}
-	req = action_req_new(ACTION_CREATE, host, NULL, NULL);
-	req->display_name = xstrdup(texts[0]);
-	req->remote_url = xstrdup(texts[1]);
-	req->local_file = xstrdup(texts[2]);
-	req->type = (unsigned)choice;
-	actions_submit_create(ui->actions, ui->model, req);
-	ui_status(ui, false, "create '%s' on %s: sent", texts[0], model_host(ui->model, host)->name);
-}
-
-/* Open the new-job form for host, unless actions are refused there. */
-void
-jobs_new_job_dialog(struct ui *ui, size_t host)
-{
-	static const char *const labels[] = { "Display name", "Remote URL", "Local file" };
-	/* CreateJob's types the poller sends (enum bits_job_type order). */
-	static const char *const types[] = { "download", "upload" };
-	const struct config *cfg = ui->policy.cfg;
-	size_t *arg;
-	char *why, *title;
-
-	if ((why = ui_refusal(ui)) != NULL) {
-		ui_status(ui, true, "%s", why);
-		free(why);
-		return;
-	}
-	if (cfg != NULL && host < cfg->nhosts && cfg->hosts[host].readonly) {
-		ui_status(ui, true, "read-only: %s is read-only in the config", model_host(ui->model, host)->name);
-		return;
-	}
-	arg = xmalloc(sizeof *arg);
-	*arg = host;
-	title = xasprintf("New job on %s", model_host(ui->model, host)->name);
-	ui_push(ui, dialog_form(title, labels, 3, "Type", types, 2, jobs_new_job_done, arg));
-	free(title);
-}
-
 /* n: a new job on the cursor row's host (or the only host). */
 static void
 jobs_new_job(struct ui *ui)
@@ -278,9 +240,9 @@ jobs_new_job(struct ui *ui)
 	struct model_row *row = jobs_selected(ui->jobs, ui);
 
 	if (row != NULL)
-		jobs_new_job_dialog(ui, row->host);
+		newjob_open(ui, row->host);
 	else if (model_nhosts(ui->model) == 1)
-		jobs_new_job_dialog(ui, 0);
+		newjob_open(ui, 0);
 	else
 		ui_status(ui, true, "no job selected: pick the host in the host view (h), then press n");
 }
@@ -292,6 +254,8 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 	static const char *const pris[] = { "FOREGROUND", "HIGH", "NORMAL", "LOW" };
 	const char *titles[MODEL_COL_COUNT];
 	struct model_row *row = jobs_selected(&js->base, ui);
+	struct screen *scr;
+	char *why;
 
 	switch (a) {
 	case KA_DETAIL:
@@ -303,22 +267,37 @@ jobs_key_screens(struct jobs_screen *js, struct ui *ui, enum keymap_action a)
 		ui_push(ui, detail_new(ui, row->host, row->id, a == KA_ERROR));
 		return UI_HANDLED;
 	case KA_FILTER:
-		ui_status(ui, false, "filter by host, name, owner or state: Enter keeps it, Esc clears it");
-		ui_push(ui, dialog_prompt("Filter: ", model_filter(ui->model), jobs_filter_changed,
-		    jobs_filter_done, NULL));
+		ui_status(ui, false, "words all hold: host:ws01 state:ERROR !name:~^tmp age>2d stalled ... "
+		    "(? lists them); Enter keeps it, Esc clears it");
+		scr = dialog_prompt("Filter: ", model_filter(ui->model), jobs_filter_changed,
+		    jobs_filter_done, NULL);
+		dialog_set_check(scr, jobs_filter_check);
+		ui_push(ui, scr);
 		return UI_HANDLED;
 	case KA_SORT:
 		for (int c = 0; c < MODEL_COL_COUNT; c++)
-			titles[c] = model_col_title((enum model_col)c);
+			titles[c] = column_title((enum model_col)c);
 		ui_push(ui, dialog_pick("Sort by", titles, MODEL_COL_COUNT, model_sort_col(ui->model),
 		    jobs_pick_sort_done, NULL));
 		return UI_HANDLED;
 	case KA_PRI_PICK:
+		if ((why = ui_refusal(ui)) != NULL) {
+			/* Refused before the picker opens, not after a choice. */
+			ui_status(ui, true, "%s", why);
+			free(why);
+			return UI_HANDLED;
+		}
 		ui_push(ui, dialog_pick("Priority", pris, 4, row != NULL && row->job->priority.p == BITS_SET ?
 		    (size_t)row->job->priority.v : BITS_PRIORITY_NORMAL, jobs_pick_priority_done, NULL));
 		return UI_HANDLED;
 	case KA_HOSTS:
-		ui_push(ui, hostview_new());
+		ui_push(ui, hostview_new(ui));
+		return UI_HANDLED;
+	case KA_OPS:
+		ui_push(ui, opsview_new());
+		return UI_HANDLED;
+	case KA_WRONG:
+		ui_push(ui, wrongview_new());
 		return UI_HANDLED;
 	case KA_NEW:
 		jobs_new_job(ui);
@@ -336,9 +315,15 @@ jobs_key(struct screen *s, struct ui *ui, int key)
 	enum keymap_action a = keymap_lookup(key);
 	size_t n, page = jobs_page(ui);
 	struct model_row *row;
+	enum action_kind kind;
+	enum actions_pri how;
 	int rc;
 
 	model_view(ui->model, &n);
+	if (keymap_job_action(a, &kind, &how)) {
+		jobs_act(ui, kind, how, 0);
+		return UI_HANDLED | UI_BODY;
+	}
 	switch (a) {
 	case KA_UP:
 		return jobs_move(js, ui, js->cursor > 0 ? js->cursor - 1 : 0);
@@ -366,21 +351,10 @@ jobs_key(struct screen *s, struct ui *ui, int key)
 	case KA_TAG_ALL:
 		ui_status(ui, false, "%zu more jobs tagged", model_tag_shown(ui->model));
 		return UI_HANDLED | UI_BODY | UI_HEADER;
-	case KA_PRI_UP:
-	case KA_PRI_DOWN:
-		jobs_act(ui, ACTION_PRIORITY, a == KA_PRI_UP ? ACTIONS_PRI_RAISE : ACTIONS_PRI_LOWER, 0);
-		return UI_HANDLED | UI_BODY;
-	case KA_RESUME:
-	case KA_SUSPEND:
-	case KA_COMPLETE:
-	case KA_CANCEL:
-		jobs_act(ui, a == KA_RESUME ? ACTION_RESUME : a == KA_SUSPEND ? ACTION_SUSPEND :
-		    a == KA_COMPLETE ? ACTION_COMPLETE : ACTION_CANCEL, ACTIONS_PRI_SET, 0);
-		return UI_HANDLED | UI_BODY;
 	case KA_BACK:
 		if (model_filter(ui->model) == NULL)
 			return UI_HANDLED;
-		model_set_filter(ui->model, NULL);
+		model_set_filter(ui->model, NULL, NULL);
 		ui_status(ui, false, "filter cleared");
 		return UI_HANDLED | UI_BODY | UI_HEADER;
 	default:

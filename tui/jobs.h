@@ -14,9 +14,5 @@ struct model_row;
 struct screen *jobs_new(void);
 /* The row under the cursor, or NULL (the view must be current). */
 struct model_row *jobs_selected(struct screen *s, struct ui *ui);
-/* Put the cursor on (host, id) if that job is shown. */
-void jobs_select(struct screen *s, struct ui *ui, size_t host, const char *id);
-/* Open the new-job dialog for host. */
-void jobs_new_job_dialog(struct ui *ui, size_t host);
 
 #endif

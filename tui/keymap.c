@@ -7,7 +7,7 @@
 #include <curses.h>
 
 static const struct keymap_entry keymap_table[KA_COUNT] = {
-#define X(e, k, h, f, k1, k2, k3) [e] = { k, h, f, { k1, k2, k3 } },
+#define X(e, k, h, f, k1, k2, k3, act, how) [e] = { k, h, f, { k1, k2, k3 }, act, how },
 	KEYMAP_ACTIONS(X)
 #undef X
 };
@@ -33,6 +33,29 @@ keymap_entry(enum keymap_action action)
 	if (action <= KA_NONE || action >= KA_COUNT)
 		return NULL;
 	return &keymap_table[action];
+}
+
+/* The job action an action sends; false when it sends none. */
+bool
+keymap_job_action(enum keymap_action action, enum action_kind *kind, enum actions_pri *how)
+{
+	const struct keymap_entry *e = keymap_entry(action);
+
+	if (e == NULL || e->act == KEYMAP_NO_ACTION)
+		return false;
+	*kind = e->act;
+	*how = e->how;
+	return true;
+}
+
+/* Does the key send an action? */
+bool
+keymap_is_action_key(enum keymap_action action)
+{
+	enum action_kind kind;
+	enum actions_pri how;
+
+	return keymap_job_action(action, &kind, &how) || action == KA_NEW || action == KA_PRI_PICK;
 }
 
 /* First word of the keys label: what the footer shows before the hint. */

@@ -7,10 +7,14 @@
 
 #include "src/sanitize.h"
 #include "src/xalloc.h"
+#include "tui/filter.h"
 #include "tui/model_impl.h"
 
 #define MODEL_NEW_MS_DEFAULT 5000
 #define MODEL_VANISH_MS_DEFAULT 10000
+#define MODEL_STALL_MS_DEFAULT (10 * 60 * 1000)
+
+static void host_sum_update(struct model *m, size_t i);
 
 /* New model over nhosts hosts with these display names. */
 struct model *
@@ -27,6 +31,7 @@ model_new(size_t nhosts, const char *const *names)
 	}
 	m->new_ms = MODEL_NEW_MS_DEFAULT;
 	m->vanish_ms = MODEL_VANISH_MS_DEFAULT;
+	m->stall_ms = MODEL_STALL_MS_DEFAULT;
 	m->sort = MODEL_COL_HOST;
 	m->view_dirty = true;
 	m->next_expiry = INT64_MAX;
@@ -79,14 +84,19 @@ model_free(struct model *m)
 		free(h->rows);
 		host_free_snaps(h);
 		free(h->name);
+		free(h->group);
 	}
 	free(m->hosts);
 	free(m->filter);
+	filter_free(m->compiled);
 	free(m->view);
 	free(m->host_order[0]);
 	free(m->host_order[1]);
 	free(m->keys);
 	free(m->host_sum);
+	for (size_t i = 0; i < m->nnotes; i++)
+		free(m->notes[i].id);
+	free(m->notes);
 	free(m);
 }
 
@@ -105,6 +115,81 @@ expire_at(struct model *m, int64_t at)
 {
 	if (at < m->next_expiry)
 		m->next_expiry = at;
+}
+
+/* A transferring job whose bytes have not moved for stall_ms is stalled. */
+void
+model_set_stall(struct model *m, int64_t stall_ms)
+{
+	m->stall_ms = stall_ms;
+	for (size_t i = 0; i < m->nhosts; i++)
+		host_sum_update(m, i);
+	m->view_dirty = true;
+}
+
+/* Polling is paused: rates and ETAs are not current. */
+void
+model_set_paused(struct model *m, bool paused)
+{
+	m->paused = paused;
+	m->view_dirty = true;
+}
+
+/* The config group of host. */
+void
+model_set_host_group(struct model *m, size_t host, const char *group)
+{
+	if (host >= m->nhosts)
+		return;
+	free(m->hosts[host].group);
+	m->hosts[host].group = group != NULL ? sanitize_terminal(group) : NULL;
+	m->view_dirty = true;
+}
+
+/* The error code of (host, id), from GetError. */
+void
+model_set_row_error(struct model *m, size_t host, const char *id, enum model_err err, uint32_t code)
+{
+	struct model_row *row = model_find(m, host, id);
+
+	if (row == NULL)
+		return;
+	row->err = err;
+	row->err_code = code;
+	row->err_mod = model_u64_or(&row->job->modification_time, 0);
+	m->view_dirty = true;
+}
+
+/* The type of a job created here. */
+void
+model_note_type(struct model *m, size_t host, const char *id, unsigned type)
+{
+	struct model_row *row = model_find(m, host, id);
+
+	if (row != NULL) {
+		row->type = (int)type;
+		return;
+	}
+	m->notes = xreallocarray(m->notes, m->nnotes + 1, sizeof *m->notes);
+	m->notes[m->nnotes].host = host;
+	m->notes[m->nnotes].id = xstrdup(id);
+	m->notes[m->nnotes++].type = type;
+}
+
+/* A new row's type from the notes (and the note dropped), else unknown. */
+static int
+take_type_note(struct model *m, size_t host, const char *id)
+{
+	for (size_t i = 0; i < m->nnotes; i++) {
+		if (m->notes[i].host == host && strcmp(m->notes[i].id, id) == 0) {
+			int type = (int)m->notes[i].type;
+
+			free(m->notes[i].id);
+			m->notes[i] = m->notes[--m->nnotes];
+			return type;
+		}
+	}
+	return -1;
 }
 
 /* JobId of a job ("" when absent). */
@@ -176,6 +261,18 @@ row_update(struct model_row *row, const struct bits_job *old, const struct bits_
 		free(row->owner);
 		row->owner = sanitize_terminal(job->owner.p == BITS_SET ? job->owner.s : "");
 	}
+	/* Stalls: the poll where the bytes last moved; errors: when it entered one. */
+	if (old == NULL || bytes != row->bytes)
+		row->moved_ms = polled_ms;
+	if (model_u64_or(&job->state, 0) == BITS_STATE_ERROR ||
+	    model_u64_or(&job->state, 0) == BITS_STATE_TRANSIENT_ERROR) {
+		if (old == NULL || (model_u64_or(&old->state, 0) != BITS_STATE_ERROR &&
+		    model_u64_or(&old->state, 0) != BITS_STATE_TRANSIENT_ERROR))
+			row->err_since_ms = polled_ms;
+	} else {
+		row->err = MODEL_ERR_NONE;	/* out of error: a new error is fetched anew */
+		row->err_since_ms = 0;
+	}
 	row->job = job;
 	if (fresh) {
 		row->rate = -1;
@@ -196,6 +293,7 @@ host_sum_update(struct model *m, size_t i)
 {
 	const struct model_host *h = &m->hosts[i];
 	struct model_summary *sum = &m->host_sum[i];
+	double rate;
 
 	memset(sum, 0, sizeof *sum);
 	if (h->last == NULL || h->last->state == HOST_STATE_PENDING)
@@ -213,8 +311,10 @@ host_sum_update(struct model *m, size_t i)
 		sum->jobs++;
 		if (st < BITS_STATE_COUNT)
 			sum->per_state[st]++;
-		if (row->rate > 0 && !model_row_stale(m, row))
-			sum->rate += row->rate;
+		if (model_row_rate(m, row, &rate))
+			sum->rate += rate;
+		if (model_row_stalled(m, row))
+			sum->stalled++;
 	}
 }
 
@@ -318,13 +418,98 @@ snap_take_reused(struct host_snapshot *old, struct host_snapshot *snap, size_t *
 	host_snapshot_sort_jobs(snap);
 }
 
+/* A failed poll: keep the last good jobs, whose rows now show as stale. */
+static void
+apply_failed(struct model *m, struct model_host *h, struct host_snapshot *snap)
+{
+	if (h->last != h->good)
+		host_snapshot_free(h->last);
+	h->last = snap;
+	host_sum_update(m, snap->host);
+}
+
+/*
+ * The row of one job of a good poll: the existing row updated, a tombstone
+ * brought back, or a new row. NULL when the job has no id or repeats one of
+ * this answer. *moved is set when the view's order may have changed.
+ */
+static struct model_row *
+apply_job(struct model *m, struct model_host *h, const struct host_snapshot *snap,
+    const struct bits_job *job, bool first, int64_t now_mono, bool *moved)
+{
+	const char *id = job_id(job);
+	size_t at = host_find(h, id);
+	struct model_row *row;
+
+	if (*id == '\0')
+		return NULL;
+	if (at != SIZE_MAX && h->rows[at]->mark == m->gen)
+		return NULL;	/* the same id twice in one answer: keep the first */
+	if (at != SIZE_MAX) {
+		row = h->rows[at];
+		if (row->vanished) {
+			/* Back in the queue: a live row again. */
+			row_update(row, NULL, job, snap->polled_at_ms, true);
+			row_unvanish(row);
+			row->vanished = false;
+			if (row->tagged)
+				m->ntagged++;
+			*moved = true;
+		} else {
+			if (!u64_same(&row->job->creation_time, &job->creation_time))
+				*moved = true;	/* a tie key of the view */
+			row_update(row, row->job, job, snap->polled_at_ms, false);
+		}
+	} else {
+		row = xcalloc(1, sizeof *row);
+		row->host = snap->host;
+		row->id = xstrdup(id);
+		row->is_new = !first;
+		row->seen_ms = now_mono;
+		if (row->is_new)
+			expire_at(m, now_mono + m->new_ms);
+		row->view_index = SIZE_MAX;
+		row->type = m->nnotes > 0 ? take_type_note(m, snap->host, id) : -1;
+		row_update(row, NULL, job, snap->polled_at_ms, true);
+		*moved = true;
+	}
+	row->mark = m->gen;
+	return row;
+}
+
+/* Rows of h not in this answer become tombstones (or go); appended to rows. */
+static size_t
+apply_gone(struct model *m, struct model_host *h, struct model_row **rows, size_t n,
+    int64_t now_mono, bool *moved)
+{
+	for (size_t i = 0; i < h->nrows; i++) {
+		struct model_row *row = h->rows[i];
+
+		if (row->mark == m->gen)
+			continue;
+		if (row->drop_when_gone && !row->vanished) {
+			if (row->tagged)
+				m->ntagged--;
+			row_free(row);
+			*moved = true;
+			continue;
+		}
+		if (!row->vanished) {
+			row_vanish(m, row, now_mono);
+			*moved = true;
+		}
+		rows[n++] = row;
+	}
+	return n;
+}
+
 /* Take ownership of a host snapshot and update that host's rows. */
 bool
 model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 {
 	struct model_host *h;
 	struct model_row **rows;
-	size_t n = 0, *moved, nmoved;
+	size_t n = 0, *moved_slots, nmoved;
 	bool first, reorder = false;
 
 	if (snap == NULL)
@@ -336,79 +521,25 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 		return false;
 	}
 	h = &m->hosts[snap->host];
+	if (snap->polled_at_ms > m->now_wall)
+		m->now_wall = snap->polled_at_ms;
 	if (snap->state != HOST_STATE_OK) {
-		/* Keep the last good jobs: their rows show as stale (the view is unchanged). */
-		if (h->last != h->good)
-			host_snapshot_free(h->last);
-		h->last = snap;
-		host_sum_update(m, snap->host);
+		apply_failed(m, h, snap);
 		return true;
 	}
-
 	first = h->good == NULL;
-	moved = xreallocarray(NULL, snap->njobs + 1, sizeof *moved);
-	snap_take_reused(h->good, snap, moved, &nmoved);
+	moved_slots = xreallocarray(NULL, snap->njobs + 1, sizeof *moved_slots);
+	snap_take_reused(h->good, snap, moved_slots, &nmoved);
 	m->gen++;
 	rows = xreallocarray(NULL, h->nrows + snap->njobs + 1, sizeof *rows);
 	for (size_t i = 0; i < snap->njobs; i++) {
-		const struct bits_job *job = &snap->jobs[i];
-		const char *id = job_id(job);
-		size_t at = host_find(h, id);
-		struct model_row *row;
+		struct model_row *row = apply_job(m, h, snap, &snap->jobs[i], first, now_mono,
+		    &reorder);
 
-		if (*id == '\0')
-			continue;
-		if (at != SIZE_MAX && h->rows[at]->mark != m->gen) {
-			row = h->rows[at];
-			if (row->vanished) {
-				/* Back in the queue: a live row again. */
-				row_update(row, NULL, job, snap->polled_at_ms, true);
-				row_unvanish(row);
-				row->vanished = false;
-				if (row->tagged)
-					m->ntagged++;
-				reorder = true;
-			} else {
-				if (!u64_same(&row->job->creation_time, &job->creation_time))
-					reorder = true;	/* a tie key of the view */
-				row_update(row, row->job, job, snap->polled_at_ms, false);
-			}
-		} else if (at != SIZE_MAX) {
-			continue;	/* the same id twice in one answer: keep the first */
-		} else {
-			row = xcalloc(1, sizeof *row);
-			row->host = snap->host;
-			row->id = xstrdup(id);
-			row->is_new = !first;
-			row->seen_ms = now_mono;
-			if (row->is_new)
-				expire_at(m, now_mono + m->new_ms);
-			row->view_index = SIZE_MAX;
-			row_update(row, NULL, job, snap->polled_at_ms, true);
-			reorder = true;
-		}
-		row->mark = m->gen;
-		rows[n++] = row;
+		if (row != NULL)
+			rows[n++] = row;
 	}
-	/* Rows not in this answer: tombstones, or dropped. */
-	for (size_t i = 0; i < h->nrows; i++) {
-		struct model_row *row = h->rows[i];
-
-		if (row->mark == m->gen)
-			continue;
-		if (row->drop_when_gone && !row->vanished) {
-			if (row->tagged)
-				m->ntagged--;
-			row_free(row);
-			reorder = true;
-			continue;
-		}
-		if (!row->vanished) {
-			row_vanish(m, row, now_mono);
-			reorder = true;
-		}
-		rows[n++] = row;
-	}
+	n = apply_gone(m, h, rows, n, now_mono, &reorder);
 	/* New rows were appended: restore the id order for the lookups. */
 	qsort(rows, n, sizeof *rows, row_cmp_id);
 	n = rows_dedup(rows, n);
@@ -417,8 +548,8 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 	h->nrows = n;
 	/* The jobs moved into snap belong to it now: the old snapshot lets go. */
 	for (size_t i = 0; i < nmoved; i++)
-		memset(&h->good->jobs[moved[i]], 0, sizeof h->good->jobs[moved[i]]);
-	free(moved);
+		memset(&h->good->jobs[moved_slots[i]], 0, sizeof h->good->jobs[moved_slots[i]]);
+	free(moved_slots);
 	host_free_snaps(h);
 	h->last = h->good = snap;
 	host_sum_update(m, snap->host);
@@ -496,76 +627,6 @@ model_find(const struct model *m, size_t host, const char *id)
 }
 
 
-/* A row whose host's latest poll failed. */
-bool
-model_row_stale(const struct model *m, const struct model_row *row)
-{
-	const struct model_host *h = &m->hosts[row->host];
-
-	return !row->vanished && h->last != NULL && h->last != h->good;
-}
-
-/* Wall ms of the host's last good poll. */
-int64_t
-model_row_stale_since(const struct model *m, const struct model_row *row)
-{
-	const struct model_host *h = &m->hosts[row->host];
-
-	return h->good != NULL ? h->good->polled_at_ms : 0;
-}
-
-/* Percent done when the size is known. */
-bool
-model_row_percent(const struct model_row *row, double *pct)
-{
-	const struct bits_job *j = row->job;
-
-	if (!bits_job_size_known(j))
-		return false;
-	if (j->bytes_total.v == 0) {
-		/* Nothing to move: done once BITS says so. */
-		*pct = model_row_state(row) == BITS_STATE_TRANSFERRED ||
-		    model_row_state(row) == BITS_STATE_ACKNOWLEDGED ? 100.0 : 0.0;
-		return true;
-	}
-	*pct = 100.0 * (double)model_u64_or(&j->bytes_transferred, 0) / (double)j->bytes_total.v;
-	if (*pct > 100.0)
-		*pct = 100.0;
-	return true;
-}
-
-/* Seconds left at the current rate. */
-bool
-model_row_eta(const struct model_row *row, uint64_t *secs)
-{
-	const struct bits_job *j = row->job;
-	uint64_t done = model_u64_or(&j->bytes_transferred, 0);
-
-	if (!bits_job_size_known(j))
-		return false;
-	if (done >= j->bytes_total.v) {
-		*secs = 0;
-		return true;
-	}
-	if (row->rate <= 0)
-		return false;
-	*secs = (uint64_t)((double)(j->bytes_total.v - done) / row->rate + 0.5);
-	return true;
-}
-
-/* Seconds since creation. */
-bool
-model_row_age(const struct model_row *row, int64_t now_wall_ms, uint64_t *secs)
-{
-	time_t created;
-
-	if (row->job->creation_time.p != BITS_SET ||
-	    !bits_filetime_to_unix(row->job->creation_time.v, &created))
-		return false;
-	*secs = now_wall_ms / 1000 > created ? (uint64_t)(now_wall_ms / 1000 - created) : 0;
-	return true;
-}
-
 
 /* An action on (host, id) was sent. */
 void
@@ -611,5 +672,8 @@ model_summary(const struct model *m, struct model_summary *sum)
 		for (int st = 0; st < BITS_STATE_COUNT; st++)
 			sum->per_state[st] += h->per_state[st];
 		sum->rate += h->rate;
+		sum->stalled += h->stalled;
 	}
+	if (m->paused)
+		sum->rate = 0;	/* no rate is current while polling is paused */
 }

@@ -22,27 +22,14 @@
 #include "src/action.h"
 #include "src/bits_job.h"
 #include "src/snapshot.h"
+#include "tui/column.h"
 
-/* Declared once: column id, header title, whether its natural sort is descending. */
-#define MODEL_COLUMNS(X) \
-	X(MODEL_COL_HOST, "HOST", false) \
-	X(MODEL_COL_STATE, "STATE", false) \
-	X(MODEL_COL_PRI, "PRI", false) \
-	X(MODEL_COL_PROGRESS, "PROGRESS", true) \
-	X(MODEL_COL_BYTES, "BYTES", true) \
-	X(MODEL_COL_RATE, "RATE", true) \
-	X(MODEL_COL_ETA, "ETA", false) \
-	X(MODEL_COL_FILES, "FILES", true) \
-	X(MODEL_COL_ERR, "ERR", true) \
-	X(MODEL_COL_AGE, "AGE", false) \
-	X(MODEL_COL_OWNER, "OWNER", false) \
-	X(MODEL_COL_NAME, "NAME", false)
-
-enum model_col {
-#define X(e, t, d) e,
-	MODEL_COLUMNS(X)
-#undef X
-	MODEL_COL_COUNT
+/* What the model knows of a job's error code (GetError, fetched in the background). */
+enum model_err {
+	MODEL_ERR_NONE = 0,	/* not asked (or the job is not in error) */
+	MODEL_ERR_FETCHING,
+	MODEL_ERR_KNOWN,	/* err_code holds the HRESULT */
+	MODEL_ERR_UNAVAILABLE	/* the host did not say */
 };
 
 struct model_row {
@@ -63,12 +50,19 @@ struct model_row {
 	unsigned pending;	/* actions in flight on this job */
 	enum action_kind pending_kind;	/* the latest of them */
 	bool	 drop_when_gone;	/* cancelled or completed by us: no tombstone */
+	int64_t	 moved_ms;	/* wall ms of the poll where its bytes last moved (or first seen) */
+	int64_t	 err_since_ms;	/* wall ms of the poll that first showed it in an error state */
+	enum model_err err;	/* what is known of its error code (GetError) */
+	uint32_t err_code;	/* HRESULT, when err == MODEL_ERR_KNOWN */
+	uint64_t err_mod;	/* the job's modification time when err was fetched */
+	int	 type;		/* enum bits_job_type when known (created here), else -1 */
 	uint64_t mark;		/* model_apply generation that last saw it */
 	size_t	 view_index;	/* position in the view; SIZE_MAX when filtered out */
 };
 
 struct model_host {
 	char	*name;		/* sanitized display name */
+	char	*group;		/* config group, sanitized; NULL when none */
 	struct host_snapshot *last;	/* latest snapshot of any state; NULL before the first */
 	struct host_snapshot *good;	/* latest OK snapshot (may be last); NULL before one */
 	struct model_row **rows;	/* this host's rows, sorted by id; owned */
@@ -81,7 +75,8 @@ struct model_summary {
 	size_t	 hosts_polling;	/* no answer yet */
 	size_t	 jobs;		/* rows that have not vanished */
 	size_t	 per_state[BITS_STATE_COUNT];
-	double	 rate;		/* sum over fresh rows */
+	double	 rate;		/* sum over the rows that show a rate */
+	size_t	 stalled;	/* transferring rows whose bytes have not moved for the stall time */
 };
 
 /* New model over nhosts hosts with these display names (copied and sanitized). */
@@ -89,6 +84,19 @@ struct model *model_new(size_t nhosts, const char *const *names);
 void model_free(struct model *m);
 /* Grace periods: how long new rows stay highlighted and vanished rows stay. */
 void model_set_grace(struct model *m, int64_t new_ms, int64_t vanish_ms);
+
+/* A transferring job whose bytes have not moved for stall_ms is stalled. */
+void model_set_stall(struct model *m, int64_t stall_ms);
+/* Polling is paused: no rate or ETA is current. */
+void model_set_paused(struct model *m, bool paused);
+/* The config group of host (copied, sanitized); NULL for none. */
+void model_set_host_group(struct model *m, size_t host, const char *group);
+/* The error code of (host, id) from GetError: known (code), unavailable, or being fetched. */
+void model_set_row_error(struct model *m, size_t host, const char *id, enum model_err err,
+    uint32_t code);
+
+/* The type of a job created here (the BITS provider does not list it); kept until its row comes. */
+void model_note_type(struct model *m, size_t host, const char *id, unsigned type);
 
 /* Take ownership of a host snapshot and update that host's rows. False when ignored. */
 bool model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono);
@@ -100,13 +108,15 @@ const struct model_host *model_host(const struct model *m, size_t host);
 /* Row of (host, id), or NULL. */
 struct model_row *model_find(const struct model *m, size_t host, const char *id);
 
-/* Filter: case-insensitive substring of host, name, owner or state; NULL or "" for none. */
-void model_set_filter(struct model *m, const char *filter);
+/*
+ * Filter (tui/filter.h gives the language); NULL or "" for none. -1 with
+ * *cause (malloc'd) when it does not parse: the filter in force stays.
+ */
+int model_set_filter(struct model *m, const char *filter, char **cause);
 const char *model_filter(const struct model *m);
 void model_set_sort(struct model *m, enum model_col col, bool invert);
 enum model_col model_sort_col(const struct model *m);
 bool model_sort_invert(const struct model *m);
-const char *model_col_title(enum model_col col);
 
 /* The filtered, sorted rows (rebuilt when stale). The array belongs to the model. */
 struct model_row *const *model_view(struct model *m, size_t *n);
@@ -119,10 +129,24 @@ int64_t model_row_stale_since(const struct model *m, const struct model_row *row
 bool model_row_percent(const struct model_row *row, double *pct);
 /* Seconds left at the current rate, when the size and a positive rate are known. */
 bool model_row_eta(const struct model_row *row, uint64_t *secs);
+/* A transferring job whose bytes have not moved for the stall time (fresh rows only). */
+bool model_row_stalled(const struct model *m, const struct model_row *row);
+/* The row's host name, config group ("" for none), status ("ok", "polling", "auth", ...). */
+const char *model_row_host_name(const struct model *m, const struct model_row *row);
+const char *model_row_group(const struct model *m, const struct model_row *row);
+const char *model_row_host_status(const struct model *m, const struct model_row *row);
+/* The host's backend name ("wmi", "shell"), or "" before it was reached. */
+const char *model_row_backend(const struct model *m, const struct model_row *row);
 /* Seconds since creation at wall time now_wall_ms. */
 bool model_row_age(const struct model_row *row, int64_t now_wall_ms, uint64_t *secs);
 /* Job state as a number (BITS_STATE_COUNT when absent). */
 unsigned model_row_state(const struct model_row *row);
+/* A fresh row (not stale, not gone) of a job that is transferring. */
+bool model_row_transferring(const struct model *m, const struct model_row *row);
+/* The rate the table shows for the row, when it shows one. */
+bool model_row_rate(const struct model *m, const struct model_row *row, double *rate);
+/* The ETA the table shows for the row, when it shows one. */
+bool model_row_eta_shown(const struct model *m, const struct model_row *row, uint64_t *secs);
 
 /* Tags. Returns the number of rows affected. */
 void model_tag_toggle(struct model *m, struct model_row *row);

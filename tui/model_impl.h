@@ -18,6 +18,10 @@ struct model {
 	int64_t	 new_ms;
 	int64_t	 vanish_ms;
 	char	*filter;		/* NULL: none */
+	struct filter *compiled;	/* filter, parsed; NULL when none */
+	int64_t	 stall_ms;
+	int64_t	 now_wall;		/* wall ms of the latest poll applied */
+	bool	 paused;
 	enum model_col sort;
 	bool	 invert;
 	struct model_row **view;	/* filtered, sorted; not owning */
@@ -31,6 +35,13 @@ struct model {
 	/* Each host's part of the header summary, recomputed when its snapshot is
 	 * applied (nothing else changes it), so the header need not read every row. */
 	struct model_summary *host_sum;
+	/* Types of jobs created here whose rows have not come yet. */
+	struct model_type_note {
+		size_t	 host;
+		char	*id;
+		unsigned type;
+	} *notes;
+	size_t	 nnotes;
 	/* So that per-tick and per-repaint work does not walk every row: */
 	size_t	 ntagged;		/* rows tagged and not vanished */
 	int64_t	 next_expiry;		/* monotonic ms of the next new mark or tombstone

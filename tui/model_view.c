@@ -7,26 +7,29 @@
 #include <strings.h>
 
 #include "src/xalloc.h"
+#include "tui/filter.h"
 #include "tui/model_impl.h"
 
-static const char *const col_titles[MODEL_COL_COUNT] = {
-#define X(e, t, d) [e] = t,
-	MODEL_COLUMNS(X)
-#undef X
-};
-static const bool col_desc[MODEL_COL_COUNT] = {
-#define X(e, t, d) [e] = d,
-	MODEL_COLUMNS(X)
-#undef X
-};
-
-/* Set the filter (copied); NULL or "" clears it. */
-void
-model_set_filter(struct model *m, const char *filter)
+/* Set the filter (copied); NULL or "" clears it. -1 with *cause when it does not parse. */
+int
+model_set_filter(struct model *m, const char *filter, char **cause)
 {
+	struct filter *f = NULL;
+	char *why = NULL;
+
+	if (filter != NULL && *filter != '\0' && (f = filter_parse(filter, &why)) == NULL) {
+		if (cause != NULL)
+			*cause = why;
+		else
+			free(why);
+		return -1;
+	}
+	filter_free(m->compiled);
+	m->compiled = f;
 	free(m->filter);
-	m->filter = filter != NULL && *filter != '\0' ? xstrdup(filter) : NULL;
+	m->filter = f != NULL ? xstrdup(filter) : NULL;
 	m->view_dirty = true;
+	return 0;
 }
 
 /* The filter, or NULL. */
@@ -59,35 +62,13 @@ model_sort_invert(const struct model *m)
 	return m->invert;
 }
 
-/* Title of a column. */
-const char *
-model_col_title(enum model_col col)
-{
-	return (unsigned)col < MODEL_COL_COUNT ? col_titles[col] : "?";
-}
-
-/* Job state as a number (BITS_STATE_COUNT when absent). */
-unsigned
-model_row_state(const struct model_row *row)
-{
-	const struct bits_u64 *s = &row->job->state;
-
-	return s->p == BITS_SET && s->v < BITS_STATE_COUNT ? (unsigned)s->v : BITS_STATE_COUNT;
-}
-
-/* Does the row match the filter (case-insensitive substring)? */
+/* Does the row pass the filter? Ages count to the latest poll. */
 static bool
 row_matches(const struct model *m, const struct model_row *row)
 {
-	unsigned st;
-
-	if (m->filter == NULL)
+	if (m->compiled == NULL)
 		return true;	/* without reading the row: the view is rebuilt often */
-	st = model_row_state(row);
-	return strcasestr(m->hosts[row->host].name, m->filter) != NULL ||
-	    strcasestr(row->name, m->filter) != NULL ||
-	    strcasestr(row->owner, m->filter) != NULL ||
-	    (st < BITS_STATE_COUNT && strcasestr(bits_state_name(st), m->filter) != NULL);
+	return filter_match(m->compiled, m, row, m->now_wall);
 }
 
 /* Compare strings with digit runs compared as numbers ("ws2" < "ws10"), case-insensitively. */
@@ -130,40 +111,6 @@ natural_cmp(const char *a, const char *b)
 /* Three-way comparison of numbers. */
 #define CMP3(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
 
-/* Sort key of a row as a double, for the numeric columns; unknown sorts low. */
-static double
-row_number(const struct model_row *row, enum model_col col)
-{
-	const struct bits_job *j = row->job;
-	double pct;
-	uint64_t eta;
-
-	switch (col) {
-	case MODEL_COL_STATE:
-		return model_row_state(row);
-	case MODEL_COL_PRI:
-		return (double)model_u64_or(&j->priority, BITS_PRIORITY_COUNT);
-	case MODEL_COL_PROGRESS:
-		return model_row_percent(row, &pct) ? pct : -1;
-	case MODEL_COL_BYTES:
-		return bits_job_size_known(j) ? (double)j->bytes_total.v : -1;
-	case MODEL_COL_RATE:
-		return row->rate;
-	case MODEL_COL_ETA:
-		/* Unknown ETA sorts after every known one. */
-		return model_row_eta(row, &eta) ? (double)eta : 1e300;
-	case MODEL_COL_FILES:
-		return (double)model_u64_or(&j->files_total, 0);
-	case MODEL_COL_ERR:
-		return (double)model_u64_or(&j->transient_error_count, 0);
-	case MODEL_COL_AGE:
-		/* Older first: ascending creation time. */
-		return (double)model_u64_or(&j->creation_time, 0);
-	default:
-		return 0;
-	}
-}
-
 /* The ties of every sort: configured host order, creation time, then id (a stable view). */
 static int
 view_tie_cmp(const struct model_row *x, const struct model_row *y)
@@ -190,39 +137,30 @@ view_tie_qcmp(const void *a, const void *b)
 static int
 view_sign(const struct model *m)
 {
-	int sign = col_desc[m->sort] ? -1 : 1;
+	int sign = column_get(m->sort)->desc ? -1 : 1;
 
 	return m->invert ? -sign : sign;
 }
 
-/* qsort_r comparator for the text columns (OWNER, NAME). */
-static int
-view_text_cmp(const void *a, const void *b, void *arg)
-{
-	const struct model *m = arg;
-	const struct model_row *x = *(struct model_row *const *)a;
-	const struct model_row *y = *(struct model_row *const *)b;
-	int c = m->sort == MODEL_COL_OWNER ? natural_cmp(x->owner, y->owner) :
-	    natural_cmp(x->name, y->name);
-
-	c *= view_sign(m);
-	return c != 0 ? c : view_tie_cmp(x, y);
-}
-
-/* A row with its sort number, computed once per rebuild rather than per comparison. */
+/* A row with its sort key, computed once per rebuild rather than per comparison. */
 struct model_key {
-	double	 num;
+	struct column_key key;
 	int	 sign;
 	struct model_row *row;
 };
 
-/* qsort comparator of keyed rows. */
+/* qsort comparator of keyed rows: text naturally, numbers as numbers, then the ties. */
 static int
 view_key_cmp(const void *a, const void *b)
 {
 	const struct model_key *x = a, *y = b;
-	int c = CMP3(x->num, y->num) * x->sign;
+	int c;
 
+	if (x->key.text != NULL && y->key.text != NULL)
+		c = natural_cmp(x->key.text, y->key.text);
+	else
+		c = CMP3(x->key.num, y->key.num);
+	c *= x->sign;
 	return c != 0 ? c : view_tie_cmp(x->row, y->row);
 }
 
@@ -278,7 +216,7 @@ view_add_host(struct model *m, size_t host)
 /*
  * Rebuild the view. By host (the default) the hosts' order is fixed, so the
  * view is each host's rows in turn, sorted among themselves: no global sort.
- * By a number, each row's number is computed once before sorting.
+ * By another column, each row's key is computed once before sorting.
  */
 static void
 view_rebuild(struct model *m)
@@ -309,12 +247,10 @@ view_rebuild(struct model *m)
 		view_add_host(m, i);
 	if (m->nview < 2)
 		return;
-	if (m->sort == MODEL_COL_OWNER || m->sort == MODEL_COL_NAME) {
-		qsort_r(m->view, m->nview, sizeof *m->view, view_text_cmp, m);
-		return;
-	}
 	for (size_t i = 0; i < m->nview; i++) {
-		m->keys[i].num = row_number(m->view[i], m->sort);
+		m->keys[i].key.num = 0;
+		m->keys[i].key.text = NULL;
+		column_get(m->sort)->key(m, m->view[i], &m->keys[i].key);
 		m->keys[i].sign = view_sign(m);
 		m->keys[i].row = m->view[i];
 	}

@@ -9,8 +9,10 @@
 
 #include "tui/app.h"
 #include "src/poller.h"
+#include "tui/jobs.h"
 #include "tui/keymap.h"
 #include "tui/term.h"
+#include "tui/theme.h"
 #include "tui/ui.h"
 
 /* Idle wake-ups: marks expire and countdowns move at this pace (nothing is drawn
@@ -81,6 +83,17 @@ run_keys(struct ui *ui)
 	}
 }
 
+/* Check a theme before the screen starts. */
+int
+app_check_theme(const char *name, char **cause)
+{
+	struct theme *t = theme_new();
+	int rc = theme_load(t, name, cause);
+
+	theme_free(t);
+	return rc;
+}
+
 /* Run the full-screen UI until the user quits. */
 int
 app_run_tui(struct app *app)
@@ -103,6 +116,7 @@ app_run_tui(struct app *app)
 		return 2;
 	}
 	ui = ui_new(app, &backend, color);
+	ui_push(ui, jobs_new());
 	ui_layout(ui);
 	fds[0].fd = STDIN_FILENO;
 	fds[1].fd = poller_wake_fd(app->poller);

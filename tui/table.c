@@ -9,36 +9,16 @@
 #include "tui/fmt.h"
 #include "tui/text.h"
 
-struct table_col {
-	int	 width;		/* 0 for the flexible columns (HOST, NAME) */
-	enum text_align align;
-	int	 keep;		/* higher is dropped later; HOST, STATE and NAME are never dropped */
-};
-
-#define TABLE_NEVER 100
 #define TABLE_NAME_MIN 16
 #define TABLE_HOST_MIN 6
 #define TABLE_HOST_MAX 24
 
-/* Declared once, indexed by enum model_col. */
-static const struct table_col table_cols[MODEL_COL_COUNT] = {
-	[MODEL_COL_HOST] = { 0, TEXT_LEFT, TABLE_NEVER },
-	[MODEL_COL_STATE] = { 15, TEXT_LEFT, TABLE_NEVER },
-	[MODEL_COL_PRI] = { 4, TEXT_LEFT, 75 },
-	[MODEL_COL_PROGRESS] = { 16, TEXT_LEFT, 90 },
-	[MODEL_COL_BYTES] = { 11, TEXT_RIGHT, 40 },
-	[MODEL_COL_RATE] = { 7, TEXT_RIGHT, 80 },
-	[MODEL_COL_ETA] = { 6, TEXT_RIGHT, 70 },
-	[MODEL_COL_FILES] = { 7, TEXT_RIGHT, 30 },
-	[MODEL_COL_ERR] = { 3, TEXT_RIGHT, 50 },
-	[MODEL_COL_AGE] = { 4, TEXT_RIGHT, 20 },
-	[MODEL_COL_OWNER] = { 20, TEXT_LEFT, 10 },
-	[MODEL_COL_NAME] = { 0, TEXT_LEFT, TABLE_NEVER },
-};
-_Static_assert(sizeof table_cols / sizeof table_cols[0] == MODEL_COL_COUNT, "one spec per column");
-
-/* Short priority names for the PRI column, indexed by enum bits_priority. */
-static const char *const table_pri[BITS_PRIORITY_COUNT] = { "FORE", "HIGH", "NORM", "LOW" };
+/* A column's alignment for text_put(). */
+static enum text_align
+table_align(enum model_col c)
+{
+	return column_get(c)->align == COLUMN_RIGHT ? TEXT_RIGHT : TEXT_LEFT;
+}
 
 /* Width of a host column: the widest host name, within [min, max]. */
 int
@@ -65,7 +45,7 @@ table_layout(struct table_layout *l, const struct model *m, int width)
 
 	for (int c = 0; c < MODEL_COL_COUNT; c++) {
 		shown[c] = true;
-		widths[c] = table_cols[c].width;
+		widths[c] = column_get((enum model_col)c)->width;
 	}
 	widths[MODEL_COL_HOST] = table_host_width(m, TABLE_HOST_MIN, TABLE_HOST_MAX);
 	for (;;) {
@@ -77,8 +57,9 @@ table_layout(struct table_layout *l, const struct model *m, int width)
 		if (used + TABLE_NAME_MIN <= width)
 			break;
 		for (int c = 0; c < MODEL_COL_COUNT; c++)
-			if (shown[c] && table_cols[c].keep < TABLE_NEVER &&
-			    (drop < 0 || table_cols[c].keep < table_cols[drop].keep))
+			if (shown[c] && column_get((enum model_col)c)->keep < COLUMN_NEVER &&
+			    (drop < 0 || column_get((enum model_col)c)->keep <
+			    column_get((enum model_col)drop)->keep))
 				drop = c;
 		if (drop < 0) {
 			/* Only the essentials left: narrow the host column instead. */
@@ -90,6 +71,18 @@ table_layout(struct table_layout *l, const struct model *m, int width)
 			break;
 		}
 		shown[drop] = false;
+	}
+	if (shown[MODEL_COL_OWNER]) {
+		/* A wide terminal: a third of the spare columns to OWNER (up to twice its width), the rest to NAME. */
+		int used = TABLE_GUTTER, spare;
+
+		for (int c = 0; c < MODEL_COL_COUNT; c++)
+			if (shown[c] && c != MODEL_COL_NAME)
+				used += widths[c] + 1;
+		spare = width - used - TABLE_NAME_MIN * 3;
+		if (spare > 0)
+			widths[MODEL_COL_OWNER] += spare / 3 < widths[MODEL_COL_OWNER] ? spare / 3 :
+			    widths[MODEL_COL_OWNER];
 	}
 	l->ncols = 0;
 	x = TABLE_GUTTER;
@@ -112,7 +105,7 @@ table_page(int h)
 }
 
 /* Draw the column titles. */
-void
+static void
 table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
     const struct theme *t)
 {
@@ -122,9 +115,9 @@ table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct m
 		bool sorted = model_sort_col(m) == c;
 		char title[32];
 
-		snprintf(title, sizeof title, "%s%s", model_col_title(c),
+		snprintf(title, sizeof title, "%s%s", column_title(c),
 		    !sorted ? "" : model_sort_invert(m) ? "^" : "v");
-		text_put(w, y, l->cols[i].x, l->cols[i].width, title, table_cols[c].align,
+		text_put(w, y, l->cols[i].x, l->cols[i].width, title, table_align(c),
 		    theme_attr(t, sorted ? THEME_TITLE_SORTED : THEME_TITLE));
 	}
 }
@@ -161,82 +154,6 @@ table_draw_progress(WINDOW *w, int y, int x, int width, const struct model_row *
 		    plain ? theme_attr(t, i < fill ? THEME_PROGRESS_DONE : THEME_PROGRESS_TODO) : base);
 	snprintf(pct_s, sizeof pct_s, "%3.0f%%", pct);
 	text_put(w, y, x + barw + 1, 4, pct_s, TEXT_RIGHT, base);
-}
-
-/* Text of the STATE cell: the state, or what overrides it. */
-static void
-table_state_text(char *buf, size_t len, const struct model *m, const struct model_row *row)
-{
-	char clock[FMT_BUFSZ];
-
-	if (row->pending > 0)
-		snprintf(buf, len, "pending %s", action_kind_name(row->pending_kind));
-	else if (row->vanished)
-		snprintf(buf, len, "gone");
-	else if (model_row_stale(m, row))
-		snprintf(buf, len, "stale %s", fmt_clock(clock, sizeof clock, model_row_stale_since(m, row)));
-	else
-		snprintf(buf, len, "%s", bits_state_name(model_row_state(row)));
-}
-
-/* Text of a plain cell. */
-static void
-table_cell_text(char *buf, size_t len, enum model_col col, const struct model *m,
-    const struct model_row *row, int64_t now_wall_ms)
-{
-	const struct bits_job *j = row->job;
-	char a[FMT_BUFSZ], b[FMT_BUFSZ];
-	uint64_t secs;
-	unsigned st = model_row_state(row);
-
-	buf[0] = '\0';
-	switch (col) {
-	case MODEL_COL_HOST:
-		snprintf(buf, len, "%s", model_host(m, row->host)->name);
-		break;
-	case MODEL_COL_PRI:
-		if (j->priority.p == BITS_SET && j->priority.v < BITS_PRIORITY_COUNT)
-			snprintf(buf, len, "%s", table_pri[j->priority.v]);
-		break;
-	case MODEL_COL_BYTES:
-		snprintf(buf, len, "%s/%s",
-		    fmt_size(a, sizeof a, j->bytes_transferred.p == BITS_SET ? j->bytes_transferred.v : 0),
-		    bits_job_size_known(j) ? fmt_size(b, sizeof b, j->bytes_total.v) : "?");
-		break;
-	case MODEL_COL_RATE:
-		if (row->rate > 0 || (row->rate == 0 && st == BITS_STATE_TRANSFERRING))
-			fmt_rate(buf, len, row->rate);
-		break;
-	case MODEL_COL_ETA:
-		if (st == BITS_STATE_TRANSFERRED || st == BITS_STATE_ACKNOWLEDGED || row->vanished)
-			break;
-		if (model_row_eta(row, &secs))
-			fmt_eta(buf, len, secs);
-		else if (st == BITS_STATE_TRANSFERRING)
-			snprintf(buf, len, "?");
-		break;
-	case MODEL_COL_FILES:
-		snprintf(buf, len, "%llu/%llu",
-		    (unsigned long long)(j->files_transferred.p == BITS_SET ? j->files_transferred.v : 0),
-		    (unsigned long long)(j->files_total.p == BITS_SET ? j->files_total.v : 0));
-		break;
-	case MODEL_COL_ERR:
-		snprintf(buf, len, "%llu", (unsigned long long)(j->transient_error_count.p == BITS_SET ?
-		    j->transient_error_count.v : 0));
-		break;
-	case MODEL_COL_AGE:
-		if (model_row_age(row, now_wall_ms, &secs))
-			fmt_age(buf, len, secs);
-		break;
-	case MODEL_COL_OWNER:
-		snprintf(buf, len, "%s", row->owner);
-		break;
-	case MODEL_COL_NAME:
-		snprintf(buf, len, "%s", row->name);
-		break;
-	default:
-		break;
-	}
 }
 
 /* The role of a whole row, and whether cells may use their own roles. */
@@ -290,7 +207,8 @@ table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct mode
 
 		switch (c) {
 		case MODEL_COL_STATE:
-			table_state_text(buf, sizeof buf, m, row);
+			buf[0] = '\0';
+			column_get(c)->text(buf, sizeof buf, m, row, now_wall_ms);
 			if (row->pending > 0 && !selected)
 				a = theme_attr(t, THEME_PENDING);
 			else if (plain)
@@ -300,10 +218,11 @@ table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct mode
 			table_draw_progress(w, y, l->cols[i].x, l->cols[i].width, row, base, plain, t);
 			continue;
 		default:
-			table_cell_text(buf, sizeof buf, c, m, row, now_wall_ms);
+			buf[0] = '\0';
+			column_get(c)->text(buf, sizeof buf, m, row, now_wall_ms);
 			break;
 		}
-		text_put(w, y, l->cols[i].x, l->cols[i].width, buf, table_cols[c].align, a);
+		text_put(w, y, l->cols[i].x, l->cols[i].width, buf, table_align(c), a);
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
- * table: the job table (product.md §4). Columns are declared once (width,
- * alignment, how early a narrow terminal drops them); draw functions take the
- * WINDOW to draw into, so tests render into a fixed-size screen.
+ * table: the job table (bitstop(1), THE SCREEN). Its columns are declared once
+ * in tui/column.h (title, width, alignment, how early a narrow terminal drops
+ * them, cell text, sort key); draw functions take the WINDOW to draw into, so
+ * tests render into a fixed-size screen.
  *
  * Every row starts with a two-column gutter: '*' when tagged, then '+' new,
  * '~' stale, '-' gone (vanished), '!' action pending.
@@ -33,9 +34,6 @@ struct table_layout {
 int table_host_width(const struct model *m, int min, int max);
 /* Choose the columns that fit in width, dropping the least important first. */
 void table_layout(struct table_layout *l, const struct model *m, int width);
-/* Draw the column titles on line y (the sorted one marked). */
-void table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
-    const struct theme *t);
 /* Draw one row on line y. */
 void table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
     const struct model_row *row, bool selected, const struct theme *t, int64_t now_wall_ms);

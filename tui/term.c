@@ -31,8 +31,8 @@ static volatile sig_atomic_t term_active;	/* curses is up: restoring means somet
 static int term_pipe[2] = { -1, -1 };
 static struct sigaction term_old_quit[TERM_NQUIT], term_old_fatal[TERM_NFATAL];
 
-/* Restore the terminal with async-signal-safe calls only. */
-void
+/* Restore the terminal with async-signal-safe calls only (fatal paths). */
+static void
 term_emergency_restore(void)
 {
 	if (!term_active)
@@ -146,6 +146,9 @@ term_close_pipe(void)
 int
 term_start(bool want_color, bool *color, char **cause)
 {
+	SCREEN *scr;
+	const char *cup = NULL;
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		*cause = xstrdup("the interactive screen needs a terminal (use --once for scripts)");
 		return -1;
@@ -164,12 +167,19 @@ term_start(bool want_color, bool *color, char **cause)
 	}
 	term_install_handlers();
 	xalloc_set_fatal_hook(term_emergency_restore);
-	if (newterm(NULL, stdout, stdin) == NULL) {
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL ||
+	    (cup = tigetstr("cup")) == NULL || cup == (char *)-1) {
+		/* Unknown, or known but unable to move the cursor (dumb, hardcopy). */
+		if (scr != NULL) {
+			endwin();
+			delscreen(scr);
+		}
 		term_restore_handlers();
 		xalloc_set_fatal_hook(NULL);
 		term_close_pipe();
-		*cause = xasprintf("cannot start the screen on terminal type '%s'",
-		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
+		*cause = xasprintf("cannot start the screen on terminal type '%s'%s",
+		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)",
+		    scr != NULL ? ": it cannot move the cursor (use --once there)" : "");
 		return -1;
 	}
 	term_prepare_reset();

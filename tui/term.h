@@ -21,7 +21,5 @@ int term_signal_fd(void);
 void term_take_signals(bool *winch, int *quit_sig);
 /* Resize curses to the terminal's current size (curses then queues KEY_RESIZE). */
 void term_resize(void);
-/* Restore the terminal with async-signal-safe calls only (fatal paths). */
-void term_emergency_restore(void);
 
 #endif

@@ -60,7 +60,7 @@ text_ellipsis(void)
 }
 
 /* Fit s into at most width columns. */
-int
+static int
 text_fit(const char *s, int width, wchar_t *out, size_t outcap)
 {
 	mbstate_t st;

@@ -21,11 +21,6 @@ enum text_align {
 
 /* Display width of a UTF-8 string in columns. */
 int text_width(const char *s);
-/*
- * Fit s into at most width columns as wide characters in out (NUL-terminated,
- * outcap >= width + 1 is always enough). Returns the columns used.
- */
-int text_fit(const char *s, int width, wchar_t *out, size_t outcap);
 /* Draw s at (y, x) in exactly width columns (padded with spaces) with attr. */
 void text_put(WINDOW *w, int y, int x, int width, const char *s, enum text_align align,
     attr_t attr);

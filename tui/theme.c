@@ -10,8 +10,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "src/bits_job.h"
+#include "src/slurp.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
 
@@ -262,18 +264,55 @@ theme_user_dir(void)
 	return NULL;
 }
 
+/* Where themes are looked for, in order. */
+#define THEME_NDIRS 4
+
+/*
+ * The theme directories: the user's, the installed ones, then, for a bitstop
+ * run from its build tree before it is installed, themes/ next to the binary
+ * and in the source tree. Entries may be NULL; free with theme_dirs_free().
+ */
+static void
+theme_dirs(char *dirs[THEME_NDIRS])
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	dirs[0] = theme_user_dir();
+	dirs[1] = xstrdup(PKGDATADIR "/themes");
+	dirs[2] = NULL;
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			dirs[2] = xasprintf("%s/themes", exe);
+		}
+	}
+	dirs[3] = xstrdup(THEME_SRCDIR);
+}
+
+/* Free what theme_dirs() gave. */
+static void
+theme_dirs_free(char *dirs[THEME_NDIRS])
+{
+	for (size_t i = 0; i < THEME_NDIRS; i++)
+		free(dirs[i]);
+}
+
 /* Path of a theme in the search path, or NULL. */
 char *
 theme_find(const char *name)
 {
-	char *dirs[2] = { theme_user_dir(), xstrdup(PKGDATADIR "/themes") };
+	char *dirs[THEME_NDIRS];
 	char *found = NULL;
 	struct stat sb;
 
+	theme_dirs(dirs);
 	if (strchr(name, '/') != NULL) {
 		found = stat(name, &sb) == 0 && S_ISREG(sb.st_mode) ? xstrdup(name) : NULL;
 	} else if (theme_name_plain(name)) {
-		for (size_t i = 0; i < 2 && found == NULL; i++) {
+		for (size_t i = 0; i < THEME_NDIRS && found == NULL; i++) {
 			char *p;
 
 			if (dirs[i] == NULL)
@@ -285,41 +324,23 @@ theme_find(const char *name)
 				free(p);
 		}
 	}
-	free(dirs[0]);
-	free(dirs[1]);
+	theme_dirs_free(dirs);
 	return found;
 }
 
-/* Read a whole (small) file. NULL with *cause. */
+/* Read a whole (small) text file. NULL with *cause. */
 static char *
 theme_read_file(const char *path, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
+	size_t len;
+	char *text = slurp_file(path, THEME_MAX_BYTES, &len, cause);
 
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		strbuf_add(&sb, buf, n);
-		if (sb.len > THEME_MAX_BYTES) {
-			fclose(f);
-			strbuf_done(&sb);
-			*cause = xasprintf("%s: larger than %d bytes", path, THEME_MAX_BYTES);
-			return NULL;
-		}
-	}
-	fclose(f);
-	if (memchr(sb.s, '\0', sb.len) != NULL) {
-		strbuf_done(&sb);
+	if (text != NULL && memchr(text, '\0', len) != NULL) {
+		free(text);
 		*cause = xasprintf("%s: not a text file", path);
 		return NULL;
 	}
-	return strbuf_detach(&sb, NULL);
+	return text;
 }
 
 /* Load theme `name` over the compiled-in defaults. */
@@ -335,7 +356,17 @@ theme_load(struct theme *t, const char *name, char **cause)
 			theme_reset(t, mono);
 			return 0;
 		}
-		*cause = xasprintf("theme '%s' not found in the user or data theme directories", name);
+		char **names;
+		size_t nn;
+		struct strbuf sb;
+
+		names = theme_list(&nn);
+		strbuf_init(&sb);
+		for (size_t i = 0; i < nn; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "", names[i]);
+		theme_list_free(names, nn);
+		*cause = xasprintf("theme '%s' not found (themes: %s)", name, sb.s);
+		strbuf_done(&sb);
 		return -1;
 	}
 	if ((text = theme_read_file(path, cause)) == NULL) {
@@ -388,15 +419,16 @@ theme_name_cmp(const void *a, const void *b)
 char **
 theme_list(size_t *n)
 {
-	char *user = theme_user_dir();
+	char *dirs[THEME_NDIRS];
 	char **list = xmalloc(sizeof *list);
 	size_t out = 0;
 
 	*n = 0;
 	list[(*n)++] = xstrdup("default");
-	theme_list_dir(user, &list, n);
-	theme_list_dir(PKGDATADIR "/themes", &list, n);
-	free(user);
+	theme_dirs(dirs);
+	for (size_t i = 0; i < THEME_NDIRS; i++)
+		theme_list_dir(dirs[i], &list, n);
+	theme_dirs_free(dirs);
 	qsort(list, *n, sizeof *list, theme_name_cmp);
 	for (size_t i = 0; i < *n; i++) {
 		if (out > 0 && strcmp(list[out - 1], list[i]) == 0) {

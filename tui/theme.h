@@ -1,10 +1,11 @@
 /*
- * theme: semantic colour roles and theme files (product.md §5).
+ * theme: semantic colour roles and theme files (bitstop(1), FILES).
  *
  * Each role is declared once below with its compiled-in colour style and its
  * monochrome attributes. A theme file sets roles with `role = fg bg [attrs...]`
  * lines; it is looked up in $XDG_CONFIG_HOME/bitstop/themes/, then
- * PKGDATADIR/themes/; a name holding a '/' is a path. Colours: names (default,
+ * PKGDATADIR/themes/, then (a bitstop run from its build tree) themes/ next
+ * to the binary and in the source tree; a name holding a '/' is a path. Colours: names (default,
  * black .. white, brightblack .. brightwhite) or 0-255.
  */
 #ifndef BITSTOP_TUI_THEME_H

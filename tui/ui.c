@@ -9,13 +9,20 @@
 #include "tui/app.h"
 #include "src/audit.h"
 #include "src/cfg.h"
+#include "src/paths.h"
 #include "src/sanitize.h"
 #include "src/snapshot.h"
 #include "src/xalloc.h"
 #include "tui/dialog.h"
+#include "tui/errfetch.h"
+#include "tui/opslog.h"
+#include "tui/wrong.h"
 #include "tui/help.h"
-#include "tui/jobs.h"
 #include "tui/status.h"
+
+/* How long a status message stays: information, and errors. */
+#define UI_STATUS_MS 6000
+#define UI_STATUS_ERROR_MS 15000
 
 /* Rows of the terminal below which the header and footer squeeze the table out. */
 #define UI_MIN_LINES 8
@@ -48,8 +55,10 @@ ui_model_new(const struct app *app)
 	for (size_t i = 0; i < cfg->nhosts; i++)
 		names[i] = ui_host_label(cfg->hosts[i].name);
 	m = model_new(cfg->nhosts, (const char *const *)names);
-	for (size_t i = 0; i < cfg->nhosts; i++)
+	for (size_t i = 0; i < cfg->nhosts; i++) {
 		free(names[i]);
+		model_set_host_group(m, i, cfg->hosts[i].group);
+	}
 	free(names);
 	return m;
 }
@@ -62,6 +71,26 @@ ui_set_grace(struct ui *ui)
 	int64_t iv = (int64_t)(ui->refresh * 1000.0);
 
 	model_set_grace(ui->model, iv > 3000 ? iv : 3000, 2 * iv > 6000 ? 2 * iv : 6000);
+}
+
+/* Operations of earlier runs shown in the operations view. */
+#define UI_PAST_OPS 20
+
+/* Read the operations of earlier runs back from the audit log (problems are not fatal). */
+static void
+ui_load_past_ops(struct ui *ui)
+{
+	const struct config *cfg = ui->app->cfg;
+	char *path, *cause = NULL;
+
+	if (cfg == NULL)
+		return;
+	path = cfg->audit_log != NULL ? xstrdup(cfg->audit_log) : paths_audit_log();
+	if (path != NULL && opslog_load(actions_ops(ui->actions), path, UI_PAST_OPS, &cause) != 0) {
+		ui_status(ui, true, "operations of earlier runs not shown: %s", cause);
+		free(cause);
+	}
+	free(path);
 }
 
 /* Set up the UI over app: model, theme, actions, the job table at the bottom. */
@@ -77,11 +106,13 @@ ui_new(struct app *app, const struct ui_backend *backend, bool color)
 	ui->model = ui_model_new(app);
 	ui->theme = theme_new();
 	ui->actions = actions_new(backend->submit, backend->arg);
+	ui->errfetch = errfetch_new(backend->submit, backend->arg);
+	ui_load_past_ops(ui);
 	ui->policy.cfg = app->cfg;
 	ui->policy.readonly = app->readonly;
 	ui_set_grace(ui);
-	ui->jobs = jobs_new();
-	ui->stack[ui->depth++] = ui->jobs;
+	if (app->cfg != NULL && app->cfg->stall_after > 0)
+		model_set_stall(ui->model, (int64_t)(app->cfg->stall_after * 1000.0));
 	ui->dirty = UI_ALL;
 	ui_set_theme(ui, color ? (app->theme != NULL ? app->theme : "default") : "mono");
 	if (app->audit == NULL) {
@@ -116,9 +147,12 @@ ui_free(struct ui *ui)
 	if (ui->footer != NULL)
 		delwin(ui->footer);
 	actions_free(ui->actions);
+	errfetch_free(ui->errfetch);
 	model_free(ui->model);
 	theme_free(ui->theme);
 	free(ui->status);
+	free(ui->wrong_line);
+	free(ui->focus_id);
 	free(ui);
 }
 
@@ -154,10 +188,12 @@ ui_layout(struct ui *ui)
 	ui->dirty |= UI_ALL;
 }
 
-/* Push a screen; the UI owns it from now on. */
+/* Push a screen; the UI owns it from now on. The first one pushed is the bottom. */
 void
 ui_push(struct ui *ui, struct screen *s)
 {
+	if (ui->depth == 0)
+		ui->jobs = s;
 	if (ui->depth >= UI_MAX_SCREENS) {
 		s->ops->free(s);
 		ui_status(ui, true, "too many windows open");
@@ -168,7 +204,7 @@ ui_push(struct ui *ui, struct screen *s)
 }
 
 /* The topmost screen. */
-struct screen *
+static struct screen *
 ui_top(const struct ui *ui)
 {
 	return ui->stack[ui->depth - 1];
@@ -200,6 +236,7 @@ ui_status(struct ui *ui, bool error, const char *fmt, ...)
 	ui->status = xvasprintf(fmt, ap);
 	va_end(ap);
 	ui->status_error = error;
+	ui->status_ms = time_mono_ms();
 	ui->dirty |= UI_FOOTER;
 }
 
@@ -250,14 +287,16 @@ ui_confirm_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	struct actions_plan *plan = arg;
 
 	(void)texts;
-	if (ui == NULL || choice != 1) {
+	if (ui == NULL || (choice != 1 && choice != 2)) {
 		if (ui != NULL)
 			ui_status(ui, false, "not sent: %s", plan->what);
 		actions_plan_free(plan);
 		return;
 	}
+	if (choice == 2)
+		actions_plan_include_stale(plan, ui->model);
 	ui_status(ui, false, "%s: sent", plan->what);
-	actions_submit(ui->actions, ui->model, plan);
+	actions_submit(ui->actions, ui->model, plan, ui_now_wall(ui));
 	ui->dirty |= UI_BODY;
 }
 
@@ -278,29 +317,49 @@ ui_act(struct ui *ui, enum action_kind kind, enum actions_pri how, unsigned pri,
 		return;
 	}
 	if (plan->confirm) {
-		ui_push(ui, dialog_confirm("Confirm", plan->question, ui_confirm_done, plan));
+		ui_push(ui, plan->nstale > 0 ? dialog_confirm_all("Confirm", plan->question, ui_confirm_done, plan) :
+		    dialog_confirm("Confirm", plan->question, ui_confirm_done, plan));
 		return;
 	}
 	ui_status(ui, false, "%s: sent", plan->what);
-	actions_submit(ui->actions, ui->model, plan);
+	actions_submit(ui->actions, ui->model, plan, ui_now_wall(ui));
 	ui->dirty |= UI_BODY;
+}
+
+/* The refresh interval typed, or a negative number when it is not one. */
+static double
+ui_delay_value(const char *text)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text || *end != '\0' || !(v >= CFG_REFRESH_MIN) || v > CFG_REFRESH_MAX)
+		return -1;
+	return v;
+}
+
+/* The delay dialog's check: a bad value keeps it open and says why. */
+static char *
+ui_delay_check(struct ui *ui, void *arg, int choice, char *const *texts, size_t *field)
+{
+	(void)ui;
+	(void)arg;
+	(void)choice;
+	*field = 0;
+	if (ui_delay_value(texts[0]) < 0)
+		return xasprintf("'%s': expected " CFG_REFRESH_EXPECT, texts[0]);
+	return NULL;
 }
 
 /* The delay dialog answered. */
 static void
 ui_delay_done(struct ui *ui, void *arg, int choice, char *const *texts)
 {
-	char *end;
 	double v;
 
 	(void)arg;
-	if (ui == NULL || choice < 0)
+	if (ui == NULL || choice < 0 || (v = ui_delay_value(texts[0])) < 0)
 		return;
-	v = strtod(texts[0], &end);
-	if (end == texts[0] || *end != '\0' || !(v >= 0.5) || v > 86400) {
-		ui_status(ui, true, "refresh interval unchanged: give seconds, at least 0.5");
-		return;
-	}
 	ui->refresh = v;
 	ui->backend.set_interval(ui->backend.arg, (unsigned)(v * 1000.0 + 0.5));
 	ui_set_grace(ui);
@@ -332,6 +391,7 @@ ui_next_theme(struct ui *ui)
 static int
 ui_global_key(struct ui *ui, int key)
 {
+	struct screen *scr;
 	char init[32];
 
 	switch (keymap_lookup(key)) {
@@ -347,12 +407,15 @@ ui_global_key(struct ui *ui, int key)
 	case KA_PAUSE:
 		ui->paused = !ui->paused;
 		ui->backend.set_paused(ui->backend.arg, ui->paused);
+		model_set_paused(ui->model, ui->paused);
 		ui_status(ui, false, ui->paused ? "polling paused (Z resumes); actions still run" :
 		    "polling resumed");
-		return UI_HANDLED | UI_HEADER;
+		return UI_HANDLED | UI_HEADER | UI_BODY;
 	case KA_DELAY:
 		snprintf(init, sizeof init, "%.1f", ui->refresh);
-		ui_push(ui, dialog_input("Refresh interval", "Seconds (>= 0.5)", init, ui_delay_done, NULL));
+		scr = dialog_input("Refresh interval", "Seconds (>= 0.5)", init, ui_delay_done, NULL);
+		dialog_set_check(scr, ui_delay_check);
+		ui_push(ui, scr);
 		return UI_HANDLED;
 	case KA_THEME:
 		ui_next_theme(ui);
@@ -403,8 +466,12 @@ ui_mouse(struct ui *ui, const MEVENT *ev)
 void
 ui_snapshot(struct ui *ui, struct host_snapshot *snap)
 {
-	if (model_apply(ui->model, snap, time_mono_ms()))
+	size_t host = snap != NULL ? snap->host : 0;
+
+	if (model_apply(ui->model, snap, time_mono_ms())) {
 		ui->dirty |= UI_BODY | UI_HEADER;
+		errfetch_host(ui->errfetch, ui->model, host);
+	}
 }
 
 /* Fold an action result into its batch, or hand it to the screen that asked. */
@@ -414,7 +481,20 @@ ui_result(struct ui *ui, const struct action_result *res)
 	char *msg = NULL;
 	bool failed;
 
+	if (errfetch_on_result(ui->errfetch, ui->model, res)) {
+		ui->dirty |= UI_BODY | UI_HEADER;
+		ui->wrong_at = 0;	/* a code is known: the header's line changes */
+		errfetch_pump(ui->errfetch, ui->model);
+		return;
+	}
 	if (actions_on_result(ui->actions, ui->model, res, &msg, &failed)) {
+		if (res->kind == ACTION_CREATE && res->ok && res->job_id != NULL) {
+			/* The cursor goes to the new job once a poll lists it. */
+			free(ui->focus_id);
+			ui->focus_id = xstrdup(res->job_id);
+			ui->focus_host = res->host;
+			ui->backend.poll_now(ui->backend.arg, (ssize_t)res->host);
+		}
 		if (msg != NULL)
 			ui_status(ui, failed, "%s", msg);
 		free(msg);
@@ -443,6 +523,12 @@ ui_tick(struct ui *ui)
 
 	if (model_tick(ui->model, now))
 		ui->dirty |= UI_BODY | UI_HEADER;
+	/* Status messages go after a while: errors stay longer. */
+	if (ui->status != NULL && now - ui->status_ms >= (ui->status_error ? UI_STATUS_ERROR_MS : UI_STATUS_MS)) {
+		free(ui->status);
+		ui->status = NULL;
+		ui->dirty |= UI_FOOTER;
+	}
 	/* Screens that show countdowns repaint once a second, not on every wake-up. */
 	if (now / 1000 != ui->tick_second && top->ops->tick != NULL)
 		ui->dirty |= top->ops->tick(top, ui) & (UI_BODY | UI_HEADER);
@@ -463,6 +549,13 @@ ui_header_info(struct ui *ui, struct status_header *h)
 	h->audit_problem = ui->policy.audit_ok ? NULL : "audit";
 	h->tagged = model_tagged_count(ui->model);
 	h->filter = model_filter(ui->model);
+	/* Grouping reads every row: at most once a second. */
+	if (ui->wrong_at == 0 || time_mono_ms() - ui->wrong_at >= 1000) {
+		free(ui->wrong_line);
+		ui->wrong_line = wrong_headline(ui->model);
+		ui->wrong_at = time_mono_ms();
+	}
+	h->wrong = ui->wrong_line;
 	h->view = ui_top(ui)->ops->overlay && ui->depth > 1 ? ui->stack[ui->depth - 2]->ops->name :
 	    ui_top(ui)->ops->name;
 }
@@ -509,8 +602,11 @@ ui_render(struct ui *ui)
 	if (d & (UI_BODY | UI_CURSOR))
 		ui_render_body(ui, (d & UI_BODY) != 0);
 	if ((d & UI_FOOTER) && ui->footer != NULL) {
-		status_draw_footer(ui->footer, ui_top(ui)->ops->hints, ui->status, ui->status_error,
-		    ui->theme);
+		struct screen *top = ui_top(ui);
+
+		status_draw_footer(ui->footer, top->ops->hints,
+		    top->ops->footer != NULL ? top->ops->footer(top, ui) : NULL, ui->app->readonly,
+		    ui->status, ui->status_error, ui->theme);
 		wnoutrefresh(ui->footer);
 	}
 	doupdate();

@@ -51,6 +51,8 @@ struct screen_ops {
 	int	(*mouse)(struct screen *s, struct ui *ui, const MEVENT *ev, int y, int x);
 	/* Optional: an action result no one else claimed (GetError). */
 	int	(*on_result)(struct screen *s, struct ui *ui, const struct action_result *res);
+	/* Optional: the footer's key hints as text, when they depend on the state (else hints). */
+	const char *(*footer)(struct screen *s, struct ui *ui);
 	/* Optional: called once per loop; UI_* bits when time changed what it shows. */
 	int	(*tick)(struct screen *s, struct ui *ui);
 	void	(*free)(struct screen *s);
@@ -77,26 +79,33 @@ struct ui {
 	struct model *model;
 	struct theme *theme;
 	struct actions *actions;
+	struct errfetch *errfetch;	/* GetError in the background for jobs in error */
 	struct actions_policy policy;
 	bool	 color;			/* the terminal shows colours and they are wanted */
 
 	WINDOW	*header, *body, *footer;
 	struct screen *stack[UI_MAX_SCREENS];
 	int	 depth;
-	struct screen *jobs;		/* the bottom screen */
+	struct screen *jobs;		/* the bottom screen (the job table), pushed first */
 
 	unsigned dirty;			/* UI_BODY | UI_HEADER ... */
 	char	*status;		/* the status line, owned */
 	bool	 status_error;
+	int64_t	 status_ms;		/* monotonic ms it was set (it expires) */
 	bool	 paused;
 	double	 refresh;		/* seconds */
 	int	 exit_code;
 	bool	 quit;
 	int64_t	 fixed_wall_ms;		/* tests: a fixed wall clock; 0 = the real one */
 	int64_t	 tick_second;		/* monotonic second of the last screen tick */
+	size_t	 focus_host;		/* a job to put the cursor on once it shows (created here) */
+	char	*focus_id;		/* owned; NULL for none */
+	char	*wrong_line;		/* the header's "N jobs in ERROR: ..." (owned), or NULL */
+	int64_t	 wrong_at;		/* monotonic ms it was computed */
 };
 
-/* Set up a UI over app (model, theme, actions); curses must be initialised. */
+/* Set up a UI over app (model, theme, actions); curses must be initialised.
+ * Its screen stack is empty: the caller pushes the job table first. */
 struct ui *ui_new(struct app *app, const struct ui_backend *backend, bool color);
 void ui_free(struct ui *ui);
 /* (Re)create the header, body and footer windows for the current LINES x COLS. */
@@ -114,10 +123,8 @@ void ui_result(struct ui *ui, const struct action_result *res);
 /* Once per loop: expire marks, ask screens whether time changed anything. */
 void ui_tick(struct ui *ui);
 
-/* Push a screen (the UI owns it from now on). */
+/* Push a screen (the UI owns it from now on); the first one is the bottom. */
 void ui_push(struct ui *ui, struct screen *s);
-/* The topmost screen. */
-struct screen *ui_top(const struct ui *ui);
 /* Set the status line (printf-like); error selects the error tone. */
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Submit a request outside the action batches (GetError). Takes req; returns its id. */

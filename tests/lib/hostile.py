@@ -156,6 +156,11 @@ class Hostile:
         "wrong-type": (("protocol",), "Content-Type"),
         "reset": (("connect", "protocol"), ""),
         "redirect": (("http",), "redirect"),
+        # Malformed HTTP itself (issue 14): a protocol error, not a failed connection.
+        "bad-chunk": (("protocol",), "malformed HTTP"),
+        "negative-length": (("protocol",), "malformed HTTP"),
+        "huge-headers": (("protocol",), "malformed HTTP"),
+        "http09": (("protocol",), "malformed HTTP"),
     }
 
     def __init__(self, cases=None):
@@ -390,6 +395,25 @@ class Hostile:
                                        self.servers["sink"].server_address[1])).encode()
         self._send(sock, b"<html>moved</html>", status=302, ctype=b"text/html",
                    extra=b"Location: " + loc + b"\r\n")
+
+    def _case_bad_chunk(self, sock, req):
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: " + SOAP_CT + b"\r\n"
+                     b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                     b"ZZZZ-not-hex\r\n<s:Envelope/>\r\n0\r\n\r\n")
+
+    def _case_negative_length(self, sock, req):
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: " + SOAP_CT + b"\r\n"
+                     b"Content-Length: -5\r\nConnection: close\r\n\r\n<s:Envelope/>")
+
+    def _case_huge_headers(self, sock, req):
+        pad = b"X-Pad: " + b"a" * 1000 + b"\r\n"
+        body = enum_response(req.message_id, job_xml(1, "behind headers"))
+        sock.sendall(b"HTTP/1.1 200 OK\r\n" + pad * 300 + http_head(200, SOAP_CT, len(body))
+                     .split(b"\r\n", 1)[1] + body)
+
+    def _case_http09(self, sock, req):
+        # No status line at all: HTTP/0.9, which a client must not take for an answer.
+        sock.sendall(b"<html>no status line</html>\n")
 
     def close(self):
         self.stop.set()
