@@ -157,7 +157,11 @@ model_set_row_error(struct model *m, size_t host, const char *id, enum model_err
 	row->err = err;
 	row->err_code = code;
 	row->err_mod = model_u64_or(&row->job->modification_time, 0);
-	m->view_dirty = true;
+	/* Only an order or a filter that reads the code changes the view; otherwise
+	 * the row repaints in place (GetError answers come many times a second on a
+	 * large fleet, and each rebuild sorted every row). */
+	if (m->sort == MODEL_COL_ERROR || m->filter != NULL)
+		m->view_dirty = true;
 }
 
 /* The type of a job created here. */
