@@ -1,4 +1,4 @@
-"""The bitstop benchmark (issues 5 and 13): run by tests/bench/run.sh, which sets
+"""The bitstop benchmark (issue 13; issue 5 before it): run by tests/bench/run.sh, which sets
 $BITSTOP, $BITSIM and the open-file limit. Prints one figure per line on stdout
 ("NAME VALUE", with "# target ...: met|MISSED" where the issue sets a target)
 and comment lines starting with '#'; progress goes to stderr.
