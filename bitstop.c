@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,22 +401,35 @@ open_audit(const struct config *cfg, char **why)
 }
 
 /*
- * Raise the soft limit on open files to the hard limit: every host keeps one
- * keep-alive connection open, so a fleet of a thousand hosts needs more than the
- * usual soft limit of 1024. Best effort: failure leaves the limit as it was.
+ * Raise the soft limit on open files to what the fleet needs (every host keeps
+ * one keep-alive connection open; a sixteenth more and a reserve for the rest),
+ * up to the hard limit. When the hard limit is
+ * lower, the poller keeps fewer connections (hosts wait their turn rather than
+ * fail to connect): say so once, with how to raise it.
  */
 static void
-raise_nofile_limit(void)
+raise_nofile_limit(struct config *cfg)
 {
+	rlim_t need = (rlim_t)cfg->nhosts + cfg->nhosts / 16 + POLLER_FD_RESERVE;
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && rl.rlim_max == RLIM_INFINITY) {
-		/* Linux refuses infinity past fs.nr_open; a million is its default. */
-		rl.rlim_cur = 1048576;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need :
+		    rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		uintmax_t at_once = rl.rlim_max > POLLER_FD_RESERVE + 8 ?
+		    (uintmax_t)(rl.rlim_max - POLLER_FD_RESERVE) : 8;
+
+		config_add_warning(cfg, "the open-file limit (hard limit %ju) is too low for %zu "
+		    "hosts (about %ju needed): at most %ju are polled at once, the others wait "
+		    "their turn; raise it with 'ulimit -Hn %ju' (as root), LimitNOFILE= in a "
+		    "systemd unit or 'nofile' in /etc/security/limits.conf",
+		    (uintmax_t)rl.rlim_max, cfg->nhosts, (uintmax_t)need, at_once,
+		    (uintmax_t)need);
 	}
 }
 
@@ -449,7 +463,6 @@ process_init(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
 	signal(SIGPIPE, SIG_IGN);
-	raise_nofile_limit();
 }
 
 /* The config file (not for --demo), the hosts files and HOST arguments, the overrides. */
@@ -541,6 +554,7 @@ run_tui(struct config *cfg, const struct options *o, bool demo, bool insecure)
 	app.insecure = insecure;
 	popts.interval_ms = (unsigned)(cfg->refresh * 1000.0);
 	popts.audit = app.audit;
+	popts.reuse_jobs = true;	/* the model takes unchanged jobs from its last snapshot */
 	app.poller = poller_new(cfg, &popts);
 	if (poller_start(app.poller, &cause) != 0) {
 		fprintf(stderr, "bitstop: %s\n", cause);
@@ -632,6 +646,7 @@ main(int argc, char **argv)
 		demo_stop(demo);
 		config_error(cause);
 	}
+	raise_nofile_limit(cfg);
 	resolve_credentials(cfg, &o, demo);
 	check_theme(cfg, &o, demo);
 	/* After the credentials: they add warnings of their own (e.g. a readable ~/.netrc). */

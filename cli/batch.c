@@ -78,7 +78,8 @@ batch_start(const struct config *cfg, const struct poller_opts *opts, bool pause
 int
 batch_once(struct config *cfg, enum output_format fmt, bool verbose)
 {
-	struct poller_opts opts = { .interval_ms = 3600u * 1000u, .verbose = verbose };
+	struct poller_opts opts = { .interval_ms = 3600u * 1000u, .verbose = verbose,
+	    .max_parallel = POLLER_ONCE_PARALLEL };
 	struct host_snapshot **snaps = xcalloc(cfg->nhosts ? cfg->nhosts : 1, sizeof *snaps);
 	struct poller *p;
 	size_t done = 0, failed = 0, auth_failed = 0;

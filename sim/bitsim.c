@@ -8,6 +8,7 @@
 #include "sim/sim_net.h"
 #include "sim/sim_shell.h"
 #include "sim/sim_render.h"
+#include "sim/sim_workers.h"
 #include "sim/sim_wsman.h"
 #include "src/xalloc.h"
 
@@ -64,12 +65,12 @@ sim_usage(FILE *f)
 	fputs("usage: bitsim [--hosts N --base-port P [--address ADDR] | --listen ADDR:PORT ...]\n"
 	    "              [--jobs M] [--max-jobs N] [--seed S] [--speed X] [--churn SEC] [--epoch UNIXTIME] [--user U | --auth none|basic|negotiate]\n"
 	    "              [--require-encryption]\n"
-	    "              [--tls-cert FILE --tls-key FILE] [--batching all|first-one]\n"
+	    "              [--tls-cert FILE --tls-key FILE] [--batching first-one|all]\n"
 	    "              [--method-errors returnvalue|fault] [--create-suspended yes|no]\n"
 	    "              [--max-envelope-kb N] [--enum-timeout-ms N] [--max-enum N]\n"
 	    "              [--max-timeout-ms N] [--pull-bytes N] [--fault SPEC ...]\n"
 	    "              [--client-hosts K] [--max-shells N] [--shell-idle SEC] [--shell-chunk BYTES]\n"
-	    "              [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
+	    "              [--workers N] [--control ADDR:PORT] [--ready-file FILE] [--die-with-parent]\n"
 	    "              [--help] [--version]\n"
 	    "See bitsim(1).\n", f);
 }
@@ -107,7 +108,7 @@ enum {
 	O_HOSTS = 256, O_BASE, O_LISTEN, O_JOBS, O_SEED, O_SPEED, O_EPOCH, O_USER, O_AUTH,
 	O_CERT, O_KEY, O_BATCH, O_METHOD, O_SUSP, O_MAXENV, O_ENUMTO, O_MAXENUM, O_MAXTO,
 	O_PULL, O_FAULT, O_CONTROL, O_READY, O_DIE, O_ADDR, O_VERSION, O_CHURN, O_MAXJOBS,
-	O_CLIENTS, O_MAXSHELLS, O_SHELLIDLE, O_SHELLCHUNK, O_REQENC
+	O_CLIENTS, O_MAXSHELLS, O_SHELLIDLE, O_SHELLCHUNK, O_REQENC, O_WORKERS
 };
 
 static const struct option sim_longopts[] = {
@@ -139,6 +140,7 @@ static const struct option sim_longopts[] = {
 	{ "shell-idle", required_argument, NULL, O_SHELLIDLE },
 	{ "shell-chunk", required_argument, NULL, O_SHELLCHUNK },
 	{ "fault", required_argument, NULL, O_FAULT },
+	{ "workers", required_argument, NULL, O_WORKERS },
 	{ "control", required_argument, NULL, O_CONTROL },
 	{ "ready-file", required_argument, NULL, O_READY },
 	{ "die-with-parent", no_argument, NULL, O_DIE },
@@ -152,7 +154,10 @@ static int
 sim_fleet_option(int c, char *arg, struct sim_config *cfg, struct sim_opts *o)
 {
 	switch (c) {
-	case O_HOSTS: cfg->nhosts = (int)sim_num("hosts", arg, 1, SIM_MAX_HOSTS); break;
+	case O_HOSTS:
+		cfg->nhosts = (int)sim_num("hosts", arg, 1, SIM_MAX_HOSTS * SIM_MAX_WORKERS);
+		break;
+	case O_WORKERS: cfg->workers = (int)sim_num("workers", arg, 1, SIM_MAX_WORKERS); break;
 	case O_BASE: o->base_port = (long)sim_num("base-port", arg, 0, 65535); break;
 	case O_ADDR: o->base_addr = arg; break;
 	case O_LISTEN:
@@ -285,10 +290,6 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	struct sim_config *cfg = &srv->cfg;
 
 	srv->nsites = o->nlisten > 0 ? o->nlisten : cfg->nhosts;
-	if (srv->nsites > SIM_MAX_HOSTS) {
-		*cause = xasprintf("at most %d hosts", SIM_MAX_HOSTS);
-		return -1;
-	}
 	srv->sites = xcalloc((size_t)srv->nsites, sizeof *srv->sites);
 	for (int i = 0; i < srv->nsites; i++) {
 		struct sim_site *s = &srv->sites[i];
@@ -299,6 +300,8 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 		s->fault.prob = 1.0;
 		snprintf(s->machine, sizeof s->machine, "SIM-%d", i);
 		s->client = i >= srv->nsites - cfg->client_hosts;
+		if (i % cfg->workers != cfg->worker)
+			continue;	/* another worker's host */
 		sim_host_init(&s->host, i, cfg->seed, cfg->jobs, cfg->epoch);
 		s->host.create_suspended = cfg->create_suspended;
 		s->host.max_jobs = (size_t)cfg->max_jobs;
@@ -332,6 +335,65 @@ sim_setup(struct sim_server *srv, const struct sim_opts *o, char **cause)
 	return 0;
 }
 
+/* Tell the forwarding process which listeners this worker bound. */
+static int
+sim_report(const struct sim_server *srv, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+
+	if (f == NULL) {
+		close(fd);
+		return -1;
+	}
+	for (int i = 0; i < srv->nsites; i++)
+		if (srv->sites[i].daemon != NULL)
+			fprintf(f, "host %d %s\n", i, srv->sites[i].addrstr);
+	fprintf(f, "control %s\nready\n", srv->ctl_addrstr);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/*
+ * Bind this process's listeners, write the ready file (or the report to the
+ * forwarding process when report_fd >= 0), run the loop, clean up.
+ */
+static int
+sim_serve(struct sim_server *srv, void *arg, int report_fd)
+{
+	const struct sim_opts *o = arg;
+	char *cause = NULL;
+	int rc;
+
+	if (report_fd >= 0)	/* a worker: its own ids and contexts */
+		sim_render_seed(srv->cfg.seed ^ (uint64_t)time(NULL) ^
+		    ((uint64_t)getpid() << 20));
+	if (sim_net_init(srv, &cause) != 0 || sim_setup(srv, o, &cause) != 0) {
+		fprintf(stderr, "bitsim: %s\n", cause);
+		free(cause);
+		sim_net_done(srv);
+		return 1;
+	}
+	if (srv->cfg.auth_negotiate && srv->tls_cert_pem != NULL &&
+	    sim_gss_setup_tls(srv->tls_cert_pem) != 0) {
+		fputs("bitsim: cannot read the TLS certificate for channel bindings\n", stderr);
+		sim_net_done(srv);
+		return 1;
+	}
+	if (report_fd >= 0 ? sim_report(srv, report_fd) != 0 :
+	    o->ready_file != NULL && sim_write_ready(srv, o->ready_file) != 0) {
+		sim_net_done(srv);
+		return 1;
+	}
+	rc = sim_net_run(srv);
+	sim_net_done(srv);
+	for (int i = 0; i < srv->nsites; i++) {
+		sim_enum_sweep(&srv->sites[i], 0, 0);
+		sim_shell_sweep(&srv->sites[i], 0);
+		sim_host_done(&srv->sites[i].host);
+	}
+	free(srv->sites);
+	return rc;
+}
+
 /* Parse options, bind every listener, write the ready file, run the loop. */
 int
 main(int argc, char **argv)
@@ -340,7 +402,6 @@ main(int argc, char **argv)
 	struct sim_opts o = { .base_addr = "127.0.0.1", .base_port = 5985,
 	    .control = "127.0.0.1:0" };
 	struct sim_config *cfg = &srv.cfg;
-	char *cause = NULL;
 	int rc;
 
 	memset(&srv, 0, sizeof srv);
@@ -349,13 +410,14 @@ main(int argc, char **argv)
 	cfg->jobs = 5;
 	cfg->max_jobs = SIM_MAX_JOBS;
 	cfg->speed = 1;
-	cfg->batching_all = 1;
+	cfg->batching_all = 0;	/* first-one: 2008 R2 and later */
 	cfg->create_suspended = 1;
 	cfg->max_envelope = 500 * 1024;
 	cfg->enum_timeout_ms = 240000;
 	cfg->max_enum_per_user = 1500;
 	cfg->max_timeout_ms = 60000;
 	cfg->pull_bytes = 75000;
+	cfg->workers = 1;
 	cfg->max_shells = 30;		/* MaxShellsPerUser of 2012 R2's quota example */
 	cfg->shell_idle_max = 7200;	/* Winrs IdleTimeout */
 	cfg->shell_chunk = 65536;
@@ -398,30 +460,22 @@ main(int argc, char **argv)
 	sim_render_seed(cfg->seed ^ (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20));
 	xmlInitParser();
 	sim_raise_nofile();
-	if (sim_net_init(&srv, &cause) != 0 || sim_setup(&srv, &o, &cause) != 0) {
-		fprintf(stderr, "bitsim: %s\n", cause);
-		free(cause);
-		sim_net_done(&srv);
-		return 1;
+	srv.nsites = o.nlisten > 0 ? o.nlisten : cfg->nhosts;
+	if (srv.nsites > SIM_MAX_HOSTS * cfg->workers) {
+		fprintf(stderr, "bitsim: %d hosts: one process serves at most %d; "
+		    "use --workers %d or more\n", srv.nsites, SIM_MAX_HOSTS,
+		    (srv.nsites + SIM_MAX_HOSTS - 1) / SIM_MAX_HOSTS);
+		return 2;
 	}
-	if (cfg->auth_negotiate && srv.tls_cert_pem != NULL &&
-	    sim_gss_setup_tls(srv.tls_cert_pem) != 0) {
-		fputs("bitsim: cannot read the TLS certificate for channel bindings\n", stderr);
-		sim_net_done(&srv);
-		return 1;
+	if (cfg->workers > 1) {
+		struct sim_worker_hooks hooks = { sim_serve, sim_write_ready, &o };
+		const char *control = o.control;
+
+		o.control = "127.0.0.1:0";	/* each worker's own, for the forwarder */
+		rc = sim_workers_main(&srv, &hooks, control, o.ready_file);
+	} else {
+		rc = sim_serve(&srv, &o, -1);
 	}
-	if (o.ready_file != NULL && sim_write_ready(&srv, o.ready_file) != 0) {
-		sim_net_done(&srv);
-		return 1;
-	}
-	rc = sim_net_run(&srv);
-	sim_net_done(&srv);
-	for (int i = 0; i < srv.nsites; i++) {
-		sim_enum_sweep(&srv.sites[i], 0, 0);
-		sim_shell_sweep(&srv.sites[i], 0);
-		sim_host_done(&srv.sites[i].host);
-	}
-	free(srv.sites);
 	free(o.listen);
 	free(o.faults);
 	xfree_secret(cfg->password);

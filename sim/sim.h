@@ -9,7 +9,8 @@
 #include "sim/sim_host.h"
 #include "sim/sim_timer.h"
 
-#define SIM_MAX_HOSTS	2000
+#define SIM_MAX_HOSTS	2000	/* per process */
+#define SIM_MAX_WORKERS	32
 
 /* Where a fault-injection rule sends the request. */
 enum sim_fault_kind {
@@ -66,6 +67,8 @@ struct sim_config {
 	unsigned	 max_shells;	/* MaxShellsPerUser */
 	double		 shell_idle_max; /* Winrs IdleTimeout, seconds */
 	size_t		 shell_chunk;	/* most stdout bytes per ReceiveResponse */
+	int		 workers;	/* processes serving the hosts (--workers) */
+	int		 worker;	/* this process's share: hosts i % workers == worker */
 };
 
 /* An open enumeration: the rendered items still to be pulled. */

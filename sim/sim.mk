@@ -17,6 +17,7 @@ bitsim_SOURCES = \
 	sim/sim_control.c sim/sim_control.h \
 	sim/sim_shell.c sim/sim_shell.h sim/sim_agent.c \
 	sim/sim_gss.c sim/sim_gss.h \
+	sim/sim_workers.c sim/sim_workers.h \
 	src/xalloc.c src/xalloc.h \
 	src/strbuf.c src/strbuf.h \
 	src/slurp.c src/slurp.h \

@@ -212,8 +212,8 @@ sim_net_site_close(struct sim_server *srv, struct sim_site *site)
 int
 sim_net_site_reopen(struct sim_server *srv, struct sim_site *site, char **cause)
 {
-	if (site->listening)
-		return 0;
+	if (site->listening || site->index % srv->cfg.workers != srv->cfg.worker)
+		return 0;	/* listening, or another worker's host */
 	if (site->daemon != NULL) {
 		sim_net_drain(srv, site);
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, site->epfd, NULL);

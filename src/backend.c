@@ -131,6 +131,13 @@ backend_op_list(struct backend_host *b)
 	return op_start(b, NULL);
 }
 
+void
+backend_op_set_reuse(struct backend_op *op, const uint64_t *seen, size_t n)
+{
+	if (op != NULL && op->kind == HOST_BACKEND_WMI && op->req == NULL)
+		wsman_op_set_reuse(op->state, seen, n);
+}
+
 struct backend_op *
 backend_op_get(struct backend_host *b, const char *job_id)
 {

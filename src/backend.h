@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "src/action.h"
 #include "src/bits_job.h"
@@ -63,6 +64,12 @@ bool backend_host_has_shell(const struct backend_host *b);
 
 /* List every job. */
 struct backend_op *backend_op_list(struct backend_host *b);
+/*
+ * A list through the provider reuses the items byte-identical to the host's
+ * last good poll (wsman_op_set_reuse; seen is read while the op lives). No-op
+ * for other ops and for the shell.
+ */
+void backend_op_set_reuse(struct backend_op *op, const uint64_t *seen, size_t n);
 /* Get one job (job_id is copied); NULL when it is. */
 struct backend_op *backend_op_get(struct backend_host *b, const char *job_id);
 /* Perform an action (req must outlive the op); NULL when req is malformed. */

@@ -2,6 +2,8 @@
 
 #include "src/bits_job.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -145,17 +147,90 @@ bits_job_size_known(const struct bits_job *job)
 static void
 text_done(struct bits_text *t)
 {
-	free(t->s);
+	if (!t->shared)
+		free(t->s);
 	t->s = NULL;
+	t->shared = false;
 	t->p = BITS_ABSENT;
 }
 
-/* Deep copy of a text property. */
+/* Deep copy of a text property (a shared text is shared again). */
 static void
 text_copy(struct bits_text *dst, const struct bits_text *src)
 {
 	dst->p = src->p;
-	dst->s = src->p == BITS_SET ? xstrdup_or_null(src->s) : NULL;
+	dst->shared = src->shared && src->p == BITS_SET;
+	dst->s = src->p != BITS_SET ? NULL : dst->shared ? src->s : xstrdup_or_null(src->s);
+}
+
+/*
+ * The intern pool: an open-addressing set of strings kept in 64 KiB chunks,
+ * bounded (a server sending ever new names fills it, then texts are copied as
+ * before), never freed: the texts live as long as the jobs that point to them.
+ */
+#define INTERN_SLOTS	(1u << 17)	/* at most half used */
+#define INTERN_MAX_LEN	512
+#define INTERN_MAX_BYTES ((size_t)8 << 20)
+#define INTERN_CHUNK	((size_t)64 << 10)
+
+static struct {
+	pthread_mutex_t lock;
+	const char **slot;
+	size_t	 used;
+	char	*chunk;		/* current chunk, and room left in it */
+	size_t	 room;
+	size_t	 bytes;
+} intern = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* FNV-1a of n bytes. */
+static uint32_t
+intern_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+const char *
+bits_intern(const char *s, size_t n)
+{
+	uint32_t i;
+	const char *out = NULL;
+
+	if (n > INTERN_MAX_LEN || memchr(s, '\0', n) != NULL)
+		return NULL;
+	i = intern_hash(s, n) & (INTERN_SLOTS - 1);
+	pthread_mutex_lock(&intern.lock);
+	if (intern.slot == NULL)
+		intern.slot = xcalloc(INTERN_SLOTS, sizeof *intern.slot);
+	for (;; i = (i + 1) & (INTERN_SLOTS - 1)) {
+		const char *t = intern.slot[i];
+
+		if (t == NULL)
+			break;
+		if (strncmp(t, s, n) == 0 && t[n] == '\0') {
+			out = t;
+			goto done;
+		}
+	}
+	if (intern.used >= INTERN_SLOTS / 2 || intern.bytes + n + 1 > INTERN_MAX_BYTES)
+		goto done;
+	if (intern.room < n + 1) {
+		intern.chunk = xmalloc(INTERN_CHUNK);
+		intern.room = INTERN_CHUNK;
+	}
+	memcpy(intern.chunk, s, n);
+	intern.chunk[n] = '\0';
+	out = intern.slot[i] = intern.chunk;
+	intern.chunk += n + 1;
+	intern.room -= n + 1;
+	intern.bytes += n + 1;
+	intern.used++;
+done:
+	pthread_mutex_unlock(&intern.lock);
+	return out;
 }
 
 /* Free what one file owns. */

@@ -25,7 +25,8 @@ enum bits_presence {
 
 struct bits_text {
 	enum bits_presence p;
-	char	*s;		/* owned; non-NULL exactly when p == BITS_SET */
+	bool	 shared;	/* s is in the intern pool (bits_intern): not freed */
+	char	*s;		/* owned unless shared; non-NULL exactly when p == BITS_SET */
 };
 
 struct bits_u64 {
@@ -114,6 +115,10 @@ struct bits_job {
 	enum bits_presence files_p;		/* ABSENT (the usual "no files"), NIL, or SET */
 	struct bits_file *files;		/* owned array of nfiles */
 	size_t	 nfiles;
+	/* Hash of the item's bytes it was read from (0: not known), and whether it
+	 * is only that: a job identical to the last poll's, to be taken from it. */
+	uint64_t wire_hash;
+	bool	 wire_reused;
 };
 
 /* GetError's output (BP-GETERR). */
@@ -144,6 +149,13 @@ bool bits_job_size_known(const struct bits_job *job);
 void bits_job_done(struct bits_job *job);
 /* Deep copy. */
 void bits_job_copy(struct bits_job *dst, const struct bits_job *src);
+/*
+ * A shared, read-only copy of s[0..n) for text that repeats across jobs and
+ * hosts (display names, descriptions, owners, remote URLs), kept until exit;
+ * NULL once the pool is full (then the caller keeps a copy of its own). Any
+ * thread may call it.
+ */
+const char *bits_intern(const char *s, size_t n);
 /* Free an array of n jobs and the array. */
 void bits_jobs_free(struct bits_job *jobs, size_t n);
 void bits_error_info_done(struct bits_error_info *info);

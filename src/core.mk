@@ -5,7 +5,8 @@ libbitstop_a_SOURCES += src/bits_job.c \
 	src/wsman_parse.c src/wsman_parse.h \
 	src/wsman_bits.c src/wsman_bits.h \
 	src/wsman_fault.c src/wsman_fault.h \
-	src/wsman_op.c src/wsman_op.h
+	src/wsman_op.c src/wsman_op.h \
+	src/wsman_items.c src/wsman_items.h
 
 check_PROGRAMS += tests/test_bits_job
 TESTS += tests/test_bits_job
@@ -42,6 +43,12 @@ TESTS += tests/test_wsman_op
 tests_test_wsman_op_SOURCES = tests/test_wsman_op.c tests/wsman_test_util.h
 tests_test_wsman_op_CFLAGS = $(TEST_CFLAGS)
 tests_test_wsman_op_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/test_wsman_items
+TESTS += tests/test_wsman_items
+tests_test_wsman_items_SOURCES = tests/test_wsman_items.c tests/wsman_test_util.h
+tests_test_wsman_items_CFLAGS = $(TEST_CFLAGS)
+tests_test_wsman_items_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/test_wsman_bits
 TESTS += tests/test_wsman_bits

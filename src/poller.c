@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -20,17 +23,36 @@
 #include "src/wsman_op.h"
 #include "src/xalloc.h"
 
-#define POLLER_DEFAULT_PARALLEL	96
+/*
+ * Requests in flight per thread: POLLER_MAX_PARALLEL, or with more than four
+ * threads one per POLLER_HOSTS_PER_REQUEST hosts (at least POLLER_MIN_PARALLEL):
+ * enough for a refresh to finish in time when each request waits ~200 ms, without
+ * an easy handle (and its 16 KiB buffer) per host.
+ */
+#define POLLER_MAX_PARALLEL	96
+#define POLLER_MIN_PARALLEL	24
+#define POLLER_HOSTS_PER_REQUEST 8
+/*
+ * Hosts per thread, and so per curl multi handle: in libcurl 7.88 the cost of
+ * each transfer (its removal from the multi handle above all) grows with the
+ * connections the handle holds, so the cost of a poll grows with the hosts
+ * sharing a multi handle (measured at 10,000 hosts). Past 4 threads a
+ * fleet gets more threads (at most 16), each with at most ~640 hosts; they run
+ * at a lower priority than the UI thread (nice +5, SCHED_BATCH).
+ */
 #define POLLER_HOSTS_PER_THREAD	500
-#define POLLER_MAX_THREADS	4
+#define POLLER_MAX_HOSTS_PER_MULTI 640
+#define POLLER_MAX_THREADS	16
+#define POLLER_NICE		5
 #define POLLER_BACKOFF_CAP_MS	30000
 #define POLLER_MAX_ENVELOPE	512000
 #define POLLER_MAX_ELEMENTS	32000
 /*
- * Snapshots a worker finishes are handed over together, at most this long after
- * the first of them while its other polls keep finishing (and at once when none
- * is left in flight): the UI wakes and redraws a few times per refresh instead of
- * once per host. Action results are never held.
+ * Snapshots a worker finishes are handed over together at the next multiple of
+ * this many ms of the monotonic clock, the same instant for every thread, while
+ * its other polls keep finishing (and at once when none is left in flight): the
+ * UI wakes and redraws at most about five times a second however many threads
+ * there are, instead of once per host. Action results are never held.
  */
 #define POLLER_BATCH_MS		200
 /* Longest wait for the remote shells to be deleted when the poller stops. */
@@ -56,6 +78,8 @@ struct host_rt {
 	unsigned failures;
 	int64_t	 last_ok_wall;
 	uint64_t seq;
+	uint64_t *seen;			/* wire hashes of the last good poll's jobs, sorted */
+	size_t	 nseen;
 };
 
 struct worker {
@@ -197,6 +221,30 @@ worker_send(struct worker *w, struct host_rt *h, const char *body, size_t len, s
 	return 0;
 }
 
+/* Order of wire hashes. */
+static int
+hash_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Keep the wire hashes of a good poll's jobs: what the next poll may reuse. */
+static void
+host_remember_items(struct host_rt *h, const struct host_snapshot *snap)
+{
+	size_t n = 0;
+
+	if (snap->njobs > h->nseen || h->seen == NULL)
+		h->seen = xreallocarray(h->seen, snap->njobs + 1, sizeof *h->seen);
+	for (size_t i = 0; i < snap->njobs; i++)
+		if (snap->jobs[i].wire_hash != 0)
+			h->seen[n++] = snap->jobs[i].wire_hash;
+	qsort(h->seen, n, sizeof *h->seen, hash_cmp);
+	h->nseen = n;
+}
+
 /* The poll of h is over: build its snapshot and schedule the next one. */
 static void
 worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
@@ -216,6 +264,8 @@ worker_finish_poll(struct worker *w, struct host_rt *h, int64_t now)
 		snap->backend = backend_op_backend(h->op);
 		snap->jobs = backend_op_take_jobs(h->op, &snap->njobs);
 		host_snapshot_sort_jobs(snap);
+		if (p->opts.reuse_jobs)
+			host_remember_items(h, snap);
 		h->failures = 0;
 		h->last_ok_wall = snap->polled_at_ms;
 		delay = interval - (now - h->op_started);
@@ -380,6 +430,8 @@ worker_start_poll(struct worker *w, struct host_rt *h, int64_t now)
 {
 	atomic_store(&h->refresh, false);
 	h->op = backend_op_list(h->backend);
+	if (w->p->opts.reuse_jobs)
+		backend_op_set_reuse(h->op, h->seen, h->nseen);
 	h->action = NULL;
 	h->op_started = now;
 	h->op_connects = 0;
@@ -481,10 +533,13 @@ worker_main(void *arg)
 #ifdef SCHED_BATCH
 	struct sched_param batch = { 0 };
 
-	/* Same CPU share, but a key press wakes the UI thread ahead of a parse
-	 * (best effort: refused, the thread keeps the normal policy). */
+	/* A key press wakes the UI thread ahead of a parse (best effort: refused,
+	 * the thread keeps the normal policy). */
 	pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
 #endif
+	/* And the UI thread gets the larger CPU share when both want it. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+	    getpriority(PRIO_PROCESS, 0) + POLLER_NICE);
 
 	while (!atomic_load(&p->stop)) {
 		bool busy = false;
@@ -503,7 +558,10 @@ worker_main(void *arg)
 			}
 		}
 		if (w->nheld > 0) {
-			int64_t due = w->held_since + POLLER_BATCH_MS - time_mono_ms();
+			/* Every thread hands over at the same instants (multiples of
+			 * POLLER_BATCH_MS), so that the UI wakes once for all of them. */
+			int64_t due = (w->held_since / POLLER_BATCH_MS + 1) * POLLER_BATCH_MS -
+			    time_mono_ms();
 
 			if (w->inflight == 0 || due <= 0)
 				worker_flush(w);
@@ -519,6 +577,41 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Keep one idle connection per host for keep-alive across refreshes, within
+ * the open-file limit: past it, each thread holds at most its share of the
+ * files left and libcurl closes its oldest idle connection to make room, so
+ * hosts take turns instead of failing to connect.
+ */
+static void
+poller_limit_connections(struct poller *p)
+{
+	struct rlimit rl;
+	rlim_t left = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		left = rl.rlim_cur > POLLER_FD_RESERVE + 8 ? rl.rlim_cur - POLLER_FD_RESERVE : 8;
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		long keep = (long)w->nhosts + 8, share = 0;
+
+		/* Each thread's share of the files left, in proportion to its hosts. */
+		if (left > 0 && p->cfg->nhosts > 0) {
+			share = (long)((double)left * (double)w->nhosts / (double)p->cfg->nhosts);
+			if (share < 1)
+				share = 1;
+		}
+
+		if (share > 0 && keep > share) {
+			keep = share;
+			curl_multi_setopt(w->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, share);
+			if (p->opts.max_parallel > (unsigned)share)
+				p->opts.max_parallel = (unsigned)share;
+		}
+		curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, keep);
+	}
+}
+
 struct poller *
 poller_new(const struct config *cfg, const struct poller_opts *opts)
 {
@@ -530,18 +623,26 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 	p->opts = *opts;
 	if (p->opts.interval_ms < 100)
 		p->opts.interval_ms = 100;
-	if (p->opts.max_parallel == 0)
-		p->opts.max_parallel = POLLER_DEFAULT_PARALLEL;
 	if (p->opts.nthreads == 0) {
-		p->opts.nthreads = (unsigned)((cfg->nhosts + POLLER_HOSTS_PER_THREAD - 1) /
-		    POLLER_HOSTS_PER_THREAD);
-		if (p->opts.nthreads > POLLER_MAX_THREADS)
-			p->opts.nthreads = POLLER_MAX_THREADS;
+		size_t t = (cfg->nhosts + POLLER_HOSTS_PER_THREAD - 1) / POLLER_HOSTS_PER_THREAD;
+
+		if (t > 4)	/* large fleets: bounded hosts per multi handle instead */
+			t = (cfg->nhosts + POLLER_MAX_HOSTS_PER_MULTI - 1) / POLLER_MAX_HOSTS_PER_MULTI;
+		if (t < 4 && cfg->nhosts > 4 * POLLER_HOSTS_PER_THREAD)
+			t = 4;
+		p->opts.nthreads = (unsigned)(t > POLLER_MAX_THREADS ? POLLER_MAX_THREADS : t);
 	}
 	if (p->opts.nthreads == 0)
 		p->opts.nthreads = 1;
 	if (p->opts.nthreads > cfg->nhosts && cfg->nhosts > 0)
 		p->opts.nthreads = (unsigned)cfg->nhosts;
+	if (p->opts.max_parallel == 0) {
+		size_t per = cfg->nhosts / p->opts.nthreads / POLLER_HOSTS_PER_REQUEST;
+
+		p->opts.max_parallel = p->opts.nthreads <= 4 ? POLLER_MAX_PARALLEL :
+		    per > POLLER_MAX_PARALLEL ? POLLER_MAX_PARALLEL :
+		    per < POLLER_MIN_PARALLEL ? POLLER_MIN_PARALLEL : (unsigned)per;
+	}
 	atomic_init(&p->stop, false);
 	atomic_init(&p->paused, false);
 	atomic_init(&p->interval_ms, p->opts.interval_ms);
@@ -585,12 +686,7 @@ poller_new(const struct config *cfg, const struct poller_opts *opts)
 		atomic_init(&h->refresh, false);
 		w->hosts[w->nhosts++] = h;
 	}
-	for (unsigned i = 0; i < p->nworkers; i++) {
-		struct worker *w = &p->workers[i];
-
-		/* Keep one idle connection per host for keep-alive across refreshes. */
-		curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nhosts + 8);
-	}
+	poller_limit_connections(p);
 	return p;
 }
 
@@ -840,6 +936,7 @@ poller_free(struct poller *p)
 		for (size_t j = 0; j < h->npending; j++)
 			action_req_free(h->pending[j]);
 		free(h->pending);
+		free(h->seen);
 		http_conn_free(h->conn);
 		backend_host_free(h->backend);
 	}

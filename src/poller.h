@@ -22,11 +22,30 @@
 struct config;
 struct audit;
 
+/*
+ * Open files bitstop needs besides one connection per host (wake pipes, the
+ * terminal, the audit log, CA bundles, resolver threads).
+ */
+#define POLLER_FD_RESERVE	64
+/*
+ * Requests in flight per thread for a one-shot poll of the fleet (--once): as
+ * many as the hosts, up to this, since a host's answer waits on its latency
+ * and nothing is polled again (the TUI keeps the default budget, which bounds
+ * the easy handles it keeps).
+ */
+#define POLLER_ONCE_PARALLEL	512
+
 struct poller_opts {
 	unsigned interval_ms;	/* refresh interval */
 	unsigned nthreads;	/* 0: choose from the host count */
 	unsigned max_parallel;	/* requests in flight per thread; 0: default */
 	bool	 verbose;	/* log each request and status to stderr (--once/--action) */
+	/*
+	 * Items byte-identical to the host's last good poll are not parsed again:
+	 * such a job comes as a placeholder (wire_reused), for a consumer that keeps
+	 * the last snapshot to take it from (see bits_job.wire_hash).
+	 */
+	bool	 reuse_jobs;
 	struct audit *audit;	/* not owned; may be NULL (then actions are not logged) */
 };
 

@@ -157,9 +157,15 @@ prop_end(struct wsman_bits_items *it)
 	it->prop = 0;
 	if (it->desc->type == PROP_TEXT) {
 		struct bits_text *t = it->field;
+		const char *shared = NULL;
 
 		t->p = BITS_SET;
-		t->s = xstrndup(s, it->text.len);
+		/* Texts that repeat across jobs and hosts are kept once. */
+		if (t == &it->job.display_name || t == &it->job.description ||
+		    t == &it->job.owner || strcmp(it->desc->name, "RemoteUrl") == 0)
+			shared = bits_intern(s, it->text.len);
+		t->shared = shared != NULL;
+		t->s = shared != NULL ? (char *)shared : xstrndup(s, it->text.len);
 	} else if (it->desc->type == PROP_U64) {
 		struct bits_u64 *u = it->field;
 
@@ -420,6 +426,34 @@ wsman_bits_items_free(struct wsman_bits_items *it)
 	strbuf_done(&it->text);
 	free(it->cause);
 	free(it);
+}
+
+size_t
+wsman_bits_items_count(const struct wsman_bits_items *it)
+{
+	return it->njobs;
+}
+
+void
+wsman_bits_items_set_hash(struct wsman_bits_items *it, size_t i, uint64_t hash)
+{
+	if (i < it->njobs)
+		it->jobs[i].wire_hash = hash;
+}
+
+void
+wsman_bits_items_add_reused(struct wsman_bits_items *it, uint64_t hash)
+{
+	struct bits_job *job;
+
+	if (it->njobs == it->cap) {
+		it->cap = it->cap ? it->cap * 2 : 16;
+		it->jobs = xreallocarray(it->jobs, it->cap, sizeof(*it->jobs));
+	}
+	job = &it->jobs[it->njobs++];
+	memset(job, 0, sizeof(*job));
+	job->wire_hash = hash;
+	job->wire_reused = true;
 }
 
 /* Replay a tree as sink events: the element, its text and its elements, in order. */

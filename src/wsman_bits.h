@@ -51,5 +51,11 @@ int wsman_bits_items_take(struct wsman_bits_items *items, struct bits_job **jobs
     char **cause);
 /* Free the reader and any jobs it still holds; NULL is a no-op. */
 void wsman_bits_items_free(struct wsman_bits_items *items);
+/* Jobs read so far (not yet taken). */
+size_t wsman_bits_items_count(const struct wsman_bits_items *items);
+/* Set the wire hash of the i-th job read. */
+void wsman_bits_items_set_hash(struct wsman_bits_items *items, size_t i, uint64_t hash);
+/* Add a job that is the last poll's identical item (only its hash, wire_reused set). */
+void wsman_bits_items_add_reused(struct wsman_bits_items *items, uint64_t hash);
 
 #endif

@@ -13,6 +13,7 @@
 #include "src/strbuf.h"
 #include "src/wsman_bits.h"
 #include "src/wsman_fault.h"
+#include "src/wsman_items.h"
 #include "src/wsman_msg.h"
 #include "src/wsman_parse.h"
 #include "src/xalloc.h"
@@ -89,6 +90,10 @@ struct wsman_op {
 	unsigned max_pulls;
 	void	(*uuid_fn)(char *out, void *arg);
 	void	*uuid_arg;
+	/* items identical to the last poll's */
+	bool	 reuse;
+	const uint64_t *seen;	/* sorted wire hashes; not owned */
+	size_t	 nseen;
 	/* the request in flight */
 	char	 session_id[WSMAN_UUID_SIZE];
 	char	 message_id[WSMAN_UUID_SIZE];
@@ -243,6 +248,14 @@ wsman_op_set_limits(struct wsman_op *op, size_t max_items, unsigned max_pulls)
 		op->max_items = max_items;
 	if (max_pulls > 0)
 		op->max_pulls = max_pulls;
+}
+
+void
+wsman_op_set_reuse(struct wsman_op *op, const uint64_t *seen, size_t n)
+{
+	op->reuse = true;
+	op->seen = seen;
+	op->nseen = n;
 }
 
 void
@@ -720,6 +733,76 @@ on_plain_status(struct wsman_op *op, long status, const char *ct, size_t len)
 	return true;
 }
 
+/* Whether a response's charset (NULL: none said) leaves the body in UTF-8. */
+static bool
+charset_utf8(const char *content_type)
+{
+	char *cs = wsman_parse_charset(content_type);
+	bool ok = cs == NULL || strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0;
+
+	free(cs);
+	return ok;
+}
+
+/*
+ * An Enumerate/Pull answer read with the last poll's items reused: the items
+ * whose hash is in op->seen are cut out before parsing, the others get their
+ * hash. True when done; false when the scan and the parser disagree (or the
+ * scan cannot tell), so that the caller parses the whole body as usual.
+ */
+static bool
+feed_reusing(struct wsman_op *op, long http_status, const char *content_type, const char *body,
+    size_t len)
+{
+	struct wsman_item_range *rg = NULL;
+	struct wsman_bits_items *items;
+	struct wsman_item_sink sink;
+	struct wsman_response r;
+	size_t nrg = 0, ndrop = 0, doclen = len, k = 0;
+	bool *drop = NULL;
+	char *cut = NULL, *cause = NULL;
+	const char *doc = body;
+	int rc;
+
+	if (!charset_utf8(content_type) || wsman_items_scan(body, len, &rg, &nrg) != 0)
+		return false;
+	if (nrg > 0) {
+		drop = xcalloc(nrg, sizeof *drop);
+		for (size_t i = 0; i < nrg; i++)
+			if (wsman_items_seen(op->seen, op->nseen, rg[i].hash))
+				drop[i] = true, ndrop++;
+	}
+	if (ndrop > 0)
+		doc = cut = wsman_items_cut(body, len, rg, nrg, drop, &doclen);
+	items = wsman_bits_items_new(op->max_items, op->njobs + ndrop);
+	wsman_bits_items_sink(items, &sink);
+	rc = wsman_parse_enumeration(&r, doc, doclen, content_type, op->max_response, &sink, &cause);
+	free(cut);
+	if (rc != 0 || (ndrop > 0 && wsman_bits_items_count(items) != nrg - ndrop)) {
+		/* Not what the scan saw: read the whole body again, nothing reused. */
+		if (rc == 0)
+			wsman_response_done(&r);
+		free(cause);
+		wsman_bits_items_free(items);
+		free(drop);
+		free(rg);
+		return false;
+	}
+	/* Hashes only where the scan and the parser agree on every item. */
+	for (size_t i = 0; i < nrg && wsman_bits_items_count(items) == nrg - ndrop; i++)
+		if (!drop[i])
+			wsman_bits_items_set_hash(items, k++, rg[i].hash);
+	for (size_t i = 0; i < nrg; i++)
+		if (drop[i])
+			wsman_bits_items_add_reused(items, rg[i].hash);
+	on_envelope(op, http_status, &r, items);
+	wsman_bits_items_free(items);
+	wsman_response_done(&r);
+	free(drop);
+	free(rg);
+	return true;
+}
+
 void
 wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, const char *body,
     size_t len)
@@ -741,6 +824,9 @@ wsman_op_feed(struct wsman_op *op, long http_status, const char *content_type, c
 		return;
 	}
 	if (on_plain_status(op, http_status, content_type, len))
+		return;
+	if ((op->step == STEP_ENUMERATE || op->step == STEP_PULL) && op->reuse &&
+	    len <= op->max_response && feed_reusing(op, http_status, content_type, body, len))
 		return;
 	if (op->step == STEP_ENUMERATE || op->step == STEP_PULL) {
 		/* Jobs are read as the parser streams them: no tree of the items. */

@@ -79,6 +79,14 @@ unsigned wsman_op_requests(const struct wsman_op *op);           /* exchanges so
 
 /* Safety caps of a list (defaults 100000 items, 5000 Pulls); 0 keeps the current value. */
 void wsman_op_set_limits(struct wsman_op *op, size_t max_items, unsigned max_pulls);
+/*
+ * Jobs identical to the last poll's (a list op): seen is the sorted wire hashes
+ * of the last poll's jobs (read while the op lives; n may be 0). Every job read
+ * then carries its wire hash, and an item whose hash is in seen is not parsed:
+ * it comes back as a job with only wire_hash and wire_reused set, for the
+ * caller to take from the last poll.
+ */
+void wsman_op_set_reuse(struct wsman_op *op, const uint64_t *seen, size_t n);
 /* Largest response body accepted (default WSMAN_PARSE_DEFAULT_MAX, 64 MiB). */
 void wsman_op_set_max_response(struct wsman_op *op, size_t max);
 /* Source of MessageIDs/SessionId ("uuid:..." into out[WSMAN_UUID_SIZE]), for

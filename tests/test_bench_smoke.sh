@@ -1,10 +1,12 @@
 #!/bin/sh
 # test_bench_smoke.sh: the benchmark still runs (it is not a timed test).
 #
-# Protects: tests/bench/run.sh --smoke starts its fleets, drives bitstop --once,
-# curl, the python3-winrm poller and interactive bitstop in tmux, and prints
-# every figure with a numeric value; bitstop raises its own soft open-file
-# limit, so a fleet larger than that limit is polled without connection errors.
+# Protects: tests/bench/run.sh --smoke starts its fleets (one with bitsim
+# --workers 2), drives bitstop --once, the python3-winrm pollers (sequential
+# and 32 workers, with 0 and 20 ms of injected latency) and interactive bitstop
+# in tmux, and prints every figure with a numeric value; bitstop raises its own
+# soft open-file limit, so a fleet larger than that limit is polled without
+# connection errors.
 set -u
 : "${top_srcdir:?}" "${BITSTOP:?}" "${BITSIM:?}"
 export BITSTOP BITSIM
@@ -28,25 +30,30 @@ fi
 
 fail=0
 for name in \
-	once_2h_wall_s once_2h_cpu_s once_2h_bitsim_cpu_s curl_2h_wall_s once_2h_vs_curl \
-	winrm_2h_wall_s winrm_2h_vs_bitstop \
-	once_4h_wall_s once_4h_cpu_s once_4h_bitsim_cpu_s curl_4h_wall_s once_4h_vs_curl \
-	winrm_4h_wall_s winrm_4h_vs_bitstop \
+	once_2h_wall_s once_2h_cpu_s once_2h_bitsim_cpu_s once_2h_cpu_vs_bitsim \
+	once_2h_0ms_wall_s winrm_seq_2h_0ms_wall_s winrm_32w_2h_0ms_wall_s \
+	winrm_seq_2h_0ms_vs_bitstop winrm_32w_2h_0ms_vs_bitstop \
+	once_2h_20ms_wall_s winrm_seq_2h_20ms_wall_s winrm_32w_2h_20ms_wall_s \
+	winrm_seq_2h_20ms_vs_bitstop winrm_32w_2h_20ms_vs_bitstop \
+	once_4h_wall_s once_4h_cpu_s once_4h_bitsim_cpu_s once_4h_cpu_vs_bitsim \
 	bighost_60j_refresh_ms bighost_60j_wall_ms bighost_60j_cpu_ms bighost_60j_requests \
-	tui_4h_cpu_pct tui_4h_rss_peak_mb tui_4h_key_p50_ms tui_4h_key_p99_ms \
-	tui_4h_requests_per_refresh tui_4h_new_conns_per_refresh \
-	tui_3h_first_one_requests_per_refresh tui_3h_first_one_new_conns_per_refresh; do
+	tui_4h_cpu_pct tui_4h_bitsim_cpu_pct tui_4h_rss_peak_mb tui_4h_key_p50_ms \
+	tui_4h_key_p99_ms tui_4h_key_max_ms tui_4h_requests_per_refresh \
+	tui_4h_new_conns_per_refresh; do
 	if ! grep -Eq "^$name [0-9]+(\.[0-9]+)?( |\$)" "$WORK/out"; then
 		echo "FAIL: no figure line '$name NUMBER'"
 		fail=1
 	fi
 done
-# The protocol figures are exact even on a few hosts: keep-alive, one request
-# with everything fitting, Enumerate + one Pull with first-one batching.
-for want in "tui_4h_requests_per_refresh 1.00" "tui_4h_new_conns_per_refresh 0.00" \
-	"tui_3h_first_one_requests_per_refresh 2.00" "tui_3h_first_one_new_conns_per_refresh 0.00"; do
+# The protocol figures are exact even on a few hosts: keep-alive, and with
+# bitsim's default first-one batching an Enumerate and one Pull per refresh
+# (5 jobs fit in one Pull).
+for want in "tui_4h_requests_per_refresh 2.00" "tui_4h_new_conns_per_refresh 0.00"; do
 	grep -q "^$want\$" "$WORK/out" || { echo "FAIL: expected '$want'"; fail=1; }
 done
+# The 20 ms anchors really waited: 2 hosts x 2 requests x 20 ms one after another.
+awk '$1 == "winrm_seq_2h_20ms_wall_s" && $2 < 0.08 { exit 1 }' "$WORK/out" ||
+	{ echo "FAIL: the sequential poller with 20 ms latency took under 80 ms"; fail=1; }
 [ "$fail" -eq 0 ] || { cat "$WORK/err"; exit 1; }
 echo "ok - run.sh --smoke printed every figure"
 
@@ -80,3 +87,27 @@ if [ "$rc" -ne 0 ] || [ "$lines" -ne 61 ]; then
 	exit 1
 fi
 echo "ok - 60 hosts polled under a soft limit of 40 open files"
+if grep -q "open-file limit" "$WORK/once.err"; then
+	echo "FAIL: a soft limit bitstop can raise gave a warning"
+	cat "$WORK/once.err"
+	exit 1
+fi
+
+# A hard limit of 40 is too low for 60 hosts (bitstop wants 60 + 60/16 + 64:
+# a connection per host and a reserve): one warning at start saying how many hosts
+# are polled at once and how to raise the limit, and still every host polled
+# (they take turns for connections instead of failing to connect).
+(
+	ulimit -n 40
+	HOME=$WORK BITSTOP_PASSWORD=$BITSIM_PASSWORD exec "$BITSTOP" -c "$WORK/bitstop.conf" \
+		-f "$WORK/hosts" --once --format tsv
+) >"$WORK/once.tsv" 2>"$WORK/once.err"
+rc=$?
+lines=$(wc -l <"$WORK/once.tsv")
+warned=$(grep -c "open-file limit (hard limit 40) is too low for 60 hosts.*at most 8 are polled at once.*ulimit -Hn 127" "$WORK/once.err")
+if [ "$rc" -ne 0 ] || [ "$lines" -ne 61 ] || [ "$warned" -ne 1 ]; then
+	echo "FAIL: 60 hosts under ulimit -n 40: exit $rc, $lines lines, $warned warnings"
+	cat "$WORK/once.err"
+	exit 1
+fi
+echo "ok - hard limit 40 for 60 hosts: one warning, every host polled"

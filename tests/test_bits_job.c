@@ -175,6 +175,38 @@ test_free_helpers(void **state)
 	assert_int_equal(info.error_code, 0);
 }
 
+/* The intern pool: one copy per text, shared texts copied by pointer and never
+ * freed by a job (valgrind would see the invalid free), odd texts refused. */
+static void
+test_intern(void **state)
+{
+	char big[600];
+	const char *a = bits_intern("CONTOSO\\amy", 11), *b = bits_intern("CONTOSO\\amyX", 11);
+	struct bits_job job = { 0 }, copy;
+
+	(void)state;
+	assert_non_null(a);
+	assert_ptr_equal(a, b);
+	assert_string_equal(a, "CONTOSO\\amy");
+	assert_ptr_not_equal(bits_intern("CONTOSO\\bob", 11), a);
+	assert_null(bits_intern("a\0b", 3));
+	memset(big, 'x', sizeof big);
+	assert_null(bits_intern(big, sizeof big));
+	job.owner.p = BITS_SET;
+	job.owner.shared = true;
+	job.owner.s = (char *)a;
+	job.display_name.p = BITS_SET;
+	job.display_name.s = xstrdup("own copy");
+	bits_job_copy(&copy, &job);
+	assert_ptr_equal(copy.owner.s, a);
+	assert_true(copy.owner.shared);
+	assert_ptr_not_equal(copy.display_name.s, job.display_name.s);
+	assert_false(copy.display_name.shared);
+	bits_job_done(&copy);
+	bits_job_done(&job);
+	assert_string_equal(bits_intern("CONTOSO\\amy", 11), "CONTOSO\\amy");
+}
+
 int
 main(void)
 {
@@ -185,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_size_known),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_free_helpers),
+		cmocka_unit_test(test_intern),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

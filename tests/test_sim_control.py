@@ -7,7 +7,8 @@ man page describes on the named hosts only, /clear undoes it (a refused host
 listens again on the same port), frac= picks that share of hosts, count=
 limits a rule to the next requests, --fault applies a rule at start, delays
 never block other hosts, /advance moves simulated time, /jobs and /stats
-report the host, /quit stops the process."""
+report the host, /quit stops the process; with --workers N the hosts are
+served by N processes and the control interface still reaches each host."""
 
 import http.client
 import os
@@ -24,7 +25,7 @@ from simlib import ENUM, XFER, envelope, post  # noqa: E402
 
 t = simlib.Checker()
 sim = simlib.Sim('--hosts', '4', '--auth', 'none', '--jobs', '12', '--speed', '0', '--seed', '5',
-                 '--fault', 'host=3&kind=503')
+                 '--batching', 'all', '--fault', 'host=3&kind=503')
 ENUMERATE = envelope(ENUM + 'Enumerate', simlib.enumerate_body())
 
 
@@ -197,5 +198,38 @@ t.check(any(r[1] == '6' and r[3] == r[4] for r in after.values()),
 t.check(sim.ctl('/quit') == 'bye\n', '/quit answers bye')
 sim.proc.wait(5)
 t.check(sim.proc.returncode == 0, 'bitsim exits 0 after /quit')
+sim.stop()
+
+# --workers 3: five hosts over three processes behind one control listener.
+sim = simlib.Sim('--hosts', '5', '--auth', 'none', '--jobs', '4', '--speed', '0', '--seed', '5',
+                 '--workers', '3')
+hosts = sim.ctl('/hosts').splitlines()
+t.check(len(hosts) == 5 and all(h.split()[0] == 'host' and h.split()[1] == str(i) and
+                                h.endswith(' up') for i, h in enumerate(hosts)),
+        '--workers: /hosts lists every host once, in order, all up')
+ids = []
+for i in range(5):
+    st, h, b = post(sim.host(i), ENUMERATE)
+    ids.append(simlib.job_ids(b))
+t.check(all(st == 200 and len(x) == 1 for x in ids) and len({x[0] for x in ids}) == 5,
+        '--workers: every host answers, one job first (first-one batching)')
+t.check(sim.ctl('/stats?host=3').splitlines()[0] == 'requests 1',
+        '--workers: /stats reaches the worker that owns the host')
+t.check(len(sim.jobs(4)) == 4, '--workers: /jobs reaches the owner')
+sim.ctl('/fault?host=4&kind=503')
+st4 = post(sim.host(4), ENUMERATE)[0]
+st1 = post(sim.host(1), ENUMERATE)[0]
+t.check(st4 == 503 and st1 == 200, '--workers: a fault on host 4 affects only host 4')
+sim.ctl('/clear?host=all')
+t.check(post(sim.host(4), ENUMERATE)[0] == 200, '--workers: /clear reaches every worker')
+workers = [int(p) for p in open('/proc/%d/task/%d/children' % (sim.proc.pid, sim.proc.pid))
+           .read().split()]
+t.check(len(workers) == 3, '--workers 3: three worker processes')
+t.check(sim.ctl('/quit') == 'bye\n', '--workers: /quit answers bye')
+sim.proc.wait(10)
+t.check(sim.proc.returncode == 0 and not any(os.path.exists('/proc/%d/stat' % w) and
+                                             open('/proc/%d/stat' % w).read().split()[2] != 'Z'
+                                             for w in workers),
+        '--workers: /quit stops the workers and the forwarder exits 0')
 sim.stop()
 t.done()

@@ -32,7 +32,8 @@ start() {
 	trap cleanup EXIT
 }
 
-ARGS="--hosts 4 --auth none --jobs 25 --speed 0 --epoch 1767225600"
+# --batching all: the whole queue in the EnumerateResponse, no context id
+ARGS="--hosts 4 --auth none --jobs 25 --speed 0 --epoch 1767225600 --batching all"
 start $ARGS --seed 1234
 capture "$WORK/a" || exit 99
 sim_stop

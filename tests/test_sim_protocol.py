@@ -23,7 +23,7 @@ from simlib import ENUM, XFER, URI, envelope, post  # noqa: E402
 t = simlib.Checker()
 PW = 'pr0t0col'
 sim = simlib.Sim('--hosts', '3', '--user', 'Administrator', '--jobs', '20', '--speed', '0',
-                 '--seed', '21', '--max-enum', '3',
+                 '--seed', '21', '--max-enum', '3', '--batching', 'all',
                  '--max-envelope-kb', '64', env={'BITSIM_PASSWORD': PW})
 H0, H1, H2 = sim.host(0), sim.host(1), sim.host(2)
 
@@ -144,7 +144,7 @@ st, h, b = call(H0, envelope('http://example.com/Nope', sel={'JobId': job0}))
 t.check(st == 500 and simlib.subcode(b) == 'a:ActionNotSupported', 'unknown action: '
         'ActionNotSupported')
 
-# --- Enumerate batching (default --batching all)
+# --- Enumerate batching (--batching all, Server 2003's)
 E = envelope(ENUM + 'Enumerate', simlib.enumerate_body())
 st, h, b = call(H0, E)
 t.check(len(simlib.job_ids(b)) == 20 and simlib.context_of(b) == '' and
@@ -262,13 +262,13 @@ t.check(st == 500 and simlib.subcode(b) == 'a:DestinationUnreachable',
         'SetJobState on a removed job: DestinationUnreachable')
 sim.stop()
 
-# --method-errors fault, --batching first-one
+# --method-errors fault, and the default batching: first-one (2008 R2 and later)
 sim = simlib.Sim('--hosts', '1', '--auth', 'none', '--jobs', '3', '--speed', '0',
-                 '--method-errors', 'fault', '--batching', 'first-one')
+                 '--method-errors', 'fault')
 H = sim.host(0)
 st, h, b = post(H, envelope(ENUM + 'Enumerate', simlib.enumerate_body()))
 t.check(len(simlib.job_ids(b)) == 1 and simlib.context_of(b).startswith('uuid:'),
-        'first-one: one item first when more remain')
+        'default batching is first-one: one item first when more remain')
 st, h, b = invoke(H, 'CreateJob', '<p:DisplayName>e</p:DisplayName>')
 empty = re.search(rb'<p:JobId>([^<]+)</p:JobId>', b).group(1).decode()
 st, h, b = post(H, envelope(URI + '/SetJobState', '<p:SetJobState_INPUT xmlns:p="%s"><p:JobState>2'

@@ -1,6 +1,7 @@
 /*
  * Unit tests of tui/model.c: row identity across refreshes, new and vanished
- * marks, stale rows, filter, sort, tags, pending actions, rate and ETA.
+ * marks, stale rows, filter, sort, tags, pending actions, rate and ETA, jobs
+ * taken from the last snapshot when the poller did not parse them again.
  */
 #include "config.h"
 
@@ -415,6 +416,92 @@ test_duplicate_ids(void **state)
 	model_free(m);
 }
 
+/* Jobs the poller did not parse again (the same bytes as last poll: only the
+ * hash, wire_reused) are taken from the host's last snapshot: the rows show
+ * the earlier values, a changed job its new ones, and a hash sent twice gives
+ * two jobs; the old snapshot is freed without the moved jobs (valgrind). */
+static void
+test_reused_jobs(void **state)
+{
+	struct model *m = model_new(3, names);
+	struct host_snapshot *first = fix_snap(0, 1, T0, jobs_a, 2), *next;
+	struct fix_job moved = jobs_a[1];
+	struct model_row *row;
+
+	(void)state;
+	model_set_grace(m, 5000, 10000);
+	first->jobs[0].wire_hash = 11;
+	first->jobs[1].wire_hash = 22;
+	assert_true(model_apply(m, first, 1000));
+	/* {A1} unchanged (twice, as a server may list it), {A2} moved on. */
+	moved.done = 5 * MB;
+	next = fix_snap(0, 2, T0 + 5000, &moved, 1);
+	next->jobs = xreallocarray(next->jobs, 3, sizeof *next->jobs);
+	memset(&next->jobs[1], 0, 2 * sizeof *next->jobs);
+	next->jobs[1].wire_hash = next->jobs[2].wire_hash = 11;
+	next->jobs[1].wire_reused = next->jobs[2].wire_reused = true;
+	next->jobs[0].wire_hash = 33;
+	next->njobs = 3;
+	host_snapshot_sort_jobs(next);	/* as the poller does: placeholders stay */
+	assert_int_equal(next->njobs, 3);
+	assert_true(model_apply(m, next, 6000));
+	row = model_find(m, 0, "{A1}");
+	assert_non_null(row);
+	assert_false(row->vanished);
+	assert_string_equal(row->name, "alpha");
+	assert_string_equal(row->job->owner.s, "CONTOSO\\amy");
+	assert_int_equal(row->job->bytes_transferred.v, 10 * MB);
+	assert_false(row->job->wire_reused);
+	row = model_find(m, 0, "{A2}");
+	assert_non_null(row);
+	assert_int_equal(row->job->bytes_transferred.v, 5 * MB);
+	/* A third poll reuses the job taken the time before. */
+	next = fix_snap(0, 3, T0 + 10000, NULL, 0);	/* room for one job */
+	next->jobs[0].wire_hash = 11;
+	next->jobs[0].wire_reused = true;
+	next->njobs = 1;
+	assert_true(model_apply(m, next, 11000));
+	row = model_find(m, 0, "{A1}");
+	assert_string_equal(row->job->display_name.s, "alpha");
+	assert_true(model_find(m, 0, "{A2}")->vanished);
+	model_free(m);
+}
+
+/* The tagged count (kept, not counted per repaint) follows rows that vanish,
+ * return and go; marks that appear after a tick with nothing due still expire. */
+static void
+test_tagged_count_and_expiry(void **state)
+{
+	struct model *m = model_fixture();
+	struct fix_job more[3] = { jobs_a[0], jobs_a[1],
+		{ "{A3}", "eta", "x", BITS_STATE_QUEUED, BITS_PRIORITY_NORMAL, 1 * MB, 0, 1, 0, 0, 5 } };
+
+	(void)state;
+	assert_false(model_tick(m, 2000));	/* nothing new, nothing vanished */
+	model_tag_toggle(m, model_find(m, 0, "{A1}"));
+	model_tag_toggle(m, model_find(m, 1, "{B1}"));
+	assert_int_equal(model_tagged_count(m), 2);
+	/* {A1} vanishes: no longer counted; it comes back: counted again. */
+	model_apply(m, fix_snap(0, 2, T0 + 5000, &jobs_a[1], 1), 6000);
+	assert_int_equal(model_tagged_count(m), 1);
+	model_apply(m, fix_snap(0, 3, T0 + 10000, more, 3), 11000);
+	assert_int_equal(model_tagged_count(m), 2);
+	assert_true(model_find(m, 0, "{A3}")->is_new);
+	assert_false(model_tick(m, 15999));
+	assert_true(model_tick(m, 16000));	/* grace 5000 after 11000 */
+	assert_false(model_find(m, 0, "{A3}")->is_new);
+	assert_int_equal(model_tag_shown(m), 2);	/* {A2} and {A3} */
+	assert_int_equal(model_tagged_count(m), 4);
+	/* Cancelled by us: the row goes without a tombstone, and its tag with it. */
+	model_pending_end(m, 0, "{A3}", true);
+	model_apply(m, fix_snap(0, 4, T0 + 15000, jobs_a, 2), 16000);
+	assert_null(model_find(m, 0, "{A3}"));
+	assert_int_equal(model_tagged_count(m), 3);
+	assert_int_equal(model_untag_all(m), 3);
+	assert_int_equal(model_tagged_count(m), 0);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -433,6 +520,8 @@ main(void)
 		cmocka_unit_test(test_pending_and_drop),
 		cmocka_unit_test(test_sanitized),
 		cmocka_unit_test(test_duplicate_ids),
+		cmocka_unit_test(test_reused_jobs),
+		cmocka_unit_test(test_tagged_count_and_expiry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

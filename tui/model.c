@@ -34,6 +34,7 @@ model_new(size_t nhosts, const char *const *names)
 	m->stall_ms = MODEL_STALL_MS_DEFAULT;
 	m->sort = MODEL_COL_HOST;
 	m->view_dirty = true;
+	m->next_expiry = INT64_MAX;
 	return m;
 }
 
@@ -105,6 +106,15 @@ model_set_grace(struct model *m, int64_t new_ms, int64_t vanish_ms)
 {
 	m->new_ms = new_ms;
 	m->vanish_ms = vanish_ms;
+	m->next_expiry = INT64_MIN;	/* look again at the next tick */
+}
+
+/* Something expires at `at` (monotonic ms): model_tick looks then. */
+static void
+expire_at(struct model *m, int64_t at)
+{
+	if (at < m->next_expiry)
+		m->next_expiry = at;
 }
 
 /* A transferring job whose bytes have not moved for stall_ms is stalled. */
@@ -147,7 +157,11 @@ model_set_row_error(struct model *m, size_t host, const char *id, enum model_err
 	row->err = err;
 	row->err_code = code;
 	row->err_mod = model_u64_or(&row->job->modification_time, 0);
-	m->view_dirty = true;
+	/* Only an order or a filter that reads the code changes the view; otherwise
+	 * the row repaints in place (GetError answers come many times a second on a
+	 * large fleet, and each rebuild sorted every row). */
+	if (m->sort == MODEL_COL_ERROR || m->filter != NULL)
+		m->view_dirty = true;
 }
 
 /* The type of a job created here. */
@@ -310,8 +324,11 @@ host_sum_update(struct model *m, size_t i)
 
 /* Turn a row into a tombstone holding its own copy of the job. */
 static void
-row_vanish(struct model_row *row, int64_t now_mono)
+row_vanish(struct model *m, struct model_row *row, int64_t now_mono)
 {
+	if (row->tagged)
+		m->ntagged--;
+	expire_at(m, row->drop_when_gone ? now_mono : now_mono + m->vanish_ms);
 	/* Allocated only now: most rows never vanish, and a copy is the size of a job. */
 	row->tomb = xcalloc(1, sizeof(*row->tomb));
 	bits_job_copy(row->tomb, row->job);
@@ -336,6 +353,73 @@ rows_dedup(struct model_row **rows, size_t n)
 		rows[out++] = rows[i];
 	}
 	return out;
+}
+
+/* Order of (wire hash, index) pairs by hash. */
+static int
+wire_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const uint64_t *)a)[0], y = ((const uint64_t *)b)[0];
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Fill the jobs of snap that the poller did not parse again (wire_reused: the
+ * same bytes as in the host's last good poll) from that snapshot: moved, not
+ * copied, unless the same bytes came twice. The moved slots of old are listed
+ * in moved[] (*nmoved) for model_apply to empty once the rows point to the new
+ * jobs. A placeholder without its job (never expected) is dropped.
+ */
+static void
+snap_take_reused(struct host_snapshot *old, struct host_snapshot *snap, size_t *moved,
+    size_t *nmoved)
+{
+	uint64_t (*idx)[2] = NULL;
+	bool *taken = NULL;
+	size_t n = 0, nidx = 0;
+	bool any = false;
+
+	*nmoved = 0;
+	for (size_t i = 0; i < snap->njobs && !any; i++)
+		any = snap->jobs[i].wire_reused;
+	if (!any)
+		return;
+	if (old != NULL && old->njobs > 0) {
+		idx = xreallocarray(NULL, old->njobs, sizeof *idx);
+		taken = xcalloc(old->njobs, sizeof *taken);
+		for (size_t k = 0; k < old->njobs; k++)
+			if (old->jobs[k].wire_hash != 0 && !old->jobs[k].wire_reused) {
+				idx[nidx][0] = old->jobs[k].wire_hash;
+				idx[nidx++][1] = k;
+			}
+		qsort(idx, nidx, sizeof *idx, wire_cmp);
+	}
+	for (size_t i = 0; i < snap->njobs; i++) {
+		struct bits_job *job = &snap->jobs[i];
+		uint64_t key[2] = { job->wire_hash, 0 };
+		uint64_t (*hit)[2];
+
+		if (!job->wire_reused) {
+			snap->jobs[n++] = *job;
+			continue;
+		}
+		hit = nidx > 0 ? bsearch(key, idx, nidx, sizeof *idx, wire_cmp) : NULL;
+		if (hit == NULL)
+			continue;
+		if (!taken[(*hit)[1]]) {
+			taken[(*hit)[1]] = true;
+			snap->jobs[n] = old->jobs[(*hit)[1]];
+			moved[(*nmoved)++] = (size_t)(*hit)[1];
+		} else {
+			bits_job_copy(&snap->jobs[n], &old->jobs[(*hit)[1]]);
+		}
+		snap->jobs[n++].wire_reused = false;
+	}
+	snap->njobs = n;
+	free(idx);
+	free(taken);
+	host_snapshot_sort_jobs(snap);
 }
 
 /* A failed poll: keep the last good jobs, whose rows now show as stale. */
@@ -372,6 +456,8 @@ apply_job(struct model *m, struct model_host *h, const struct host_snapshot *sna
 			row_update(row, NULL, job, snap->polled_at_ms, true);
 			row_unvanish(row);
 			row->vanished = false;
+			if (row->tagged)
+				m->ntagged++;
 			*moved = true;
 		} else {
 			if (!u64_same(&row->job->creation_time, &job->creation_time))
@@ -384,6 +470,8 @@ apply_job(struct model *m, struct model_host *h, const struct host_snapshot *sna
 		row->id = xstrdup(id);
 		row->is_new = !first;
 		row->seen_ms = now_mono;
+		if (row->is_new)
+			expire_at(m, now_mono + m->new_ms);
 		row->view_index = SIZE_MAX;
 		row->type = m->nnotes > 0 ? take_type_note(m, snap->host, id) : -1;
 		row_update(row, NULL, job, snap->polled_at_ms, true);
@@ -404,12 +492,14 @@ apply_gone(struct model *m, struct model_host *h, struct model_row **rows, size_
 		if (row->mark == m->gen)
 			continue;
 		if (row->drop_when_gone && !row->vanished) {
+			if (row->tagged)
+				m->ntagged--;
 			row_free(row);
 			*moved = true;
 			continue;
 		}
 		if (!row->vanished) {
-			row_vanish(row, now_mono);
+			row_vanish(m, row, now_mono);
 			*moved = true;
 		}
 		rows[n++] = row;
@@ -423,8 +513,8 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 {
 	struct model_host *h;
 	struct model_row **rows;
-	size_t n = 0;
-	bool first, moved = false;
+	size_t n = 0, *moved_slots, nmoved;
+	bool first, reorder = false;
 
 	if (snap == NULL)
 		return false;
@@ -442,27 +532,34 @@ model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono)
 		return true;
 	}
 	first = h->good == NULL;
+	moved_slots = xreallocarray(NULL, snap->njobs + 1, sizeof *moved_slots);
+	snap_take_reused(h->good, snap, moved_slots, &nmoved);
 	m->gen++;
 	rows = xreallocarray(NULL, h->nrows + snap->njobs + 1, sizeof *rows);
 	for (size_t i = 0; i < snap->njobs; i++) {
-		struct model_row *row = apply_job(m, h, snap, &snap->jobs[i], first, now_mono, &moved);
+		struct model_row *row = apply_job(m, h, snap, &snap->jobs[i], first, now_mono,
+		    &reorder);
 
 		if (row != NULL)
 			rows[n++] = row;
 	}
-	n = apply_gone(m, h, rows, n, now_mono, &moved);
+	n = apply_gone(m, h, rows, n, now_mono, &reorder);
 	/* New rows were appended: restore the id order for the lookups. */
 	qsort(rows, n, sizeof *rows, row_cmp_id);
 	n = rows_dedup(rows, n);
 	free(h->rows);
 	h->rows = rows;
 	h->nrows = n;
+	/* The jobs moved into snap belong to it now: the old snapshot lets go. */
+	for (size_t i = 0; i < nmoved; i++)
+		memset(&h->good->jobs[moved_slots[i]], 0, sizeof h->good->jobs[moved_slots[i]]);
+	free(moved_slots);
 	host_free_snaps(h);
 	h->last = h->good = snap;
 	host_sum_update(m, snap->host);
 	/* Sorted by host without a filter, the view only changes when rows come,
 	 * go or change a tie key; other orders depend on the new values. */
-	if (moved || m->sort != MODEL_COL_HOST || m->filter != NULL)
+	if (reorder || m->sort != MODEL_COL_HOST || m->filter != NULL)
 		m->view_dirty = true;
 	return true;
 }
@@ -472,7 +569,10 @@ bool
 model_tick(struct model *m, int64_t now_mono)
 {
 	bool changed = false;
+	int64_t next = INT64_MAX;
 
+	if (now_mono < m->next_expiry)
+		return false;	/* nothing due: no walk over the rows */
 	for (size_t i = 0; i < m->nhosts; i++) {
 		struct model_host *h = &m->hosts[i];
 		size_t n = 0;
@@ -491,10 +591,16 @@ model_tick(struct model *m, int64_t now_mono)
 				row->is_new = false;
 				changed = true;
 			}
+			if (row->is_new && row->seen_ms + m->new_ms < next)
+				next = row->seen_ms + m->new_ms;
+			if (row->vanished && (row->drop_when_gone ? now_mono :
+			    row->vanished_ms + m->vanish_ms) < next)
+				next = row->drop_when_gone ? now_mono : row->vanished_ms + m->vanish_ms;
 			h->rows[n++] = row;
 		}
 		h->nrows = n;
 	}
+	m->next_expiry = next;
 	return changed;
 }
 
@@ -548,8 +654,11 @@ model_pending_end(struct model *m, size_t host, const char *id, bool drop_when_g
 		return;
 	if (row->pending > 0)
 		row->pending--;
-	if (drop_when_gone)
+	if (drop_when_gone) {
 		row->drop_when_gone = true;
+		if (row->vanished)
+			expire_at(m, INT64_MIN);	/* a tombstone already: goes at the next tick */
+	}
 }
 
 /* Fleet totals: hosts by health, jobs by state, aggregate rate. */

@@ -42,6 +42,10 @@ struct model {
 		unsigned type;
 	} *notes;
 	size_t	 nnotes;
+	/* So that per-tick and per-repaint work does not walk every row: */
+	size_t	 ntagged;		/* rows tagged and not vanished */
+	int64_t	 next_expiry;		/* monotonic ms of the next new mark or tombstone
+					 * to expire; INT64_MAX when none */
 };
 
 /* A set u64 property, or a fallback. */

@@ -277,8 +277,13 @@ model_view(struct model *m, size_t *n)
 void
 model_tag_toggle(struct model *m, struct model_row *row)
 {
-	(void)m;
 	row->tagged = !row->tagged;
+	if (!row->vanished) {
+		if (row->tagged)
+			m->ntagged++;
+		else
+			m->ntagged--;
+	}
 }
 
 /* Untag every row; the number untagged. */
@@ -293,6 +298,7 @@ model_untag_all(struct model *m)
 				m->hosts[i].rows[j]->tagged = false;
 				n++;
 			}
+	m->ntagged = 0;
 	return n;
 }
 
@@ -309,6 +315,7 @@ model_tag_shown(struct model *m)
 			view[i]->tagged = true;
 			n++;
 		}
+	m->ntagged += n;
 	return n;
 }
 
@@ -316,12 +323,7 @@ model_tag_shown(struct model *m)
 size_t
 model_tagged_count(const struct model *m)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < m->nhosts; i++)
-		for (size_t j = 0; j < m->hosts[i].nrows; j++)
-			n += m->hosts[i].rows[j]->tagged && !m->hosts[i].rows[j]->vanished;
-	return n;
+	return m->ntagged;	/* kept as rows are tagged, vanish, return or go */
 }
 
 /* Append a row to a growing array. */

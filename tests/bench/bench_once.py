@@ -1,32 +1,22 @@
-"""bitstop --once against bitsim fleets: wall and CPU time, the curl lower bound,
-the python3-winrm baseline, and one host with many jobs."""
+"""bitstop --once against bitsim fleets: wall and CPU time against bitsim's own
+CPU (the floor), the python3-winrm anchors (sequential and 32 workers, 0 and
+20 ms of server latency, side by side on the same fleet), and one host with
+many jobs.
+
+No curl figure: with first-one batching a host answers in an Enumerate and
+Pulls that carry the context of the answer before, which curl --parallel
+cannot do, so it would not perform the same exchange."""
 import json
 import os
-import subprocess
 
 from benchlib import (BITSTOP, USER, Fleet, log, median, run_timed)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WINRM_POLL = os.path.join(HERE, "winrm_poll.py")
-# Transfers curl keeps in flight; bitstop keeps up to 96 per poller thread.
-CURL_PARALLEL = 100
-
-
-def curl_config(work, fleet):
-    """A curl -K file naming every host's URL (too many for a command line)."""
-    path = work.path("curl-%d.cfg" % fleet.hosts)
-    with open(path, "w") as f:
-        for url in fleet.urls:
-            f.write('url = "%s"\n' % url)
-    return path
-
-
-def run_curl(work, fleet, cfg):
-    """The lower bound: POST the same Enumerate to every host, answers discarded."""
-    return run_timed(["curl", "-sS", "--fail", "--parallel", "--parallel-max",
-                      str(CURL_PARALLEL), "-u", "%s:%s" % (USER, work.env["BITSTOP_PASSWORD"]),
-                      "-H", "Content-Type: application/soap+xml;charset=UTF-8",
-                      "--data-binary", "@" + work.enum, "-K", cfg], env=work.env)
+# The fan-out an administrator would use: PowerShell's default ThrottleLimit.
+WINRM_WORKERS = 32
+# Server latencies of the anchors, in ms.
+LATENCIES = (0, 20)
 
 
 def run_bitstop_once(work, fleet, fmt, out_path):
@@ -47,12 +37,14 @@ def check_tsv(path, fleet):
         raise RuntimeError("bitstop --once printed %d lines, expected %d" % (len(lines), want))
 
 
-def run_winrm(work, fleet):
-    """The python3-winrm poller over the fleet, one host after another."""
+def run_winrm(work, fleet, workers=1):
+    """The python3-winrm poller over the fleet (one host after another, or a
+    pool of `workers` threads); (wall, cpu)."""
     out_path = work.path("winrm.out")
+    args = ["/usr/bin/python3", "-B", WINRM_POLL] + \
+        (["--workers", str(workers)] if workers > 1 else []) + [USER] + fleet.urls
     with open(out_path, "w") as out:
-        rc, wall, cpu = run_timed(["/usr/bin/python3", "-B", WINRM_POLL, USER] + fleet.urls,
-                                  stdout=out, env=work.env, timeout=1800)
+        rc, wall, cpu = run_timed(args, stdout=out, env=work.env, timeout=3600)
     with open(out_path) as f:
         got = f.read().split()
     want = ["hosts", str(fleet.hosts), "jobs", str(fleet.hosts * fleet.jobs), "errors", "0"]
@@ -61,38 +53,54 @@ def run_winrm(work, fleet):
     return wall, cpu
 
 
-def once_fleet(fig, work, hosts, jobs, reps, winrm_reps, target_curl=None, target_winrm=None):
-    """Figures for one fleet: bitstop --once against curl (and python3-winrm)."""
+def once_runs(work, fleet, reps):
+    """bitstop --once `reps` times, each report checked; medians of (wall, cpu, bitsim cpu)."""
+    walls, cpus, sims = [], [], []
+    for _ in range(reps):
+        out = work.path("once.tsv")
+        rc, wall, cpu, sim = run_bitstop_once(work, fleet, "tsv", out)
+        if rc != 0:
+            raise RuntimeError("bitstop --once exited %d" % rc)
+        check_tsv(out, fleet)
+        walls.append(wall)
+        cpus.append(cpu)
+        sims.append(sim)
+    return median(walls), median(cpus), median(sims)
+
+
+def once_fleet(fig, work, hosts, jobs, reps, anchors, targets=None):
+    """Figures for one fleet: bitstop --once against bitsim's CPU and, with
+    anchors, the python3-winrm pollers at each latency (targets: 'sim' bounds
+    bitstop CPU / bitsim CPU, 'winrm' bounds 32-worker wall at 20 ms / bitstop's)."""
+    targets = targets or {}
     tag = "%dh" % hosts
     log("--once: %d hosts x %d jobs, %d runs" % (hosts, jobs, reps))
     with Fleet(hosts, jobs) as fleet:
-        cfg = curl_config(work, fleet)
-        run_curl(work, fleet, cfg)	# warm-up: every host has rendered its jobs once
-        walls, cpus, sims, curls = [], [], [], []
-        for _ in range(reps):
-            out = work.path("once.tsv")
-            rc, wall, cpu, sim = run_bitstop_once(work, fleet, "tsv", out)
-            if rc != 0:
-                raise RuntimeError("bitstop --once exited %d" % rc)
-            check_tsv(out, fleet)
-            walls.append(wall)
-            cpus.append(cpu)
-            sims.append(sim)
-            rc, wall, _ = run_curl(work, fleet, cfg)
-            if rc != 0:
-                raise RuntimeError("curl exited %d" % rc)
-            curls.append(wall)
-        wall, curl = median(walls), median(curls)
+        once_runs(work, fleet, 1)	# warm-up: every host has rendered its jobs once
+        wall, cpu, sim = once_runs(work, fleet, reps)
         fig.put("once_%s_wall_s" % tag, wall)
-        fig.put("once_%s_cpu_s" % tag, median(cpus))
-        fig.put("once_%s_bitsim_cpu_s" % tag, median(sims))
-        fig.put("curl_%s_wall_s" % tag, curl)
-        fig.put("once_%s_vs_curl" % tag, wall / curl, "%.2f", target_curl)
-        if winrm_reps > 0:
-            log("python3-winrm: %d hosts, %d runs" % (hosts, winrm_reps))
-            ww = [run_winrm(work, fleet)[0] for _ in range(winrm_reps)]
-            fig.put("winrm_%s_wall_s" % tag, median(ww))
-            fig.put("winrm_%s_vs_bitstop" % tag, median(ww) / wall, "%.1f", target_winrm)
+        fig.put("once_%s_cpu_s" % tag, cpu)
+        fig.put("once_%s_bitsim_cpu_s" % tag, sim)
+        fig.put("once_%s_cpu_vs_bitsim" % tag, cpu / sim if sim > 0 else 0.0, "%.2f",
+                targets.get("sim"))
+        if not anchors:
+            return
+        for ms in LATENCIES:
+            fleet.latency(ms)
+            if ms > 0:
+                wall = once_runs(work, fleet, max(1, reps // 2))[0]
+            lt = "%s_%dms" % (tag, ms)
+            fig.put("once_%s_wall_s" % lt, wall)
+            log("python3-winrm, %d hosts, %d ms, sequential" % (hosts, ms))
+            seq = run_winrm(work, fleet)[0]
+            log("python3-winrm, %d hosts, %d ms, %d workers" % (hosts, ms, WINRM_WORKERS))
+            par = run_winrm(work, fleet, WINRM_WORKERS)[0]
+            fig.put("winrm_seq_%s_wall_s" % lt, seq)
+            fig.put("winrm_%dw_%s_wall_s" % (WINRM_WORKERS, lt), par)
+            fig.put("winrm_seq_%s_vs_bitstop" % lt, seq / wall, "%.1f")
+            fig.put("winrm_%dw_%s_vs_bitstop" % (WINRM_WORKERS, lt), par / wall, "%.1f",
+                    targets.get("winrm") if ms == 20 else None)
+        fleet.latency(0)
 
 
 def start_big_fleet(jobs):
@@ -125,8 +133,3 @@ def once_big_host(fig, work, jobs, reps, target_ms=None):
         fig.put("bighost_%s_wall_ms" % tag, median(walls) * 1000, "%.0f")
         fig.put("bighost_%s_cpu_ms" % tag, median(cpus) * 1000, "%.0f")
         fig.put("bighost_%s_requests" % tag, (req1 - req0) / reps, "%.1f")
-
-
-def curl_available():
-    return subprocess.run(["curl", "--version"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode == 0

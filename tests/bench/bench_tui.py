@@ -160,7 +160,7 @@ def run_tui(work, fleet, interval, cycles, extra_args=()):
     t0 = time.monotonic()
     tm = Tmux(work, args)
     try:
-        wait_all_ok(tm, fleet.hosts, max(30.0, 1.5 * interval))
+        wait_all_ok(tm, fleet.hosts, max(30.0, 1.5 * interval) + fleet.hosts / 200.0)
     except Exception:
         tm.close()
         raise
@@ -168,34 +168,40 @@ def run_tui(work, fleet, interval, cycles, extra_args=()):
 
 
 def protocol_window(fleet, tm, t0, interval, cycles):
-    """CPU seconds, requests and connections over `cycles` refreshes.
+    """CPU share of bitstop and of bitsim, requests and connections per host
+    over `cycles` refreshes.
 
     Every host is polled at t0 + k * interval; the window runs between two
-    mid-points of refreshes, so it holds exactly `cycles` polls of each host."""
+    mid-points of refreshes (the first one after start-up is over), so it
+    holds exactly `cycles` polls of each host."""
     hosts = sample_hosts(fleet.hosts)
-    sleep_until(t0 + 1.5 * interval)
-    cpu0, c0 = proc_cpu(tm.pid), counts(fleet, hosts)
+    k = 1
+    while t0 + (k + 0.5) * interval < time.monotonic() + 0.2:
+        k += 1
+    sleep_until(t0 + (k + 0.5) * interval)
+    cpu0, sim0, c0 = proc_cpu(tm.pid), fleet.cpu(), counts(fleet, hosts)
     w0 = time.monotonic()
-    sleep_until(t0 + (1.5 + cycles) * interval)
-    cpu1, c1 = proc_cpu(tm.pid), counts(fleet, hosts)
+    sleep_until(t0 + (k + 0.5 + cycles) * interval)
+    cpu1, sim1, c1 = proc_cpu(tm.pid), fleet.cpu(), counts(fleet, hosts)
     w1 = time.monotonic()
     log("requests per host over %d refreshes: %s" % (cycles, spread(c0, c1, 0)))
     log("connections per host over %d refreshes: %s" % (cycles, spread(c0, c1, 1)))
     per = float(len(hosts) * cycles)
     req = sum(a[0] - b[0] for a, b in zip(c1, c0)) / per
     conn = sum(a[1] - b[1] for a, b in zip(c1, c0)) / per
-    return (cpu1 - cpu0) / (w1 - w0), req, conn
+    return (cpu1 - cpu0) / (w1 - w0), (sim1 - sim0) / (w1 - w0), req, conn
 
 
-def tui_fleet(fig, work, hosts, jobs, interval, cycles, keys, targets):
-    """Figures of the interactive run (batching all)."""
+def tui_fleet(fig, work, hosts, jobs, interval, cycles, keys, targets, workers=None):
+    """Figures of the interactive run: first-one batching (bitsim's default),
+    jobs moving (simulated time runs at real speed)."""
     tag = "%dh" % hosts
     log("interactive: %d hosts x %d jobs, refresh %g s, %d refreshes measured, %d keys" %
         (hosts, jobs, interval, cycles, keys))
-    with Fleet(hosts, jobs, ["--batching", "all"]) as fleet:
+    with Fleet(hosts, jobs, speed=1, workers=workers) as fleet:
         tm, t0 = run_tui(work, fleet, interval, cycles)
         try:
-            cpu, req, conn = protocol_window(fleet, tm, t0, interval, cycles)
+            cpu, sim, req, conn = protocol_window(fleet, tm, t0, interval, cycles)
             rss = proc_status(tm.pid, "VmHWM")
             lat = key_latencies(tm, keys)
             rss = max(rss, proc_status(tm.pid, "VmHWM"))
@@ -203,24 +209,10 @@ def tui_fleet(fig, work, hosts, jobs, interval, cycles, keys, targets):
         finally:
             tm.close()
     fig.put("tui_%s_cpu_pct" % tag, cpu * 100.0, "%.1f", targets.get("cpu"))
+    fig.put("tui_%s_bitsim_cpu_pct" % tag, sim * 100.0, "%.1f")
     fig.put("tui_%s_rss_peak_mb" % tag, rss, "%.1f", targets.get("rss"))
     fig.put("tui_%s_key_p50_ms" % tag, median(lat), "%.1f")
     fig.put("tui_%s_key_p99_ms" % tag, percentile(lat, 99), "%.1f", targets.get("key"))
+    fig.put("tui_%s_key_max_ms" % tag, max(lat) if lat else 0.0, "%.1f")
     fig.put("tui_%s_requests_per_refresh" % tag, req, "%.2f", targets.get("req"))
     fig.put("tui_%s_new_conns_per_refresh" % tag, conn, "%.2f", targets.get("conn"))
-
-
-def tui_first_one(fig, work, hosts, jobs, interval, cycles):
-    """Requests and connections per refresh when bitsim batches like Windows 2008 R2."""
-    tag = "%dh" % hosts
-    log("interactive, --batching first-one: %d hosts x %d jobs, %d refreshes" %
-        (hosts, jobs, cycles))
-    with Fleet(hosts, jobs, ["--batching", "first-one"]) as fleet:
-        tm, t0 = run_tui(work, fleet, interval, cycles)
-        try:
-            _, req, conn = protocol_window(fleet, tm, t0, interval, cycles)
-            tm.keys("q")
-        finally:
-            tm.close()
-    fig.put("tui_%s_first_one_requests_per_refresh" % tag, req, "%.2f")
-    fig.put("tui_%s_first_one_new_conns_per_refresh" % tag, conn, "%.2f", ("==", 0))

@@ -20,30 +20,6 @@ USER = "bench"
 PASSWORD = "bench-Pa55"
 TICK = os.sysconf("SC_CLK_TCK")
 
-# The optimized Enumerate bitstop sends (captured from bitstop 0.1.0, 1240 bytes),
-# posted by the curl lower bound to every host.
-ENUMERATE = (
-    '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
-    'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
-    'xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration" '
-    'xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" '
-    'xmlns:p="http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd"><s:Header>'
-    '<a:To>http://127.0.0.1:5985/wsman</a:To>'
-    '<w:ResourceURI s:mustUnderstand="true">'
-    'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/bits/BitsClientJob'
-    '</w:ResourceURI><a:ReplyTo><a:Address s:mustUnderstand="true">'
-    'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo>'
-    '<a:Action s:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2004/09/enumeration/'
-    'Enumerate</a:Action><w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>'
-    '<a:MessageID>uuid:82A06426-C1FC-4CF9-974B-4CAF0253E7F9</a:MessageID>'
-    '<w:Locale xml:lang="en-US" s:mustUnderstand="false"/>'
-    '<p:DataLocale xml:lang="en-US" s:mustUnderstand="false"/>'
-    '<p:SessionId s:mustUnderstand="false">uuid:AE2FED42-478B-4A0B-BC73-31E17FE6DE7F'
-    '</p:SessionId><w:OperationTimeout>PT14.000S</w:OperationTimeout></s:Header><s:Body>'
-    '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>32000</w:MaxElements>'
-    '</n:Enumerate></s:Body></s:Envelope>')
-
-
 def log(msg):
     """Progress to stderr (stdout carries only figures and comments)."""
     print("bench: " + msg, file=sys.stderr, flush=True)
@@ -134,16 +110,24 @@ def percentile(values, p):
     return s[k]
 
 
-class Fleet:
-    """One bitsim process simulating `hosts` hosts with `jobs` jobs each (time frozen)."""
+def fleet_workers(hosts):
+    """bitsim worker processes for a fleet: 2000 hosts at most in each (each
+    holds a listener, an epoll descriptor and a connection per host)."""
+    return max(1, (hosts + 1999) // 2000)
 
-    def __init__(self, hosts, jobs, extra=(), binary=None):
+
+class Fleet:
+    """One bitsim (with its worker processes) simulating `hosts` hosts with `jobs`
+    jobs each; time frozen (speed 0) unless speed is given ("jobs moving")."""
+
+    def __init__(self, hosts, jobs, extra=(), binary=None, speed=0, workers=None):
         self.dir = tempfile.mkdtemp(prefix="bitstop-bench-")
         ready = os.path.join(self.dir, "ready")
         env = dict(os.environ, BITSIM_PASSWORD=PASSWORD)
+        self.workers = workers or fleet_workers(hosts)
         args = [binary or BITSIM, "--hosts", str(hosts), "--base-port", "0", "--ready-file", ready,
-                "--jobs", str(jobs), "--seed", "42", "--speed", "0", "--user", USER,
-                "--die-with-parent"] + list(extra)
+                "--jobs", str(jobs), "--seed", "42", "--speed", "%g" % speed, "--user", USER,
+                "--workers", str(self.workers), "--die-with-parent"] + list(extra)
         self.log = open(os.path.join(self.dir, "bitsim.log"), "wb")
         self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=self.log,
                                      stdin=subprocess.DEVNULL)
@@ -178,8 +162,25 @@ class Fleet:
                     self.control = parts[1]
         self.addrs = [addrs[i] for i in sorted(addrs)]
 
+    def pids(self):
+        """bitsim's process and its workers."""
+        try:
+            with open("/proc/%d/task/%d/children" % (self.proc.pid, self.proc.pid)) as f:
+                kids = [int(p) for p in f.read().split()]
+        except OSError:
+            kids = []
+        return [self.proc.pid] + kids
+
     def cpu(self):
-        return proc_cpu(self.proc.pid)
+        """CPU seconds of bitsim and all its workers."""
+        return sum(proc_cpu(p) for p in self.pids())
+
+    def latency(self, ms):
+        """Every host answers ms later (0: as fast as it can)."""
+        if ms > 0:
+            self.ctl("/fault?host=all&kind=latency&ms=%d" % ms)
+        else:
+            self.ctl("/clear?host=all")
 
     def ctl(self, path):
         with urllib.request.urlopen("http://%s%s" % (self.control, path), timeout=10) as r:
@@ -223,9 +224,6 @@ class Workdir:
                     'allow_unencrypted = true; };\n'
                     % (os.path.join(self.dir, "audit.log"), USER))
         os.chmod(self.config, 0o600)
-        self.enum = os.path.join(self.dir, "enumerate.xml")
-        with open(self.enum, "w") as f:
-            f.write(ENUMERATE)
         self.env = dict(os.environ, BITSTOP_PASSWORD=PASSWORD, BENCH_PASSWORD=PASSWORD,
                         HOME=self.dir, XDG_STATE_HOME=os.path.join(self.dir, "state"),
                         XDG_CONFIG_HOME=os.path.join(self.dir, "config"))

@@ -2,7 +2,8 @@
 # bitsim benchmark: prints one figure per line.
 #   enumerate_per_second N   optimized Enumerate requests answered per second by
 #                            one bitsim process pinned to one core (20 jobs per
-#                            reply, keep-alive clients)
+#                            reply with --batching all, keep-alive clients; with
+#                            first-one each Enumerate would leave a context open)
 #   rss_mb_1000_hosts N      resident memory of one bitsim serving 1000 hosts
 #                            with 20 jobs each, after one Enumerate per host
 # Targets (issue 3): >= 2000 and < 200. Uses wrk when installed, else curl.
@@ -31,7 +32,7 @@ BITSIM_REAL=$BITSIM
 BITSIM="$WORK/pinned"
 printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PIN" "$BITSIM_REAL" > "$BITSIM"
 chmod +x "$BITSIM"
-sim_start --hosts 1 --auth none --jobs 20 --speed 0 || exit 1
+sim_start --hosts 1 --auth none --jobs 20 --speed 0 --batching all || exit 1
 trap cleanup EXIT
 ADDR=$(sim_host_addr 0)
 LOADPIN=
@@ -67,7 +68,7 @@ sim_stop
 
 # Memory: 1000 hosts, one Enumerate each.
 BITSIM=$BITSIM_REAL
-sim_start --hosts 1000 --auth none --jobs 20 --speed 0 || exit 1
+sim_start --hosts 1000 --auth none --jobs 20 --speed 0 --batching all || exit 1
 trap cleanup EXIT
 # shellcheck disable=SC2086
 curl -s --parallel --parallel-max 50 \

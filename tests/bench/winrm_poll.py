@@ -5,9 +5,13 @@ an optimized Enumerate of BitsClientJob, Pulls until EndOfSequence, and every
 item parsed with xml.etree into a dict of the properties bitstop reads (with the
 embedded files), so that both sides do the same work.
 
-Usage: /usr/bin/python3 winrm_poll.py USER URL...  (password in $BENCH_PASSWORD)
-Prints one line: "hosts H jobs J errors E".
+With --workers N it polls N hosts at a time from a thread pool, the way an
+administrator fans out (PowerShell's default ThrottleLimit is 32).
+
+Usage: /usr/bin/python3 winrm_poll.py [--workers N] USER URL...
+(password in $BENCH_PASSWORD). Prints one line: "hosts H jobs J errors E".
 """
+import concurrent.futures
 import os
 import sys
 import uuid
@@ -104,16 +108,29 @@ def poll_host(url, user, password):
     return jobs
 
 
+def count_jobs(url, user, password):
+    """Jobs of one host, or None after reporting its error."""
+    try:
+        return len(poll_host(url, user, password))
+    except Exception as e:  # a user's script would report and go on
+        print("winrm_poll: %s: %s" % (url, e), file=sys.stderr)
+        return None
+
+
 def main():
-    user, urls = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    workers = 1
+    if args[:1] == ["--workers"]:
+        workers, args = int(args[1]), args[2:]
+    user, urls = args[0], args[1:]
     password = os.environ.get("BENCH_PASSWORD", "")
-    njobs = errors = 0
-    for url in urls:
-        try:
-            njobs += len(poll_host(url, user, password))
-        except Exception as e:  # a user's script would report and go on
-            errors += 1
-            print("winrm_poll: %s: %s" % (url, e), file=sys.stderr)
+    if workers > 1:
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            counts = list(pool.map(lambda u: count_jobs(u, user, password), urls))
+    else:
+        counts = [count_jobs(u, user, password) for u in urls]
+    errors = sum(1 for c in counts if c is None)
+    njobs = sum(c for c in counts if c is not None)
     print("hosts %d jobs %d errors %d" % (len(urls), njobs, errors))
     return 1 if errors else 0
 
