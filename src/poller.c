@@ -324,9 +324,12 @@ worker_finish_action(struct worker *w, struct host_rt *h)
 	}
 	if (p->opts.audit != NULL && req->kind != ACTION_GET_ERROR)
 		audit_outcome(p->opts.audit, res, h->cfg->name);
+	/* An action changed the job: poll the host at once to show it. GetError
+	 * changes nothing, and re-polling after each one cost two more requests. */
+	if (req->kind != ACTION_GET_ERROR)
+		atomic_store(&h->refresh, true);
 	action_req_free(req);
 	h->action = NULL;
-	atomic_store(&h->refresh, true);
 	worker_flush(w);	/* what was polled before the result arrives before it */
 	poller_emit(p, NULL, res);
 }

@@ -1143,6 +1143,116 @@ test_url_host_label(void **state)
 	env_free(e);
 }
 
+/* Answer every GetError the fake poller holds with code, and forget the requests; how many. */
+static size_t
+answer_codes(struct env *e, uint32_t code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->nreqs; i++) {
+		struct action_result *res;
+
+		if (e->reqs[i]->kind != ACTION_GET_ERROR)
+			continue;
+		res = action_result_new(e->reqs[i]);
+		res->ok = true;
+		res->has_error_info = true;
+		res->error_info.error_code = code;
+		ui_result(e->ui, res);
+		action_result_free(res);
+		n++;
+	}
+	for (size_t i = 0; i < e->nreqs; i++)
+		action_req_free(e->reqs[i]);
+	e->nreqs = 0;
+	return n;
+}
+
+/* A failing job's code is asked once and not again while the job stays the same
+ * (refresh after refresh); a new transient error count or modification time asks
+ * again, once. */
+static void
+test_errfetch_once(void **state)
+{
+	struct env *e = env_new(24, 200, false);
+	struct fix_job j = jobs1[0];
+	struct host_snapshot *s;
+	char *txt;
+
+	(void)state;
+	for (uint64_t seq = 2; seq < 6; seq++) {
+		ui_snapshot(e->ui, fix_snap(1, seq, T0 + (int64_t)seq * 5000, &j, 1));
+		free(keys(e, NULL));
+		ui_tick(e->ui);
+		assert_int_equal(e->nreqs, 0);
+	}
+	j.errors = 5;	/* another error since: the code can have changed */
+	ui_snapshot(e->ui, fix_snap(1, 6, T0 + 30000, &j, 1));
+	assert_int_equal(e->nreqs, 1);
+	assert_string_equal(e->reqs[0]->job_id, "{B1}");
+	/* Polled again before the answer: still one request. */
+	ui_snapshot(e->ui, fix_snap(1, 7, T0 + 35000, &j, 1));
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(answer_codes(e, 0x80200010), 1);
+	txt = keys(e, NULL);
+	assert_non_null(strstr(txt, "DISCONNECTED"));	/* the ERROR column */
+	free(txt);
+	ui_snapshot(e->ui, fix_snap(1, 8, T0 + 40000, &j, 1));
+	assert_int_equal(e->nreqs, 0);
+	s = fix_snap(1, 9, T0 + 45000, &j, 1);
+	s->jobs[0].modification_time.v += 10000000;	/* one second later */
+	ui_snapshot(e->ui, s);
+	assert_int_equal(e->nreqs, 1);
+	assert_int_equal(answer_codes(e, 0x80200010), 1);
+	env_free(e);
+}
+
+/* Jobs in TRANSIENT_ERROR (BITS retries them) have their code asked while their row
+ * is on the screen, the rest when the what's-wrong view opens; never twice. */
+static void
+test_errfetch_transient(void **state)
+{
+	struct env *e = env_new(24, 200, false);
+	struct fix_job js[30];
+	char ids[30][16], names[30][16];
+	size_t shown, rest;
+	char *txt;
+
+	(void)state;
+	for (int i = 0; i < 30; i++) {
+		snprintf(ids[i], sizeof ids[i], "{T%02d}", i);
+		snprintf(names[i], sizeof names[i], "retry%02d", i);
+		js[i] = jobs0[0];
+		js[i].id = ids[i];
+		js[i].name = names[i];
+		js[i].state = BITS_STATE_TRANSIENT_ERROR;
+	}
+	ui_snapshot(e->ui, fix_snap(0, 2, T0 + 5000, js, 30));
+	assert_int_equal(e->nreqs, 0);	/* not on the screen yet: nothing asked */
+	free(keys(e, NULL));
+	shown = e->nreqs;
+	assert_true(shown > 5 && shown < 30);	/* the rows on the page, not all 30 */
+	assert_int_equal(answer_codes(e, 0x80072EE7), shown);
+	free(keys(e, NULL));
+	ui_tick(e->ui);
+	assert_int_equal(e->nreqs, 0);	/* drawn again: nothing new to ask */
+	txt = key1(e, 'w');
+	ui_tick(e->ui);
+	free(txt);
+	rest = e->nreqs;
+	assert_int_equal(rest, 30 - shown);
+	assert_int_equal(answer_codes(e, 0x80072EE7), rest);
+	txt = keys(e, NULL);
+	assert_null(strstr(txt, "code not asked yet"));
+	assert_non_null(strstr(txt, "0x80072EE7"));
+	free(txt);
+	ui_snapshot(e->ui, fix_snap(0, 3, T0 + 10000, js, 30));
+	free(keys(e, NULL));
+	ui_tick(e->ui);
+	assert_int_equal(e->nreqs, 0);
+	env_free(e);
+}
+
 int
 main(void)
 {
@@ -1178,6 +1288,8 @@ main(void)
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_theme_cycle),
 		cmocka_unit_test(test_url_host_label),
+		cmocka_unit_test(test_errfetch_once),
+		cmocka_unit_test(test_errfetch_transient),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

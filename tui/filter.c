@@ -344,6 +344,17 @@ filter_parse(const char *text, char **cause)
 	return f;
 }
 
+/* Does a term read the error code (code:...)? The code is fetched for every failing job then. */
+bool
+filter_reads_code(const struct filter *f)
+{
+	for (size_t i = 0; f != NULL && i < f->n; i++)
+		if ((f->terms[i].kind == FK_EXACT || f->terms[i].kind == FK_REGEX) &&
+		    f->terms[i].field == FF_CODE)
+			return true;
+	return false;
+}
+
 /* Free a filter; NULL is a no-op. */
 void
 filter_free(struct filter *f)

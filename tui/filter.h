@@ -27,6 +27,8 @@ struct filter;
 /* Parse text; NULL with *cause (malloc'd, naming the word at fault) when it is not valid. */
 struct filter *filter_parse(const char *text, char **cause);
 void filter_free(struct filter *f);
+/* Does the filter read the error code (a code: word)? */
+bool filter_reads_code(const struct filter *f);
 /* Does the row pass every word? now_wall_ms is the clock for ages. */
 bool filter_match(const struct filter *f, const struct model *m, const struct model_row *row,
     int64_t now_wall_ms);

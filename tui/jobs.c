@@ -9,6 +9,7 @@
 #include "src/xalloc.h"
 #include "tui/detail.h"
 #include "tui/dialog.h"
+#include "tui/errfetch.h"
 #include "tui/hostview.h"
 #include "tui/newjob.h"
 #include "tui/opsview.h"
@@ -125,6 +126,10 @@ jobs_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 			table_draw_row(w, 1 + (int)(js->cursor - js->top), &l, ui->model, view[js->cursor],
 			    true, ui->theme, ui_now_wall(ui));
 	}
+	/* The codes of the failing jobs on the screen (ERROR column). */
+	if (js->top < n)
+		errfetch_rows(ui->errfetch, ui->model, view + js->top,
+		    n - js->top < jobs_page(ui) ? n - js->top : jobs_page(ui));
 	js->drawn = true;
 	js->drawn_cursor = js->cursor;
 	js->drawn_top = js->top;

@@ -154,14 +154,36 @@ model_set_row_error(struct model *m, size_t host, const char *id, enum model_err
 
 	if (row == NULL)
 		return;
+	/* The key is the job as it was when the code was asked: a change while the
+	 * answer was on its way asks again. */
+	if (err == MODEL_ERR_FETCHING || row->err != MODEL_ERR_FETCHING) {
+		row->err_mod = model_u64_or(&row->job->modification_time, 0);
+		row->err_tec = model_u64_or(&row->job->transient_error_count, 0);
+		row->err_state = model_row_state(row);
+	}
 	row->err = err;
 	row->err_code = code;
-	row->err_mod = model_u64_or(&row->job->modification_time, 0);
 	/* Only an order or a filter that reads the code changes the view; otherwise
 	 * the row repaints in place (GetError answers come many times a second on a
 	 * large fleet, and each rebuild sorted every row). */
 	if (m->sort == MODEL_COL_ERROR || m->filter != NULL)
 		m->view_dirty = true;
+}
+
+/* The code in err is of the job as it is now. */
+bool
+model_row_err_current(const struct model_row *row)
+{
+	return row->err != MODEL_ERR_NONE && row->err_state == model_row_state(row) &&
+	    row->err_mod == model_u64_or(&row->job->modification_time, 0) &&
+	    row->err_tec == model_u64_or(&row->job->transient_error_count, 0);
+}
+
+/* The order or the filter reads every failing job's code. */
+bool
+model_reads_codes(const struct model *m)
+{
+	return m->sort == MODEL_COL_ERROR || filter_reads_code(m->compiled);
 }
 
 /* The type of a job created here. */

@@ -54,7 +54,9 @@ struct model_row {
 	int64_t	 err_since_ms;	/* wall ms of the poll that first showed it in an error state */
 	enum model_err err;	/* what is known of its error code (GetError) */
 	uint32_t err_code;	/* HRESULT, when err == MODEL_ERR_KNOWN */
-	uint64_t err_mod;	/* the job's modification time when err was fetched */
+	uint64_t err_mod;	/* the job's modification time when err was asked */
+	uint64_t err_tec;	/* ... its transient error count */
+	unsigned err_state;	/* ... and its state: the code is asked again when one differs */
 	int	 type;		/* enum bits_job_type when known (created here), else -1 */
 	uint64_t mark;		/* model_apply generation that last saw it */
 	size_t	 view_index;	/* position in the view; SIZE_MAX when filtered out */
@@ -97,6 +99,12 @@ void model_set_row_error(struct model *m, size_t host, const char *id, enum mode
 
 /* The type of a job created here (the BITS provider does not list it); kept until its row comes. */
 void model_note_type(struct model *m, size_t host, const char *id, unsigned type);
+
+/* err holds the code of the job as it is now (its state, modification time and
+ * transient error count are those of when the code was asked). */
+bool model_row_err_current(const struct model_row *row);
+/* Does the order or the filter read every failing job's error code? */
+bool model_reads_codes(const struct model *m);
 
 /* Take ownership of a host snapshot and update that host's rows. False when ignored. */
 bool model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono);

@@ -514,6 +514,16 @@ ui_result(struct ui *ui, const struct action_result *res)
 	}
 }
 
+/* Does an open view read every failing job's code (the what's-wrong view, a code: filter, the order by ERROR)? */
+static bool
+ui_reads_codes(const struct ui *ui)
+{
+	for (int i = 0; i < ui->depth; i++)
+		if (strcmp(ui->stack[i]->ops->name, "what's wrong") == 0)
+			return true;
+	return model_reads_codes(ui->model);
+}
+
 /* Expire marks; let the top screen repaint its countdowns once a second. */
 void
 ui_tick(struct ui *ui)
@@ -523,6 +533,7 @@ ui_tick(struct ui *ui)
 
 	if (model_tick(ui->model, now))
 		ui->dirty |= UI_BODY | UI_HEADER;
+	errfetch_set_all(ui->errfetch, ui->model, ui_reads_codes(ui));
 	/* Status messages go after a while: errors stay longer. */
 	if (ui->status != NULL && now - ui->status_ms >= (ui->status_error ? UI_STATUS_ERROR_MS : UI_STATUS_MS)) {
 		free(ui->status);
