@@ -379,6 +379,108 @@ test_hostview(void **state)
 	delwin(win);
 }
 
+/* The cells of two windows, characters and attributes, are the same. */
+static bool
+same_cells(WINDOW *a, WINDOW *b)
+{
+	for (int y = 0; y < getmaxy(a); y++)
+		for (int x = 0; x < getmaxx(a); x++) {
+			cchar_t ca, cb;
+			wchar_t wa[CCHARW_MAX + 1], wb[CCHARW_MAX + 1];
+			attr_t aa, ab;
+			short pa, pb;
+
+			if (mvwin_wch(a, y, x, &ca) == ERR || mvwin_wch(b, y, x, &cb) == ERR)
+				return false;
+			getcchar(&ca, wa, &aa, &pa, NULL);
+			getcchar(&cb, wb, &ab, &pb, NULL);
+			if (wcscmp(wa, wb) != 0 || aa != ab || pa != pb)
+				return false;
+		}
+	return true;
+}
+
+/*
+ * Dirty rows: a repaint through the line cache paints only the lines whose row
+ * changed (none when nothing did, two when only the cursor moved, one when one
+ * job moved), and after any sequence of polls, failures, tags, cursor and
+ * clock moves the window is cell for cell what a full paint draws.
+ */
+static void
+test_cached_repaint(void **state)
+{
+	struct env *e = *state;
+	WINDOW *kept = newwin(20, 200, 0, 0), *fresh = newwin(20, 200, 0, 0);
+	struct table_cache c = { 0 };
+	struct fix_job js[3][12];
+	char ids[3][12][12];
+	uint64_t seq[3] = { 10, 10, 10 };
+	unsigned rnd = 12345;
+	size_t cursor = 0, top = 0, n;
+	int64_t now = T0;
+
+	for (int h = 0; h < 3; h++)
+		for (int j = 0; j < 12; j++) {
+			snprintf(ids[h][j], sizeof ids[h][j], "{H%dJ%02d}", h, j);
+			js[h][j] = jobs0[0];
+			js[h][j].id = ids[h][j];
+		}
+	for (int h = 0; h < 3; h++)
+		model_apply(e->m, fix_snap((size_t)h, seq[h]++, now, js[h], 12), 100000);
+	/* A second poll gives every row its rate; the new marks expire. */
+	now += 5000;
+	for (int h = 0; h < 3; h++)
+		model_apply(e->m, fix_snap((size_t)h, seq[h]++, now, js[h], 12), 105000);
+	model_tick(e->m, 200000);
+	assert_true(table_draw_cached(kept, e->m, top, cursor, e->t, now, &c) == 20);
+	assert_int_equal(table_draw_cached(kept, e->m, top, cursor, e->t, now, &c), 0);
+	/* One job moved: its line only. */
+	js[0][3].done += MB;
+	now += 5000;
+	model_apply(e->m, fix_snap(0, seq[0]++, now, js[0], 12), 205000);
+	assert_int_equal(table_draw_cached(kept, e->m, top, cursor, e->t, now, &c), 1);
+	/* The cursor moved: its old line and its new one. */
+	assert_int_equal(table_draw_cached(kept, e->m, top, cursor + 1, e->t, now, &c), 2);
+	cursor++;
+	for (int step = 0; step < 300; step++) {
+		int h = (int)((rnd = rnd * 1103515245u + 12345u) >> 16) % 3;
+		int j = (int)((rnd = rnd * 1103515245u + 12345u) >> 16) % 12;
+		int what = (int)((rnd = rnd * 1103515245u + 12345u) >> 16) % 8;
+		struct model_row *const *view;
+
+		now += 700;
+		switch (what) {
+		case 0: js[h][j].done += MB; break;
+		case 1: js[h][j].state = (js[h][j].state + 1) % BITS_STATE_COUNT; break;
+		case 2: js[h][j].errors++; break;
+		case 3:
+			model_apply(e->m, fix_snap_err((size_t)h, seq[h]++, now, now - 700, HOSTERR_TIMEOUT,
+			    "no answer"), 210000 + (int64_t)step * 700);
+			break;
+		case 4:
+			view = model_view(e->m, &n);
+			if (n > 0 && !view[cursor % n]->vanished)
+				model_tag_toggle(e->m, view[cursor % n]);
+			break;
+		case 5: cursor = (cursor + (size_t)j) % 36; break;
+		case 6: top = (size_t)j; break;
+		default: break;
+		}
+		if (what <= 2 || what == 7)
+			model_apply(e->m, fix_snap((size_t)h, seq[h]++, now,
+			    js[h], what == 7 ? (size_t)j : 12), 210000 + (int64_t)step * 700);
+		model_tick(e->m, 210000 + (int64_t)step * 700);
+		model_view(e->m, &n);
+		table_draw_cached(kept, e->m, top, cursor, e->t, now, &c);
+		table_draw(fresh, e->m, top, cursor, e->t, now);
+		assert_true(same_cells(kept, fresh));
+		assert_int_equal(table_draw_cached(kept, e->m, top, cursor, e->t, now, &c), 0);
+	}
+	table_cache_reset(&c);
+	delwin(kept);
+	delwin(fresh);
+}
+
 int
 main(void)
 {
@@ -393,6 +495,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wide_characters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_footer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostview, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cached_repaint, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

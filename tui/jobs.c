@@ -26,6 +26,7 @@ struct jobs_screen {
 	bool	 drawn;			/* what the window shows, for cursor-only repaints */
 	size_t	 drawn_cursor;
 	size_t	 drawn_top;
+	struct table_cache cache;	/* what each line of the body shows */
 	int64_t	 click_ms;		/* last button-1 press on a row (double-click detection) */
 	size_t	 click_row;
 };
@@ -114,17 +115,21 @@ jobs_draw(struct screen *s, struct ui *ui, WINDOW *w, bool full)
 	size_t n;
 
 	view = jobs_sync(js, ui, &n);
+	/* Drawn over, resized or another screen's since: every line is painted. */
+	if (!ui->body_kept)
+		table_cache_reset(&js->cache);
 	if (full || !js->drawn || js->top != js->drawn_top) {
-		table_draw(w, ui->model, js->top, js->cursor, ui->theme, ui_now_wall(ui));
+		/* Only the lines whose row changed (or moved) are painted. */
+		table_draw_cached(w, ui->model, js->top, js->cursor, ui->theme, ui_now_wall(ui), &js->cache);
 	} else if (js->drawn_cursor != js->cursor) {
 		/* Only the cursor moved: repaint its old and its new row. */
 		table_layout(&l, ui->model, getmaxx(w));
 		if (js->drawn_cursor < n && js->drawn_cursor >= js->top)
-			table_draw_row(w, 1 + (int)(js->drawn_cursor - js->top), &l, ui->model,
-			    view[js->drawn_cursor], false, ui->theme, ui_now_wall(ui));
+			table_draw_row_cached(w, 1 + (int)(js->drawn_cursor - js->top), &l, ui->model,
+			    view[js->drawn_cursor], false, ui->theme, ui_now_wall(ui), &js->cache);
 		if (js->cursor < n)
-			table_draw_row(w, 1 + (int)(js->cursor - js->top), &l, ui->model, view[js->cursor],
-			    true, ui->theme, ui_now_wall(ui));
+			table_draw_row_cached(w, 1 + (int)(js->cursor - js->top), &l, ui->model,
+			    view[js->cursor], true, ui->theme, ui_now_wall(ui), &js->cache);
 	}
 	/* The codes of the failing jobs on the screen (ERROR column). */
 	if (js->top < n)
@@ -427,6 +432,7 @@ jobs_free(struct screen *s)
 	struct jobs_screen *js = (struct jobs_screen *)s;
 
 	free(js->key_id);
+	table_cache_reset(&js->cache);
 	free(js);
 }
 

@@ -35,6 +35,7 @@ model_new(size_t nhosts, const char *const *names)
 	m->sort = MODEL_COL_HOST;
 	m->view_dirty = true;
 	m->next_expiry = INT64_MAX;
+	m->host_width = -1;
 	return m;
 }
 
@@ -631,6 +632,24 @@ size_t
 model_nhosts(const struct model *m)
 {
 	return m->nhosts;
+}
+
+/* The widest host name, measured at the first call (each repaint's layout asks). */
+int
+model_host_name_width(const struct model *m, int (*width)(const char *s))
+{
+	struct model *mm = (struct model *)m;	/* a memo: the model itself is not changed */
+
+	if (mm->host_width < 0) {
+		mm->host_width = 0;
+		for (size_t i = 0; i < m->nhosts; i++) {
+			int w = width(m->hosts[i].name);
+
+			if (w > mm->host_width)
+				mm->host_width = w;
+		}
+	}
+	return mm->host_width;
 }
 
 /* Host `host` (its name, snapshots and rows), or NULL. */

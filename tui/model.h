@@ -112,6 +112,8 @@ bool model_apply(struct model *m, struct host_snapshot *snap, int64_t now_mono);
 bool model_tick(struct model *m, int64_t now_mono);
 
 size_t model_nhosts(const struct model *m);
+/* The widest host name as measured by width(), measured once (names never change). */
+int model_host_name_width(const struct model *m, int (*width)(const char *s));
 const struct model_host *model_host(const struct model *m, size_t host);
 /* Row of (host, id), or NULL. */
 struct model_row *model_find(const struct model *m, size_t host, const char *id);

@@ -44,6 +44,7 @@ struct model {
 	size_t	 nnotes;
 	/* So that per-tick and per-repaint work does not walk every row: */
 	size_t	 ntagged;		/* rows tagged and not vanished */
+	int	 host_width;		/* widest host name in columns; -1 until measured */
 	int64_t	 next_expiry;		/* monotonic ms of the next new mark or tombstone
 					 * to expire; INT64_MAX when none */
 };

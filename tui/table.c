@@ -3,9 +3,11 @@
 #include "tui/table.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/bits_job.h"
+#include "src/xalloc.h"
 #include "tui/fmt.h"
 #include "tui/text.h"
 
@@ -24,14 +26,10 @@ table_align(enum model_col c)
 int
 table_host_width(const struct model *m, int min, int max)
 {
-	int w = min;
+	int w = model_host_name_width(m, text_width);
 
-	for (size_t i = 0; i < model_nhosts(m); i++) {
-		int hw = text_width(model_host(m, i)->name);
-
-		if (hw > w)
-			w = hw;
-	}
+	if (w < min)
+		w = min;
 	return w > max ? max : w;
 }
 
@@ -104,12 +102,62 @@ table_page(int h)
 	return h > 1 ? h - 1 : 1;
 }
 
+/*
+ * Where a line goes: painted into w, or (w NULL) described into key, a byte
+ * string of every cell's place, text and attributes. Two equal keys paint the
+ * same line, so a repaint skips the lines whose key did not change.
+ */
+struct table_out {
+	WINDOW	*w;
+	char	 key[TABLE_KEY_MAX];
+	size_t	 len;
+	bool	 over;		/* the key did not fit: always paint */
+};
+
+/* Append bytes to the key. */
+static void
+table_key_add(struct table_out *o, const void *p, size_t n)
+{
+	if (o->len + n > sizeof o->key) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->key + o->len, p, n);
+	o->len += n;
+}
+
+/* A cell: s at (y, x) in width columns (text_put), or its description. */
+static void
+table_put(struct table_out *o, int y, int x, int width, const char *s, enum text_align align,
+    attr_t attr)
+{
+	int v[3] = { x, width, (int)align };
+
+	if (o->w != NULL) {
+		text_put(o->w, y, x, width, s, align, attr);
+		return;
+	}
+	table_key_add(o, v, sizeof v);
+	table_key_add(o, &attr, sizeof attr);
+	table_key_add(o, s, strlen(s) + 1);
+}
+
+/* Blank columns: text_blank, or its description. */
+static void
+table_blank(struct table_out *o, int y, int x, int width, attr_t attr)
+{
+	if (o->w != NULL)
+		text_blank(o->w, y, x, width, attr);
+	else
+		table_put(o, y, x, width, "", TEXT_LEFT, attr);
+}
+
 /* Draw the column titles. */
 static void
-table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
-    const struct theme *t)
+table_draw_titles(struct table_out *o, int y, int width, const struct table_layout *l,
+    const struct model *m, const struct theme *t)
 {
-	text_blank(w, y, 0, getmaxx(w), theme_attr(t, THEME_TITLE));
+	table_blank(o, y, 0, width, theme_attr(t, THEME_TITLE));
 	for (int i = 0; i < l->ncols; i++) {
 		enum model_col c = l->cols[i].col;
 		bool sorted = model_sort_col(m) == c;
@@ -117,7 +165,7 @@ table_draw_titles(WINDOW *w, int y, const struct table_layout *l, const struct m
 
 		snprintf(title, sizeof title, "%s%s", column_title(c),
 		    !sorted ? "" : model_sort_invert(m) ? "^" : "v");
-		text_put(w, y, l->cols[i].x, l->cols[i].width, title, table_align(c),
+		table_put(o, y, l->cols[i].x, l->cols[i].width, title, table_align(c),
 		    theme_attr(t, sorted ? THEME_TITLE_SORTED : THEME_TITLE));
 	}
 }
@@ -134,26 +182,33 @@ table_bar_chars(const char **done, const char **todo)
 
 /* PROGRESS cell: a bar and the percentage. */
 static void
-table_draw_progress(WINDOW *w, int y, int x, int width, const struct model_row *row, attr_t base,
-    bool plain, const struct theme *t)
+table_draw_progress(struct table_out *o, int y, int x, int width, const struct model_row *row,
+    attr_t base, bool plain, const struct theme *t)
 {
 	int barw = width - 5, fill;
 	const char *done, *todo;
 	char pct_s[8];
 	double pct;
 
-	text_blank(w, y, x, width, base);
+	table_blank(o, y, x, width, base);
 	if (!model_row_percent(row, &pct)) {
-		text_put(w, y, x + width - 4, 4, "?", TEXT_RIGHT, base);
+		table_put(o, y, x + width - 4, 4, "?", TEXT_RIGHT, base);
 		return;
 	}
 	table_bar_chars(&done, &todo);
 	fill = (int)(pct * barw / 100.0 + 0.5);
-	for (int i = 0; i < barw; i++)
-		text_put(w, y, x + i, 1, i < fill ? done : todo, TEXT_LEFT,
-		    plain ? theme_attr(t, i < fill ? THEME_PROGRESS_DONE : THEME_PROGRESS_TODO) : base);
+	if (o->w == NULL) {
+		/* The bar is described by its fill (the characters and roles follow from it). */
+		int v[3] = { fill, barw, plain };
+
+		table_key_add(o, v, sizeof v);
+	} else {
+		for (int i = 0; i < barw; i++)
+			text_put(o->w, y, x + i, 1, i < fill ? done : todo, TEXT_LEFT,
+			    plain ? theme_attr(t, i < fill ? THEME_PROGRESS_DONE : THEME_PROGRESS_TODO) : base);
+	}
 	snprintf(pct_s, sizeof pct_s, "%3.0f%%", pct);
-	text_put(w, y, x + barw + 1, 4, pct_s, TEXT_RIGHT, base);
+	table_put(o, y, x + barw + 1, 4, pct_s, TEXT_RIGHT, base);
 }
 
 /* The role of a whole row, and whether cells may use their own roles. */
@@ -188,19 +243,20 @@ table_mark(const struct model *m, const struct model_row *row)
 	return " ";
 }
 
-/* Draw one row. */
-void
-table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
-    const struct model_row *row, bool selected, const struct theme *t, int64_t now_wall_ms)
+/* One row, painted or described. */
+static void
+table_out_row(struct table_out *o, int y, int width, const struct table_layout *l,
+    const struct model *m, const struct model_row *row, bool selected, const struct theme *t,
+    int64_t now_wall_ms)
 {
 	bool plain;
 	attr_t base = theme_attr(t, table_row_role(m, row, selected, &plain));
 	char buf[512];
 
-	text_blank(w, y, 0, getmaxx(w), base);
-	text_put(w, y, 0, 1, row->tagged ? "*" : " ", TEXT_LEFT,
+	table_blank(o, y, 0, width, base);
+	table_put(o, y, 0, 1, row->tagged ? "*" : " ", TEXT_LEFT,
 	    plain || selected ? base : theme_attr(t, THEME_TAGGED));
-	text_put(w, y, 1, 1, table_mark(m, row), TEXT_LEFT, base);
+	table_put(o, y, 1, 1, table_mark(m, row), TEXT_LEFT, base);
 	for (int i = 0; i < l->ncols; i++) {
 		enum model_col c = l->cols[i].col;
 		attr_t a = base;
@@ -215,15 +271,76 @@ table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct mode
 				a = theme_attr(t, theme_state_role(model_row_state(row)));
 			break;
 		case MODEL_COL_PROGRESS:
-			table_draw_progress(w, y, l->cols[i].x, l->cols[i].width, row, base, plain, t);
+			table_draw_progress(o, y, l->cols[i].x, l->cols[i].width, row, base, plain, t);
 			continue;
 		default:
 			buf[0] = '\0';
 			column_get(c)->text(buf, sizeof buf, m, row, now_wall_ms);
 			break;
 		}
-		text_put(w, y, l->cols[i].x, l->cols[i].width, buf, table_align(c), a);
+		table_put(o, y, l->cols[i].x, l->cols[i].width, buf, table_align(c), a);
 	}
+}
+
+/* Draw one row. */
+void
+table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
+    const struct model_row *row, bool selected, const struct theme *t, int64_t now_wall_ms)
+{
+	struct table_out o = { .w = w };
+
+	table_out_row(&o, y, getmaxx(w), l, m, row, selected, t, now_wall_ms);
+}
+
+/* Forget what the window shows: the next cached draw paints every line. */
+void
+table_cache_reset(struct table_cache *c)
+{
+	for (int i = 0; i < c->nlines; i++)
+		free(c->keys[i]);
+	free(c->keys);
+	c->keys = NULL;
+	c->nlines = 0;
+}
+
+/* Paint line y from o's description unless the cache says the window shows it already. */
+static bool
+table_cache_line(struct table_cache *c, int y, const struct table_out *o)
+{
+	char *k;
+
+	if (c == NULL || o->over)
+		return true;
+	if (y >= c->nlines) {
+		c->keys = xreallocarray(c->keys, (size_t)y + 1, sizeof *c->keys);
+		memset(c->keys + c->nlines, 0, (size_t)(y + 1 - c->nlines) * sizeof *c->keys);
+		c->nlines = y + 1;
+	}
+	k = c->keys[y];
+	if (k != NULL && memcmp(k, &o->len, sizeof o->len) == 0 &&
+	    memcmp(k + sizeof o->len, o->key, o->len) == 0)
+		return false;
+	free(k);
+	k = xmalloc(sizeof o->len + o->len);
+	memcpy(k, &o->len, sizeof o->len);
+	memcpy(k + sizeof o->len, o->key, o->len);
+	c->keys[y] = k;
+	return true;
+}
+
+/* Draw one row through the cache: nothing when the window shows it already. */
+bool
+table_draw_row_cached(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
+    const struct model_row *row, bool selected, const struct theme *t, int64_t now_wall_ms,
+    struct table_cache *c)
+{
+	struct table_out o = { .w = NULL };
+
+	table_out_row(&o, y, getmaxx(w), l, m, row, selected, t, now_wall_ms);
+	if (!table_cache_line(c, y, &o))
+		return false;
+	table_draw_row(w, y, l, m, row, selected, t, now_wall_ms);
+	return true;
 }
 
 /* Draw the whole table. */
@@ -231,26 +348,49 @@ void
 table_draw(WINDOW *w, struct model *m, size_t top, size_t cursor, const struct theme *t,
     int64_t now_wall_ms)
 {
+	table_draw_cached(w, m, top, cursor, t, now_wall_ms, NULL);
+}
+
+/* Draw the whole table, painting only the lines that differ from what c says w shows. */
+size_t
+table_draw_cached(WINDOW *w, struct model *m, size_t top, size_t cursor, const struct theme *t,
+    int64_t now_wall_ms, struct table_cache *c)
+{
 	struct table_layout l;
 	struct model_row *const *view;
-	size_t n;
+	struct table_out o = { .w = NULL };
+	size_t n, painted = 0;
 	int h = getmaxy(w), width = getmaxx(w);
 
 	table_layout(&l, m, width);
-	table_draw_titles(w, 0, &l, m, t);
+	table_draw_titles(&o, 0, width, &l, m, t);
+	if (table_cache_line(c, 0, &o)) {
+		o.w = w;
+		table_draw_titles(&o, 0, width, &l, m, t);
+		painted++;
+	}
 	view = model_view(m, &n);
 	for (int y = 1; y < h; y++) {
 		size_t i = top + (size_t)(y - 1);
 
-		if (i < n)
-			table_draw_row(w, y, &l, m, view[i], i == cursor, t, now_wall_ms);
-		else
+		if (i < n) {
+			painted += table_draw_row_cached(w, y, &l, m, view[i], i == cursor, t, now_wall_ms, c);
+			continue;
+		}
+		o = (struct table_out){ .w = NULL };
+		table_blank(&o, y, 0, width, theme_attr(t, THEME_NORMAL));
+		if (table_cache_line(c, y, &o)) {
 			text_blank(w, y, 0, width, theme_attr(t, THEME_NORMAL));
+			painted++;
+		}
 	}
 	if (n == 0 && h > 2) {
+		if (c != NULL)
+			table_cache_reset(c);	/* the note is not in the cache */
 		const char *note = model_filter(m) != NULL ? "no job matches the filter (Esc in / clears it)" :
 		    "no jobs";
 
 		text_put(w, 2, 0, width, note, TEXT_CENTER, theme_attr(t, THEME_NORMAL));
 	}
+	return painted;
 }

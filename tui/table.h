@@ -30,6 +30,16 @@ struct table_layout {
 	} cols[MODEL_COL_COUNT];
 };
 
+/* What each line of a table window shows (described, not drawn), so that a
+ * repaint paints only the lines that changed. Zeroed: knows nothing. */
+struct table_cache {
+	char	**keys;		/* per line: its description; NULL when unknown */
+	int	 nlines;
+};
+
+/* Longest description of a line kept: a longer one is always painted. */
+#define TABLE_KEY_MAX 4096
+
 /* Width of a host column: the widest host name, within [min, max]. */
 int table_host_width(const struct model *m, int min, int max);
 /* Choose the columns that fit in width, dropping the least important first. */
@@ -43,6 +53,16 @@ void table_draw_row(WINDOW *w, int y, const struct table_layout *l, const struct
  */
 void table_draw(WINDOW *w, struct model *m, size_t top, size_t cursor, const struct theme *t,
     int64_t now_wall_ms);
+/* table_draw painting only the lines that differ from what c says w shows
+ * (c NULL: every line); the number of lines painted. */
+size_t table_draw_cached(WINDOW *w, struct model *m, size_t top, size_t cursor,
+    const struct theme *t, int64_t now_wall_ms, struct table_cache *c);
+/* table_draw_row through the cache; false when w showed the row already. */
+bool table_draw_row_cached(WINDOW *w, int y, const struct table_layout *l, const struct model *m,
+    const struct model_row *row, bool selected, const struct theme *t, int64_t now_wall_ms,
+    struct table_cache *c);
+/* Forget what the window shows (it was drawn over, resized or cleared); frees the lines. */
+void table_cache_reset(struct table_cache *c);
 /* Rows of the view that fit in a window of height h (the titles take one line). */
 int table_page(int h);
 

@@ -186,6 +186,7 @@ ui_layout(struct ui *ui)
 	ui->body = newwin(lines - hl - fl > 0 ? lines - hl - fl : 1, cols, hl, 0);
 	ui->footer = fl > 0 ? newwin(fl, cols, lines - fl, 0) : NULL;
 	ui->dirty |= UI_ALL;
+	ui->body_lost = true;
 }
 
 /* Push a screen; the UI owns it from now on. The first one pushed is the bottom. */
@@ -201,6 +202,7 @@ ui_push(struct ui *ui, struct screen *s)
 	}
 	ui->stack[ui->depth++] = s;
 	ui->dirty |= UI_BODY | UI_FOOTER | UI_HEADER;
+	ui->body_lost = true;
 }
 
 /* The topmost screen. */
@@ -221,6 +223,7 @@ ui_remove(struct ui *ui, struct screen *s)
 		ui->depth--;
 		s->ops->free(s);
 		ui->dirty |= UI_BODY | UI_FOOTER | UI_HEADER;
+		ui->body_lost = true;
 		return;
 	}
 }
@@ -579,12 +582,16 @@ ui_render_body(struct ui *ui, bool full)
 
 	while (base > 0 && ui->stack[base]->ops->overlay)
 		base--;
+	ui->body_kept = base == ui->depth - 1 && !ui->body_lost && ui->body_owner == ui->stack[base];
 	if (!full && base == ui->depth - 1) {
 		ui->stack[base]->ops->draw(ui->stack[base], ui, ui->body, false);
 	} else {
 		for (int i = base; i < ui->depth; i++)
 			ui->stack[i]->ops->draw(ui->stack[i], ui, ui->body, true);
 	}
+	ui->body_owner = base == ui->depth - 1 ? ui->stack[base] : NULL;
+	ui->body_lost = false;
+	ui->body_kept = false;
 	wnoutrefresh(ui->body);
 }
 
@@ -598,6 +605,7 @@ ui_render(struct ui *ui)
 		return;
 	if (d & UI_ALL) {
 		clearok(curscr, TRUE);
+		ui->body_lost = true;
 		/* stdscr is where keys are read: mark it painted so that reading
 		 * a key never repaints it over the windows. */
 		wnoutrefresh(stdscr);

@@ -89,6 +89,12 @@ struct ui {
 	struct screen *jobs;		/* the bottom screen (the job table), pushed first */
 
 	unsigned dirty;			/* UI_BODY | UI_HEADER ... */
+	/* The body window still holds what the screen drawing it drew last time
+	 * (no overlay, resize or other screen since): it may paint only what
+	 * changed. Set for the duration of a draw. */
+	bool	 body_kept;
+	struct screen *body_owner;	/* the screen that drew the body last, alone; NULL */
+	bool	 body_lost;		/* the body was recreated or drawn over since */
 	char	*status;		/* the status line, owned */
 	bool	 status_error;
 	int64_t	 status_ms;		/* monotonic ms it was set (it expires) */
