@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "tests/tui_fixture.h"
 #include "tui/model.h"
@@ -502,6 +504,169 @@ test_tagged_count_and_expiry(void **state)
 	model_free(m);
 }
 
+/* A pseudo-random number in [0, n). */
+static int
+rnd_below(unsigned *r, int n)
+{
+	*r = *r * 1103515245u + 12345u;
+	return (int)((*r >> 16) % (unsigned)n);
+}
+
+/* A reference group of the recount. */
+struct ref_group {
+	enum model_wrong_kind kind;
+	int	 sub;
+	uint32_t code;
+	const char *text;
+	size_t	 jobs, hosts;
+	size_t	 last_host;	/* SIZE_MAX: none yet */
+};
+
+/* Count one job (or jobs) of host into the reference group of this key. */
+static void
+ref_count(struct ref_group *g, size_t *ng, enum model_wrong_kind kind, int sub, uint32_t code,
+    const char *text, size_t host, size_t jobs)
+{
+	size_t i;
+
+	for (i = 0; i < *ng && !(g[i].kind == kind && g[i].sub == sub && g[i].code == code &&
+	    strcmp(g[i].text, text) == 0); i++)
+		;
+	if (i == *ng) {
+		g[(*ng)++] = (struct ref_group){ kind, sub, code, text, 0, 0, SIZE_MAX };
+	}
+	g[i].jobs += jobs;
+	if (g[i].last_host != host) {	/* hosts are walked in order: a new one */
+		g[i].hosts++;
+		g[i].last_host = host;
+	}
+}
+
+/* The failing groups recounted from every row, compared with those the model keeps. */
+static void
+check_wrong_recount(const struct model *m)
+{
+	struct ref_group ref[256];
+	size_t nref = 0, njobs_ref = 0, njobs = 0, nhosts_ref = 0, nhosts = 0;
+	const struct model_wrong_group *v;
+	size_t n = model_wrong_groups(m, &v);
+
+	for (size_t h = 0; h < model_nhosts(m); h++) {
+		const struct model_host *mh = model_host(m, h);
+		size_t live = 0;
+
+		for (size_t j = 0; j < mh->nrows; j++) {
+			const struct model_row *row = mh->rows[j];
+			unsigned st = model_row_state(row);
+			uint32_t code = row->err == MODEL_ERR_KNOWN ? row->err_code : 0;
+
+			if (row->vanished)
+				continue;
+			live++;
+			if (st != BITS_STATE_ERROR && st != BITS_STATE_TRANSIENT_ERROR)
+				continue;
+			ref_count(ref, &nref, MODEL_WRONG_CODE, (int)row->err, code, "", h, 1);
+			ref_count(ref, &nref, MODEL_WRONG_NAME, 0, 0, row->name, h, 1);
+			ref_count(ref, &nref, MODEL_WRONG_OWNER, 0, 0, row->owner, h, 1);
+			if (st == BITS_STATE_ERROR)
+				ref_count(ref, &nref, MODEL_WRONG_HEAD, row->err == MODEL_ERR_KNOWN, code, "", h, 1);
+		}
+		if (mh->last != NULL && mh->last->state == HOST_STATE_ERROR)
+			ref_count(ref, &nref, MODEL_WRONG_HOST, (int)mh->last->error.kind, 0, "", h, live);
+		assert_true(nref < 200);
+	}
+	for (size_t i = 0; i < nref; i++) {
+		size_t k;
+
+		for (k = 0; k < n && !(v[k].kind == ref[i].kind && v[k].sub == ref[i].sub &&
+		    v[k].code == ref[i].code && strcmp(v[k].text, ref[i].text) == 0); k++)
+			;
+		assert_true(k < n);
+		assert_int_equal(v[k].jobs, ref[i].jobs);
+		assert_int_equal(v[k].hosts, ref[i].hosts);
+		njobs_ref += ref[i].jobs;
+		nhosts_ref += ref[i].hosts;
+	}
+	for (size_t k = 0; k < n; k++) {
+		njobs += v[k].jobs;
+		nhosts += v[k].hosts;
+	}
+	/* No group the recount does not have counts anything. */
+	assert_int_equal(njobs, njobs_ref);
+	assert_int_equal(nhosts, nhosts_ref);
+}
+
+/* The failing groups the model keeps host by host equal a full recount over every
+ * row after each step of random polls, failed polls, vanishing jobs, code answers
+ * and expiries. */
+static void
+test_wrong_groups_recount(void **state)
+{
+	static const char *const hn[] = { "h0", "h1", "h2", "h3" };
+	static const char *const jn[] = { "nightly", "sync", "tmp cache" };
+	static const char *const on[] = { "CONTOSO\\amy", "CONTOSO\\bob" };
+	static const unsigned states[] = { BITS_STATE_ERROR, BITS_STATE_TRANSIENT_ERROR,
+	    BITS_STATE_TRANSFERRING, BITS_STATE_QUEUED };
+	struct model *m = model_new(4, hn);
+	struct fix_job js[4][8];
+	char ids[4][8][12];
+	size_t njobs[4];
+	uint64_t seq[4] = { 1, 1, 1, 1 };
+	unsigned rnd = 777;
+	int64_t mono = 1000;
+
+	(void)state;
+	model_set_grace(m, 3000, 6000);
+#define RND(n) rnd_below(&rnd, (n))
+	for (int h = 0; h < 4; h++) {
+		njobs[h] = 8;
+		for (int j = 0; j < 8; j++) {
+			snprintf(ids[h][j], sizeof ids[h][j], "{%d-%d}", h, j);
+			js[h][j] = jobs_a[0];
+			js[h][j].id = ids[h][j];
+			js[h][j].name = jn[RND(3)];
+			js[h][j].owner = on[RND(2)];
+			js[h][j].state = states[RND(4)];
+		}
+	}
+	for (int step = 0; step < 400; step++) {
+		int h = RND(4), j = RND(8);
+		const struct model_host *mh;
+
+		mono += 500;
+		switch (RND(6)) {
+		case 0: case 1:
+			js[h][j].state = states[RND(4)];
+			js[h][j].name = jn[RND(3)];
+			model_apply(m, fix_snap((size_t)h, seq[h]++, T0 + mono, js[h], njobs[h]), mono);
+			break;
+		case 2:
+			njobs[h] = (size_t)RND(9);	/* jobs leave (tombstones) or come back */
+			model_apply(m, fix_snap((size_t)h, seq[h]++, T0 + mono, js[h], njobs[h]), mono);
+			break;
+		case 3:
+			model_apply(m, fix_snap_err((size_t)h, seq[h]++, T0 + mono, T0, RND(2) ?
+			    HOSTERR_TIMEOUT : HOSTERR_AUTH, "down"), mono);
+			break;
+		case 4:
+			mh = model_host(m, (size_t)h);
+			if (mh->nrows > 0) {
+				enum model_err err = (enum model_err)(1 + RND(3));
+
+				model_set_row_error(m, (size_t)h, mh->rows[(size_t)j % mh->nrows]->id,
+				    err, 0x80190000u + (uint32_t)RND(3));
+			}
+			break;
+		default:
+			model_tick(m, mono);
+			break;
+		}
+		check_wrong_recount(m);
+	}
+#undef RND
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -522,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_duplicate_ids),
 		cmocka_unit_test(test_reused_jobs),
 		cmocka_unit_test(test_tagged_count_and_expiry),
+		cmocka_unit_test(test_wrong_groups_recount),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

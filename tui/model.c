@@ -25,6 +25,7 @@ model_new(size_t nhosts, const char *const *names)
 	m->hosts = xcalloc(nhosts ? nhosts : 1, sizeof *m->hosts);
 	m->nhosts = nhosts;
 	m->host_sum = xcalloc(nhosts ? nhosts : 1, sizeof *m->host_sum);
+	m->wrong_hosts = xcalloc(nhosts ? nhosts : 1, sizeof *m->wrong_hosts);
 	for (size_t i = 0; i < nhosts; i++) {
 		m->hosts[i].name = sanitize_terminal(names[i]);
 		m->host_sum[i].hosts_polling = 1;
@@ -95,6 +96,7 @@ model_free(struct model *m)
 	free(m->host_order[1]);
 	free(m->keys);
 	free(m->host_sum);
+	model_wrong_free(m);
 	for (size_t i = 0; i < m->nnotes; i++)
 		free(m->notes[i].id);
 	free(m->notes);
@@ -169,6 +171,7 @@ model_set_row_error(struct model *m, size_t host, const char *id, enum model_err
 	 * large fleet, and each rebuild sorted every row). */
 	if (m->sort == MODEL_COL_ERROR || m->filter != NULL)
 		m->view_dirty = true;
+	model_wrong_host_update(m, host);
 }
 
 /* The code in err is of the job as it is now. */
@@ -322,6 +325,7 @@ host_sum_update(struct model *m, size_t i)
 	struct model_summary *sum = &m->host_sum[i];
 	double rate;
 
+	model_wrong_host_update(m, i);
 	memset(sum, 0, sizeof *sum);
 	if (h->last == NULL || h->last->state == HOST_STATE_PENDING)
 		sum->hosts_polling = 1;

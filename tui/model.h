@@ -81,6 +81,25 @@ struct model_summary {
 	size_t	 stalled;	/* transferring rows whose bytes have not moved for the stall time */
 };
 
+/* What is failing, in groups kept up to date host by host (tui/wrong.h shows them). */
+enum model_wrong_kind {
+	MODEL_WRONG_CODE,	/* failing jobs by sub (enum model_err) and code (when known) */
+	MODEL_WRONG_NAME,	/* failing jobs by text (their sanitized name) */
+	MODEL_WRONG_OWNER,	/* failing jobs by text (their sanitized owner) */
+	MODEL_WRONG_HOST,	/* failing hosts by sub (enum hosterr_kind); jobs: their rows */
+	MODEL_WRONG_HEAD	/* jobs in ERROR by sub (code known) and code, for the header */
+};
+
+struct model_wrong_group {
+	enum model_wrong_kind kind;
+	int	 sub;
+	uint32_t code;
+	char	*text;		/* "" unless by name or owner */
+	size_t	 jobs;
+	size_t	 hosts;		/* hosts with at least one job in it (or failing, MODEL_WRONG_HOST) */
+	uint64_t hash;
+};
+
 /* New model over nhosts hosts with these display names (copied and sanitized). */
 struct model *model_new(size_t nhosts, const char *const *names);
 void model_free(struct model *m);
@@ -172,5 +191,7 @@ void model_pending_begin(struct model *m, size_t host, const char *id, enum acti
 void model_pending_end(struct model *m, size_t host, const char *id, bool drop_when_gone);
 
 void model_summary(const struct model *m, struct model_summary *sum);
+/* The failing groups (those with jobs == 0 and hosts == 0 count nothing now). */
+size_t model_wrong_groups(const struct model *m, const struct model_wrong_group **v);
 
 #endif

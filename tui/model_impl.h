@@ -44,6 +44,16 @@ struct model {
 	size_t	 nnotes;
 	/* So that per-tick and per-repaint work does not walk every row: */
 	size_t	 ntagged;		/* rows tagged and not vanished */
+	/* What is failing (tui/model_wrong.c): the groups, an open-addressing
+	 * index over them, and each host's contribution. */
+	struct model_wrong_group *wrong;
+	size_t	 nwrong;
+	size_t	*wrong_index;		/* wrong_slots entries: group index + 1, 0 empty */
+	size_t	 wrong_slots;
+	struct model_wrong_host {
+		struct { size_t group, jobs; } *v;
+		size_t	 n;
+	} *wrong_hosts;			/* nhosts */
 	int	 host_width;		/* widest host name in columns; -1 until measured */
 	int64_t	 next_expiry;		/* monotonic ms of the next new mark or tombstone
 					 * to expire; INT64_MAX when none */
@@ -55,5 +65,9 @@ model_u64_or(const struct bits_u64 *v, uint64_t dflt)
 {
 	return v->p == BITS_SET ? v->v : dflt;
 }
+
+/* Recount host i's part of the failing groups (after its rows changed). */
+void model_wrong_host_update(struct model *m, size_t i);
+void model_wrong_free(struct model *m);
 
 #endif

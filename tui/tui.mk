@@ -7,6 +7,7 @@ libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(JSONC_CFLAGS) \
 libtui_a_SOURCES = \
 	tui/fmt.c tui/fmt.h \
 	tui/model.c tui/model.h tui/model_view.c tui/model_row.c tui/model_impl.h \
+	tui/model_wrong.c \
 	tui/filter.c tui/filter.h \
 	tui/ops.c tui/ops.h \
 	tui/errfetch.c tui/errfetch.h \

@@ -486,7 +486,6 @@ ui_result(struct ui *ui, const struct action_result *res)
 
 	if (errfetch_on_result(ui->errfetch, ui->model, res)) {
 		ui->dirty |= UI_BODY | UI_HEADER;
-		ui->wrong_at = 0;	/* a code is known: the header's line changes */
 		errfetch_pump(ui->errfetch, ui->model);
 		return;
 	}
@@ -563,12 +562,9 @@ ui_header_info(struct ui *ui, struct status_header *h)
 	h->audit_problem = ui->policy.audit_ok ? NULL : "audit";
 	h->tagged = model_tagged_count(ui->model);
 	h->filter = model_filter(ui->model);
-	/* Grouping reads every row: at most once a second. */
-	if (ui->wrong_at == 0 || time_mono_ms() - ui->wrong_at >= 1000) {
-		free(ui->wrong_line);
-		ui->wrong_line = wrong_headline(ui->model);
-		ui->wrong_at = time_mono_ms();
-	}
+	/* From the groups the model keeps up to date: no walk over the rows. */
+	free(ui->wrong_line);
+	ui->wrong_line = wrong_headline(ui->model);
 	h->wrong = ui->wrong_line;
 	h->view = ui_top(ui)->ops->overlay && ui->depth > 1 ? ui->stack[ui->depth - 2]->ops->name :
 	    ui_top(ui)->ops->name;

@@ -107,7 +107,6 @@ struct ui {
 	size_t	 focus_host;		/* a job to put the cursor on once it shows (created here) */
 	char	*focus_id;		/* owned; NULL for none */
 	char	*wrong_line;		/* the header's "N jobs in ERROR: ..." (owned), or NULL */
-	int64_t	 wrong_at;		/* monotonic ms it was computed */
 };
 
 /* Set up a UI over app (model, theme, actions); curses must be initialised.

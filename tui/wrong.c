@@ -27,42 +27,6 @@ wrong_section_title(enum wrong_section s)
 	return (unsigned)s < WRONG_SECTION_COUNT ? wrong_titles[s] : "?";
 }
 
-/* The group of section with this label, created when new. */
-static struct wrong_group *
-wrong_group(struct wrong *w, enum wrong_section section, const char *label, const char *filter)
-{
-	struct wrong_group *g;
-
-	for (size_t i = w->n; i-- > 0;)
-		if (w->v[i].section == section && strcmp(w->v[i].label, label) == 0)
-			return &w->v[i];
-	w->v = xreallocarray(w->v, w->n + 1, sizeof *w->v);
-	g = &w->v[w->n++];
-	memset(g, 0, sizeof *g);
-	g->section = section;
-	g->label = xstrdup(label);
-	g->filter = xstrdup(filter);
-	return g;
-}
-
-/* Count one job of host into g. */
-static void
-wrong_count(struct wrong_group *g, size_t host, size_t jobs)
-{
-	bool seen = false;
-
-	g->jobs += jobs;
-	for (size_t i = g->hosts; i-- > 0 && !seen;)
-		seen = g->host_ids[i] == host;
-	if (seen)
-		return;
-	if (g->hosts == g->host_cap) {
-		g->host_cap = g->host_cap ? g->host_cap * 2 : 8;
-		g->host_ids = xreallocarray(g->host_ids, g->host_cap, sizeof *g->host_ids);
-	}
-	g->host_ids[g->hosts++] = host;
-}
-
 /* A filter value, quoted when it holds a space. */
 static char *
 wrong_value(const char *field, const char *v)
@@ -70,39 +34,53 @@ wrong_value(const char *field, const char *v)
 	return xasprintf(strpbrk(v, " \t") != NULL ? "%s:\"%s\"" : "%s:%s", field, v);
 }
 
-/* The groups of one failing job. */
+/* Add the view's group of one of the model's failing groups. */
 static void
-wrong_add_job(struct wrong *w, const struct model *m, const struct model_row *row)
+wrong_add(struct wrong *w, const struct model_wrong_group *mg)
 {
 	static const char failing[] = " state:~^(ERROR|TRANSIENT_ERROR)$";
-	char label[96], name[64], *f, *v;
+	struct wrong_group *g;
+	char label[96], name[64], *v;
 
-	if (row->err == MODEL_ERR_KNOWN) {
-		fmt_hresult_short(name, sizeof name, row->err_code);
-		if (name[0] == '0')
-			snprintf(label, sizeof label, "0x%08X", row->err_code);	/* no name known */
-		else
-			snprintf(label, sizeof label, "0x%08X %s", row->err_code, name);
-		f = xasprintf("code:0x%08X", row->err_code);
-	} else {
-		snprintf(label, sizeof label, "%s", row->err == MODEL_ERR_FETCHING ? "code being asked" :
-		    row->err == MODEL_ERR_UNAVAILABLE ? "code not given by the host" : "code not asked yet");
-		f = xasprintf("!code:~.%s", failing);
+	w->v = xreallocarray(w->v, w->n + 1, sizeof *w->v);
+	g = &w->v[w->n++];
+	memset(g, 0, sizeof *g);
+	g->jobs = mg->jobs;
+	g->hosts = mg->hosts;
+	switch (mg->kind) {
+	case MODEL_WRONG_CODE:
+		g->section = WRONG_CODE;
+		if (mg->sub == MODEL_ERR_KNOWN) {
+			fmt_hresult_short(name, sizeof name, mg->code);
+			if (name[0] == '0')
+				snprintf(label, sizeof label, "0x%08X", mg->code);	/* no name known */
+			else
+				snprintf(label, sizeof label, "0x%08X %s", mg->code, name);
+			g->filter = xasprintf("code:0x%08X", mg->code);
+		} else {
+			snprintf(label, sizeof label, "%s", mg->sub == MODEL_ERR_FETCHING ? "code being asked" :
+			    mg->sub == MODEL_ERR_UNAVAILABLE ? "code not given by the host" : "code not asked yet");
+			g->filter = xasprintf("!code:~.%s", failing);
+		}
+		g->label = xstrdup(label);
+		w->failing_jobs += mg->jobs;
+		break;
+	case MODEL_WRONG_NAME:
+	case MODEL_WRONG_OWNER:
+		g->section = mg->kind == MODEL_WRONG_NAME ? WRONG_NAME : WRONG_OWNER;
+		v = wrong_value(mg->kind == MODEL_WRONG_NAME ? "name" : "owner", mg->text);
+		g->filter = xasprintf("%s%s", v, failing);
+		free(v);
+		g->label = xstrdup(mg->text[0] != '\0' ? mg->text :
+		    mg->kind == MODEL_WRONG_NAME ? "(no name)" : "(no owner)");
+		break;
+	default:
+		g->section = WRONG_HOSTS;
+		g->label = xstrdup(hosterr_kind_status((enum hosterr_kind)mg->sub));
+		g->filter = xasprintf("status:%s", hosterr_kind_name((enum hosterr_kind)mg->sub));
+		w->failing_hosts += mg->hosts;
+		break;
 	}
-	wrong_count(wrong_group(w, WRONG_CODE, label, f), row->host, 1);
-	free(f);
-	v = wrong_value("name", row->name);
-	f = xasprintf("%s%s", v, failing);
-	wrong_count(wrong_group(w, WRONG_NAME, row->name[0] != '\0' ? row->name : "(no name)", f), row->host, 1);
-	free(v);
-	free(f);
-	v = wrong_value("owner", row->owner);
-	f = xasprintf("%s%s", v, failing);
-	wrong_count(wrong_group(w, WRONG_OWNER, row->owner[0] != '\0' ? row->owner : "(no owner)", f),
-	    row->host, 1);
-	free(v);
-	free(f);
-	(void)m;
 }
 
 /* Sections in order, groups by size (jobs, then hosts), then label. */
@@ -120,35 +98,17 @@ wrong_cmp(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
-/* Group what is failing. */
+/* Group what is failing (from the groups the model keeps: no walk over the rows). */
 void
 wrong_build(struct wrong *w, const struct model *m)
 {
+	const struct model_wrong_group *v;
+	size_t n = model_wrong_groups(m, &v);
+
 	memset(w, 0, sizeof *w);
-	for (size_t h = 0; h < model_nhosts(m); h++) {
-		const struct model_host *mh = model_host(m, h);
-		size_t live = 0;
-
-		for (size_t j = 0; j < mh->nrows; j++) {
-			const struct model_row *row = mh->rows[j];
-			unsigned st = model_row_state(row);
-
-			if (row->vanished)
-				continue;
-			live++;
-			if (st == BITS_STATE_ERROR || st == BITS_STATE_TRANSIENT_ERROR) {
-				w->failing_jobs++;
-				wrong_add_job(w, m, row);
-			}
-		}
-		if (mh->last != NULL && mh->last->state == HOST_STATE_ERROR) {
-			char *f = xasprintf("status:%s", hosterr_kind_name(mh->last->error.kind));
-
-			w->failing_hosts++;
-			wrong_count(wrong_group(w, WRONG_HOSTS, hosterr_kind_status(mh->last->error.kind), f), h, live);
-			free(f);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind != MODEL_WRONG_HEAD && (v[i].jobs > 0 || v[i].hosts > 0))
+			wrong_add(w, &v[i]);
 	if (w->n > 1)
 		qsort(w->v, w->n, sizeof *w->v, wrong_cmp);
 }
@@ -160,63 +120,56 @@ wrong_done(struct wrong *w)
 	for (size_t i = 0; i < w->n; i++) {
 		free(w->v[i].label);
 		free(w->v[i].filter);
-		free(w->v[i].host_ids);
 	}
 	free(w->v);
 	memset(w, 0, sizeof *w);
 }
 
-/* The codes of the jobs in ERROR, biggest first, for the header. */
+/* Order of headline entries: biggest first, then by code. */
+static int
+wrong_head_cmp(const void *a, const void *b)
+{
+	const struct model_wrong_group *x = *(const struct model_wrong_group *const *)a;
+	const struct model_wrong_group *y = *(const struct model_wrong_group *const *)b;
+
+	if (x->jobs != y->jobs)
+		return x->jobs > y->jobs ? -1 : 1;
+	if (x->sub != y->sub)
+		return x->sub > y->sub ? -1 : 1;	/* known codes before "code ?" */
+	return x->code < y->code ? -1 : x->code > y->code;
+}
+
+/* The codes of the jobs in ERROR, biggest first, for the header (from the model's groups). */
 char *
 wrong_headline(const struct model *m)
 {
-	struct { uint32_t code; bool known; size_t n; } c[8];
-	size_t nc = 0, total = 0, other = 0;
+	enum { SHOWN = 8 };
+	const struct model_wrong_group *v, **c;
+	size_t n = model_wrong_groups(m, &v), nc = 0, total = 0, other = 0;
 	struct strbuf sb;
 	char name[64];
 
-	for (size_t h = 0; h < model_nhosts(m); h++) {
-		const struct model_host *mh = model_host(m, h);
-
-		for (size_t j = 0; j < mh->nrows; j++) {
-			const struct model_row *row = mh->rows[j];
-			bool known = row->err == MODEL_ERR_KNOWN;
-			size_t k;
-
-			if (row->vanished || model_row_state(row) != BITS_STATE_ERROR)
-				continue;
-			total++;
-			for (k = 0; k < nc && !(c[k].known == known && (!known || c[k].code == row->err_code)); k++)
-				;
-			if (k == nc && nc == sizeof c / sizeof c[0]) {
-				other++;
-				continue;
-			}
-			if (k == nc) {
-				c[nc].code = row->err_code;
-				c[nc].known = known;
-				c[nc++].n = 0;
-			}
-			c[k].n++;
+	c = xreallocarray(NULL, n ? n : 1, sizeof *c);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == MODEL_WRONG_HEAD && v[i].jobs > 0) {
+			c[nc++] = &v[i];
+			total += v[i].jobs;
 		}
-	}
-	if (total == 0)
+	if (total == 0) {
+		free(c);
 		return NULL;
-	/* Biggest first (a handful of entries: insertion sort). */
-	for (size_t i = 1; i < nc; i++)
-		for (size_t k = i; k > 0 && c[k].n > c[k - 1].n; k--) {
-			__typeof__(c[0]) t = c[k];
-
-			c[k] = c[k - 1];
-			c[k - 1] = t;
-		}
+	}
+	qsort(c, nc, sizeof *c, wrong_head_cmp);
+	for (size_t i = SHOWN; i < nc; i++)
+		other += c[i]->jobs;
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "%zu job%s in ERROR:", total, total == 1 ? "" : "s");
-	for (size_t i = 0; i < nc; i++)
+	for (size_t i = 0; i < nc && i < SHOWN; i++)
 		strbuf_addf(&sb, "%s %s \u00d7%zu", i ? "," : "",
-		    c[i].known ? fmt_hresult_short(name, sizeof name, c[i].code) : "code ?", c[i].n);
+		    c[i]->sub ? fmt_hresult_short(name, sizeof name, c[i]->code) : "code ?", c[i]->jobs);
 	if (other > 0)
 		strbuf_addf(&sb, ", other \u00d7%zu", other);
 	strbuf_adds(&sb, " (w)");
+	free(c);
 	return strbuf_detach(&sb, NULL);
 }

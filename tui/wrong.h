@@ -33,8 +33,6 @@ struct wrong_group {
 	char	*filter;	/* the job table's filter for it */
 	size_t	 jobs;
 	size_t	 hosts;
-	size_t	*host_ids;	/* distinct hosts seen (internal) */
-	size_t	 host_cap;
 };
 
 struct wrong {
