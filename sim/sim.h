@@ -101,6 +101,7 @@ struct sim_site {
 	uint64_t	 connections;
 	uint64_t	 handshakes;	/* Negotiate handshakes completed */
 	uint64_t	 encrypted;	/* requests that arrived sealed */
+	uint64_t	 get_errors;	/* GetError invocations among the requests */
 	/* network */
 	struct sockaddr_storage addr;
 	socklen_t	 addrlen;

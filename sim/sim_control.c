@@ -127,8 +127,9 @@ sim_control_handle(struct sim_server *srv, struct MHD_Connection *conn,
 		else
 			strbuf_addf(out, "requests %" PRIu64 "\nconnections %" PRIu64 "\n"
 			    "handshakes %" PRIu64 "\nencrypted %" PRIu64 "\nshells %u\n"
-			    "shells_created %" PRIu64 "\n", s->requests, s->connections,
-			    s->handshakes, s->encrypted, sim_shell_count(s), s->shells_created);
+			    "shells_created %" PRIu64 "\nget_errors %" PRIu64 "\n", s->requests,
+			    s->connections, s->handshakes, s->encrypted, sim_shell_count(s),
+			    s->shells_created, s->get_errors);
 	} else if (strcmp(path, "/shells") == 0) {
 		rc = sim_control_shells(srv, &a, out, &cause);
 	} else if (strcmp(path, "/advance") == 0) {

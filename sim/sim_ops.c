@@ -266,6 +266,7 @@ sim_invoke_get_error(struct sim_req *rq, struct sim_reply *out, struct sim_job *
 	uint32_t ctx = 0, code = 0, hr;
 	const char *cdesc = NULL, *edesc = NULL;
 
+	rq->site->get_errors++;
 	hr = sim_host_get_error(j, &ctx, &code, &cdesc, &edesc);
 	if (hr != 0) {
 		sim_output_hr(rq, out, "GetError", hr);

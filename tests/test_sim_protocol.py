@@ -239,6 +239,8 @@ if err:
             'GetError on an ERROR job: out parameters then ReturnValue')
 else:
     t.check(False, 'host 2 has an ERROR job')
+t.check('get_errors 2' in sim.ctl('/stats?host=2').splitlines(),
+        '/stats counts the GetError invocations (the benchmark reads them apart from polls)')
 st, h, b = invoke(H2, 'SetJobState', '<p:JobState>9</p:JobState>', sel={'JobId': empty})
 t.check(st == 500 and simlib.subcode(b) == 'w:InvalidParameter', 'JobState 9: InvalidParameter')
 # Put: writable properties only

@@ -38,7 +38,7 @@ def measure(work, kind, hosts, jobs, interval, cycles):
         try:
             sample = sample_hosts(fleet.hosts)
             s0 = shells_created(fleet, sample)
-            cpu, req, conn = protocol_window(fleet, tm, t0, interval, cycles)
+            cpu, _sim, req, conn, _gerr = protocol_window(fleet, tm, t0, interval, cycles)
             s1 = shells_created(fleet, sample)
             bsim = fleet.cpu()
         finally:

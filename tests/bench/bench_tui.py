@@ -113,8 +113,12 @@ def sample_hosts(n):
 
 
 def counts(fleet, hosts):
-    """Per host: (requests, connections) bitsim has counted so far."""
-    return [fleet.stats(h) for h in hosts]
+    """Per host: (requests, connections, GetError requests) bitsim has counted so far."""
+    out = []
+    for h in hosts:
+        s = fleet.stats_all(h)
+        out.append((s.get("requests", 0), s.get("connections", 0), s.get("get_errors", 0)))
+    return out
 
 
 def spread(before, after, index):
@@ -189,7 +193,8 @@ def protocol_window(fleet, tm, t0, interval, cycles):
     per = float(len(hosts) * cycles)
     req = sum(a[0] - b[0] for a, b in zip(c1, c0)) / per
     conn = sum(a[1] - b[1] for a, b in zip(c1, c0)) / per
-    return (cpu1 - cpu0) / (w1 - w0), (sim1 - sim0) / (w1 - w0), req, conn
+    gerr = sum(a[2] - b[2] for a, b in zip(c1, c0)) / per
+    return (cpu1 - cpu0) / (w1 - w0), (sim1 - sim0) / (w1 - w0), req, conn, gerr
 
 
 def tui_fleet(fig, work, hosts, jobs, interval, cycles, keys, targets, workers=None):
@@ -201,7 +206,7 @@ def tui_fleet(fig, work, hosts, jobs, interval, cycles, keys, targets, workers=N
     with Fleet(hosts, jobs, speed=1, workers=workers) as fleet:
         tm, t0 = run_tui(work, fleet, interval, cycles)
         try:
-            cpu, sim, req, conn = protocol_window(fleet, tm, t0, interval, cycles)
+            cpu, sim, req, conn, gerr = protocol_window(fleet, tm, t0, interval, cycles)
             rss = proc_status(tm.pid, "VmHWM")
             lat = key_latencies(tm, keys)
             rss = max(rss, proc_status(tm.pid, "VmHWM"))
@@ -215,4 +220,6 @@ def tui_fleet(fig, work, hosts, jobs, interval, cycles, keys, targets, workers=N
     fig.put("tui_%s_key_p99_ms" % tag, percentile(lat, 99), "%.1f", targets.get("key"))
     fig.put("tui_%s_key_max_ms" % tag, max(lat) if lat else 0.0, "%.1f")
     fig.put("tui_%s_requests_per_refresh" % tag, req, "%.2f", targets.get("req"))
+    # Of those, GetError: the codes of jobs that entered an error state (each asked once).
+    fig.put("tui_%s_get_errors_per_refresh" % tag, gerr, "%.3f")
     fig.put("tui_%s_new_conns_per_refresh" % tag, conn, "%.2f", targets.get("conn"))

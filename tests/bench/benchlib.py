@@ -188,11 +188,16 @@ class Fleet:
 
     def stats(self, host):
         """(requests, connections) host has received so far."""
+        s = self.stats_all(host)
+        return s.get("requests", 0), s.get("connections", 0)
+
+    def stats_all(self, host):
+        """Every counter of host's /stats, by name."""
         out = {}
         for line in self.ctl("/stats?host=%d" % host).splitlines():
             k, _, v = line.partition(" ")
             out[k] = int(v)
-        return out.get("requests", 0), out.get("connections", 0)
+        return out
 
     def close(self):
         if self.proc.poll() is None:
