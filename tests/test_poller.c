@@ -368,11 +368,81 @@ test_poller_under_load(void **state)
 	fleet_stop(&f);
 }
 
+/* The requests bitsim has counted for host i. */
+static unsigned long
+sim_requests(const struct fleet *f, size_t i)
+{
+	char *path = xasprintf("/stats?host=%zu", i), *s = sim_ctl(f, path);
+	unsigned long n = 0;
+
+	assert_int_equal(sscanf(s, "requests %lu", &n), 1);
+	free(s);
+	free(path);
+	return n;
+}
+
+/* Drain until the result of action `id` came (10 s at most); the snapshots go to seen. */
+static void
+drain_result(struct poller *p, struct seen *seen, uint64_t id)
+{
+	size_t results = 0;
+	uint64_t last = id;
+	int64_t end = time_mono_ms() + 10000;
+
+	while (results == 0 && time_mono_ms() < end)
+		drain(p, seen, 200, &results, &last);
+	assert_int_equal(results, 1);
+}
+
+/* A GetError (the screen asks one per job newly in error) costs one request and no
+ * poll of the host; an action that changes the job polls the host at once. */
+static void
+test_get_error_no_repoll(void **state)
+{
+	struct fleet f;
+	struct seen seen[NHOSTS];
+	struct poller_opts opts = { .interval_ms = 600000, .nthreads = 2, .max_parallel = 8 };
+	struct poller *p;
+	char *cause = NULL;
+	size_t results = 0;
+	uint64_t last_id = 0, seq, id;
+	unsigned long req;
+
+	(void)state;
+	memset(&f, 0, sizeof f);
+	memset(seen, 0, sizeof seen);
+	fleet_start(&f);
+	fleet_config(&f);
+	opts.audit = f.audit;
+	p = poller_new(f.cfg, &opts);
+	assert_int_equal(poller_start(p, &cause), 0);
+	for (int64_t end = time_mono_ms() + 10000; seen[0].ok == 0 && time_mono_ms() < end;)
+		drain(p, seen, 200, &results, &last_id);
+	assert_true(seen[0].ok == 1 && seen[0].job != NULL);
+	seq = seen[0].seq;
+	req = sim_requests(&f, 0);
+	id = poller_submit(p, action_req_new(ACTION_GET_ERROR, 0, seen[0].job, NULL));
+	drain_result(p, seen, id);
+	drain_for(p, seen, 500, &results, &id);
+	assert_int_equal(sim_requests(&f, 0), req + 1);
+	assert_int_equal(seen[0].seq, seq);	/* no poll */
+	id = poller_submit(p, action_req_new(ACTION_SUSPEND, 0, seen[0].job, NULL));
+	drain_result(p, seen, id);
+	for (int64_t end = time_mono_ms() + 10000; seen[0].seq == seq && time_mono_ms() < end;)
+		drain(p, seen, 200, &results, &id);
+	assert_true(seen[0].seq > seq);	/* the suspend is shown at once */
+	poller_free(p);
+	for (size_t i = 0; i < NHOSTS; i++)
+		free(seen[i].job);
+	fleet_stop(&f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_poller_under_load),
+		cmocka_unit_test(test_get_error_no_repoll),
 	};
 	int rc;
 
