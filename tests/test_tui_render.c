@@ -271,6 +271,19 @@ test_hostile_names(void **state)
 	model_free(m);
 }
 
+/* The width the table gives column c on a terminal of width cols (0: not shown). */
+static int
+layout_width(const struct model *m, int cols, enum model_col c)
+{
+	struct table_layout l;
+
+	table_layout(&l, m, cols);
+	for (int i = 0; i < l.ncols; i++)
+		if (l.cols[i].col == c)
+			return l.cols[i].width;
+	return 0;
+}
+
 /* Wide (CJK) characters take two columns: the columns after them stay aligned,
  * and a cut never splits a character. */
 static void
@@ -309,6 +322,9 @@ test_wide_characters(void **state)
 	assert_non_null(strstr(r1, "域用户名前缀很长很\u2026 "));
 	free(r1);
 	delwin(win);
+	/* The 50 columns from 150 to 200 are shared: OWNER and NAME both get wider. */
+	assert_true(layout_width(m, 200, MODEL_COL_OWNER) > layout_width(m, 150, MODEL_COL_OWNER));
+	assert_true(layout_width(m, 200, MODEL_COL_NAME) >= layout_width(m, 150, MODEL_COL_NAME) + 20);
 	model_free(m);
 }
 

@@ -956,6 +956,9 @@ test_new_job_form(void **state)
 	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{NEW}");
 	assert_non_null(strstr(s, " up "));
 	free(s);
+	s = key1(e, ENTER);	/* the detail view says it too */
+	assert_non_null(strstr(s, "Type           UPLOAD"));
+	free(s);
 	env_free(e);
 }
 
