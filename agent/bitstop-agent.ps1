@@ -62,7 +62,8 @@ function A($r) {
       # an upload's source is the local file, its destination the URL
       $u = $r.type -eq 'upload'
       $a = if ($u) { $r.local, $r.url, 'Upload' } else { $r.url, $r.local, 'Download' }
-      $j = Start-BitsTransfer -Source $a[0] -Destination $a[1] -TransferType $a[2] -DisplayName $r.name -Asynchronous
+      # -Suspended when asked: the job is created suspended and never starts on its own
+      $j = Start-BitsTransfer -Source $a[0] -Destination $a[1] -TransferType $a[2] -DisplayName $r.name -Asynchronous -Suspended:([bool]$r.suspended)
       @{ id = $j.JobId.ToString('B').ToUpper() } }
     default {
       $j = G $r.id

@@ -229,12 +229,14 @@ act(struct sim_req *rq, json_object *r, const char *op, json_object *o)
 		json_object_object_add(o, "via", json_object_new_string("system_task"));
 }
 
-/* Start-BitsTransfer -Asynchronous: a new job owned by the connecting user. */
+/* Start-BitsTransfer -Asynchronous [-Suspended]: a new job owned by the connecting user. */
 static void
 create(struct sim_req *rq, json_object *r, json_object *o)
 {
 	const char *name = req_str(r, "name"), *url = req_str(r, "url");
 	const char *local = req_str(r, "local"), *type = req_str(r, "type");
+	json_object *susp;
+	int suspended = json_object_object_get_ex(r, "suspended", &susp) && json_object_get_boolean(susp);
 	struct sim_job *j = NULL;
 	uint32_t hr;
 
@@ -244,7 +246,7 @@ create(struct sim_req *rq, json_object *r, json_object *o)
 		return;
 	}
 	hr = sim_host_create_job(&rq->site->host, name, url, local, 0,
-	    type != NULL && strcmp(type, "upload") == 0, 0, NULL, &j);
+	    type != NULL && strcmp(type, "upload") == 0, suspended, NULL, &j);
 	if (hr != 0 || j == NULL) {
 		fail(o, hr != 0 ? hr : HR_INVALIDARG, hr_message(hr));
 		return;

@@ -101,6 +101,59 @@ sim_net_format(const struct sockaddr_storage *addr, char *out, size_t size)
 	}
 }
 
+/*
+ * Port 0 asks for any free port. The kernel would pick one from its ephemeral
+ * range (32768 and up on Linux), the same range the client's own outgoing
+ * connections draw from, so a large fleet on one machine could find its
+ * servers squatting on the ports it needs. bitsim picks from below it instead.
+ */
+#define SIM_PORT_LOW	10000
+#define SIM_PORT_HIGH	32767
+
+/* The port of addr. */
+static uint16_t
+sim_net_port(const struct sockaddr_storage *addr)
+{
+	if (addr->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)addr)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)addr)->sin_port);
+}
+
+/* Set the port of addr. */
+static void
+sim_net_set_port(struct sockaddr_storage *addr, uint16_t port)
+{
+	if (addr->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)addr)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)addr)->sin_port = htons(port);
+}
+
+/*
+ * Bind fd to addr; port 0 tries the free ports below the ephemeral range in
+ * turn, from a point that differs between processes.
+ */
+static int
+sim_net_bind_port(int fd, struct sockaddr_storage *addr, socklen_t len)
+{
+	static unsigned next;
+	unsigned span = SIM_PORT_HIGH - SIM_PORT_LOW + 1, tries;
+
+	if (sim_net_port(addr) != 0)
+		return bind(fd, (struct sockaddr *)addr, len);
+	if (next == 0)
+		next = (unsigned)getpid() * 7919u + (unsigned)time(NULL);
+	for (tries = 0; tries < span; tries++) {
+		sim_net_set_port(addr, (uint16_t)(SIM_PORT_LOW + next++ % span));
+		if (bind(fd, (struct sockaddr *)addr, len) == 0)
+			return 0;
+		if (errno != EADDRINUSE && errno != EACCES)
+			break;
+	}
+	sim_net_set_port(addr, 0);
+	return -1;
+}
+
 /* Bind and listen on addr; the bound address (real port) is written back. */
 static int
 sim_net_bind(struct sockaddr_storage *addr, socklen_t *len, char **cause)
@@ -114,7 +167,7 @@ sim_net_bind(struct sockaddr_storage *addr, socklen_t *len, char **cause)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	if (bind(fd, (struct sockaddr *)addr, *len) != 0 || listen(fd, 128) != 0) {
+	if (sim_net_bind_port(fd, addr, *len) != 0 || listen(fd, 128) != 0) {
 		sim_net_format(addr, name, sizeof name);
 		*cause = xasprintf("bind %s: %s", name, strerror(errno));
 		close(fd);

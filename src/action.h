@@ -43,6 +43,7 @@ struct action_req {
 	char	*remote_url;
 	char	*local_file;
 	unsigned type;		/* enum bits_job_type */
+	bool	 suspended;	/* create it suspended: no resume after CreateJob */
 };
 
 struct action_result {

@@ -74,6 +74,8 @@ agent_request_line(unsigned seq, const struct action_req *req, bool system)
 			json_object_object_add(o, "local", json_object_new_string(req->local_file));
 			json_object_object_add(o, "type", json_object_new_string(
 			    req->type == BITS_TYPE_UPLOAD ? "upload" : "download"));
+			if (req->suspended)	/* Start-BitsTransfer -Suspended */
+				json_object_object_add(o, "suspended", json_object_new_boolean(1));
 		} else {
 			json_object_object_add(o, "id", json_object_new_string(req->job_id));
 		}

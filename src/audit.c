@@ -289,6 +289,8 @@ audit_add_params(struct strbuf *sb, const struct action_req *req)
 		audit_add_str(sb, "display_name", req->display_name);
 		audit_add_str(sb, "remote_url", req->remote_url);
 		audit_add_str(sb, "local_file", req->local_file);
+		if (req->suspended)
+			strbuf_adds(sb, ",\"suspended\":true");
 	}
 	strbuf_addc(sb, '}');
 }

@@ -120,7 +120,7 @@ backend_wmi_action(const struct wsman_target *t, const struct action_req *req)
 		if (req->display_name == NULL || req->remote_url == NULL || req->local_file == NULL)
 			return NULL;
 		return wsman_op_new_create(t, req->display_name, req->remote_url, req->local_file,
-		    req->type);
+		    req->type, req->suspended);
 	case ACTION_GET_ERROR:
 		return wsman_op_new_get_error(t, req->job_id);
 	case ACTION_COUNT:

@@ -269,7 +269,7 @@ wsman_msg_invoke(struct strbuf *out, const struct wsman_hdr *h, const char *meth
 
 void
 wsman_msg_bits_create_job(struct strbuf *out, const struct wsman_hdr *h, const char *name,
-    const char *remote_url, const char *local_file, unsigned type)
+    const char *remote_url, const char *local_file, unsigned type, bool suspended)
 {
 	char num[16];
 	const struct wsman_param p[] = {
@@ -277,10 +277,11 @@ wsman_msg_bits_create_job(struct strbuf *out, const struct wsman_hdr *h, const c
 		{ "RemoteUrl", remote_url },
 		{ "LocalFile", local_file },
 		{ "Type", num },
+		{ "Suspend", "true" },
 	};
 
 	snprintf(num, sizeof(num), "%u", type);
-	wsman_msg_invoke(out, h, "CreateJob", p, sizeof(p) / sizeof(p[0]));
+	wsman_msg_invoke(out, h, "CreateJob", p, sizeof(p) / sizeof(p[0]) - (suspended ? 0 : 1));
 }
 
 void

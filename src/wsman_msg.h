@@ -7,6 +7,7 @@
 #ifndef BITSTOP_WSMAN_MSG_H
 #define BITSTOP_WSMAN_MSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "src/strbuf.h"
@@ -73,8 +74,9 @@ void wsman_msg_invoke(struct strbuf *out, const struct wsman_hdr *h, const char 
     const struct wsman_param *params, size_t nparams);
 
 /* The BitsClientJob method calls bitstop makes (doc/protocol.md §5). */
+/* CreateJob; suspended adds Suspend=true (without it the job's start is the host's default). */
 void wsman_msg_bits_create_job(struct strbuf *out, const struct wsman_hdr *h, const char *name,
-    const char *remote_url, const char *local_file, unsigned type);
+    const char *remote_url, const char *local_file, unsigned type, bool suspended);
 /* AddFile with the documented lower-camel parameter names (remoteUrl, localFile). */
 void wsman_msg_bits_add_file(struct strbuf *out, const struct wsman_hdr *h, const char *remote_url,
     const char *local_file);

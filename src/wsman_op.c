@@ -84,6 +84,7 @@ struct wsman_op {
 	char	*remote_url;
 	char	*local_file;
 	unsigned type;
+	bool	 suspended;		/* create: Suspend=true, no resume */
 	/* limits */
 	size_t	 max_response;
 	size_t	 max_items;
@@ -187,7 +188,7 @@ wsman_op_new_set_state(const struct wsman_target *t, const char *job_id, enum bi
 
 struct wsman_op *
 wsman_op_new_create(const struct wsman_target *t, const char *name, const char *remote_url,
-    const char *local_file, unsigned type)
+    const char *local_file, unsigned type, bool suspended)
 {
 	struct wsman_op *op;
 
@@ -198,6 +199,7 @@ wsman_op_new_create(const struct wsman_target *t, const char *name, const char *
 	op->remote_url = xstrdup(remote_url);
 	op->local_file = xstrdup(local_file);
 	op->type = type;
+	op->suspended = suspended;
 	op->set_state = BITS_SET_RESUME;
 	return op;
 }
@@ -324,7 +326,8 @@ build_request(struct wsman_op *op)
 		wsman_msg_put(&op->req, &h, op->put_body);
 		break;
 	case STEP_CREATE:
-		wsman_msg_bits_create_job(&op->req, &h, op->name, op->remote_url, op->local_file, op->type);
+		wsman_msg_bits_create_job(&op->req, &h, op->name, op->remote_url, op->local_file, op->type,
+		    op->suspended);
 		break;
 	case STEP_ADD_FILE:
 		wsman_msg_bits_add_file(&op->req, &h, op->remote_url, op->local_file);
@@ -612,7 +615,10 @@ on_output(struct wsman_op *op, const struct wsman_response *r)
 			return;
 		}
 		op->job_id = id;
-		go(op, STEP_SET_STATE);
+		if (op->suspended)
+			succeed(op);	/* created suspended, as asked: no resume */
+		else
+			go(op, STEP_SET_STATE);
 		break;
 	}
 	case STEP_ADD_FILE:

@@ -43,9 +43,12 @@ struct wsman_op *wsman_op_new_set_priority(const struct wsman_target *t, const c
 /* SetJobState; for cancel/complete a job that is already gone counts as success. */
 struct wsman_op *wsman_op_new_set_state(const struct wsman_target *t, const char *job_id,
     enum bits_set_state st);
-/* CreateJob (static) then SetJobState 2 (resume) on the new job. */
+/*
+ * CreateJob (static) then SetJobState 2 (resume) on the new job; suspended:
+ * CreateJob with Suspend=true and no resume, so the job never starts.
+ */
 struct wsman_op *wsman_op_new_create(const struct wsman_target *t, const char *name,
-    const char *remote_url, const char *local_file, unsigned type);
+    const char *remote_url, const char *local_file, unsigned type, bool suspended);
 /* AddFile then SetJobState 2 (resume), as doc/protocol.md §10 item 4 advises. */
 struct wsman_op *wsman_op_new_add_file(const struct wsman_target *t, const char *job_id,
     const char *remote_url, const char *local_file);

@@ -332,7 +332,7 @@ fuzz_new_op(const struct wsman_target *t, unsigned which)
 	case 4:
 		return wsman_op_new_set_state(t, job, BITS_SET_RESUME);
 	case 5:
-		return wsman_op_new_create(t, "fuzz", "https://srv/f?a=1&b=2", "C:\\f", 0);
+		return wsman_op_new_create(t, "fuzz", "https://srv/f?a=1&b=2", "C:\\f", 0, false);
 	case 6:
 		return wsman_op_new_add_file(t, job, "https://srv/f", "C:\\f");
 	default:

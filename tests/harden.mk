@@ -59,7 +59,7 @@ endif
 
 # Hostile servers (tests/lib/hostile.py) against --once and the screen.
 TESTS += tests/test_hostile.py tests/test_hostile_tui.py
-EXTRA_DIST += tests/test_hostile.py tests/test_hostile_tui.py tests/lib/hostile.py
+EXTRA_DIST += tests/test_hostile.py tests/test_hostile_tui.py tests/lib/hostile.py tests/lib/lowport.py
 
 # Secrets: argv, child environments, -v, audit log, messages, screen, config mode, redirect.
 TESTS += tests/test_secrets.py

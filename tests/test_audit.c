@@ -134,6 +134,9 @@ test_lines(void **state)
 	req->remote_url = xstrdup("https://srv/f.bin");
 	req->local_file = xstrdup("C:\\t\\f.bin");
 	assert_int_equal(audit_intent(a, req, "ws01", "https://ws01:5986/wsman"), 0);
+	req->id = 10;
+	req->suspended = true;	/* the log says the job was asked for suspended */
+	assert_int_equal(audit_intent(a, req, "ws01", "https://ws01:5986/wsman"), 0);
 	action_req_free(req);
 	assert_true(audit_ok(a));
 	assert_null(audit_error(a));
@@ -163,6 +166,8 @@ test_lines(void **state)
 	    "\"job\":null,\"name\":\"New\",\"action\":\"create\",\"params\":{\"type\":\"DOWNLOAD\","
 	    "\"display_name\":\"New\",\"remote_url\":\"https://srv/f.bin\","
 	    "\"local_file\":\"C:\\\\t\\\\f.bin\"}}\n");
+	assert_contains(p, "\"id\":10,");
+	assert_contains(p, "\"local_file\":\"C:\\\\t\\\\f.bin\",\"suspended\":true}}\n");
 	free(text);
 	free(path);
 }

@@ -33,6 +33,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean (and read-only in d
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from bitsim import PASSWORD, USER, Sim, Results, write_config  # noqa: E402
 from hostile import Hostile, run_bitstop_raw  # noqa: E402
+from lowport import bind_low, free_port, tcp_server  # noqa: E402
 
 BITSTOP = os.environ.get("BITSTOP") or os.path.join(os.environ.get("top_builddir", "."), "bitstop")
 TMP = tempfile.TemporaryDirectory(prefix="bitstop-harden2-")
@@ -79,7 +80,7 @@ class Canned:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.srv = Server(("127.0.0.1", 0), Handler)
+        self.srv = tcp_server(Server, Handler)
         threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.1},
                          daemon=True).start()
         self.port = self.srv.server_address[1]
@@ -345,7 +346,7 @@ def test_netrc_fifo():
 def silent_server():
     """A listener that reads a request and never answers (closed on exit)."""
     srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
+    bind_low(srv)
     srv.listen(8)
     conns = []
     stop = threading.Event()
@@ -516,7 +517,7 @@ class Swallow:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.srv = Server(("127.0.0.1", 0), Handler)
+        self.srv = tcp_server(Server, Handler)
         threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.1},
                          daemon=True).start()
         self.url = "http://127.0.0.1:%d/wsman" % self.srv.server_address[1]
@@ -549,10 +550,7 @@ def test_lost_answer_is_unknown():
         res = outcomes(audit)
         assert len(res) == 1 and res[0]["result"] == "unknown", res
         assert b"\tunknown\t" in out, out
-    sk = socket.socket()
-    sk.bind(("127.0.0.1", 0))
-    port = sk.getsockname()[1]
-    sk.close()   # nothing listens there: refused
+    port = free_port()   # nothing listens there: refused
     c = conf("lost-refused")
     rc, out, err, _ = run_bitstop_raw(["--action", "suspend", "--job", Swallow.JOB,
                                        "http://127.0.0.1:%d/wsman" % port], c)
@@ -592,7 +590,7 @@ class Listing:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.srv = Server(("127.0.0.1", 0), Handler)
+        self.srv = tcp_server(Server, Handler)
         threading.Thread(target=self.srv.serve_forever, kwargs={"poll_interval": 0.1},
                          daemon=True).start()
         self.addr = "127.0.0.1:%d" % self.srv.server_address[1]

@@ -14,6 +14,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from bitsim import Sim, Results, write_config, run_bitstop  # noqa: E402
+from lowport import free_port  # noqa: E402
 
 TMP = tempfile.TemporaryDirectory(prefix="bitstop-integ-")
 CONF = os.path.join(TMP.name, "bitstop.conf")
@@ -78,14 +79,6 @@ def test_fifty_hosts_under_two_seconds():
             assert h["status"] == "ok" and len(h["jobs"]) == len(sim.jobs(i))
         print("     50 hosts x 20 jobs: %.3f s" % secs)
         assert secs < 2.0, "took %.2f s" % secs
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_failing_hosts_do_not_hide_the_others():

@@ -379,7 +379,13 @@ test_request_line(void **state)
 	assert_non_null(strstr(line, "\"name\":\"a \\\"quoted\\\"\\nname\""));
 	assert_non_null(strstr(line, "\"local\":\"C:\\\\t\\\\f.bin\""));
 	assert_non_null(strstr(line, "\"system\":true"));
+	assert_null(strstr(line, "suspended"));
 	assert_ptr_equal(strchr(line, '\n'), line + strlen(line) - 1);
+	free(line);
+	/* A job asked for suspended: Start-BitsTransfer -Suspended. */
+	req->suspended = true;
+	line = agent_request_line(5, req, false);
+	assert_non_null(strstr(line, "\"type\":\"download\",\"suspended\":true"));
 	free(line);
 	action_req_free(req);
 	req = action_req_new(ACTION_PRIORITY, 0, "{X}", NULL);

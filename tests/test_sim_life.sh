@@ -68,12 +68,14 @@ unset BITSIM_PASSWORD
 "$BITSIM" --user x --base-port 0 > "$WORK/err" 2>&1 </dev/null
 check "--user without \$BITSIM_PASSWORD: exit status 2" "[ $? -eq 2 ]"
 
-# --listen (two loopback addresses, kernel-chosen ports) and --speed
-sim_start --listen 127.0.0.1:0 --listen 127.0.0.2:0 --auth none --jobs 30 --seed 9 \
+# --listen (port 0: bitsim picks free ports below the ephemeral range) and --speed
+sim_start --listen 127.0.0.1:0 --listen 127.0.0.1:0 --auth none --jobs 30 --seed 9 \
 	--speed 2000 || exit 99
 trap cleanup EXIT
-check "--listen: two hosts on the addresses given" \
-	"sim_host_addr 0 | grep -q '^127\.0\.0\.1:' && sim_host_addr 1 | grep -q '^127\.0\.0\.2:'"
+check "--listen: two hosts on the address given, each on its own port below 32768" \
+	"sim_host_addr 0 | grep -q '^127\.0\.0\.1:' && sim_host_addr 1 | grep -q '^127\.0\.0\.1:' &&
+	 [ \"\$(sim_host_addr 0)\" != \"\$(sim_host_addr 1)\" ] &&
+	 [ \"\$(sim_host_addr 0 | cut -d: -f2)\" -lt 32768 ] && [ \"\$(sim_host_addr 1 | cut -d: -f2)\" -lt 32768 ]"
 sim_ctl '/jobs?host=0' > "$WORK/j1"
 sleep 1
 sim_ctl '/jobs?host=0' > "$WORK/j2"

@@ -271,6 +271,19 @@ test_hostile_names(void **state)
 	model_free(m);
 }
 
+/* The width the table gives column c on a terminal of width cols (0: not shown). */
+static int
+layout_width(const struct model *m, int cols, enum model_col c)
+{
+	struct table_layout l;
+
+	table_layout(&l, m, cols);
+	for (int i = 0; i < l.ncols; i++)
+		if (l.cols[i].col == c)
+			return l.cols[i].width;
+	return 0;
+}
+
 /* Wide (CJK) characters take two columns: the columns after them stay aligned,
  * and a cut never splits a character. */
 static void
@@ -286,6 +299,7 @@ test_wide_characters(void **state)
 	struct model *m = model_new(1, hn);
 	WINDOW *win = newwin(19, 200, 0, 0);
 	char *titles, *r1, *r2;
+	int down, dname;
 
 	model_apply(m, fix_snap(0, 1, T0, cjk, 2), 1000);
 	table_draw(win, m, 0, 5, e->t, T0);
@@ -309,6 +323,12 @@ test_wide_characters(void **state)
 	assert_non_null(strstr(r1, "域用户名前缀很长很\u2026 "));
 	free(r1);
 	delwin(win);
+	/* The 50 columns from 150 to 200 are shared: OWNER gets wider, by at most a third of
+	 * what is spared, and NAME gets the rest. */
+	down = layout_width(m, 200, MODEL_COL_OWNER) - layout_width(m, 150, MODEL_COL_OWNER);
+	dname = layout_width(m, 200, MODEL_COL_NAME) - layout_width(m, 150, MODEL_COL_NAME);
+	assert_true(down > 0);
+	assert_true(dname >= 2 * down);
 	model_free(m);
 }
 

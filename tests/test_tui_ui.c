@@ -874,6 +874,7 @@ test_new_job(void **state)
 	assert_string_equal(e->reqs[0]->remote_url, "http://s/f");
 	assert_string_equal(e->reqs[0]->local_file, "C:\\f");
 	assert_int_equal(e->reqs[0]->type, BITS_TYPE_DOWNLOAD);
+	assert_false(e->reqs[0]->suspended);	/* "Start suspended" defaults to no */
 	res = action_result_new(e->reqs[0]);
 	res->ok = true;
 	free(res->job_id);
@@ -889,9 +890,10 @@ test_new_job(void **state)
 
 /*
  * The new-job form: a bad URL or a relative path is refused in the form,
- * naming the field and keeping what was typed; priority and "start suspended"
- * are sent once the job exists; the cursor lands on the new job, whose TYPE
- * the table shows.
+ * naming the field and keeping what was typed; "start suspended" travels in the
+ * create itself (no suspend after it: the job never runs), the priority is set
+ * once the job exists; the cursor lands on the new job, whose TYPE the table
+ * and the detail view show.
  */
 static void
 test_new_job_form(void **state)
@@ -934,19 +936,18 @@ test_new_job_form(void **state)
 	assert_string_equal(e->reqs[0]->remote_url, "https://s/f");
 	assert_string_equal(e->reqs[0]->local_file, "\\\\srv\\share\\f");
 	assert_int_equal(e->reqs[0]->type, BITS_TYPE_UPLOAD);
+	assert_true(e->reqs[0]->suspended);
 	res = action_result_new(e->reqs[0]);
 	res->ok = true;
 	free(res->job_id);
 	res->job_id = xstrdup("{NEW}");
 	ui_result(e->ui, res);
 	action_result_free(res);
-	assert_int_equal(e->nreqs, 3);
+	assert_int_equal(e->nreqs, 2);	/* no ACTION_SUSPEND after the create */
 	assert_int_equal(e->reqs[1]->kind, ACTION_PRIORITY);
 	assert_int_equal(e->reqs[1]->priority, BITS_PRIORITY_HIGH);
 	assert_string_equal(e->reqs[1]->job_id, "{NEW}");
-	assert_int_equal(e->reqs[2]->kind, ACTION_SUSPEND);
-	for (size_t i = 1; i < 3; i++)
-		answer(e, i, true, NULL);
+	answer(e, 1, true, NULL);
 	s = keys(e, NULL);
 	assert_non_null(strstr(s, "create 'nj' on ws01: ok"));
 	free(s);
@@ -954,6 +955,9 @@ test_new_job_form(void **state)
 	s = keys(e, NULL);
 	assert_string_equal(jobs_selected(e->ui->jobs, e->ui)->id, "{NEW}");
 	assert_non_null(strstr(s, " up "));
+	free(s);
+	s = key1(e, ENTER);	/* the detail view says it too */
+	assert_non_null(strstr(s, "Type           UPLOAD"));
 	free(s);
 	env_free(e);
 }

@@ -170,7 +170,7 @@ test_golden_invoke(void **state)
 	(void)state;
 	strbuf_init(&sb);
 	wsman_msg_bits_create_job(&sb, &h, "Nightly \"sync\" <caf\xc3\xa9> & 'co'",
-	    "https://srv.example/get?a=1&b=<2>", "C:\\Donn\xc3\xa9" "es\\f.bin", 0);
+	    "https://srv.example/get?a=1&b=<2>", "C:\\Donn\xc3\xa9" "es\\f.bin", 0, false);
 	check_golden("invoke-createjob.xml", sb.s);
 	h = fixed_hdr(true);
 	strbuf_reset(&sb);

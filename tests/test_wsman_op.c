@@ -630,7 +630,7 @@ static void
 test_create(void **state)
 {
 	struct wsman_op *op = wsman_op_new_create(&target, "a&b <c>", "https://s/x?a=1&b=2",
-	    "C:\\t\\x.bin", BITS_TYPE_DOWNLOAD);
+	    "C:\\t\\x.bin", BITS_TYPE_DOWNLOAD, false);
 	const char *r;
 
 	(void)state;
@@ -640,6 +640,7 @@ test_create(void **state)
 	assert_non_null(strstr(r, "<p:DisplayName>a&amp;b &lt;c&gt;</p:DisplayName>"));
 	assert_non_null(strstr(r, "<p:RemoteUrl>https://s/x?a=1&amp;b=2</p:RemoteUrl>"));
 	assert_non_null(strstr(r, "<p:Type>0</p:Type>"));
+	assert_null(strstr(r, "Suspend"));	/* the resume decides, not the host's default */
 	assert_null(wsman_op_job_id(op));
 	feed_file(op, 200, BITS_DIR, "createjob-output.xml");
 	assert_string_equal(wsman_op_job_id(op), "{5D4C3B2A-4444-4555-8666-C77788889999}");
@@ -653,11 +654,30 @@ test_create(void **state)
 	wsman_op_free(op);
 }
 
+/* Create suspended: CreateJob with Suspend=true and nothing after it (no resume, not even briefly). */
+static void
+test_create_suspended(void **state)
+{
+	struct wsman_op *op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 0, true);
+	const char *r;
+
+	(void)state;
+	r = req(op);
+	assert_non_null(strstr(r, WSMAN_BITS_JOB_URI "/CreateJob<"));
+	assert_non_null(strstr(r, "<p:Type>0</p:Type><p:Suspend>true</p:Suspend>"));
+	feed_file(op, 200, BITS_DIR, "createjob-output.xml");
+	assert_true(wsman_op_ok(op));
+	assert_null(wsman_op_request(op, NULL));
+	assert_int_equal(wsman_op_requests(op), 1);
+	assert_string_equal(wsman_op_job_id(op), "{5D4C3B2A-4444-4555-8666-C77788889999}");
+	wsman_op_free(op);
+}
+
 /* CreateJob's answer lost: finished with an error, never re-sent. */
 static void
 test_create_answer_lost(void **state)
 {
-	struct wsman_op *op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 0);
+	struct wsman_op *op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 0, false);
 	struct hosterr t = { 0 };
 	const struct hosterr *e;
 
@@ -683,7 +703,7 @@ test_create_answer_lost(void **state)
 static void
 test_create_resume_fails(void **state)
 {
-	struct wsman_op *op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 1);
+	struct wsman_op *op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 1, false);
 	const struct hosterr *e;
 
 	(void)state;
@@ -698,13 +718,13 @@ test_create_resume_fails(void **state)
 	wsman_op_free(op);
 
 	/* CreateJob on a host without the provider. */
-	op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 0);
+	op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 0, false);
 	feed_file(op, 500, BITS_DIR, "fault-provider-missing.xml");
 	assert_int_equal(failed(op)->kind, HOSTERR_PROVIDER_MISSING);
 	wsman_op_free(op);
 
 	/* A CreateJob output without a JobId. */
-	op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 0);
+	op = wsman_op_new_create(&target, "n", "https://s/x", "C:\\x", 0, false);
 	feed_file(op, 200, BITS_DIR, "setjobstate-output.xml");
 	assert_int_equal(failed(op)->kind, HOSTERR_PROTOCOL);
 	wsman_op_free(op);
@@ -783,8 +803,8 @@ test_constructor_checks(void **state)
 	assert_null(wsman_op_new_get(&target, NULL));
 	assert_null(wsman_op_new_set_priority(&target, JOB, 4));
 	assert_null(wsman_op_new_set_state(&target, JOB, (enum bits_set_state)4));
-	assert_null(wsman_op_new_create(&target, NULL, "u", "f", 0));
-	assert_null(wsman_op_new_create(&target, "n", "u", "f", 2));
+	assert_null(wsman_op_new_create(&target, NULL, "u", "f", 0, false));
+	assert_null(wsman_op_new_create(&target, "n", "u", "f", 2, false));
 	assert_null(wsman_op_new_add_file(&target, JOB, "u", NULL));
 	assert_null(wsman_op_new_get_error(&target, NULL));
 	wsman_op_free(NULL);
@@ -866,7 +886,7 @@ test_mutated_answers(void **state)
 		switch (round % 4) {
 		case 0: op = wsman_op_new_list(&target); break;
 		case 1: op = wsman_op_new_set_priority(&target, JOB, 1); break;
-		case 2: op = wsman_op_new_create(&target, "n", "u", "f", 0); break;
+		case 2: op = wsman_op_new_create(&target, "n", "u", "f", 0, false); break;
 		default: op = wsman_op_new_get_error(&target, JOB); break;
 		}
 		body = answer_to(op, xml);
@@ -907,6 +927,7 @@ main(void)
 		cmocka_unit_test(test_set_priority),
 		cmocka_unit_test(test_set_state),
 		cmocka_unit_test(test_create),
+		cmocka_unit_test(test_create_suspended),
 		cmocka_unit_test(test_create_answer_lost),
 		cmocka_unit_test(test_create_resume_fails),
 		cmocka_unit_test(test_add_file),

@@ -99,6 +99,15 @@ rc=$?
 case "$out" in *"--theme: theme 'nosuch' not found (themes: default, light, mono"*) ;;
 *) fail "--theme nosuch says: $out" ;; esac
 ok "an unknown --theme is an error at start"
+# The same on a terminal: bitstop stops before the screen starts, instead of drawing it
+# with a message (it would then run until the timeout).
+out=$(HOME=$WORK XDG_CONFIG_HOME=$WORK/config TERM=xterm timeout 60 \
+	script -qec "'$BITSTOP' --theme nosuch --demo=1" /dev/null 2>&1 </dev/null)
+rc=$?
+[ "$rc" -eq 2 ] || fail "--theme nosuch on a terminal: exit $rc, not 2"
+case "$out" in *"--theme: theme 'nosuch' not found"*) ;;
+*) fail "--theme nosuch on a terminal says: $(printf '%s' "$out" | tr -cd '[:print:]' | tail -c 300)" ;; esac
+ok "an unknown --theme is an error at start on a terminal too"
 
 t new-session -d -s fleet -x 200 -y 50 \
 	"env HOME=$WORK XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config LANG=C.UTF-8 PS1='$ ' sh" ||

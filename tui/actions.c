@@ -328,12 +328,7 @@ actions_submit_create(struct actions *a, const struct model *m, struct action_re
 	free(what);
 	op->audit_op = ops_audit_id(a->ops);
 	op->type = req->type;
-	if (then != NULL) {
-		op->then_priority = then->priority;
-		op->then_suspend = then->suspend;
-	} else {
-		op->then_priority = BITS_PRIORITY_NORMAL;
-	}
+	op->then_priority = then != NULL ? then->priority : BITS_PRIORITY_NORMAL;
 	actions_send(a, m, op, req);
 }
 
@@ -347,10 +342,6 @@ actions_create_then(struct actions *a, const struct model *m, struct ops_op *op,
 	if (op->then_priority != BITS_PRIORITY_NORMAL && op->then_priority < BITS_PRIORITY_COUNT) {
 		req = action_req_new(ACTION_PRIORITY, res->host, res->job_id, res->job_name);
 		req->priority = op->then_priority;
-		actions_send(a, m, op, req);
-	}
-	if (op->then_suspend) {
-		req = action_req_new(ACTION_SUSPEND, res->host, res->job_id, res->job_name);
 		actions_send(a, m, op, req);
 	}
 }

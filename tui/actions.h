@@ -76,16 +76,16 @@ void actions_plan_free(struct actions_plan *plan);
 void actions_plan_include_stale(struct actions_plan *plan, const struct model *m);
 /* Submit every request of the plan as one operation, mark the rows pending, free the plan. */
 void actions_submit(struct actions *a, struct model *m, struct actions_plan *plan, int64_t now_wall);
-/* What to do once a created job exists: its priority (NORMAL: nothing) and suspend it again. */
+/* What to do once a created job exists: its priority (NORMAL: nothing). */
 struct actions_create_then {
 	unsigned priority;	/* enum bits_priority */
-	bool	 suspend;
 };
 
 /*
  * Submit a new-job request (the poller's create resumes the job after
- * CreateJob); once the job exists, `then` (may be NULL) sets its priority and
- * suspends it, as children of the same operation. Takes req.
+ * CreateJob unless req->suspended asks for it to be created suspended); once
+ * the job exists, `then` (may be NULL) sets its priority, as a child of the
+ * same operation. Takes req.
  */
 void actions_submit_create(struct actions *a, const struct model *m, struct action_req *req,
     const struct actions_create_then *then, int64_t now_wall);

@@ -104,7 +104,7 @@ newjob_done(struct ui *ui, void *arg, int choice, char *const *texts)
 	req->local_file = xstrdup(texts[NEWJOB_FILE]);
 	req->type = (unsigned)newjob_index(newjob_types, 2, texts[NEWJOB_TYPE]);
 	then.priority = (unsigned)newjob_index(newjob_pris, BITS_PRIORITY_COUNT, texts[NEWJOB_PRIORITY]);
-	then.suspend = strcmp(texts[NEWJOB_SUSPENDED], "yes") == 0;
+	req->suspended = strcmp(texts[NEWJOB_SUSPENDED], "yes") == 0;
 	actions_submit_create(ui->actions, ui->model, req, &then, ui_now_wall(ui));
 	ui_status(ui, false, "create %s '%s' on %s: sent", texts[NEWJOB_TYPE], texts[NEWJOB_NAME],
 	    model_host(ui->model, host)->name);

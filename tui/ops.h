@@ -61,7 +61,6 @@ struct ops_op {
 	unsigned how;		/* ACTION_PRIORITY: enum actions_pri */
 	unsigned type;		/* ACTION_CREATE: enum bits_job_type */
 	unsigned then_priority;	/* ACTION_CREATE: priority to set once created */
-	bool	 then_suspend;	/* ACTION_CREATE: suspend once created */
 	enum ops_state state;
 	bool	 has_more_data;	/* ended, and its results were not looked at */
 	bool	 past;		/* read back from the audit log */

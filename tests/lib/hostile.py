@@ -10,7 +10,7 @@ MessageID), so that the client's parser and screen get to see the jobs.
         url = h.url("html")          # http://127.0.0.1:PORT/wsman
         h.requests("html")           # [(request line, {header: value}), ...]
 
-The "redirect" case sends 302 to a sink on 127.0.0.2 (another address) that
+The "redirect" case sends 302 to a sink on localhost (another name and port) that
 records every request it gets; "xxe" points an external entity at a regular
 file and at a FIFO, and h.fifo_was_opened() tells whether anything opened the
 FIFO for reading (the file must never be read).
@@ -23,6 +23,8 @@ import struct
 import tempfile
 import threading
 import time
+
+from lowport import tcp_server
 
 NS_JOB = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/bits/BitsClientJob"
 NS_FILE = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/bits/BitsClientFile"
@@ -178,14 +180,10 @@ class Hostile:
         self.fifo_opened = False
         self.servers = {}
         self.threads = []
-        # The sink of the redirect: another address (or, where 127.0.0.2 cannot
-        # be bound, another host name for loopback), another port.
-        self.sink_name = "127.0.0.2"
-        try:
-            self.servers["sink"] = self._serve("sink", "127.0.0.2")
-        except OSError:
-            self.servers["sink"] = self._serve("sink", "127.0.0.1")
-            self.sink_name = "localhost"
+        # The sink of the redirect: another host name (localhost; test servers
+        # use no address but 127.0.0.1), another port.
+        self.sink_name = "localhost"
+        self.servers["sink"] = self._serve("sink", "127.0.0.1")
         for c in self.cases:
             self.servers[c] = self._serve(c, "127.0.0.1")
         t = threading.Thread(target=self._watch_fifo, daemon=True)
@@ -203,7 +201,7 @@ class Hostile:
             daemon_threads = True
             allow_reuse_address = True
 
-        srv = Server((addr, 0), Handler)
+        srv = tcp_server(Server, Handler, addr)
         t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         t.start()
         self.threads.append(t)
@@ -554,12 +552,11 @@ class BitsHosts:
                 def handle(self):
                     outer._handle(host, self.request)
 
-            srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler,
-                                                  bind_and_activate=False)
-            srv.daemon_threads = True
-            srv.allow_reuse_address = True
-            srv.server_bind()
-            srv.server_activate()
+            class Server(socketserver.ThreadingTCPServer):
+                daemon_threads = True
+                allow_reuse_address = True
+
+            srv = tcp_server(Server, Handler)
             threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
                              daemon=True).start()
             self.servers.append(srv)

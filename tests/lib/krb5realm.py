@@ -97,6 +97,7 @@ class Realm:
         self._write("ntlm_users", "%s:%s:%s\n" % (NTLM_DOMAIN, NTLM_USER, NTLM_PASSWORD))
         self._write("kadm5.acl", "")
         last = None
+        created = False
         for attempt in range(20):
             self.port = random.randint(20000, 32000)
             if not _port_free(self.port):
@@ -115,7 +116,8 @@ class Realm:
                 " allow_rc4 = true\n"
                 "[realms]\n {r} = {{\n  kdc = 127.0.0.1:{p}\n }}\n"
                 "[domain_realm]\n localhost = {r}\n").format(p=self.port, r=REALM))
-            if attempt == 0:
+            if not created:  # once, whichever attempt first finds a free port
+                created = True
                 self._run([_tool("kdb5_util"), "create", "-s", "-W", "-r", REALM, "-P",
                            "master-" + str(os.getpid())])
                 self._run([_tool("kadmin.local"), "-q",
