@@ -596,9 +596,48 @@ check_wrong_recount(const struct model *m)
 	assert_int_equal(nhosts, nhosts_ref);
 }
 
-/* The failing groups the model keeps host by host equal a full recount over every
- * row after each step of random polls, failed polls, vanishing jobs, code answers
- * and expiries. */
+/* The header's summary the model keeps equals a recount over every host and row. */
+static void
+check_summary_recount(const struct model *m)
+{
+	struct model_summary sum, ref;
+	double rate;
+
+	memset(&ref, 0, sizeof ref);
+	for (size_t h = 0; h < model_nhosts(m); h++) {
+		const struct model_host *mh = model_host(m, h);
+
+		if (mh->last == NULL || mh->last->state == HOST_STATE_PENDING)
+			ref.hosts_polling++;
+		else if (mh->last->state == HOST_STATE_OK)
+			ref.hosts_ok++;
+		else
+			ref.hosts_failing++;
+		for (size_t j = 0; j < mh->nrows; j++) {
+			const struct model_row *row = mh->rows[j];
+
+			if (row->vanished)
+				continue;
+			ref.jobs++;
+			if (model_row_state(row) < BITS_STATE_COUNT)
+				ref.per_state[model_row_state(row)]++;
+			if (model_row_rate(m, row, &rate))
+				ref.rate += rate;
+		}
+	}
+	model_summary(m, &sum);
+	assert_int_equal(sum.hosts_ok, ref.hosts_ok);
+	assert_int_equal(sum.hosts_failing, ref.hosts_failing);
+	assert_int_equal(sum.hosts_polling, ref.hosts_polling);
+	assert_int_equal(sum.jobs, ref.jobs);
+	for (int st = 0; st < BITS_STATE_COUNT; st++)
+		assert_int_equal(sum.per_state[st], ref.per_state[st]);
+	assert_true(sum.rate - ref.rate < 1.0 && ref.rate - sum.rate < 1.0);
+}
+
+/* The failing groups and the header's summary the model keeps host by host equal a
+ * full recount over every row after each step of random polls, failed polls,
+ * vanishing jobs, code answers and expiries. */
 static void
 test_wrong_groups_recount(void **state)
 {
@@ -662,6 +701,7 @@ test_wrong_groups_recount(void **state)
 			break;
 		}
 		check_wrong_recount(m);
+		check_summary_recount(m);
 	}
 #undef RND
 	model_free(m);

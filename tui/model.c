@@ -30,6 +30,7 @@ model_new(size_t nhosts, const char *const *names)
 		m->hosts[i].name = sanitize_terminal(names[i]);
 		m->host_sum[i].hosts_polling = 1;
 	}
+	m->fleet_sum.hosts_polling = nhosts;
 	m->new_ms = MODEL_NEW_MS_DEFAULT;
 	m->vanish_ms = MODEL_VANISH_MS_DEFAULT;
 	m->stall_ms = MODEL_STALL_MS_DEFAULT;
@@ -317,6 +318,22 @@ row_update(struct model_row *row, const struct bits_job *old, const struct bits_
 	row->bytes_at_ms = polled_ms;
 }
 
+/* Add a host's part of the summary to the fleet's (sign +1) or take it off (-1). */
+static void
+summary_add(struct model_summary *to, const struct model_summary *h, int sign)
+{
+	size_t k = sign > 0 ? 1 : (size_t)-1;	/* unsigned wrap-around subtracts */
+
+	to->hosts_ok += k * h->hosts_ok;
+	to->hosts_failing += k * h->hosts_failing;
+	to->hosts_polling += k * h->hosts_polling;
+	to->jobs += k * h->jobs;
+	for (int st = 0; st < BITS_STATE_COUNT; st++)
+		to->per_state[st] += k * h->per_state[st];
+	to->stalled += k * h->stalled;
+	to->rate += sign * h->rate;
+}
+
 /* Recompute one host's part of the summary. */
 static void
 host_sum_update(struct model *m, size_t i)
@@ -326,6 +343,7 @@ host_sum_update(struct model *m, size_t i)
 	double rate;
 
 	model_wrong_host_update(m, i);
+	summary_add(&m->fleet_sum, sum, -1);
 	memset(sum, 0, sizeof *sum);
 	if (h->last == NULL || h->last->state == HOST_STATE_PENDING)
 		sum->hosts_polling = 1;
@@ -347,6 +365,7 @@ host_sum_update(struct model *m, size_t i)
 		if (model_row_stalled(m, row))
 			sum->stalled++;
 	}
+	summary_add(&m->fleet_sum, sum, +1);
 }
 
 /* Turn a row into a tombstone holding its own copy of the job. */
@@ -706,23 +725,15 @@ model_pending_end(struct model *m, size_t host, const char *id, bool drop_when_g
 	}
 }
 
-/* Fleet totals: hosts by health, jobs by state, aggregate rate. */
+/* Fleet totals: hosts by health, jobs by state, aggregate rate (kept, not summed here). */
 void
 model_summary(const struct model *m, struct model_summary *sum)
 {
-	memset(sum, 0, sizeof *sum);
-	for (size_t i = 0; i < m->nhosts; i++) {
-		const struct model_summary *h = &m->host_sum[i];
-
-		sum->hosts_ok += h->hosts_ok;
-		sum->hosts_failing += h->hosts_failing;
-		sum->hosts_polling += h->hosts_polling;
-		sum->jobs += h->jobs;
-		for (int st = 0; st < BITS_STATE_COUNT; st++)
-			sum->per_state[st] += h->per_state[st];
-		sum->rate += h->rate;
-		sum->stalled += h->stalled;
-	}
+	*sum = m->fleet_sum;
+	/* The rate is a running sum of doubles: what rounding leaves of a fleet
+	 * that stopped is not a rate. */
+	if (sum->rate < 0.5)
+		sum->rate = 0;
 	if (m->paused)
 		sum->rate = 0;	/* no rate is current while polling is paused */
 }

@@ -35,6 +35,9 @@ struct model {
 	/* Each host's part of the header summary, recomputed when its snapshot is
 	 * applied (nothing else changes it), so the header need not read every row. */
 	struct model_summary *host_sum;
+	/* Their sum, kept as each host's part changes (the header reads it at
+	 * each repaint: no walk over the hosts). */
+	struct model_summary fleet_sum;
 	/* Types of jobs created here whose rows have not come yet. */
 	struct model_type_note {
 		size_t	 host;
