@@ -20,6 +20,7 @@
 	X(0x00000002, ERROR_FILE_NOT_FOUND, "the system cannot find the file specified") \
 	X(0x00000005, ERROR_ACCESS_DENIED, "access is denied") \
 	X(0x00000057, ERROR_INVALID_PARAMETER, "the parameter is incorrect") \
+	X(0x00000070, ERROR_DISK_FULL, "there is not enough space on the disk") \
 	X(0x00200017, BG_S_PARTIAL_COMPLETE, "job completed, but some files were not transferred and were left out") \
 	X(0x0020001A, BG_S_UNABLE_TO_DELETE_FILES, "job completed, but BITS could not delete some temporary files") \
 	X(0x00200055, BG_S_OVERRIDDEN_BY_POLICY, "the change was accepted but group policy overrides it") \
@@ -51,6 +52,7 @@
 	X(0x80072EE2, ERROR_INTERNET_TIMEOUT, "the remote server did not answer in time") \
 	X(0x80072EE7, ERROR_INTERNET_NAME_NOT_RESOLVED, "the remote server name could not be resolved") \
 	X(0x80072EFD, ERROR_INTERNET_CANNOT_CONNECT, "the connection to the remote server failed") \
+	X(0x80072EFE, ERROR_INTERNET_CONNECTION_ABORTED, "the connection with the server was terminated abnormally") \
 	X(0x80072F0D, ERROR_INTERNET_INVALID_CA, "the remote server's certificate is not trusted") \
 	X(0x80200001, BG_E_NOT_FOUND, "requested item not found") \
 	X(0x80200002, BG_E_INVALID_STATE, "method not allowed in the job's current state") \

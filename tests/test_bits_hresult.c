@@ -72,6 +72,9 @@ test_names_from_table(void **state)
 	/* its own row wins over the Win32 one */
 	assert_string_equal(bits_hresult_name(0x80070005), "E_ACCESSDENIED");
 	assert_null(bits_hresult_name(0x80071234));
+	/* job errors the demo fleet shows get a name in the ERROR column */
+	assert_string_equal(bits_hresult_name(0x80070070), "ERROR_DISK_FULL");
+	assert_string_equal(bits_hresult_name(0x80072EFE), "ERROR_INTERNET_CONNECTION_ABORTED");
 }
 
 /* BG_E_HTTP_ERROR_xxx is computed from 0x80190000 + status, 100..599 only. */
