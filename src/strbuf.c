@@ -48,7 +48,8 @@ void
 strbuf_add(struct strbuf *sb, const void *data, size_t n)
 {
 	strbuf_grow(sb, n);
-	memcpy(sb->s + sb->len, data, n);
+	if (n > 0)	/* an empty buffer may come as NULL (GSS-API's empty padding) */
+		memcpy(sb->s + sb->len, data, n);
 	sb->len += n;
 	sb->s[sb->len] = '\0';
 }
