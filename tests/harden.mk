@@ -34,7 +34,7 @@ HARDEN_FUZZ_CFLAGS = -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined 
 HARDEN_FUZZ_LINK = -fsanitize=fuzzer,address,undefined
 
 noinst_LIBRARIES += libfuzzcore.a
-libfuzzcore_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
+libfuzzcore_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(TUI_THEME_CFLAGS) $(HARDEN_FUZZ_CFLAGS)
 libfuzzcore_a_SOURCES = $(libbitstop_a_SOURCES) cli/output.c tui/theme.c
 nodist_libfuzzcore_a_SOURCES = $(nodist_libbitstop_a_SOURCES)
 

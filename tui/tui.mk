@@ -2,8 +2,9 @@
 ## its themes, and its tests. Only tui/ includes curses; tui/model*.c and
 ## tui/fmt.c stay curses-free so they are unit-tested without a terminal.
 noinst_LIBRARIES += libtui.a
-libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(JSONC_CFLAGS) \
-	-DTHEME_SRCDIR='"$(abs_top_srcdir)/themes"'
+# THEME_SRCDIR: the themes of the source tree, for ./bitstop run from a build.
+TUI_THEME_CFLAGS = -DTHEME_SRCDIR='"$(abs_top_srcdir)/themes"'
+libtui_a_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(JSONC_CFLAGS) $(TUI_THEME_CFLAGS)
 libtui_a_SOURCES = \
 	tui/fmt.c tui/fmt.h \
 	tui/model.c tui/model.h tui/model_view.c tui/model_row.c tui/model_impl.h \
