@@ -169,6 +169,8 @@ PW=fleet-Pa55
 BITSIM_PASSWORD=$PW
 export BITSIM_PASSWORD
 sim_start --hosts 6 --user fleet --jobs 12 --seed 11 --speed 0 || exit 99
+# sim_start installs its own EXIT trap; put ours back, so that the tmux server stops too.
+trap cleanup EXIT
 set -- $SIM_HOSTS
 URLS=""
 for h in "$@"; do URLS="$URLS http://$h/wsman"; done
