@@ -163,6 +163,25 @@ sim_control_handle(struct sim_server *srv, struct MHD_Connection *conn,
 	free(cause);
 }
 
+/* Queue out (taken over) as the plain-text answer with this status. */
+enum MHD_Result
+sim_control_reply(struct MHD_Connection *conn, int status, struct strbuf *out)
+{
+	size_t len = out->len;
+	char *text = strbuf_detach(out, NULL);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result ret;
+
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	ret = MHD_queue_response(conn, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 /* The control listener's request handler: plain text answers. */
 enum MHD_Result
 sim_control_access(void *cls, struct MHD_Connection *conn, const char *url,
@@ -171,11 +190,7 @@ sim_control_access(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct sim_server *srv = cls;
 	struct strbuf out;
-	struct MHD_Response *r;
-	enum MHD_Result ret;
 	int status = 200;
-	size_t len;
-	char *text;
 
 	if (*con_cls == NULL) {
 		*con_cls = srv;
@@ -187,13 +202,5 @@ sim_control_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	strbuf_init(&out);
 	sim_control_handle(srv, conn, url, &status, &out);
-	len = out.len;
-	text = strbuf_detach(&out, NULL);
-	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-	ret = MHD_queue_response(conn, (unsigned)status, r);
-	MHD_destroy_response(r);
-	return ret;
+	return sim_control_reply(conn, status, &out);
 }

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "sim/sim_workers.h"
+#include "sim/sim_control.h"
 #include "sim/sim_net.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
@@ -216,12 +217,8 @@ sim_workers_control(void *cls, struct MHD_Connection *conn, const char *url,
     void **con_cls)
 {
 	struct sim_workers *ws = cls;
-	struct MHD_Response *r;
-	enum MHD_Result ret;
 	struct strbuf out;
 	int status = 200;
-	size_t len;
-	char *text;
 
 	(void)method, (void)version, (void)upload;
 	if (*con_cls == NULL) {
@@ -234,15 +231,7 @@ sim_workers_control(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	strbuf_init(&out);
 	sim_workers_forward(ws, conn, url, &status, &out);
-	len = out.len;
-	text = strbuf_detach(&out, NULL);
-	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-	ret = MHD_queue_response(conn, (unsigned)status, r);
-	MHD_destroy_response(r);
-	return ret;
+	return sim_control_reply(conn, status, &out);
 }
 
 /* A control request is over: after /quit, the process may now end. */
