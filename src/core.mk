@@ -80,13 +80,13 @@ EXTRA_DIST += tests/test_shell.py
 
 check_PROGRAMS += tests/test_shell_poller
 TESTS += tests/test_shell_poller
-tests_test_shell_poller_SOURCES = tests/test_shell_poller.c
+tests_test_shell_poller_SOURCES = tests/test_shell_poller.c tests/backend_drive.h
 tests_test_shell_poller_CFLAGS = $(TEST_CFLAGS)
 tests_test_shell_poller_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/test_create_suspended
 TESTS += tests/test_create_suspended
-tests_test_create_suspended_SOURCES = tests/test_create_suspended.c
+tests_test_create_suspended_SOURCES = tests/test_create_suspended.c tests/backend_drive.h
 tests_test_create_suspended_CFLAGS = $(TEST_CFLAGS)
 tests_test_create_suspended_LDADD = libbitstop.a $(CORE_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/bench/bench_shell.py

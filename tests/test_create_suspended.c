@@ -39,6 +39,7 @@
 #include "src/poller.h"
 #include "src/strbuf.h"
 #include "src/xalloc.h"
+#include "tests/backend_drive.h"
 
 /* One running bitsim: two hosts, the second a client (shell backend). */
 struct sim {
@@ -47,14 +48,6 @@ struct sim {
 	char	*control;
 	unsigned ports[2];
 };
-
-/* libcurl write callback into a strbuf. */
-static size_t
-collect(char *data, size_t size, size_t n, void *arg)
-{
-	strbuf_add(arg, data, size * n);
-	return size * n;
-}
 
 /* GET a bitsim control path; the answer, malloc'd. */
 static char *
@@ -214,38 +207,6 @@ sim_requests(const struct sim *s, int host)
 	free(stats);
 	free(path);
 	return n;
-}
-
-/* Drive a backend op to its end over plain HTTP (bitsim without authentication). */
-static void
-drive(struct backend_op *op, const char *url)
-{
-	const char *body;
-	size_t len;
-	CURL *e = curl_easy_init();
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
-
-	while ((body = backend_op_request(op, &len)) != NULL) {
-		struct strbuf sb;
-		long status = 0;
-
-		strbuf_init(&sb);
-		curl_easy_setopt(e, CURLOPT_URL, url);
-		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
-		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-		curl_easy_setopt(e, CURLOPT_WRITEDATA, &sb);
-		assert_int_equal(curl_easy_perform(e), CURLE_OK);
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-		backend_op_feed(op, status, "application/soap+xml;charset=UTF-8", sb.s != NULL ? sb.s : "",
-		    sb.len);
-		strbuf_done(&sb);
-	}
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(e);
 }
 
 /* WMI alone (no poller, so no poll in between): how many requests bitsim saw for one create. */
